@@ -1,0 +1,51 @@
+# FameEngine: the two commands are `make up` and `make test`; everything they need is
+# installed here on first use (a Python venv from pyproject.toml, npm packages from the lock).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# ape keeps its data (accounts, caches) inside the project unless the user points it elsewhere.
+export APE_DATA_FOLDER ?= $(HOME)/.ape
+NETWORK ?= ethereum:local:foundry
+
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+
+.PHONY: install up test test-deep bench compile clean help
+
+help:
+	@echo "make up        install what is missing, start the local stack (Ctrl-C stops it)"
+	@echo "make test      install what is missing, run every test"
+	@echo "make test-deep long property-based campaigns (20x+ the default examples)"
+	@echo "make bench     gas and speed side by side with the reference implementations"
+
+$(PY_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(PY_STAMP) $(NPM_STAMP)
+
+compile: install
+	ape compile
+
+up: install
+	$(PY) -m fame.stack
+
+test: install
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
+
+test-deep: install
+	HYPOTHESIS_PROFILE=deep ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf .build benchmarks/.build .pytest_cache

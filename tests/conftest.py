@@ -1,0 +1,41 @@
+"""Shared fixtures for every test: accounts and the hypothesis profiles.
+
+`make test` runs the `default` profile (short, keeps the suite to minutes);
+`make test-deep` runs `deep` (at least 20x the examples and steps).
+Contract-area fixtures live in each area's own conftest.py (tests/token/, ...).
+"""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+_COMMON = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile("default", max_examples=10, stateful_step_count=20, **_COMMON)
+settings.register_profile("deep", max_examples=250, stateful_step_count=60, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def deployer(accounts):
+    """The account that deploys everything (anvil dev account 0)."""
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def alice(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def bob(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def carol(accounts):
+    return accounts[3]
