@@ -1,0 +1,114 @@
+"""`make up`: the whole local stack in the foreground, stopped by Ctrl-C.
+
+Order: chain (anvil on loopback, or FAME_RPC_URL) -> contracts (ape deploy script ->
+deployments/<chain-id>.json) -> what runs where. Every process it starts is stopped on
+Ctrl-C or SIGTERM, and on any start-up failure, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .anvil import start_anvil
+from .chain import connect
+from .config import PROJECT_ROOT, Settings, settings
+from .errors import FameError
+from .manifest import Manifest, load_manifest, manifest_path
+from .procs import Supervisor
+
+console = Console()
+
+
+def _ape_env(cfg: Settings, rpc_url: str) -> dict[str, str]:
+    env = {**os.environ, "PATH": f"{PROJECT_ROOT / '.venv' / 'bin'}:{PROJECT_ROOT / 'node_modules' / '.bin'}:"
+                                  f"{os.environ.get('PATH', '')}"}
+    env["FAME_DEPLOYMENTS_DIR"] = str(cfg.deployments_dir)
+    if cfg.network is None:
+        # ape-foundry connects to the node we started (or FAME_RPC_URL) instead of its own.
+        env["APE_FOUNDRY_HOST"] = rpc_url
+    return env
+
+
+def deploy(cfg: Settings, rpc_url: str, fresh: bool, log: Path) -> None:
+    """Run the ape deploy script against `rpc_url`; a FameError with its last line on failure."""
+    network = cfg.network or "ethereum:local:foundry"
+    argv = [str(PROJECT_ROOT / ".venv" / "bin" / "ape"), "run", "deploy", "--network", network]
+    if fresh:
+        argv.append("--fresh")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with console.status("deploying contracts (ape run deploy)..."), open(log, "ab") as out:
+        proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=_ape_env(cfg, rpc_url), stdin=subprocess.DEVNULL,
+                              stdout=out, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+        errors = [ln for ln in lines if ln.startswith("error:") or "ERROR" in ln]
+        last = (errors or lines or ["(no output)"])[-1]
+        raise FameError(f"deploy failed: {last.removeprefix('error: ')} (full log: {log})")
+
+
+def summary(rpc_url: str, manifest: Manifest, own_node: bool) -> Table:
+    table = Table(title="FameEngine local stack", show_lines=False)
+    table.add_column("what")
+    table.add_column("where")
+    table.add_row("chain", f"{rpc_url} (chain id {manifest.chain_id}{', anvil started by make up' if own_node else ''})")
+    table.add_row("manifest", str(manifest_path(manifest.chain_id)))
+    for name, c in manifest.contracts.items():
+        table.add_row(f"contract {name}", c.address)
+    return table
+
+
+def up(cfg: Settings | None = None) -> None:
+    cfg = cfg or settings()
+    logs = cfg.state_dir / "logs"
+    sup = Supervisor()
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if cfg.uses_own_node:
+            with console.status(f"starting anvil on {cfg.local_rpc_url}..."):
+                rpc_url = start_anvil(sup, cfg.host, cfg.anvil_port, hardfork=cfg.anvil_hardfork,
+                                      block_time=cfg.block_time, log=logs / "anvil.log")
+        else:
+            rpc_url = cfg.effective_rpc_url
+        w3 = connect(rpc_url)
+        # A chain we just started is empty: a manifest left from an earlier run is stale.
+        deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
+        manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
+        console.print(summary(rpc_url, manifest, cfg.uses_own_node))
+        console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
+        sys.stdout.flush()
+        while not stop.is_set():
+            for child in sup.children:
+                if child.proc.poll() is not None:
+                    raise FameError(f"{child.name} stopped unexpectedly (status {child.proc.returncode}); "
+                                    f"see {child.log}")
+            stop.wait(0.5)
+        console.print("stopping...")
+    finally:
+        sup.stop()
+    console.print("stopped; no process left running.")
+
+
+def main() -> None:
+    try:
+        up()
+    except FameError as err:
+        console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
+
+
+if __name__ == "__main__":
+    main()

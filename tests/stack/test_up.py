@@ -1,0 +1,96 @@
+"""`make up` as a user runs it: it brings up anvil with the contracts deployed and the
+manifest written, and Ctrl-C stops every process it started. Bad set-ups fail with
+one clear line and a non-zero status, writing nothing."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+from web3 import Web3
+
+from fame.errors import FameError
+from fame.procs import free_port, port_in_use
+
+from .conftest import stack_env
+
+
+def pids_with_port(port: int) -> list[int]:
+    """PIDs of processes whose command line mentions `port` (anvil is started with --port N)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmd = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"--port" in cmd and str(port).encode() in cmd:
+            found.append(int(entry))
+    return found
+
+
+def run_stack(env, python, timeout=60):
+    return subprocess.run([python, "-m", "fame.stack"], env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
+    port = free_port()
+    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port))
+    proc = subprocess.Popen([python, "-m", "fame.stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, stdin=subprocess.DEVNULL)
+    out = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            out.append(line)
+            if "Ready" in line:
+                break
+        assert any("Ready" in ln for ln in out), "".join(out)
+        manifest = json.loads((tmp_path / "deployments" / "31337.json").read_text())
+        w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}"))
+        fmc = w3.eth.contract(address=manifest["contracts"]["FMC"]["address"], abi=manifest["contracts"]["FMC"]["abi"])
+        assert fmc.functions.symbol().call() == "FMC"
+        assert pids_with_port(port), "anvil should be running"
+    finally:
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, "".join(out) + rest
+    assert "no process left running" in rest
+    assert not port_in_use("127.0.0.1", port)
+    assert pids_with_port(port) == []
+
+
+def test_port_in_use_is_one_clear_line(tmp_path, python):
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        result = run_stack(stack_env(tmp_path, FAME_ANVIL_PORT=str(port)), python)
+    assert result.returncode == 2
+    assert f"port {port}" in result.stdout and "FAME_ANVIL_PORT" in result.stdout
+    assert not (tmp_path / "deployments").exists(), "nothing may be written"
+
+
+def test_unreachable_rpc_is_one_clear_line(tmp_path, python):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run_stack(stack_env(tmp_path, FAME_RPC_URL=url), python)
+    assert result.returncode == 2
+    assert f"cannot reach a JSON-RPC node at {url}" in result.stdout
+    assert not (tmp_path / "deployments").exists()
+
+
+def test_missing_anvil_binary_says_how_to_install(monkeypatch, tmp_path):
+    import fame.anvil as anvil
+
+    monkeypatch.setattr(anvil, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FameError, match="anvil is not installed: run `make up`"):
+        anvil.anvil_binary()
