@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from web3 import Web3
@@ -24,7 +25,8 @@ def anvil_binary() -> str:
 
 
 def start_anvil(sup: Supervisor, host: str, port: int, *, hardfork: str = "prague", block_time: int = 0,
-                log: Path | None = None, state: Path | None = None, timeout: float = 30.0) -> str:
+                accounts: int = 10, extra_args: Sequence[str] = (), log: Path | None = None,
+                state: Path | None = None, timeout: float = 30.0) -> str:
     """Start anvil on host:port under `sup`; returns its RPC URL once it answers."""
     if port_in_use(host, port):
         raise FameError(
@@ -38,7 +40,8 @@ def start_anvil(sup: Supervisor, host: str, port: int, *, hardfork: str = "pragu
         "--chain-id", str(LOCAL_CHAIN_ID),
         "--hardfork", hardfork,
         "--mnemonic", DEV_MNEMONIC,
-        "--accounts", "10",
+        "--accounts", str(accounts),
+        *extra_args,
     ]
     if block_time:
         argv += ["--block-time", str(block_time)]
