@@ -12,7 +12,7 @@ NETWORK ?= ethereum:local:foundry
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install up test test-deep bench compile clean help
+.PHONY: install test-tools up test test-deep bench compile clean help
 
 help:
 	@echo "make up        install what is missing, start the local stack (Ctrl-C stops it)"
@@ -30,6 +30,11 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Debian's ipfs-cid: an independent CID implementation the IPFS tests compare against.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+test-tools:
+	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ipfs-cid >/dev/null; }
+
 install: $(PY_STAMP) $(NPM_STAMP)
 
 compile: install
@@ -38,10 +43,10 @@ compile: install
 up: install
 	$(PY) -m fame.stack
 
-test: install
+test: install test-tools
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
 
-test-deep: install
+test-deep: install test-tools
 	HYPOTHESIS_PROFILE=deep ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
 
 bench: install

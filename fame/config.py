@@ -10,7 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,35 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / ".fame",
         description="Logs, SQLite stores and other runtime state of the local stack.",
     )
+
+    # --- IPFS: where content goes and the embedded gateway (fame.ipfs) ---
+    ipfs_backend: Literal["embedded", "kubo", "pinning"] = Field(
+        default="embedded",
+        description="Where content goes: the embedded block store, a Kubo node (RPC API), or "
+                    "the embedded store plus a remote IPFS Pinning Service.",
+    )
+    ipfs_dir: Path | None = Field(
+        default=None, description="Embedded block store folder. Unset: <FAME_STATE_DIR>/ipfs.",
+    )
+    gateway_port: int = Field(default=8088, ge=1, le=65535,
+                              description="Port of the embedded HTTP gateway (on FAME_HOST).")
+    ipfs_max_upload_bytes: int = Field(
+        default=512 * 1024 * 1024, ge=0, description="Largest upload the gateway's /api/v0/add accepts (0: no limit).",
+    )
+    ipfs_api_token: SecretStr | None = Field(
+        default=None, description="Bearer token the gateway's /api/v0 write API requires. Unset: open "
+                                  "(the gateway binds to FAME_HOST, loopback by default).",
+    )
+    ipfs_fsync: bool = Field(default=True, description="fsync every block before it becomes visible.")
+    ipfs_timeout: float = Field(default=60.0, gt=0, description="Seconds for one request to a remote backend.")
+    kubo_api_url: str = Field(default="http://127.0.0.1:5001", description="Kubo RPC API base URL.")
+    kubo_api_auth: SecretStr | None = Field(
+        default=None, description="Authorization header value for a Kubo RPC API that requires one.",
+    )
+    pinning_service_url: str | None = Field(
+        default=None, description="IPFS Pinning Service API endpoint, e.g. https://host/psa (no trailing /pins).",
+    )
+    pinning_service_token: SecretStr | None = Field(default=None, description="Bearer token for that service.")
 
     @property
     def local_rpc_url(self) -> str:
