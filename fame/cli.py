@@ -58,5 +58,16 @@ def deployment_show(rpc_url: str | None, as_json: bool) -> None:
         click.echo(f"  {name:<20} {contract.address}")
 
 
+
+def _register_ground_floor_commands() -> None:
+    """Command groups of the ground floor (the shared package and zk/), which the CLI may import."""
+    from .ipfs.cli import ipfs
+
+    main.add_command(ipfs)
+
+
+_register_ground_floor_commands()
+
+
 if __name__ == "__main__":
     main()
