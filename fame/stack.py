@@ -22,7 +22,7 @@ from .chain import connect
 from .config import PROJECT_ROOT, Settings, settings
 from .errors import FameError
 from .manifest import Manifest, load_manifest, manifest_path
-from .procs import Supervisor
+from .procs import Supervisor, port_in_use, wait_until
 
 console = Console()
 
@@ -54,12 +54,35 @@ def deploy(cfg: Settings, rpc_url: str, fresh: bool, log: Path) -> None:
         raise FameError(f"deploy failed: {last.removeprefix('error: ')} (full log: {log})")
 
 
-def summary(rpc_url: str, manifest: Manifest, own_node: bool) -> Table:
+def start_service(sup: Supervisor, name: str, argv: list[str], health_url: str, log: Path,
+                  timeout: float = 60.0) -> None:
+    """Start a long-running service and wait until its health endpoint answers 200."""
+    import httpx
+
+    proc = sup.start(name, argv, log=log, cwd=PROJECT_ROOT)
+    with console.status(f"starting {name}..."):
+        wait_until(lambda: httpx.get(health_url, timeout=1).status_code == 200, timeout, name, proc=proc, log=log)
+
+
+def start_gateway(sup: Supervisor, cfg: Settings, logs: Path) -> str:
+    """The embedded IPFS store and its HTTP gateway (content, specs, manifests)."""
+    if port_in_use(cfg.host, cfg.gateway_port):
+        raise FameError(f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
+                        "FAME_GATEWAY_PORT=<port>")
+    url = f"http://{cfg.host}:{cfg.gateway_port}"
+    start_service(sup, "ipfs gateway", [sys.executable, "-m", "fame.ipfs", "gateway", "--host", cfg.host,
+                                        "--port", str(cfg.gateway_port)], f"{url}/health", logs / "gateway.log")
+    return url
+
+
+def summary(rpc_url: str, manifest: Manifest, own_node: bool, services: dict[str, str]) -> Table:
     table = Table(title="FameEngine local stack", show_lines=False)
     table.add_column("what")
     table.add_column("where")
     table.add_row("chain", f"{rpc_url} (chain id {manifest.chain_id}{', anvil started by make up' if own_node else ''})")
     table.add_row("manifest", str(manifest_path(manifest.chain_id)))
+    for name, where in services.items():
+        table.add_row(name, where)
     for name, c in manifest.contracts.items():
         table.add_row(f"contract {name}", c.address)
     return table
@@ -84,10 +107,13 @@ def up(cfg: Settings | None = None) -> None:
         else:
             rpc_url = cfg.effective_rpc_url
         w3 = connect(rpc_url)
+        services: dict[str, str] = {}
+        if cfg.ipfs_backend == "embedded":
+            services["ipfs gateway"] = start_gateway(sup, cfg, logs) + "/ipfs/<cid>"
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
         manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
-        console.print(summary(rpc_url, manifest, cfg.uses_own_node))
+        console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
         while not stop.is_set():

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 
+import httpx
 import pytest
 from web3 import Web3
 
@@ -39,8 +40,8 @@ def run_stack(env, python, timeout=60):
 
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
-    port = free_port()
-    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port))
+    port, gateway_port = free_port(), free_port()
+    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port))
     proc = subprocess.Popen([python, "-m", "fame.stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)
     out = []
@@ -59,13 +60,17 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         fmc = w3.eth.contract(address=manifest["contracts"]["FMC"]["address"], abi=manifest["contracts"]["FMC"]["abi"])
         assert fmc.functions.symbol().call() == "FMC"
         assert pids_with_port(port), "anvil should be running"
+        gateway = f"http://127.0.0.1:{gateway_port}"
+        cid = httpx.post(f"{gateway}/api/v0/add", files={"file": ("hello.txt", b"hello FameEngine")}).json()["Hash"]
+        assert httpx.get(f"{gateway}/ipfs/{cid}").content == b"hello FameEngine"
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         rest, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, "".join(out) + rest
     assert "no process left running" in rest
     assert not port_in_use("127.0.0.1", port)
-    assert pids_with_port(port) == []
+    assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
+    assert not port_in_use("127.0.0.1", gateway_port)
 
 
 def test_port_in_use_is_one_clear_line(tmp_path, python):
