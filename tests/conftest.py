@@ -39,3 +39,20 @@ def bob(accounts):
 @pytest.fixture(scope="session")
 def carol(accounts):
     return accounts[3]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_reverts():
+    """Skip ape's cosmetic work on every reverted transaction (seconds each).
+
+    `ape.reverts` still matches on the decoded revert string; what is left out is
+    the Python-style traceback into the .vy source and the printed call tree,
+    which nobody reads in a passing run.
+    """
+    import ape.exceptions
+    import ape_ethereum.trace
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ape.exceptions, "_get_ape_traceback_from_tx", lambda txn: None)
+        mp.setattr(ape_ethereum.trace.Trace, "show", lambda self, *args, **kwargs: None)
+        yield
