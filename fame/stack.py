@@ -37,21 +37,38 @@ def _ape_env(cfg: Settings, rpc_url: str) -> dict[str, str]:
     return env
 
 
-def deploy(cfg: Settings, rpc_url: str, fresh: bool, log: Path) -> None:
-    """Run the ape deploy script against `rpc_url`; a FameError with its last line on failure."""
+def ape_run(cfg: Settings, rpc_url: str, script: str, args: list[str], log: Path, what: str) -> str:
+    """Run an ape script from scripts/ against `rpc_url`; returns its output, or a FameError
+    with its last error line (the full output goes to `log`)."""
     network = cfg.network or "ethereum:local:foundry"
-    argv = [str(PROJECT_ROOT / ".venv" / "bin" / "ape"), "run", "deploy", "--network", network]
-    if fresh:
-        argv.append("--fresh")
+    argv = [str(PROJECT_ROOT / ".venv" / "bin" / "ape"), "run", script, "--network", network, *args]
     log.parent.mkdir(parents=True, exist_ok=True)
-    with console.status("deploying contracts (ape run deploy)..."), open(log, "ab") as out:
+    with console.status(f"{what} (ape run {script})..."):
         proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=_ape_env(cfg, rpc_url), stdin=subprocess.DEVNULL,
-                              stdout=out, stderr=subprocess.STDOUT)
+                              capture_output=True, text=True)
+    with open(log, "a") as out:
+        out.write(proc.stdout + proc.stderr)
     if proc.returncode != 0:
-        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
         errors = [ln for ln in lines if ln.startswith("error:") or "ERROR" in ln]
         last = (errors or lines or ["(no output)"])[-1]
-        raise FameError(f"deploy failed: {last.removeprefix('error: ')} (full log: {log})")
+        raise FameError(f"{what} failed: {last.removeprefix('error: ')} (full log: {log})")
+    return proc.stdout
+
+
+def deploy(cfg: Settings, rpc_url: str, fresh: bool, log: Path) -> None:
+    """Deploy the contracts (scripts/deploy.py) and write the manifest."""
+    ape_run(cfg, rpc_url, "deploy", ["--fresh"] if fresh else [], log, "deploying contracts")
+
+
+def seed_demo(cfg: Settings, rpc_url: str, gateway_url: str | None, log: Path) -> dict:
+    """The Nova Lumen demo (scripts/seed_demo.py): a persona created through a passed proposal."""
+    import json
+
+    out = ape_run(cfg, rpc_url, "seed_demo", ["--gateway-api", gateway_url] if gateway_url else [], log,
+                  "seeding the demo persona")
+    line = next((ln for ln in out.splitlines() if ln.startswith("demo: ")), "demo: {}")
+    return json.loads(line.removeprefix("demo: "))
 
 
 def start_service(sup: Supervisor, name: str, argv: list[str], health_url: str, log: Path,
@@ -108,11 +125,18 @@ def up(cfg: Settings | None = None) -> None:
             rpc_url = cfg.effective_rpc_url
         w3 = connect(rpc_url)
         services: dict[str, str] = {}
+        gateway_url = None
         if cfg.ipfs_backend == "embedded":
-            services["ipfs gateway"] = start_gateway(sup, cfg, logs) + "/ipfs/<cid>"
+            gateway_url = start_gateway(sup, cfg, logs)
+            services["ipfs gateway"] = gateway_url + "/ipfs/<cid>"
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
         manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
+        if cfg.uses_own_node:
+            demo = seed_demo(cfg, rpc_url, gateway_url, logs / "seed.log")
+            services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
+                                        f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
+                                        f"reputation {demo['reputation']}")
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()

@@ -13,6 +13,7 @@ contract is deployed: a failed deploy leaves nothing half-written.
 from __future__ import annotations
 
 import sys
+from typing import NamedTuple
 
 import click
 from ape import accounts, chain, networks, project
@@ -26,6 +27,34 @@ from fame.manifest import DeployedContract, Manifest, find_manifest, git_commit,
 FMC = 10**18
 FMC_CAP = 1_000_000_000 * FMC          # hard cap: one billion FMC
 FMC_GENESIS_SUPPLY = 100_000_000 * FMC  # minted to the deployer for the initial distribution
+DAY = 86_400
+
+
+class DaoParams(NamedTuple):
+    """What the DAO starts with; every value can later be changed by a proposal within the
+    contracts' constant bounds (see README, "Parameters the DAO controls")."""
+
+    timelock_delay: int
+    voting_delay: int
+    voting_period: int
+    proposal_threshold: int
+    quorum_bps: int
+    revenue_fee_bps: int
+    max_creator_allocation_bps: int
+    oracle_heartbeat: int
+
+
+# Public networks: days, so that holders can react to a proposal before it takes effect.
+PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_period=5 * DAY,
+                       proposal_threshold=100_000 * FMC, quorum_bps=400, revenue_fee_bps=500,
+                       max_creator_allocation_bps=1_000, oracle_heartbeat=DAY)
+# The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting.
+LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
+                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600)
+
+# Local oracle operators: anvil dev accounts 4..7 sign and transmit (n = 4, f = 1).
+LOCAL_ORACLE_ACCOUNTS = (4, 5, 6, 7)
+LOCAL_ORACLE_F = 1
 
 
 def resolve_deployer():
@@ -60,13 +89,84 @@ def _record(name: str, instance) -> DeployedContract:
     )
 
 
-def deploy_all(deployer) -> dict[str, DeployedContract]:
-    """Deploy every contract in dependency order; returns the manifest entries."""
-    deployed: dict[str, DeployedContract] = {}
+def _calldata(contract, method: str, *args) -> bytes:
+    return bytes.fromhex(str(getattr(contract, method).as_transaction(*args).data.hex()).removeprefix("0x"))
 
+
+def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_f: int) -> dict[str, DeployedContract]:
+    """Deploy every contract in dependency order, hand every privileged role to the timelock,
+    and return the manifest entries. See docs/architecture.md, "Bootstrap"."""
+    d = dict(sender=deployer)
     fmc = deployer.deploy(project.FMC, FMC_CAP, deployer.address, FMC_GENESIS_SUPPLY)
-    deployed["FMC"] = _record("FMC", fmc)
+    # Deployed with delay 0 and the deployer as admin for the bootstrap batch below.
+    timelock = deployer.deploy(project.FameTimelock, 0, [], [], deployer.address)
+    governor = deployer.deploy(project.FameGovernor, fmc.address, timelock.address, params.voting_delay,
+                               params.voting_period, params.proposal_threshold, params.quorum_bps)
+    registry = deployer.deploy(project.PersonaRegistry, timelock.address)
+    treasury = deployer.deploy(project.PersonaTreasury, timelock.address, registry.address)
+    share_blueprint = deployer.declare(project.PersonaShare).contract_address
+    splitter = deployer.deploy(project.RevenueSplitter, timelock.address, registry.address, fmc.address,
+                               timelock.address, params.revenue_fee_bps)
+    staking = deployer.deploy(project.PersonaStaking, timelock.address, fmc.address, registry.address)
+    reputation = deployer.deploy(project.Reputation, timelock.address, fmc.address, registry.address)
+    launchpad = deployer.deploy(project.PersonaLaunchpad, governor.address, fmc.address, registry.address,
+                                treasury.address, share_blueprint, splitter.address,
+                                params.max_creator_allocation_bps)
+    oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
+                             staking.address, params.oracle_heartbeat, oracle_signers, oracle_signers, oracle_f)
+
+    governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role
+
+    # One timelock batch wires the contracts that the timelock already owns, accepts FMC's
+    # ownership, and finally raises the timelock's own delay to the real one.
+    fmc.transfer_ownership(timelock.address, **d)
+    calls = [
+        (registry, "set_registrar", launchpad.address),
+        (registry, "set_treasury", treasury.address),
+        (staking, "set_updater", oracle.address),
+        (reputation, "set_updater", oracle.address),
+        (fmc, "accept_ownership"),
+        (timelock, "update_delay", params.timelock_delay),
+    ]
+    targets = [c[0].address for c in calls]
+    payloads = [_calldata(c[0], c[1], *c[2:]) for c in calls]
+    zero = b"\x00" * 32
+    proposer, executor, canceller, admin = (timelock.PROPOSER_ROLE(), timelock.EXECUTOR_ROLE(),
+                                            timelock.CANCELLER_ROLE(), timelock.DEFAULT_ADMIN_ROLE())
+    timelock.grantRole(proposer, deployer.address, **d)
+    timelock.grantRole(executor, deployer.address, **d)
+    timelock.schedule_batch(targets, [0] * len(calls), payloads, zero, zero, 0, **d)
+    timelock.execute_batch(targets, [0] * len(calls), payloads, zero, zero, **d)
+    for role in (proposer, canceller, executor):
+        timelock.grantRole(role, governor.address, **d)
+    for role in (proposer, canceller, executor):
+        timelock.revokeRole(role, deployer.address, **d)
+    timelock.renounceRole(admin, deployer.address, **d)
+
+    contracts = {"FMC": fmc, "FameTimelock": timelock, "FameGovernor": governor, "PersonaRegistry": registry,
+                 "PersonaTreasury": treasury, "RevenueSplitter": splitter, "PersonaStaking": staking,
+                 "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle}
+    deployed = {name: _record(name, c) for name, c in contracts.items()}
+    deployed["PersonaShare"] = DeployedContract(
+        name="PersonaShare", address=str(share_blueprint), contract_type="PersonaShare",
+        abi=[i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in project.PersonaShare.contract_type.abi],
+    )
     return deployed
+
+
+def oracle_operators_from_settings() -> tuple[list[str], int]:
+    """Operator signer addresses for a public network: FAME_ORACLE_SIGNERS (comma-separated) and FAME_ORACLE_F."""
+    import os
+
+    raw = os.environ.get("FAME_ORACLE_SIGNERS", "")
+    signers = [a.strip() for a in raw.split(",") if a.strip()]
+    f = int(os.environ.get("FAME_ORACLE_F", "1"))
+    if len(signers) <= 3 * f:
+        raise FameError(
+            f"the oracle needs more than 3f = {3 * f} operators: set FAME_ORACLE_SIGNERS to their comma-separated "
+            "signer addresses (and FAME_ORACLE_F)"
+        )
+    return signers, f
 
 
 def existing_deployment_is_live(manifest: Manifest) -> bool:
@@ -87,8 +187,15 @@ def run(fresh: bool) -> Manifest:
         )
 
     deployer = resolve_deployer()
+    local = chain_id == LOCAL_CHAIN_ID
+    params = LOCAL if local else PRODUCTION
+    if local:
+        signers = [str(accounts.test_accounts[i].address) for i in LOCAL_ORACLE_ACCOUNTS]
+        f = LOCAL_ORACLE_F
+    else:
+        signers, f = oracle_operators_from_settings()
     start_block = chain.blocks.height + 1
-    contracts = deploy_all(deployer)
+    contracts = deploy_all(deployer, params, signers, f)
     manifest = Manifest(
         chain_id=chain_id,
         network=networks.provider.network_choice,
@@ -96,6 +203,8 @@ def run(fresh: bool) -> Manifest:
         deploy_block=start_block,
         contracts=contracts,
         git_commit=git_commit(),
+        extra={"dao_params": params._asdict(), "oracle": {"signers": signers, "f": f},
+               "share_blueprint": contracts["PersonaShare"].address},
     )
     path = write_manifest(manifest)
     click.echo(f"deployed {len(contracts)} contracts to chain {chain_id}; manifest: {path}")

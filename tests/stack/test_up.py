@@ -63,6 +63,13 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         gateway = f"http://127.0.0.1:{gateway_port}"
         cid = httpx.post(f"{gateway}/api/v0/add", files={"file": ("hello.txt", b"hello FameEngine")}).json()["Hash"]
         assert httpx.get(f"{gateway}/ipfs/{cid}").content == b"hello FameEngine"
+        # The demo: a persona created through a passed proposal, its spec served by the gateway.
+        registry = manifest["contracts"]["PersonaRegistry"]
+        registry = w3.eth.contract(address=registry["address"], abi=registry["abi"])
+        assert registry.functions.persona_count().call() == 1
+        spec_cid = registry.functions.persona(1).call()[1]
+        assert httpx.get(f"{gateway}/ipfs/{spec_cid}").json()["name"] == "Nova Lumen"
+        assert any("Nova Lumen" in ln for ln in out)
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         rest, _ = proc.communicate(timeout=30)
