@@ -1,0 +1,1 @@
+"""The operator node: FastAPI app (routers, dependencies), protocol service, round driver."""
