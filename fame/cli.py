@@ -66,7 +66,30 @@ def _register_ground_floor_commands() -> None:
     main.add_command(ipfs)
 
 
+class _LazyServiceGroup(click.Group):
+    """A service's command group, imported only when its subcommand runs (the shared
+    package never imports a service at start-up)."""
+
+    def __init__(self, name: str, target: str, help_text: str):
+        super().__init__(name=name, help=help_text)
+        self._target = target
+
+    def _load(self) -> click.Group:
+        import importlib
+
+        module, attr = self._target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def list_commands(self, ctx):
+        return self._load().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._load().get_command(ctx, name)
+
+
 _register_ground_floor_commands()
+main.add_command(_LazyServiceGroup("oracle", "oracle.cli:oracle",
+                                   "Engagement oracle operator node: run, dev-keys, status, report layout."))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from .anvil import start_anvil
 from .chain import connect
-from .config import PROJECT_ROOT, Settings, settings
+from .config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings
 from .errors import FameError
 from .manifest import Manifest, load_manifest, manifest_path
 from .procs import Supervisor, port_in_use, wait_until
@@ -92,6 +92,17 @@ def start_gateway(sup: Supervisor, cfg: Settings, logs: Path) -> str:
     return url
 
 
+def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: int = 4) -> dict[str, str]:
+    """The local engagement oracle: n = 4 operator nodes (f = 1) with the dev committee's keys."""
+    from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
+
+    fund_dev_transmitters(w3, n)
+    with console.status(f"starting {n} oracle operators..."):
+        operators = start_operators(sup, n, rpc_url=rpc_url, state_dir=cfg.state_dir,
+                                    deployments_dir=cfg.deployments_dir)
+    return {f"oracle operator {i}": getattr(op, "url", str(op)) for i, op in enumerate(operators)}
+
+
 def summary(rpc_url: str, manifest: Manifest, own_node: bool, services: dict[str, str]) -> Table:
     table = Table(title="FameEngine local stack", show_lines=False)
     table.add_column("what")
@@ -132,6 +143,8 @@ def up(cfg: Settings | None = None) -> None:
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
         manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
+        if manifest.chain_id == LOCAL_CHAIN_ID:
+            services.update(start_oracle_network(sup, cfg, w3, rpc_url))
         if cfg.uses_own_node:
             demo = seed_demo(cfg, rpc_url, gateway_url, logs / "seed.log")
             services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "

@@ -52,8 +52,8 @@ PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_peri
 LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
                   quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600)
 
-# Local oracle operators: anvil dev accounts 4..7 sign and transmit (n = 4, f = 1).
-LOCAL_ORACLE_ACCOUNTS = (4, 5, 6, 7)
+# Local oracle committee: n = 4 operators with the dev keys of oracle.keys (f = 1).
+LOCAL_ORACLE_N = 4
 LOCAL_ORACLE_F = 1
 
 
@@ -93,7 +93,7 @@ def _calldata(contract, method: str, *args) -> bytes:
     return bytes.fromhex(str(getattr(contract, method).as_transaction(*args).data.hex()).removeprefix("0x"))
 
 
-def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_f: int) -> dict[str, DeployedContract]:
+def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_transmitters: list[str], oracle_f: int) -> dict[str, DeployedContract]:
     """Deploy every contract in dependency order, hand every privileged role to the timelock,
     and return the manifest entries. See docs/architecture.md, "Bootstrap"."""
     d = dict(sender=deployer)
@@ -113,7 +113,7 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_f:
                                 treasury.address, share_blueprint, splitter.address,
                                 params.max_creator_allocation_bps)
     oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
-                             staking.address, params.oracle_heartbeat, oracle_signers, oracle_signers, oracle_f)
+                             staking.address, params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f)
 
     governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role
 
@@ -154,19 +154,22 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_f:
     return deployed
 
 
-def oracle_operators_from_settings() -> tuple[list[str], int]:
-    """Operator signer addresses for a public network: FAME_ORACLE_SIGNERS (comma-separated) and FAME_ORACLE_F."""
+def oracle_operators_from_settings() -> tuple[list[str], list[str], int]:
+    """The committee for a public network: FAME_ORACLE_SIGNERS and FAME_ORACLE_TRANSMITTERS
+    (comma-separated addresses, same order) and FAME_ORACLE_F."""
     import os
 
-    raw = os.environ.get("FAME_ORACLE_SIGNERS", "")
-    signers = [a.strip() for a in raw.split(",") if a.strip()]
+    def addresses(var: str) -> list[str]:
+        return [a.strip() for a in os.environ.get(var, "").split(",") if a.strip()]
+
+    signers, transmitters = addresses("FAME_ORACLE_SIGNERS"), addresses("FAME_ORACLE_TRANSMITTERS")
     f = int(os.environ.get("FAME_ORACLE_F", "1"))
-    if len(signers) <= 3 * f:
+    if len(signers) <= 3 * f or len(transmitters) != len(signers):
         raise FameError(
-            f"the oracle needs more than 3f = {3 * f} operators: set FAME_ORACLE_SIGNERS to their comma-separated "
-            "signer addresses (and FAME_ORACLE_F)"
+            f"the oracle needs more than 3f = {3 * f} operators: set FAME_ORACLE_SIGNERS and "
+            "FAME_ORACLE_TRANSMITTERS to their comma-separated addresses (same order) and FAME_ORACLE_F"
         )
-    return signers, f
+    return signers, transmitters, f
 
 
 def existing_deployment_is_live(manifest: Manifest) -> bool:
@@ -190,12 +193,14 @@ def run(fresh: bool) -> Manifest:
     local = chain_id == LOCAL_CHAIN_ID
     params = LOCAL if local else PRODUCTION
     if local:
-        signers = [str(accounts.test_accounts[i].address) for i in LOCAL_ORACLE_ACCOUNTS]
+        from oracle.keys import dev_committee
+
+        signers, transmitters = dev_committee(LOCAL_ORACLE_N)
         f = LOCAL_ORACLE_F
     else:
-        signers, f = oracle_operators_from_settings()
+        signers, transmitters, f = oracle_operators_from_settings()
     start_block = chain.blocks.height + 1
-    contracts = deploy_all(deployer, params, signers, f)
+    contracts = deploy_all(deployer, params, signers, transmitters, f)
     manifest = Manifest(
         chain_id=chain_id,
         network=networks.provider.network_choice,
@@ -203,7 +208,7 @@ def run(fresh: bool) -> Manifest:
         deploy_block=start_block,
         contracts=contracts,
         git_commit=git_commit(),
-        extra={"dao_params": params._asdict(), "oracle": {"signers": signers, "f": f},
+        extra={"dao_params": params._asdict(), "oracle": {"signers": signers, "transmitters": transmitters, "f": f},
                "share_blueprint": contracts["PersonaShare"].address},
     )
     path = write_manifest(manifest)

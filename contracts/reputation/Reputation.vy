@@ -3,7 +3,7 @@
 """
 @title Reputation
 @custom:contract-name Reputation
-@license MIT
+@license AGPL-3.0-only
 @notice Reputation score of every FameEngine persona, from oracle-fed
         engagement and from community feedback by FMC holders. All integers:
 

@@ -3,7 +3,7 @@
 """
 @title PersonaStaking
 @custom:contract-name PersonaStaking
-@license MIT
+@license AGPL-3.0-only
 @notice FMC holders stake FMC on FameEngine personas, optionally locked for a
         while in exchange for a reward multiplier, and earn FMC rewards that
         follow each persona's performance.
