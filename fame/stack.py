@@ -103,6 +103,44 @@ def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: in
     return {f"oracle operator {i}": getattr(op, "url", str(op)) for i, op in enumerate(operators)}
 
 
+class ChainWatch:
+    """What `make up` prints while it runs: each new oracle report and the reputation it moved."""
+
+    def __init__(self, w3, manifest: Manifest, every: float = 2.0):
+        self.every, self.next_at, self.last_epoch = every, 0.0, None
+        try:
+            self.oracle = w3.eth.contract(address=manifest.address("EngagementOracle"),
+                                          abi=manifest.contract("EngagementOracle").abi)
+            self.reputation = w3.eth.contract(address=manifest.address("Reputation"),
+                                              abi=manifest.contract("Reputation").abi)
+            self.registry = w3.eth.contract(address=manifest.address("PersonaRegistry"),
+                                            abi=manifest.contract("PersonaRegistry").abi)
+        except FameError:
+            self.oracle = None
+
+    def poll(self) -> list[str]:
+        import time
+
+        if self.oracle is None or time.monotonic() < self.next_at:
+            return []
+        self.next_at = time.monotonic() + self.every
+        try:
+            epoch = self.oracle.functions.latest_epoch().call()
+            if epoch == self.last_epoch or epoch == 0:
+                return []
+            self.last_epoch = epoch
+            lines = []
+            for pid in range(1, min(self.registry.functions.persona_count().call(), 8) + 1):
+                engagement, feedback, score = self.reputation.functions.components(pid).call()
+                views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(pid).call()
+                lines.append(f"oracle epoch {epoch}: persona #{pid} views {views:,} likes {likes:,} "
+                             f"sentiment {(sentiment - 10_000) / 10_000:+.2f} -> reputation {score} "
+                             f"(engagement {engagement}, feedback {feedback})")
+            return lines
+        except Exception:  # noqa: BLE001 - a status line must never stop the stack
+            return []
+
+
 def summary(rpc_url: str, manifest: Manifest, own_node: bool, services: dict[str, str]) -> Table:
     table = Table(title="FameEngine local stack", show_lines=False)
     table.add_column("what")
@@ -153,7 +191,10 @@ def up(cfg: Settings | None = None) -> None:
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
+        watch = ChainWatch(w3, manifest)
         while not stop.is_set():
+            for line in watch.poll():
+                console.print(line, highlight=False)
             for child in sup.children:
                 if child.proc.poll() is not None:
                     raise FameError(f"{child.name} stopped unexpectedly (status {child.proc.returncode}); "

@@ -50,9 +50,12 @@ def _fast_reverts():
     which nobody reads in a passing run.
     """
     import ape.exceptions
+    import ape.managers.compilers
     import ape_ethereum.trace
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ape.exceptions, "_get_ape_traceback_from_tx", lambda txn: None)
+        mp.setattr(ape.exceptions.TransactionError, "with_ape_traceback", lambda self: self)
+        mp.setattr(ape.managers.compilers.CompilerManager, "enrich_error", lambda self, err: err)
         mp.setattr(ape_ethereum.trace.Trace, "show", lambda self, *args, **kwargs: None)
         yield

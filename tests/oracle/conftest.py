@@ -11,20 +11,6 @@ import pytest
 from oracle_helpers import F, HEARTBEAT, N, N_PERSONAS, RETIRED, ZERO, operator_keys, register_personas
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _fast_reverts():
-    """Skip ape's cosmetic work on every reverted transaction (seconds each): the
-    Python-style traceback into the .vy source and the printed call tree. `ape.reverts`
-    still matches the decoded revert string. Module-scoped: other areas are untouched."""
-    import ape.exceptions
-    import ape_ethereum.trace
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ape.exceptions, "_get_ape_traceback_from_tx", lambda txn: None)
-        mp.setattr(ape_ethereum.trace.Trace, "show", lambda self, *args, **kwargs: None)
-        yield
-
-
 @pytest.fixture(scope="session")
 def signers():
     return operator_keys(31)
