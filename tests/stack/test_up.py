@@ -34,14 +34,24 @@ def pids_with_port(port: int) -> list[int]:
     return found
 
 
+def free_ports_in_a_row(count: int) -> int:
+    """A base port such that base .. base+count-1 are all free right now."""
+    for _ in range(50):
+        base = free_port()
+        if base + count < 65536 and not any(port_in_use("127.0.0.1", base + i) for i in range(count)):
+            return base
+    raise RuntimeError("no run of free ports")
+
+
 def run_stack(env, python, timeout=60):
     return subprocess.run([python, "-m", "fame.stack"], env=env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
 
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
-    port, gateway_port = free_port(), free_port()
-    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port))
+    port, gateway_port, oracle_base = free_port(), free_port(), free_ports_in_a_row(4)
+    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port),
+                    FAME_ORACLE_BASE_PORT=str(oracle_base))
     proc = subprocess.Popen([python, "-m", "fame.stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)
     out = []
@@ -70,6 +80,9 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         spec_cid = registry.functions.persona(1).call()[1]
         assert httpx.get(f"{gateway}/ipfs/{spec_cid}").json()["name"] == "Nova Lumen"
         assert any("Nova Lumen" in ln for ln in out)
+        # Four oracle operators answer their health checks.
+        for i in range(4):
+            assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         rest, _ = proc.communicate(timeout=30)
@@ -78,6 +91,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     assert not port_in_use("127.0.0.1", port)
     assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
     assert not port_in_use("127.0.0.1", gateway_port)
+    assert not any(port_in_use("127.0.0.1", oracle_base + i) for i in range(4))
 
 
 def test_port_in_use_is_one_clear_line(tmp_path, python):
