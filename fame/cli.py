@@ -61,9 +61,12 @@ def deployment_show(rpc_url: str | None, as_json: bool) -> None:
 
 def _register_ground_floor_commands() -> None:
     """Command groups of the ground floor (the shared package and zk/), which the CLI may import."""
+    from zk.cli import zk
+
     from .ipfs.cli import ipfs
 
     main.add_command(ipfs)
+    main.add_command(zk)
 
 
 class _LazyServiceGroup(click.Group):

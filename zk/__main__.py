@@ -1,0 +1,5 @@
+"""`python -m zk ...` runs the zk command line."""
+
+from .cli import zk
+
+zk()

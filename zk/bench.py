@@ -1,0 +1,142 @@
+"""Proving time, ours next to snarkjs's, on the same .zkey and .wtns.
+
+    python -m zk.bench [--depths 4,20] [--repeat 3] [--out results.json]
+
+For each Merkle depth: build the DID circuit and a witness, make an (insecure, seeded) dev key
+once (cached under .cache/zk-bench/), write .zkey/.wtns, then alternate
+  snarkjs:  `snarkjs groth16 prove k.zkey w.wtns`        (a fresh node process)
+  ours:     `python -m zk.bench --prove k.zkey w.wtns`   (a fresh Python process: imports,
+            reading the key, proving, writing proof.json: the same work as snarkjs's command)
+and also time our prover in-process with the key already loaded. Reports wall time and CPU time
+(user + sys of the process and its children) per run: min and median. Both tools use every
+CPU available (snarkjs: worker threads; ours: forked processes for the MSMs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "zk-bench"
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _timed(argv: list) -> tuple:
+    c0 = _children_cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed: {proc.stderr[-2000:]}")
+    return wall, _children_cpu() - c0
+
+
+def _artifacts(depth: int) -> tuple:
+    from .circuits.did import DIDWitnessInput, commitment, did_circuit
+    from .gadgets.merkle import MerkleTree
+    from .groth16 import setup_dev
+    from .snarkjs_io import write_wtns, write_zkey
+
+    d = CACHE / f"depth{depth}"
+    d.mkdir(parents=True, exist_ok=True)
+    circuit = did_circuit(depth)
+    zkey, wtns = d / "did.zkey", d / "did.wtns"
+    if not zkey.exists():
+        print(f"  depth {depth}: generating a dev key (once, cached in {d})", flush=True)
+        write_zkey(zkey, setup_dev(circuit.r1cs, seed=depth))
+    tree = MerkleTree(depth)
+    tree.append(commitment(1, 2))
+    i = tree.append(commitment(3, 4))
+    sib, bits = tree.proof(i)
+    w = circuit.witness(DIDWitnessInput(3, 4, sib, bits, 5, 6).assignment())
+    write_wtns(wtns, w)
+    return circuit, zkey, wtns, d
+
+
+def _stats(xs: list) -> dict:
+    return {"min": round(min(xs), 3), "median": round(statistics.median(xs), 3), "runs": [round(x, 3) for x in xs]}
+
+
+def bench(depths: list, repeat: int) -> dict:
+    from .groth16 import prove
+    from .snarkjs_io import read_wtns, read_zkey
+
+    snarkjs = ROOT / "node_modules" / ".bin" / "snarkjs"
+    results = {"cpus": len(os.sched_getaffinity(0)), "load_avg_start": os.getloadavg(), "depths": {}}
+    for depth in depths:
+        circuit, zkey, wtns, d = _artifacts(depth)
+        row = {"constraints": circuit.r1cs.n_constraints, "wires": circuit.r1cs.n_wires,
+               "domain": circuit.r1cs.domain_size()}
+        sj_wall, sj_cpu, our_wall, our_cpu, inproc = [], [], [], [], []
+        pk = read_zkey(zkey)
+        w = read_wtns(wtns)
+        prove(pk, w)  # warm caches (prepared points) for the in-process timing
+        for k in range(repeat):
+            if snarkjs.exists():
+                wall, cpu = _timed([str(snarkjs), "groth16", "prove", str(zkey), str(wtns), str(d / "sj_proof.json"),
+                                    str(d / "sj_public.json")])
+                sj_wall.append(wall)
+                sj_cpu.append(cpu)
+            wall, cpu = _timed([sys.executable, "-m", "zk.bench", "--prove", str(zkey), str(wtns),
+                                str(d / "proof.json")])
+            our_wall.append(wall)
+            our_cpu.append(cpu)
+            t0 = time.perf_counter()
+            prove(pk, w)
+            inproc.append(time.perf_counter() - t0)
+            print(f"  depth {depth} run {k + 1}: snarkjs {sj_wall[-1] if sj_wall else float('nan'):.2f}s, "
+                  f"ours {our_wall[-1]:.2f}s (in-process {inproc[-1]:.2f}s)", flush=True)
+        row["ours_wall"] = _stats(our_wall)
+        row["ours_cpu"] = _stats(our_cpu)
+        row["ours_in_process_wall"] = _stats(inproc)
+        if sj_wall:
+            row["snarkjs_wall"] = _stats(sj_wall)
+            row["snarkjs_cpu"] = _stats(sj_cpu)
+            row["ratio_wall_min"] = round(min(our_wall) / min(sj_wall), 2)
+            row["ratio_wall_median"] = round(statistics.median(our_wall) / statistics.median(sj_wall), 2)
+            row["ratio_cpu_min"] = round(min(our_cpu) / min(sj_cpu), 2)
+        results["depths"][depth] = row
+    results["load_avg_end"] = os.getloadavg()
+    return results
+
+
+def _prove_files(zkey: str, wtns: str, out: str) -> None:
+    from .groth16 import prove
+    from .snarkjs_io import public_to_json, read_wtns, read_zkey, save_json
+
+    proof, public = prove(read_zkey(zkey), read_wtns(wtns))
+    save_json(out, proof.to_json())
+    save_json(str(Path(out).with_name("public.json")), public_to_json(public))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--depths", default="4,20")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", default=None, help="write the results as JSON here")
+    ap.add_argument("--prove", nargs=3, metavar=("ZKEY", "WTNS", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.prove:
+        _prove_files(*args.prove)
+        return
+    res = bench([int(x) for x in args.depths.split(",")], args.repeat)
+    text = json.dumps(res, indent=1)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
