@@ -1,0 +1,31 @@
+"""The DIF universal-resolver HTTP binding: `GET /1.0/identifiers/{did}`.
+
+200 with {didDocument, didResolutionMetadata, didDocumentMetadata}; 400 for `invalidDid`,
+404 for `notFound`, 501 for `methodNotSupported` (the body carries the same three members).
+Mount with `app.include_router(did_router(resolver))`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+MEDIA_TYPE = 'application/ld+json;profile="https://w3id.org/did-resolution"'
+STATUS = {"invalidDid": 400, "notFound": 404, "methodNotSupported": 501}
+
+
+def did_router(resolver_factory: Callable[[], object]) -> APIRouter:
+    """`resolver_factory()` returns an object with `resolve(did)` (a fame.did.resolver.Resolver)."""
+    router = APIRouter()
+
+    @router.get("/1.0/identifiers/{did:path}")
+    def resolve_identifier(did: str):
+        doc, meta, doc_meta = resolver_factory().resolve(did)
+        status = STATUS.get(meta.get("error"), 500) if "error" in meta else 200
+        body = {"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
+                "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}
+        return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+    return router

@@ -1,0 +1,78 @@
+"""W3C DID Resolution for did:fame: `resolve(did) -> (document, resolution_metadata,
+document_metadata)`. Errors go in resolution_metadata["error"] with the spec's codes:
+`invalidDid` (malformed), `methodNotSupported` (not did:fame), `notFound` (other chain, unknown
+persona or persona without a DID). A retired persona resolves with `deactivated: true`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .document import build_document, parse_did
+
+CONTENT_TYPE = "application/did+ld+json"
+
+
+def default_gateway_url() -> str:
+    from fame.config import settings
+
+    s = settings()
+    return f"http://{s.host}:{s.gateway_port}"
+
+
+@dataclass
+class Resolver:
+    """Reads DIDRegistry and PersonaRegistry (web3 contracts) on chain `chain_id`."""
+
+    chain_id: int
+    did_registry: Any
+    personas: Any
+    gateway_url: str
+
+    @classmethod
+    def from_chain(cls, chain=None, gateway_url: str | None = None) -> "Resolver":
+        from fame.chain import Chain
+
+        chain = chain or Chain.from_settings()
+        return cls(chain.chain_id, chain.contract("DIDRegistry"), chain.contract("PersonaRegistry"),
+                   gateway_url or default_gateway_url())
+
+    def resolve(self, did: str) -> tuple[dict | None, dict, dict]:
+        if not isinstance(did, str) or not did.startswith("did:"):
+            return None, {"error": "invalidDid"}, {}
+        if not did.startswith("did:fame:"):
+            return None, {"error": "methodNotSupported"}, {}
+        parsed = parse_did(did)
+        if parsed is None:
+            return None, {"error": "invalidDid"}, {}
+        chain_id, pid = parsed
+        if chain_id != self.chain_id:
+            return None, {"error": "notFound", "message": f"this resolver serves chain {self.chain_id}"}, {}
+        f = self.did_registry.functions
+        cid = f.document_cid(pid).call()
+        if not cid:
+            return None, {"error": "notFound"}, {}
+        record = self.personas.functions.persona(pid).call()
+        name, spec_cid, share_token, _treasury, _creator, status, created_at = record
+        doc = build_document(
+            chain_id=chain_id, persona_id=pid, merkle_root=f.current_root(pid).call(),
+            tree_depth=f.DEPTH().call(), controller_count=f.controller_count(pid).call(),
+            registry=self.did_registry.address, verifier=f.VERIFIER().call(), document_cid=cid,
+            spec_cid=spec_cid, share_token=share_token, gateway_url=self.gateway_url, name=name)
+        meta = {"deactivated": status != 1, "documentCid": cid, "personaStatus": status,
+                "attestationCount": f.attestation_count(pid).call()}
+        if created_at:
+            meta["created"] = _iso(created_at)
+        return doc, {"contentType": CONTENT_TYPE}, meta
+
+
+def _iso(ts: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(ts), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve(did: str, resolver: Resolver | None = None) -> tuple[dict | None, dict, dict]:
+    """Resolve with `resolver` (default: the configured chain's deployment)."""
+    return (resolver or Resolver.from_chain()).resolve(did)

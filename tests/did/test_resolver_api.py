@@ -1,0 +1,84 @@
+"""did:fame resolution (W3C DID Resolution shape) and the DIF universal-resolver endpoint."""
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from fame.did.api import did_router
+from fame.did.document import make_did, parse_did
+from fame.did.resolver import Resolver
+from zk.gadgets.merkle import MerkleTree
+
+from conftest import DEPTH, DOC_CID
+
+GATEWAY = "http://gw.test"
+
+
+def _w3(chain, c):
+    abi = c.contract_type.model_dump(mode="json", by_alias=True)["abi"]
+    return chain.provider.web3.eth.contract(address=c.address, abi=abi)
+
+
+@pytest.fixture
+def resolver(chain, did_registry, personas):
+    return Resolver(chain.chain_id, _w3(chain, did_registry), _w3(chain, personas), GATEWAY)
+
+
+def test_parse_did():
+    assert parse_did("did:fame:31337:7") == (31337, 7)
+    for bad in ("did:fame:31337:0", "did:fame:0:1", "did:fame:1", "did:fame:1:x", "did:fame:1:01", "did:fame:1:2:3",
+                f"did:fame:1:{2**256}"):
+        assert parse_did(bad) is None, bad
+    assert make_did(1, 2) == "did:fame:1:2"
+
+
+def test_resolves_registered_persona(resolver, registered, chain, did_registry, verifier, personas):
+    pid, ctrl, _ = registered
+    did = make_did(chain.chain_id, pid)
+    doc, meta, doc_meta = resolver.resolve(did)
+    assert meta == {"contentType": "application/did+ld+json"}
+    assert doc["@context"][0] == "https://www.w3.org/ns/did/v1"
+    assert doc["id"] == did and doc["controller"] == did
+    vm = doc["verificationMethod"][0]
+    assert vm["id"] == f"{did}#controllers" and vm["controller"] == did
+    assert int(vm["merkleRoot"], 16) == MerkleTree(DEPTH, [ctrl.commitment]).root
+    assert vm["treeDepth"] == DEPTH and vm["controllerCount"] == 1
+    assert vm["verifier"].endswith(verifier.address)
+    assert doc["authentication"] == [vm["id"]]
+    svc = {s["type"]: s["serviceEndpoint"] for s in doc["service"]}
+    assert svc["FameDIDDocument"] == f"{GATEWAY}/ipfs/{DOC_CID}"
+    assert svc["FamePersonaSpec"] == f"{GATEWAY}/ipfs/bafyspec"
+    assert svc["FameShareToken"].lower() == f"eip155:{chain.chain_id}/erc20:{personas.share_token_of(pid)}".lower()
+    assert all(s["id"].startswith(did + "#") for s in doc["service"])
+    assert doc_meta["deactivated"] is False and doc_meta["documentCid"] == DOC_CID
+
+
+def test_resolution_errors(resolver, chain, new_persona, personas):
+    pid = new_persona()  # a persona without a DID
+    cases = {
+        "not-a-did": "invalidDid",
+        "did:fame:abc:1": "invalidDid",
+        "did:web:example.com": "methodNotSupported",
+        make_did(chain.chain_id, pid): "notFound",
+        make_did(chain.chain_id, 10**6): "notFound",
+        make_did(chain.chain_id + 1, pid): "notFound",
+    }
+    for did, err in cases.items():
+        doc, meta, _ = resolver.resolve(did)
+        assert doc is None and meta["error"] == err, did
+
+
+def test_http_endpoint(resolver, registered, chain):
+    app = FastAPI()
+    app.include_router(did_router(lambda: resolver))
+    client = TestClient(app)
+    did = make_did(chain.chain_id, registered[0])
+    r = client.get(f"/1.0/identifiers/{did}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["didDocument"]["id"] == did and body["didResolutionMetadata"]["contentType"]
+    assert client.get("/1.0/identifiers/did:fame:xyz").status_code == 400
+    assert client.get("/1.0/identifiers/garbage").status_code == 400
+    assert client.get(f"/1.0/identifiers/{make_did(chain.chain_id, 10**9)}").status_code == 404
+    r = client.get("/1.0/identifiers/did:key:z6Mk")
+    assert r.status_code == 501 and r.json()["didResolutionMetadata"]["error"] == "methodNotSupported"
