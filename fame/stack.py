@@ -187,7 +187,7 @@ def up(cfg: Settings | None = None) -> None:
             demo = seed_demo(cfg, rpc_url, gateway_url, logs / "seed.log")
             services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
                                         f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
-                                        f"reputation {demo['reputation']}")
+                                        f"reputation {demo['reputation']}, {demo.get('did')}")
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()

@@ -52,6 +52,11 @@ PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_peri
 LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
                   quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600)
 
+# DIDs: one Poseidon Merkle tree of controller commitments per persona (depth of the DID
+# circuit) and a window of recent roots that proofs may use.
+DID_TREE_DEPTH = 20
+DID_ROOT_WINDOW = 30
+
 # Local oracle committee: n = 4 operators with the dev keys of oracle.keys (f = 1).
 LOCAL_ORACLE_N = 4
 LOCAL_ORACLE_F = 1
@@ -112,6 +117,12 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     launchpad = deployer.deploy(project.PersonaLaunchpad, governor.address, fmc.address, registry.address,
                                 treasury.address, share_blueprint, splitter.address,
                                 params.max_creator_allocation_bps)
+    poseidon = deployer.deploy(project.PoseidonT3)
+    # The verifier is rendered from the DID circuit's verification key (fame/did/contracts.py):
+    # the committed one is the dev key; a public network renders it from its ceremony's key.
+    did_verifier = deployer.deploy(project.DIDVerifier)
+    did_registry = deployer.deploy(project.DIDRegistry, timelock.address, registry.address, poseidon.address,
+                                   did_verifier.address, DID_TREE_DEPTH, DID_ROOT_WINDOW)
     oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
                              staking.address, params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f)
 
@@ -123,6 +134,7 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     calls = [
         (registry, "set_registrar", launchpad.address),
         (registry, "set_treasury", treasury.address),
+        (did_registry, "set_registrar", timelock.address),  # DIDs are registered by DAO proposals
         (staking, "set_updater", oracle.address),
         (reputation, "set_updater", oracle.address),
         (fmc, "accept_ownership"),
@@ -145,7 +157,8 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
 
     contracts = {"FMC": fmc, "FameTimelock": timelock, "FameGovernor": governor, "PersonaRegistry": registry,
                  "PersonaTreasury": treasury, "RevenueSplitter": splitter, "PersonaStaking": staking,
-                 "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle}
+                 "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle,
+                 "PoseidonT3": poseidon, "DIDVerifier": did_verifier, "DIDRegistry": did_registry}
     deployed = {name: _record(name, c) for name, c in contracts.items()}
     deployed["PersonaShare"] = DeployedContract(
         name="PersonaShare", address=str(share_blueprint), contract_type="PersonaShare",

@@ -37,12 +37,67 @@ SPEC = PROJECT_ROOT / "docs" / "examples" / "persona-nova.json"
 
 def pin_spec(gateway_api: str | None) -> str:
     """Validate the demo persona spec and pin it; returns its CID."""
-    from fame.ipfs.backends import KuboBackend, get_backend
-
     raw = SPEC.read_bytes()
     validate(json.loads(raw))
+    return pin_bytes(raw, SPEC.name, gateway_api)
+
+
+def pass_proposal(at, targets, calldatas, description: str, proposer, voters) -> None:
+    """Walk a proposal through the DAO: propose, vote For, queue, execute (time-travelling)."""
+    governor, timelock = at["FameGovernor"], at["FameTimelock"]
+    values = [0] * len(targets)
+    tx = governor.propose(targets, values, calldatas, description, sender=proposer)
+    proposal_id = tx.return_value
+    travel(governor.votingDelay() + 1)
+    for voter in voters:
+        governor.castVote(proposal_id, 1, sender=voter)
+    travel(governor.votingPeriod() + 1)
+    description_hash = keccak(text=description)
+    governor.queue(targets, values, calldatas, description_hash, sender=proposer)
+    travel(timelock.get_minimum_delay() + 1)
+    governor.execute(targets, values, calldatas, description_hash, sender=proposer)
+
+
+def register_did(at, m, persona_id: int, spec_cid: str, share_token: str, gateway_api: str | None,
+                 proposer, voters) -> str:
+    """Give the persona its DID: a controller secret (kept in the local state dir), its
+    commitment as the first leaf of the persona's tree, and a DID document pinned to IPFS;
+    the DAO registers it with a proposal."""
+    import secrets
+
+    from fame.did.actions import Controller
+    from fame.did.document import build_document, make_did
+    from zk.gadgets.merkle import MerkleTree
+    from zk.field import R
+
+    did_registry = at["DIDRegistry"]
+    controller = Controller(secret=secrets.randbelow(R), salt=secrets.randbelow(R))
+    keys = settings().state_dir / "did" / f"controller-{persona_id}.json"
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.write_text(json.dumps({"persona_id": persona_id, "secret": hex(controller.secret),
+                                "salt": hex(controller.salt)}))
+    keys.chmod(0o600)
+    depth = did_registry.DEPTH()
+    gateway = (gateway_api or "").rstrip("/") or "http://127.0.0.1:8088"
+    doc = build_document(chain_id=chain.chain_id, persona_id=persona_id,
+                         merkle_root=MerkleTree(depth, [controller.commitment]).root, tree_depth=depth,
+                         controller_count=1, registry=str(did_registry.address), verifier=did_registry.VERIFIER(),
+                         document_cid="", spec_cid=spec_cid, share_token=str(share_token), gateway_url=gateway,
+                         name="Nova Lumen")
+    # The pinned snapshot cannot name its own CID: the resolver adds that service live.
+    doc["service"] = [s for s in doc["service"] if s["type"] != "FameDIDDocument"]
+    doc_cid = pin_bytes(json.dumps(doc, indent=2).encode(), "did.json", gateway_api)
+    calldata = did_registry.register.as_transaction(persona_id, doc_cid, controller.commitment).data
+    pass_proposal(at, [did_registry.address], [calldata], f"Register {make_did(chain.chain_id, persona_id)}",
+                  proposer, voters)
+    return make_did(chain.chain_id, persona_id)
+
+
+def pin_bytes(raw: bytes, name: str, gateway_api: str | None) -> str:
+    from fame.ipfs.backends import KuboBackend, get_backend
+
     backend = KuboBackend(gateway_api) if gateway_api else get_backend()
-    return str(backend.add(raw, name=SPEC.name))
+    return str(backend.add(raw, name=name))
 
 
 def travel(seconds: int) -> None:
@@ -84,7 +139,7 @@ def seed(gateway_api: str | None) -> dict:
     description_hash = keccak(text="Create Nova Lumen, a science-loving illustrated persona.")
     governor.queue(targets, values, calldatas, description_hash, sender=alice)
     travel(at["FameTimelock"].get_minimum_delay() + 1)
-    governor.execute(targets, values, calldatas, description_hash, sender=alice)
+    governor.execute(targets, values, calldatas, description_hash, sender=alice)  # launches the persona
 
     campaign = launchpad.campaign(campaign_id)
     persona_id = campaign.persona_id
@@ -96,6 +151,8 @@ def seed(gateway_api: str | None) -> dict:
     staking = at["PersonaStaking"]
     fmc.approve(staking.address, 50_000 * FMC, sender=bob)
     staking.stake(persona_id, 50_000 * FMC, 1, sender=bob)
+
+    did = register_did(at, m, persona_id, spec_cid, share.address, gateway_api, proposer=alice, voters=(alice, bob))
 
     reputation = at["Reputation"]
     travel(8 * 86_400)  # ratings weigh votes at the start of a rating epoch: move into the next one
@@ -113,6 +170,7 @@ def seed(gateway_api: str | None) -> dict:
         "revenue_claimable_eth_alice": at["RevenueSplitter"].claimable(persona_id, "0x" + "00" * 20, alice) / 1e18,
         "staked_by_bob_fmc": 50_000,
         "reputation": reputation.score(persona_id),
+        "did": did,
     }
 
 

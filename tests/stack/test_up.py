@@ -80,6 +80,9 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         spec_cid = registry.functions.persona(1).call()[1]
         assert httpx.get(f"{gateway}/ipfs/{spec_cid}").json()["name"] == "Nova Lumen"
         assert any("Nova Lumen" in ln for ln in out)
+        did_registry = manifest["contracts"]["DIDRegistry"]
+        did_registry = w3.eth.contract(address=did_registry["address"], abi=did_registry["abi"])
+        assert did_registry.functions.is_registered(1).call(), "the demo persona's DID is registered"
         # Four oracle operators answer their health checks.
         for i in range(4):
             assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
