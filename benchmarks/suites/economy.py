@@ -1,0 +1,454 @@
+"""Persona economy: revenue sharing beside OpenZeppelin's PaymentSplitter, and the everyday
+actions of contributors, share holders and stakers (no reference implementation)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
+from web3.types import TxReceipt
+
+from ..context import CALL_GAS, Context, DevAccount, TxFailed
+from ..core import Row, suite
+from ..solidity import package_version
+
+T = TypeVar("T")
+
+NO_ANCHOR = "—"
+E18 = 10**18
+ETH = "0x" + "00" * 20
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def synthetic(n: int) -> str:
+    """A checksummed address nobody holds a key for (a holder that never sends)."""
+    return to_checksum_address(f"0x{n:040x}")
+
+
+def advance(ctx: Context, seconds: int) -> None:
+    """Mine one block `seconds` after the latest (the chain's fixed timestamp step would ignore
+    evm_increaseTime); later blocks keep the 12 s step from there."""
+    latest = ctx.w3.eth.get_block("latest")["timestamp"]
+    ctx.chain.rpc("evm_setNextBlockTimestamp", [latest + seconds])
+    ctx.mine()
+
+
+def measure_value(ctx: Context, call, sender: DevAccount, value: int, gas: int = CALL_GAS) -> TxReceipt:
+    """ctx.measure with ETH attached: an empty block first, then the transaction in its own block."""
+    ctx.mine()
+    return ctx.send(call, sender, value=value, gas=gas)
+
+
+def measure_transfer(ctx: Context, sender: DevAccount, to: str, value: int, gas: int = 100_000) -> TxReceipt:
+    """A plain ETH transfer (empty calldata), measured like ctx.measure."""
+    ctx.mine()
+    tx_hash = ctx.w3.eth.send_transaction({"from": sender.address, "to": to, "value": value, "gas": gas})
+    receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt["status"] != 1:
+        raise TxFailed(f"ETH transfer to {to} reverted")
+    return receipt
+
+
+def side_by_side(
+    ctx: Context, label: str, sides: Mapping[str, T], scenario: Callable[[str, T], TxReceipt]
+) -> dict[str, int]:
+    """Like ctx.compare for two implementations whose entry points differ (so their calldata
+    differs by design): each side runs from the same chain snapshot; a side that fails is left
+    out with a warning. Scenarios check their own outcome (amounts paid) and raise if it is off."""
+    gas: dict[str, int] = {}
+    for name, target in sides.items():
+        with ctx.isolated():
+            try:
+                gas[name] = scenario(name, target)["gasUsed"]
+            except Exception as exc:  # a failing side leaves its figure empty; the run goes on
+                ctx.warn(f"{label}: {name} failed: {type(exc).__name__}: {exc}")
+    return gas
+
+
+def batch_send(ctx: Context, txs: list[dict], chunk: int = 500) -> None:
+    """Send many transactions from unlocked dev accounts as JSON-RPC batches with automine off,
+    then mine blocks until the pool is empty (as many per block as the block gas limit allows).
+    Every transaction must carry an explicit gas limit and nonce (the node may handle a batch's
+    requests concurrently)."""
+    ctx.chain.rpc("evm_setAutomine", [False])
+    try:
+        for start in range(0, len(txs), chunk):
+            body = [
+                {"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction", "params": [tx]}
+                for i, tx in enumerate(txs[start:start + chunk])
+            ]
+            req = urllib.request.Request(ctx.chain.url, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=300) as resp:
+                replies = json.loads(resp.read())
+            errors = [r["error"] for r in replies if "error" in r]
+            if errors:
+                raise TxFailed(f"batch_send: {len(errors)} transactions refused, first: {errors[0]}")
+        for _ in range(10_000):
+            status = ctx.chain.rpc("txpool_status")
+            if int(status["pending"], 16) == 0 and int(status["queued"], 16) == 0:
+                break
+            ctx.chain.rpc("evm_mine")
+        else:
+            raise RuntimeError("batch_send: the pool did not drain")
+    finally:
+        ctx.chain.rpc("evm_setAutomine", [True])
+
+
+# ------------------------------------------------------------------------------------------------
+# Revenue: RevenueSplitter beside PaymentSplitter
+
+
+HOLDERS = 10
+MANY_HOLDERS = 10_000
+SHARES_EACH = 100  # share units per holder, on both sides
+FEE_BPS = 500  # the protocol fee scripts/deploy.py deploys the splitter with (5 %)
+MINT_GAS = 150_000  # a mint through the revenue hook uses about 90k
+
+
+def payment_for(holders: int) -> int:
+    """A payment whose net (after the 5 % fee) gives a 100-share holder exactly 1.9e16 wei out of
+    holders * 100 shares, so no sub-wei remainder is ever carried (same storage writes at any
+    holder count)."""
+    return 2 * 10**16 * holders
+
+
+PAYMENT = payment_for(HOLDERS)  # each payment in the 10-holder scenarios
+
+
+@dataclass
+class Revenue:
+    splitter: Contract
+    share: Contract
+    persona_id: int
+    minter: DevAccount
+    oz: Contract
+    holder: DevAccount  # the measured holder
+    other: DevAccount  # a second holder who claims in some scenarios
+    payer: DevAccount
+    other_holders: list[str]  # the rest of the 10 holders (no keys)
+
+
+def _set_up_revenue(ctx: Context) -> Revenue:
+    accts = ctx.accounts
+    owner, holder, other, payer, minter = accts[0], accts[1], accts[2], accts[3], accts[9]
+    deploy = lambda name, *args: ctx.deploy(ctx.ours(name), *args, sender=owner).contract  # noqa: E731
+    fmc = deploy("FMC", 1_000_000_000 * E18, owner.address, 100_000_000 * E18)
+    registry = deploy("PersonaRegistry", owner.address)
+    ctx.send(registry.functions.set_registrar(owner.address), owner)
+    splitter = deploy("RevenueSplitter", owner.address, registry.address, fmc.address, owner.address, FEE_BPS)
+    persona_id = registry.functions.persona_count().call() + 1
+    # The token a launch creates, with a dev account as its minter: PersonaShare's creation code
+    # with the launchpad's arguments, run directly (create_from_blueprint runs the same code, so
+    # the runtime code and immutables are those of a launched persona's token).
+    share = deploy("PersonaShare", "Revenue Bench", "RVB", persona_id, minter.address, splitter.address, 10**30)
+    ctx.send(registry.functions.register("Revenue Bench", "cid-revenue", share.address, owner.address), owner)
+
+    others = [synthetic(0x4E000000 + i) for i in range(HOLDERS - 2)]
+    payees = [holder.address, other.address] + others
+    for who in payees:
+        ctx.send(share.functions.mint(who, SHARES_EACH), minter)
+    oz = ctx.deploy(ctx.anchor("OZPaymentSplitter"), payees, [SHARES_EACH] * len(payees), sender=owner).contract
+    return Revenue(splitter, share, persona_id, minter, oz, holder, other, accts[3], others)
+
+
+def _pay(ctx: Context, r: Revenue, side: str, amount: int, measured: bool = False) -> TxReceipt:
+    if side == "ours":
+        call = r.splitter.functions.pay_eth(r.persona_id)
+        return measure_value(ctx, call, r.payer, amount) if measured else ctx.send(call, r.payer, value=amount)
+    if measured:
+        return measure_transfer(ctx, r.payer, r.oz.address, amount)
+    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": r.oz.address, "value": amount, "gas": 100_000})
+    return ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+
+
+def _claim(ctx: Context, r: Revenue, side: str, who: DevAccount, expected: int | None, measured: bool = True) -> TxReceipt:
+    """`who` takes its ETH revenue: ours claim(persona, ETH), PaymentSplitter release(who)."""
+    before = ctx.w3.eth.get_balance(who.address)
+    if side == "ours":
+        call = r.splitter.functions.claim(r.persona_id, ETH)
+    else:
+        call = r.oz.functions.release(who.address)
+    receipt = ctx.measure(call, who) if measured else ctx.send(call, who)
+    fee = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    got = ctx.w3.eth.get_balance(who.address) - before + fee
+    if expected is not None and got != expected:
+        raise RuntimeError(f"{side} paid {got} wei, expected {expected}")
+    return receipt
+
+
+def holder_part(side: str, payment: int, holders: int) -> int:
+    """What one SHARES_EACH holder gets of `payment`: ours after the fee, PaymentSplitter all of it."""
+    net = payment - payment * FEE_BPS // 10_000 if side == "ours" else payment
+    return net // holders
+
+
+def _mint_many(ctx: Context, r: Revenue, first: int, count: int) -> None:
+    """`count` more holders (the addresses first, first+1, ...) with SHARES_EACH shares each,
+    minted by real transactions (each through the revenue hook, as any mint), batched many per
+    block. The calldata is mint(address,uint256) encoded by hand (web3's encoder would take
+    longer than the minting)."""
+    nonce = ctx.w3.eth.get_transaction_count(r.minter.address, "pending")
+    selector = keccak(text="mint(address,uint256)")[:4]
+    amount = SHARES_EACH.to_bytes(32, "big")
+    txs = [
+        {"from": r.minter.address, "to": r.share.address, "nonce": hex(nonce + i), "gas": hex(MINT_GAS),
+         "data": "0x" + (selector + (first + i).to_bytes(32, "big") + amount).hex()}
+        for i in range(count)
+    ]
+    batch_send(ctx, txs)
+
+
+@suite("revenue", title="Revenue splitter")
+def revenue(ctx: Context) -> Iterator[Row]:
+    """RevenueSplitter (contracts/persona/RevenueSplitter.vy) beside OpenZeppelin 4.9.6
+    PaymentSplitter (benchmarks/anchors/OZPaymentSplitter.sol, the library contract deployed as
+    is), both paying ETH to 10 holders of 100 shares each: ours are PersonaShare holders of one
+    registered persona (the share token is created with PersonaShare's own creation code, a dev
+    account as minter and the splitter as revenue hook, and registered in a PersonaRegistry), the
+    anchor's are the same 10 addresses as payees with the same shares. Revenue is paid in with
+    pay_eth(persona) on ours and a plain ETH transfer on the anchor (its `receive`); a holder
+    takes its part with claim(persona, ETH) on ours and release(account) on the anchor, sent by
+    the holder. Our splitter keeps the protocol fee as deployed (5 %, accrued per asset), which
+    the anchor does not have. Each action runs from the same chain snapshot on both sides, in a
+    block of its own after an empty block; "first" and "later" say whether the splitter (pay) or
+    the holder (claim) did it before, which decides whether storage is written from zero. In the
+    "first claim" scenario another holder has claimed before (so the anchor's running total of
+    releases is not written from zero either). Amounts are chosen so that every holder's part is
+    a whole number of wei, and each scenario checks the amount the holder received.
+
+    The entry points differ, so the calldata differs by design (pay_eth(uint256) carries 36 bytes
+    against none for a plain transfer; claim(uint256,address) 68 bytes against 36 for
+    release(address)).
+
+    Holder count: the same later claim is measured with 10 holders and again after 9,990 more
+    holders received shares, 10,000 in all. They are minted by real transactions (each through
+    the revenue hook, as any mint), batched 500 per JSON-RPC request and mined as many per block
+    as the gas limit allows; payments are scaled with the share supply so that the holder's part
+    stays a whole number of wei, so the claim writes storage exactly as with 10 holders and any
+    difference would come from the holder count. The anchor has no 10,000-holder figure:
+    PaymentSplitter's payees are fixed in its constructor, and 10,000 payees make init code far
+    over EIP-3860's 49,152-byte limit (and their storage writes far over a block's gas), so it
+    cannot be deployed; the suite tries it and reports what the node answers.
+    """
+    with ctx.steps.step("Revenue: persona share with 10 holders, RevenueSplitter and PaymentSplitter"):
+        r = _set_up_revenue(ctx)
+    label = f"OpenZeppelin {package_version('@openzeppelin/contracts-v4')} PaymentSplitter"
+    sides = {"ours": "ours", "anchor": "anchor"}
+
+    def pay_first(side: str, _: str) -> TxReceipt:
+        return _pay(ctx, r, side, PAYMENT, measured=True)
+
+    def pay_later(side: str, _: str) -> TxReceipt:
+        _pay(ctx, r, side, PAYMENT)
+        return _pay(ctx, r, side, PAYMENT, measured=True)
+
+    def claim_first(side: str, _: str) -> TxReceipt:
+        _pay(ctx, r, side, PAYMENT)
+        _claim(ctx, r, side, r.other, holder_part(side, PAYMENT, HOLDERS), measured=False)
+        _pay(ctx, r, side, PAYMENT)
+        return _claim(ctx, r, side, r.holder, 2 * holder_part(side, PAYMENT, HOLDERS))
+
+    def claim_later(side: str, _: str) -> TxReceipt:
+        _pay(ctx, r, side, PAYMENT)
+        _claim(ctx, r, side, r.holder, holder_part(side, PAYMENT, HOLDERS), measured=False)
+        _pay(ctx, r, side, PAYMENT)
+        return _claim(ctx, r, side, r.holder, holder_part(side, PAYMENT, HOLDERS))
+
+    scenarios = [
+        ("pay revenue in ETH, 10 holders (the persona's first payment)", pay_first),
+        ("pay revenue in ETH, 10 holders (a later payment)", pay_later),
+        ("claim ETH revenue, 10 holders (the holder's first claim)", claim_first),
+        ("claim ETH revenue, 10 holders (a later claim)", claim_later),
+    ]
+    later_claim_10: dict[str, int] = {}
+    for action, scenario in scenarios:
+        with ctx.steps.step(f"Revenue: {action}"):
+            gas = side_by_side(ctx, f"Revenue, {action}", sides, scenario)
+        if scenario is claim_later:
+            later_claim_10 = gas
+        yield Row("Revenue splitter", action, gas.get("ours"), label, gas.get("anchor"))
+
+    # Holder count: the later claim again, after 9,990 more holders got shares.
+    many_label = f"{label} (cannot be deployed with {MANY_HOLDERS:,} payees)"
+    ours_many = None
+    with ctx.steps.step(f"Revenue: {MANY_HOLDERS - HOLDERS:,} more holders, then the same later claim"), ctx.isolated():
+        try:
+            claim_later("ours", "ours")  # the state of the 10-holder row, measured again below
+            _mint_many(ctx, r, 0x60000000, MANY_HOLDERS - HOLDERS)
+            supply = r.share.functions.totalSupply().call()
+            last = r.share.functions.balanceOf(synthetic(0x60000000 + MANY_HOLDERS - HOLDERS - 1)).call()
+            if supply != MANY_HOLDERS * SHARES_EACH or last != SHARES_EACH:
+                raise RuntimeError(f"minting the holders went wrong (supply {supply})")
+            _pay(ctx, r, "ours", payment_for(MANY_HOLDERS))
+            ours_many = _claim(ctx, r, "ours", r.holder, holder_part("ours", payment_for(MANY_HOLDERS), MANY_HOLDERS))["gasUsed"]
+        except Exception as exc:
+            ctx.warn(f"Revenue, claim with {MANY_HOLDERS:,} holders: ours failed: {type(exc).__name__}: {exc}")
+    if ours_many is not None and later_claim_10.get("ours") is not None and ours_many != later_claim_10["ours"]:
+        ctx.warn(f"Revenue: the claim costs {ours_many} gas with {MANY_HOLDERS:,} holders "
+                 f"and {later_claim_10['ours']} with {HOLDERS}")
+    yield Row("Revenue splitter", f"claim ETH revenue, {MANY_HOLDERS:,} holders (a later claim)", ours_many,
+              many_label, None)
+
+    with ctx.steps.step(f"Revenue: try PaymentSplitter with {MANY_HOLDERS:,} payees"), ctx.isolated():
+        payees = [synthetic(0x60000000 + i) for i in range(MANY_HOLDERS)]
+        factory = ctx.w3.eth.contract(abi=r.oz.abi, bytecode=ctx.anchor("OZPaymentSplitter").bytecode)
+        try:
+            receipt = ctx.send(factory.constructor(payees, [SHARES_EACH] * MANY_HOLDERS), ctx.accounts[0],
+                               gas=30_000_000, what=f"PaymentSplitter with {MANY_HOLDERS:,} payees")
+            ctx.warn(f"Revenue: PaymentSplitter deployed with {MANY_HOLDERS:,} payees "
+                     f"({receipt['gasUsed']:,} gas): its {MANY_HOLDERS:,}-holder figure could be measured")
+        except Exception as exc:  # expected: the node refuses it
+            ctx.steps.console.print(f"PaymentSplitter with {MANY_HOLDERS:,} payees, as expected not deployed: "
+                                    f"{str(exc)[:160]}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Economy: contributors, share holders and stakers on a bootstrapped FameEngine
+
+
+STAKE = 10_000 * E18
+STREAM = 1_000_000 * E18
+STREAM_DAYS = 90
+LOCK_INDEX = 1  # 30 days, 1.25x
+LOCK_S = 30 * 86_400
+
+
+@suite("economy", title="Economy actions")
+def economy(ctx: Context) -> Iterator[Row]:
+    """Everyday actions on the whole FameEngine stack (deployed and bootstrapped as
+    scripts/deploy.py does, LOCAL parameters), with no reference implementation to stand beside.
+    Setup: three voters hold 40M, 30M and 20M FMC (self-delegated); a persona ("Nova Lumen") is
+    launched through the DAO (campaign, 50,000 FMC raised by one contributor, vote, queue,
+    execute), its creator and contributor claim their shares, and it is paid revenue in ETH and in
+    FMC through the RevenueSplitter. Each figure is one transaction's receipt gas, in a block of
+    its own after an empty block.
+
+    Contribute: a second campaign is open (its proposal Pending) and already funded by another
+    account; the measured contributor approves the launchpad, then contributes (its first
+    contribution): both transactions and their sum. Claim shares: a contributor's
+    PersonaLaunchpad.claim_shares after the launch (mints its shares through the revenue hook).
+    Share transfers: PersonaShare.transfer between holders, before the persona received any
+    revenue (the hook has nothing to credit) and after revenue in ETH and FMC accrued since the
+    two holders last moved (the hook credits both holders in both assets). Staking: a reward
+    stream of 1,000,000 FMC over 90 days is running (funded by an account, as anyone may while
+    no stream runs), another account already stakes on the persona, and the engagement oracle
+    has scored it (two reports signed by 2 of the 4 operators, so its performance is non-zero):
+    stake (30-day lock, 1.25x; FMC approved beforehand), claim rewards a day later (pays the
+    rewards streamed to the position), withdraw after the lock ends (returns the principal and
+    pays the pending rewards).
+    """
+    # Imported here, not at the top, so that importing this module registers only its own suites
+    # (the runner lists suites in registration order).
+    from .governance import (
+        FUNDING_GOAL, Voters, contribute, deploy_stack, hand_out_votes, launch_persona, propose_persona,
+    )
+    from .oracle import committee_keys, next_observed_at, observations, signed_report, transmit
+
+    accts = ctx.accounts
+    deployer = accts[0]
+    voters = Voters(proposer=accts[1], second=accts[2], keeper=accts[4], contributor=accts[5])
+    third, other, staker, payer = accts[3], accts[6], accts[7], accts[8]
+    transmitter = accts[9]
+
+    def row(action: str, value: int | None) -> Row:
+        return Row("Economy", action, value, NO_ANCHOR, None)
+
+    with ctx.steps.step("Economy: deploy the FameEngine stack, launch a persona through the DAO"):
+        keys = committee_keys(4)
+        transmitters = [transmitter.address] + [synthetic(0x7B000000 + i) for i in range(1, 4)]
+        stack = deploy_stack(ctx, deployer, [k.address for k in keys], transmitters, 1)
+        hand_out_votes(ctx, stack.fmc, deployer, [voters.proposer, voters.second, third])
+        for who in (voters.contributor, other, staker):
+            ctx.send(stack.fmc.functions.transfer(who.address, 10 * FUNDING_GOAL), deployer)
+        ctx.send(stack.fmc.functions.transfer(payer.address, 2 * STREAM), deployer)
+        ctx.mine()
+        campaign_id, persona_id, share = launch_persona(ctx, stack, voters, "FameEngine: launch Nova Lumen")
+
+    lp, fmc, splitter, staking = stack.launchpad, stack.fmc, stack.splitter, stack.staking
+
+    # -- contribute: approve then contribute, to an open campaign
+    with ctx.steps.step("Economy: contribute (approve, then contribute)"), ctx.isolated():
+        try:
+            propose_persona(ctx, stack, voters.second, "FameEngine: launch a second persona")
+            second_campaign = lp.functions.campaign_count().call()
+            contribute(ctx, stack, other, second_campaign, 1_000 * E18)
+            amount = 2_000 * E18
+            approve = ctx.measure(fmc.functions.approve(lp.address, amount), voters.contributor)["gasUsed"]
+            given = ctx.measure(lp.functions.contribute(second_campaign, amount), voters.contributor)["gasUsed"]
+            if lp.functions.contribution_of(second_campaign, voters.contributor.address).call() != amount:
+                raise RuntimeError("the contribution was not recorded")
+        except Exception as exc:
+            ctx.warn(f"Economy, contribute: {type(exc).__name__}: {exc}")
+            approve = given = None
+    yield row("contribute, step 1: FMC approve (launchpad as spender)", approve)
+    yield row("contribute, step 2: PersonaLaunchpad.contribute (the account's first contribution)", given)
+    yield row("contribute: approve + contribute (two transactions)",
+              None if approve is None or given is None else approve + given)
+
+    # -- claim shares after the launch
+    claim = ctx.measure(lp.functions.claim_shares(campaign_id), voters.contributor)["gasUsed"]
+    yield row("claim shares after the launch (contributor; mints through the revenue hook)", claim)
+    ctx.send(lp.functions.claim_shares(campaign_id), voters.proposer)  # the creator's allocation
+    creator, contributor = voters.proposer, voters.contributor
+
+    # -- share transfers
+    amount = share.functions.balanceOf(contributor.address).call() // 100
+    with ctx.isolated():
+        before = ctx.measure(share.functions.transfer(creator.address, amount), contributor)["gasUsed"]
+    yield row("PersonaShare transfer to another holder, no revenue paid yet (the hook has nothing to credit)", before)
+
+    def pay_both(eth: int, fmc_amount: int) -> None:
+        ctx.send(splitter.functions.pay_eth(persona_id), payer, value=eth)
+        ctx.send(fmc.functions.approve(splitter.address, fmc_amount), payer)
+        ctx.send(splitter.functions.pay(persona_id, fmc.address, fmc_amount), payer)
+
+    pay_both(10**18, 1_000 * E18)
+    ctx.send(share.functions.transfer(creator.address, amount), contributor)  # both holders credited once
+    pay_both(10**18, 1_000 * E18)
+    with ctx.isolated():
+        existing = ctx.measure(share.functions.transfer(creator.address, amount), contributor)["gasUsed"]
+    with ctx.isolated():
+        fresh = ctx.measure(share.functions.transfer(synthetic(0xF4E5), amount), contributor)["gasUsed"]
+    yield row("PersonaShare transfer to another holder, revenue in ETH and FMC accrued (hook credits both)", existing)
+    yield row("PersonaShare transfer to a fresh account, revenue in ETH and FMC accrued", fresh)
+
+    # -- staking
+    with ctx.steps.step("Economy: reward stream, a first staker, two oracle reports"):
+        ctx.send(fmc.functions.approve(staking.address, STREAM), payer)
+        ctx.send(staking.functions.fund(STREAM, STREAM_DAYS * 86_400), payer)
+        ctx.send(fmc.functions.approve(staking.address, STAKE), other)
+        ctx.send(staking.functions.stake(persona_id, STAKE, LOCK_INDEX), other)
+        oracle = stack.oracle
+        for epoch in (1, 2):
+            report, sigs = signed_report(ctx, oracle, keys, 1, epoch,
+                                         observations([persona_id], next_observed_at(ctx), epoch))
+            transmit(ctx, oracle, transmitter, report, sigs, measure=False)
+        if staking.functions.persona_stake(persona_id).call()[2] == 0:
+            ctx.warn("Economy: the oracle reports did not give the persona a performance score")
+
+    ctx.send(fmc.functions.approve(staking.address, STAKE), staker)
+    receipt = ctx.measure(staking.functions.stake(persona_id, STAKE, LOCK_INDEX), staker)
+    position = staking.functions.position_of_owner_by_index(staker.address, 0).call()
+    yield row("stake (30-day lock, 1.25x; reward stream running, persona already staked on)", receipt["gasUsed"])
+
+    advance(ctx, 86_400)
+    balance = fmc.functions.balanceOf(staker.address).call()
+    claim_rewards = ctx.measure(staking.functions.claim(position), staker)["gasUsed"]
+    if fmc.functions.balanceOf(staker.address).call() <= balance:
+        ctx.warn("Economy: claim rewards paid nothing")
+    yield row("claim staking rewards (one position, a day of rewards)", claim_rewards)
+
+    advance(ctx, LOCK_S)
+    withdraw = ctx.measure(staking.functions.withdraw(position), staker)["gasUsed"]
+    if staking.functions.position_count_of(staker.address).call() != 0:
+        ctx.warn("Economy: withdraw did not close the position")
+    yield row("withdraw after the lock (principal + pending rewards)", withdraw)
