@@ -12,7 +12,7 @@ NETWORK ?= ethereum:local:foundry
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install test-tools up test test-deep bench compile clean help
+.PHONY: install test-tools ai-models up test test-deep bench compile clean help
 
 help:
 	@echo "make up        install what is missing, start the local stack (Ctrl-C stops it)"
@@ -51,6 +51,12 @@ test-deep: install test-tools
 
 bench: install
 	$(PY) -m benchmarks
+
+# Rebuild the AI worker's embedded models and pictures (the weights are committed; this
+# retrains them from the procedural dataset, about 15 minutes on 2 CPU cores).
+ai-models: install
+	$(PY) -m ai_worker.train_image_model && $(PY) -m ai_worker.warm_start && \
+	$(PY) -m ai_worker.make_emotion_grid && $(PY) -m ai_worker.simulate
 
 clean:
 	rm -rf .build benchmarks/.build .pytest_cache
