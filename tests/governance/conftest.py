@@ -124,3 +124,18 @@ def as_timelock(accounts, timelock):
     governance-only entry points and their bounds without a full proposal each time."""
     chain.set_balance(timelock.address, 100 * E18)
     return accounts.impersonate_account(timelock.address)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _deterministic_block_times():
+    """Every block is exactly one second after the previous one while these modules run.
+
+    Governance tests reason about exact timepoints (the threshold at clock()-1, snapshots,
+    deadlines, ETAs). Left to anvil's wall clock, a loaded machine stretches the gap between
+    two transactions to several seconds and the boundaries move; with a fixed interval they
+    don't. `mine_to`/`set_next` still set exact timestamps; the interval resumes from there.
+    """
+    w3 = chain.provider.web3
+    w3.provider.make_request("anvil_setBlockTimestampInterval", [1])
+    yield
+    w3.provider.make_request("anvil_removeBlockTimestampInterval", [])

@@ -348,8 +348,11 @@ def test_votes_acquired_at_the_snapshot_count(governor, fmc, gov, alice, carol, 
     p = gov.propose([noop_action(fmc, alice)], alice)
     snapshot = governor.proposalSnapshot(p.pid)
     set_next(snapshot)
-    fmc.transfer(erin, 1_000 * E18, sender=carol)
-    delegate(fmc, erin, erin)
+    statuses = in_one_block(  # both land exactly at the snapshot timepoint
+        (fmc, "transfer", (erin, 1_000 * E18), carol),
+        (fmc, "delegate", (erin,), erin),
+    )
+    assert statuses == [1, 1]
     set_next(snapshot + 1)
     assert governor.castVote(p.pid, FOR, sender=erin).return_value == 1_000 * E18
     assert governor.castVote(p.pid, FOR, sender=carol).return_value == 20_000_000 * E18 - 1_000 * E18

@@ -575,8 +575,9 @@ def test_expired_campaign_refunds(launchpad, governor, fmc, gov, alice, carol, d
         launchpad.contribute(cid, amount, sender=acct)
     gov.pass_and_queue(p)
     eta = governor.proposalEta(p.pid)
-    mine_to(eta + GRACE_PERIOD - 1)
+    mine_to(eta + GRACE_PERIOD - 2)
     assert launchpad.campaign_state(cid) == PHASE_AWAITING
+    set_next(eta + GRACE_PERIOD - 1)  # the refund attempt lands in the grace period's last second
     with ape.reverts("launchpad: campaign not failed"):
         launchpad.refund(cid, sender=carol)
     mine_to(eta + GRACE_PERIOD)
