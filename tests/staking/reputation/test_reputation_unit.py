@@ -322,7 +322,9 @@ def test_quorum_change_applies_to_feedback_at_once(chain, reputation, voters, de
     reputation.rate(1, 5, sender=bob)
     assert reputation.feedback_component(1) == 4_000 * 70 // 100
     reputation.set_feedback_quorum(70, sender=deployer)
-    assert reputation.feedback_component(1) == 4_000
+    # The next block may be a second or more later; that much decay can floor the capped
+    # component by one point. The quorum itself applies at once (2,800 -> ~4,000).
+    assert 4_000 - 1 <= reputation.feedback_component(1) <= 4_000
 
 
 def test_score_is_sum_of_components(chain, reputation, voters, oracle, bob):
