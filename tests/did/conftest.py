@@ -18,9 +18,7 @@ from zk.circuits.did import did_circuit
 from zk.groth16 import setup_dev
 from zk.verifier_export import render_vyper_verifier
 
-DEPTH = 4
-WINDOW = 2
-DOC_CID = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+from did_constants import DEPTH, DOC_CID, WINDOW  # noqa: F401 - used by the fixtures below
 
 _secrets = itertools.count(1000)
 

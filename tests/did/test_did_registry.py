@@ -9,7 +9,7 @@ from fame.did import actions as A
 from zk.field import R
 from zk.gadgets.merkle import MerkleTree
 
-from conftest import DEPTH, DOC_CID, WINDOW
+from did_constants import DEPTH, DOC_CID, WINDOW
 
 NEW_CID = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba"
 GAS = {}

@@ -9,7 +9,7 @@ from fame.did.document import make_did, parse_did
 from fame.did.resolver import Resolver
 from zk.gadgets.merkle import MerkleTree
 
-from conftest import DEPTH, DOC_CID
+from did_constants import DEPTH, DOC_CID
 
 GATEWAY = "http://gw.test"
 
