@@ -139,3 +139,15 @@ def _deterministic_block_times():
     w3.provider.make_request("anvil_setBlockTimestampInterval", [1])
     yield
     w3.provider.make_request("anvil_removeBlockTimestampInterval", [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _governance_stack(dave, erin, fmc, timelock, system, registry, treasury, splitter, share_blueprint, gov):
+    """Create every session fixture before the first test runs.
+
+    ape isolates tests with chain snapshots per fixture scope; a session fixture first
+    requested after a module snapshot is deployed into a snapshot that is later reverted,
+    and the fixture then points at a contract that no longer exists (or at a different one
+    deployed at the same address). Requesting them all up front keeps them on the base chain.
+    """
+    return system
