@@ -87,3 +87,10 @@ def registered(did_registry, new_persona, launchpad, controller):
     pid = new_persona()
     tx = did_registry.register(pid, DOC_CID, controller.commitment, sender=launchpad)
     return pid, controller, tx
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _did_stack(dev_pk, launchpad, verifier, poseidon, personas, did_registry):
+    """Create every session fixture before the first test runs, so ape's per-module
+    snapshots never revert a session deployment away (see tests/governance/conftest.py)."""
+    return did_registry
