@@ -43,7 +43,7 @@ def test_resolves_registered_persona(resolver, registered, chain, did_registry, 
     assert vm["id"] == f"{did}#controllers" and vm["controller"] == did
     assert int(vm["merkleRoot"], 16) == MerkleTree(DEPTH, [ctrl.commitment]).root
     assert vm["treeDepth"] == DEPTH and vm["controllerCount"] == 1
-    assert vm["verifier"].endswith(verifier.address)
+    assert vm["verifier"] == f"eip155:{chain.chain_id}:{did_registry.VERIFIER()}"
     assert doc["authentication"] == [vm["id"]]
     svc = {s["type"]: s["serviceEndpoint"] for s in doc["service"]}
     assert svc["FameDIDDocument"] == f"{GATEWAY}/ipfs/{DOC_CID}"
