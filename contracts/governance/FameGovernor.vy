@@ -129,15 +129,24 @@ BALLOT_TYPEHASH: public(constant(bytes32)) = keccak256(
 # may propose it (through `relay_propose`).
 _LAUNCH_SELECTOR: constant(bytes4) = method_id("launch(uint256)", output_type=bytes4)
 
+_MASK_160: constant(uint256) = (1 << 160) - 1
+_MASK_48: constant(uint256) = (1 << 48) - 1
+_MASK_32: constant(uint256) = (1 << 32) - 1
+_EXECUTED_BIT: constant(uint256) = 1 << 240
+_CANCELED_BIT: constant(uint256) = 1 << 248
+
 _NAME: constant(String[50]) = "FameEngine Governor"
 _VERSION: constant(String[20]) = "1"
 
 
+# @dev A proposal as the code reads it. In storage it is one packed word
+# (see `_pack_core`), as in OpenZeppelin's Governor: a proposal is written
+# once by `propose`, then read by every vote, so one slot instead of five
+# saves ~44k gas per proposal and ~8k per vote.
 struct ProposalCore:
     proposer: address
     vote_start: uint256
     vote_end: uint256
-    eta: uint256
     executed: bool
     canceled: bool
 
@@ -172,7 +181,11 @@ _proposal_threshold: uint256
 _quorum_checkpoints: HashMap[uint256, Checkpoint]
 _quorum_checkpoint_count: uint256
 
-_proposals: HashMap[uint256, ProposalCore]
+# proposal id -> packed ProposalCore (proposer | vote_start << 160 |
+# voting duration << 208 | executed << 240 | canceled << 248)
+_proposal_words: HashMap[uint256, uint256]
+# proposal id -> timestamp from which the queued proposal may execute (0: not queued)
+_etas: HashMap[uint256, uint256]
 _tallies: HashMap[uint256, ProposalTally]
 _has_voted: HashMap[uint256, HashMap[address, bool]]
 
@@ -388,7 +401,7 @@ def proposalSnapshot(proposalId: uint256) -> uint256:
     @param proposalId The proposal (0 if unknown).
     @return The snapshot timepoint.
     """
-    return self._proposals[proposalId].vote_start
+    return self._core(proposalId).vote_start
 
 
 @view
@@ -399,7 +412,7 @@ def proposalDeadline(proposalId: uint256) -> uint256:
     @param proposalId The proposal (0 if unknown).
     @return The deadline.
     """
-    return self._proposals[proposalId].vote_end
+    return self._core(proposalId).vote_end
 
 
 @view
@@ -411,7 +424,7 @@ def proposalProposer(proposalId: uint256) -> address:
     @param proposalId The proposal (zero address if unknown).
     @return The proposer.
     """
-    return self._proposals[proposalId].proposer
+    return self._core(proposalId).proposer
 
 
 @view
@@ -422,7 +435,7 @@ def proposalEta(proposalId: uint256) -> uint256:
     @param proposalId The proposal (0 if not queued).
     @return The ETA.
     """
-    return self._proposals[proposalId].eta
+    return self._etas[proposalId]
 
 
 @view
@@ -580,7 +593,25 @@ def propose(
                 break
             if targets[i] == lp and len(calldatas[i]) >= 4:
                 assert convert(slice(calldatas[i], 0, 4), bytes4) != _LAUNCH_SELECTOR, "governor: launch only through the launchpad"
-    return self._propose(msg.sender, targets, values, calldatas, description)
+    proposal_id: uint256 = convert(keccak256(abi_encode(targets, values, calldatas, keccak256(description))), uint256)
+    snapshot: uint256 = 0
+    deadline: uint256 = 0
+    snapshot, deadline = self._open_proposal(msg.sender, proposal_id, len(targets), len(values), len(calldatas))
+    signatures: DynArray[String[1], MAX_ACTIONS] = []
+    for _: address in targets:
+        signatures.append("")
+    log ProposalCreated(
+        proposalId=proposal_id,
+        proposer=msg.sender,
+        targets=targets,
+        values=values,
+        signatures=signatures,
+        calldatas=calldatas,
+        voteStart=snapshot,
+        voteEnd=deadline,
+        description=description,
+    )
+    return proposal_id
 
 
 @external
@@ -606,7 +637,25 @@ def relay_propose(
     """
     assert msg.sender == self.launchpad and msg.sender != empty(address), "governor: caller is not the launchpad"
     assert proposer != empty(address), "governor: zero proposer"
-    return self._propose(proposer, targets, values, calldatas, description)
+    proposal_id: uint256 = convert(keccak256(abi_encode(targets, values, calldatas, keccak256(description))), uint256)
+    snapshot: uint256 = 0
+    deadline: uint256 = 0
+    snapshot, deadline = self._open_proposal(proposer, proposal_id, len(targets), len(values), len(calldatas))
+    signatures: DynArray[String[1], MAX_ACTIONS] = []
+    for _: address in targets:
+        signatures.append("")
+    log ProposalCreated(
+        proposalId=proposal_id,
+        proposer=proposer,
+        targets=targets,
+        values=values,
+        signatures=signatures,
+        calldatas=calldatas,
+        voteStart=snapshot,
+        voteEnd=deadline,
+        description=description,
+    )
+    return proposal_id
 
 
 @external
@@ -632,7 +681,7 @@ def queue(
     assert self._state(proposal_id) == STATE_SUCCEEDED, "governor: proposal not successful"
     delay: uint256 = staticcall ITimelock(timelock).get_minimum_delay()
     eta: uint256 = block.timestamp + delay
-    self._proposals[proposal_id].eta = eta
+    self._etas[proposal_id] = eta
     log ProposalQueued(proposalId=proposal_id, etaSeconds=eta)
     extcall ITimelock(timelock).schedule_batch(
         targets, values, calldatas, empty(bytes32), self._timelock_salt(descriptionHash), delay
@@ -665,8 +714,8 @@ def execute(
     """
     proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, descriptionHash)
     assert self._state(proposal_id) == STATE_QUEUED, "governor: proposal not queued"
-    assert block.timestamp >= self._proposals[proposal_id].eta, "governor: proposal not ready"
-    self._proposals[proposal_id].executed = True
+    assert block.timestamp >= self._etas[proposal_id], "governor: proposal not ready"
+    self._proposal_words[proposal_id] |= _EXECUTED_BIT
     log ProposalExecuted(proposalId=proposal_id)
     extcall ITimelock(timelock).execute_batch(
         targets, values, calldatas, empty(bytes32), self._timelock_salt(descriptionHash), value=msg.value
@@ -693,8 +742,8 @@ def cancel(
     """
     proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, descriptionHash)
     assert self._state(proposal_id) == STATE_PENDING, "governor: proposal not pending"
-    assert msg.sender == self._proposals[proposal_id].proposer, "governor: caller is not the proposer"
-    self._proposals[proposal_id].canceled = True
+    assert msg.sender == self._core(proposal_id).proposer, "governor: caller is not the proposer"
+    self._proposal_words[proposal_id] |= _CANCELED_BIT
     log ProposalCanceled(proposalId=proposal_id)
     return proposal_id
 
@@ -879,7 +928,7 @@ def _clock() -> uint256:
 @internal
 @view
 def _state(proposal_id: uint256) -> uint8:
-    p: ProposalCore = self._proposals[proposal_id]
+    p: ProposalCore = self._core(proposal_id)
     assert p.vote_start != 0, "governor: unknown proposal"
     if p.executed:
         return STATE_EXECUTED
@@ -892,9 +941,10 @@ def _state(proposal_id: uint256) -> uint8:
         return STATE_ACTIVE
     if not self._succeeded(proposal_id, p.vote_start):
         return STATE_DEFEATED
-    if p.eta == 0:
+    eta: uint256 = self._etas[proposal_id]
+    if eta == 0:
         return STATE_SUCCEEDED
-    if block.timestamp >= p.eta + GRACE_PERIOD:
+    if block.timestamp >= eta + GRACE_PERIOD:
         return STATE_EXPIRED
     return STATE_QUEUED
 
@@ -951,42 +1001,22 @@ def _push_quorum_numerator(numerator: uint256):
 
 
 @internal
-def _propose(
-    proposer: address,
-    targets: DynArray[address, MAX_ACTIONS],
-    values: DynArray[uint256, MAX_ACTIONS],
-    calldatas: DynArray[Bytes[MAX_CALLDATA], MAX_ACTIONS],
-    description: String[MAX_DESCRIPTION],
-) -> uint256:
-    assert len(targets) == len(values) and len(targets) == len(calldatas), "governor: invalid proposal length"
-    assert len(targets) > 0, "governor: empty proposal"
+def _open_proposal(proposer: address, proposal_id: uint256, n_targets: uint256, n_values: uint256, n_calldatas: uint256) -> (uint256, uint256):
+    # Checks and stores a new proposal; returns its (snapshot, deadline).
+    # The callers hash the proposal and emit ProposalCreated themselves:
+    # handing the bounded arrays to an internal function would copy them into
+    # memory sized for MAX_ACTIONS x MAX_CALLDATA, which costs ~5k gas a call.
+    assert n_targets == n_values and n_targets == n_calldatas, "governor: invalid proposal length"
+    assert n_targets > 0, "governor: empty proposal"
     now: uint256 = self._clock()
     votes: uint256 = staticcall IVotes(token).getPastVotes(proposer, now - 1)
     assert votes >= self._proposal_threshold, "governor: proposer votes below threshold"
-
-    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, keccak256(description))
-    assert self._proposals[proposal_id].vote_start == 0, "governor: proposal already exists"
+    assert self._proposal_words[proposal_id] == 0, "governor: proposal already exists"
 
     snapshot: uint256 = now + self._voting_delay
-    deadline: uint256 = snapshot + self._voting_period
-    self._proposals[proposal_id] = ProposalCore(
-        proposer=proposer, vote_start=snapshot, vote_end=deadline, eta=0, executed=False, canceled=False
-    )
-    signatures: DynArray[String[1], MAX_ACTIONS] = []
-    for _: address in targets:
-        signatures.append("")
-    log ProposalCreated(
-        proposalId=proposal_id,
-        proposer=proposer,
-        targets=targets,
-        values=values,
-        signatures=signatures,
-        calldatas=calldatas,
-        voteStart=snapshot,
-        voteEnd=deadline,
-        description=description,
-    )
-    return proposal_id
+    period: uint256 = self._voting_period
+    self._proposal_words[proposal_id] = self._pack_core(proposer, snapshot, period)
+    return snapshot, snapshot + period
 
 
 @internal
@@ -994,7 +1024,7 @@ def _cast_vote(proposal_id: uint256, voter: address, support: uint8, reason: Str
     assert self._state(proposal_id) == STATE_ACTIVE, "governor: vote not currently active"
     assert support <= VOTE_ABSTAIN, "governor: invalid vote type"
     assert not self._has_voted[proposal_id][voter], "governor: vote already cast"
-    weight: uint256 = staticcall IVotes(token).getPastVotes(voter, self._proposals[proposal_id].vote_start)
+    weight: uint256 = staticcall IVotes(token).getPastVotes(voter, self._core(proposal_id).vote_start)
     self._has_voted[proposal_id][voter] = True
     if support == VOTE_AGAINST:
         self._tallies[proposal_id].against_votes += weight
@@ -1004,6 +1034,28 @@ def _cast_vote(proposal_id: uint256, voter: address, support: uint8, reason: Str
         self._tallies[proposal_id].abstain_votes += weight
     log VoteCast(voter=voter, proposalId=proposal_id, support=support, weight=weight, reason=reason)
     return weight
+
+
+@internal
+@pure
+def _pack_core(proposer: address, vote_start: uint256, duration: uint256) -> uint256:
+    # vote_start is a timestamp (< 2**48 for millions of years) and the
+    # duration at most MAX_VOTING_PERIOD (< 2**32): both fit their fields.
+    return convert(proposer, uint256) | (vote_start << 160) | (duration << 208)
+
+
+@internal
+@view
+def _core(proposal_id: uint256) -> ProposalCore:
+    word: uint256 = self._proposal_words[proposal_id]
+    vote_start: uint256 = (word >> 160) & _MASK_48
+    return ProposalCore(
+        proposer=convert(convert(word & _MASK_160, uint160), address),
+        vote_start=vote_start,
+        vote_end=vote_start + ((word >> 208) & _MASK_32),
+        executed=(word & _EXECUTED_BIT) != 0,
+        canceled=(word & _CANCELED_BIT) != 0,
+    )
 
 
 @internal

@@ -147,3 +147,46 @@ def test_governor_op_cannot_bypass_the_delay(timelock, governor, gov, fmc, alice
     mine_to(eta - 10)
     with ape.reverts("governor: proposal not ready"):
         gov.execute(p, sender=alice)
+
+
+def test_batch_entry_points_are_bounded_and_keep_snekmates_semantics(project, deployer, fmc, alice, bob):
+    """schedule_batch / execute_batch / hash_operation_batch are FameTimelock's own (bounded to
+    MAX_BATCH calls, so a batch pays for 8 calls' memory, not 255): same id as snekmate's
+    keccak256(abi.encode(...)), same events, same checks; 9 calls do not decode."""
+    from eth_abi import encode as abi_encode
+    from eth_utils import keccak
+
+    tl = project.FameTimelock.deploy(0, [deployer], [deployer], ZERO, sender=deployer)
+    fmc.transfer(tl, 8 * E18, sender=deployer)
+    assert tl.MAX_BATCH() == 8 and tl.MAX_PAYLOAD() == 1_024
+    targets = [fmc.address] * 8
+    payloads = [encode_call(fmc, "transfer", (alice, bob)[i % 2], E18) for i in range(8)]
+    salt = b"\x11" * 32
+    expected = keccak(abi_encode(["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"],
+                                 [targets, [0] * 8, payloads, NO_SALT, salt]))
+    assert tl.hash_operation_batch(targets, [0] * 8, payloads, NO_SALT, salt) == expected
+
+    with ape.reverts("timelock_controller: length mismatch"):
+        tl.schedule_batch(targets, [0] * 7, payloads, NO_SALT, salt, 0, sender=deployer)
+    with ape.reverts("access_control: account is missing role"):
+        tl.schedule_batch(targets, [0] * 8, payloads, NO_SALT, salt, 0, sender=alice)
+    with ape.reverts():  # a ninth call exceeds the bound: the calldata does not decode
+        tl.schedule_batch(targets + [fmc.address], [0] * 9, payloads + [payloads[0]], NO_SALT, salt, 0, sender=deployer)
+
+    receipt = tl.schedule_batch(targets, [0] * 8, payloads, NO_SALT, salt, 0, sender=deployer)
+    scheduled = events(receipt, tl.CallScheduled)
+    assert [log.index for log in scheduled] == list(range(8))
+    assert all(log.id == expected and log.target == fmc.address for log in scheduled)
+    assert [log.salt for log in events(receipt, tl.CallSalt)] == [salt]
+    assert tl.is_operation_ready(expected)
+
+    with ape.reverts("access_control: account is missing role"):
+        tl.execute_batch(targets, [0] * 8, payloads, NO_SALT, salt, sender=alice)
+    before = fmc.balanceOf(alice), fmc.balanceOf(bob)
+    receipt = tl.execute_batch(targets, [0] * 8, payloads, NO_SALT, salt, sender=deployer)
+    assert [log.index for log in events(receipt, tl.CallExecuted)] == list(range(8))
+    assert (fmc.balanceOf(alice), fmc.balanceOf(bob)) == (before[0] + 4 * E18, before[1] + 4 * E18)
+    assert fmc.balanceOf(tl) == 0
+    assert tl.is_operation_done(expected)
+    with ape.reverts("timelock_controller: operation is not ready"):
+        tl.execute_batch(targets, [0] * 8, payloads, NO_SALT, salt, sender=deployer)
