@@ -226,7 +226,10 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
     staking score (there is no earlier observation to measure a rate against).
 
     Target: under 10,000 gas per persona at 100 personas per report; every 100-persona row says
-    whether it is met. Latency: median of 11 (after one warm-up) of the wall time from the
+    whether it is met. A persona's first report cannot meet it: creating its storage word costs
+    22,100 gas by itself (a zero-to-non-zero SSTORE), once per persona for the oracle's life.
+    Active personas are checked through the registry's active bitmap (one call per 256 ids),
+    not one is_active call per persona. Latency: median of 11 (after one warm-up) of the wall time from the
     operators' agreed observations to the transmit receipt on the local anvil, that is packing
     the report, f+1 EIP-712 signatures, signing the transaction with the transmitter's key,
     sending it, and the receipt (anvil mines on arrival, so no block time is waited for); it

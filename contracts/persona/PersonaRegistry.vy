@@ -49,6 +49,11 @@ persona_count: public(uint256)
 persona_of_share: public(HashMap[address, uint256])
 
 _personas: HashMap[uint256, IPersonaRegistry.Persona]
+# Active personas as a bitmap: bit (id % 256) of word (id // 256) is set while
+# persona `id` is active. Readers that check many personas (the engagement
+# oracle checks up to 100 per report) read one word per 256 ids instead of
+# calling `is_active` once per persona.
+_active_words: HashMap[uint256, uint256]
 
 
 event RegistrarChanged:
@@ -139,6 +144,7 @@ def register(name: String[64], spec_cid: String[100], share_token: address, crea
     log IPersonaRegistry.PersonaRegistered(
         persona_id=persona_id, share_token=share_token, creator=creator, name=name, spec_cid=spec_cid
     )
+    self._set_active_bit(persona_id, True)
     log PersonaStatusChanged(persona_id=persona_id, previous_status=STATUS_NONE, new_status=STATUS_ACTIVE)
     return persona_id
 
@@ -157,6 +163,7 @@ def set_status(persona_id: uint256, status: uint8):
     assert status == STATUS_ACTIVE or status == STATUS_RETIRED, "registry: invalid status"
     assert status != previous, "registry: status unchanged"
     self._personas[persona_id].status = status
+    self._set_active_bit(persona_id, status == STATUS_ACTIVE)
     log PersonaStatusChanged(persona_id=persona_id, previous_status=previous, new_status=status)
 
 
@@ -202,3 +209,26 @@ def status_of(persona_id: uint256) -> uint8:
     @return The status.
     """
     return self._personas[persona_id].status
+
+
+@view
+@external
+def active_bitmap(word_index: uint256) -> uint256:
+    """
+    @notice Which of the personas `256 * word_index` .. `256 * word_index + 255`
+            are active: bit `id % 256` is set while persona `id` is active
+            (the same answer as `is_active`, 256 ids per call).
+    @param word_index `persona_id // 256`.
+    @return The bitmap word (bit 0 of word 0 is the never-used id 0).
+    """
+    return self._active_words[word_index]
+
+
+@internal
+def _set_active_bit(persona_id: uint256, active: bool):
+    bit: uint256 = 1 << (persona_id & 255)
+    word: uint256 = self._active_words[persona_id >> 8]
+    if active:
+        self._active_words[persona_id >> 8] = word | bit
+    else:
+        self._active_words[persona_id >> 8] = word & ~bit

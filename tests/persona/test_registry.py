@@ -158,6 +158,21 @@ def test_set_status_retire_and_reactivate(reg, owner, launchpad, bob):
     assert reg.is_active(1)
 
 
+def test_active_bitmap_follows_every_status_change(reg, owner, launchpad, accounts):
+    """active_bitmap(w) bit i == is_active(256*w + i) after registrations, retirements and
+    reactivations (id 0 is never used, so bit 0 of word 0 stays clear)."""
+    for i in range(3):
+        reg.register(f"P{i}", SPEC_CID, accounts[7 + i], launchpad, sender=launchpad)
+    assert reg.active_bitmap(0) == 0b1110
+    reg.set_status(2, 2, sender=owner)
+    assert reg.active_bitmap(0) == 0b1010
+    reg.set_status(2, 1, sender=owner)
+    assert reg.active_bitmap(0) == 0b1110
+    assert reg.active_bitmap(1) == 0
+    for pid in range(4):
+        assert ((reg.active_bitmap(0) >> pid) & 1 == 1) == reg.is_active(pid)
+
+
 def test_set_status_only_owner(reg, launchpad, bob):
     reg.register("Nova", SPEC_CID, bob, launchpad, sender=launchpad)
     with ape.reverts("ownable: caller is not the owner"):
