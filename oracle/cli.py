@@ -53,7 +53,7 @@ def run(operator_index: int, key_file: str, transmitter_key_file: str | None, pa
 
     from fame.config import settings as fame_settings
 
-    from .config import oracle_settings
+    from fame.config import oracle_settings
     from .keys import load_key, read_password
     from .launch import build_node
     from .node.app import create_app
@@ -85,7 +85,7 @@ def run(operator_index: int, key_file: str, transmitter_key_file: str | None, pa
               help="Where keys go (default: FAME_STATE_DIR/oracle/keys).")
 def dev_keys(n: int, state_dir: Path | None) -> None:
     """Write keystores of the local stack's dev operator keys (anvil mnemonic; public test keys)."""
-    from .config import oracle_settings
+    from fame.config import oracle_settings
     from .keys import dev_committee, write_dev_keystores
 
     folder = state_dir or oracle_settings().state_dir
@@ -103,7 +103,7 @@ def status(n: int, as_json: bool) -> None:
     """/health of every operator (FAME_ORACLE_PEERS, or the local ports)."""
     import httpx
 
-    from .config import oracle_settings
+    from fame.config import oracle_settings
 
     answers = {}
     for i, url in enumerate(oracle_settings().peer_urls(n)):

@@ -22,7 +22,7 @@ from fame.procs import Supervisor, wait_until
 from .adapters import make_adapter
 from .aggregate import Tolerance
 from .chainview import ChainView
-from .config import OracleSettings
+from fame.config import OracleSettings
 from .keys import dev_committee, write_dev_keystores
 from .metrics import NodeMetrics
 from .node.service import NodeConfig, OperatorService

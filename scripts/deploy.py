@@ -170,13 +170,9 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
 def oracle_operators_from_settings() -> tuple[list[str], list[str], int]:
     """The committee for a public network: FAME_ORACLE_SIGNERS and FAME_ORACLE_TRANSMITTERS
     (comma-separated addresses, same order) and FAME_ORACLE_F."""
-    import os
+    from fame.config import oracle_settings
 
-    def addresses(var: str) -> list[str]:
-        return [a.strip() for a in os.environ.get(var, "").split(",") if a.strip()]
-
-    signers, transmitters = addresses("FAME_ORACLE_SIGNERS"), addresses("FAME_ORACLE_TRANSMITTERS")
-    f = int(os.environ.get("FAME_ORACLE_F", "1"))
+    signers, transmitters, f = oracle_settings().committee()
     if len(signers) <= 3 * f or len(transmitters) != len(signers):
         raise FameError(
             f"the oracle needs more than 3f = {3 * f} operators: set FAME_ORACLE_SIGNERS and "

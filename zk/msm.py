@@ -541,9 +541,11 @@ def msm_naive_g2(points, scalars):
 
 
 def default_workers() -> int:
-    env = os.environ.get("FAME_ZK_WORKERS")
-    if env:
-        return max(1, int(env))
+    from fame.config import settings
+
+    configured = settings().zk_workers
+    if configured:
+        return configured
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - non-Linux
