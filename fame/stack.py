@@ -81,14 +81,16 @@ def start_service(sup: Supervisor, name: str, argv: list[str], health_url: str, 
         wait_until(lambda: httpx.get(health_url, timeout=1).status_code == 200, timeout, name, proc=proc, log=log)
 
 
-def start_gateway(sup: Supervisor, cfg: Settings, logs: Path) -> str:
-    """The embedded IPFS store and its HTTP gateway (content, specs, manifests)."""
+def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | None = None) -> str:
+    """The web service (fame.web): the embedded IPFS store's HTTP gateway (content, specs,
+    manifests), the token holders' frontend, the DID resolver and the event index."""
     if port_in_use(cfg.host, cfg.gateway_port):
         raise FameError(f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
                         "FAME_GATEWAY_PORT=<port>")
     url = f"http://{cfg.host}:{cfg.gateway_port}"
-    start_service(sup, "ipfs gateway", [sys.executable, "-m", "fame.ipfs", "gateway", "--host", cfg.host,
-                                        "--port", str(cfg.gateway_port)], f"{url}/health", logs / "gateway.log")
+    start_service(sup, "web (frontend, ipfs gateway, index)",
+                  [sys.executable, "-m", "fame.web", "--host", cfg.host, "--port", str(cfg.gateway_port),
+                   "--rpc-url", rpc_url or cfg.effective_rpc_url], f"{url}/health", logs / "gateway.log")
     return url
 
 
@@ -176,11 +178,17 @@ def up(cfg: Settings | None = None) -> None:
         services: dict[str, str] = {}
         gateway_url = None
         if cfg.ipfs_backend == "embedded":
-            gateway_url = start_gateway(sup, cfg, logs)
+            gateway_url = start_gateway(sup, cfg, logs, rpc_url)
             services["ipfs gateway"] = gateway_url + "/ipfs/<cid>"
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
         manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
+        if gateway_url is not None:
+            from .web.build import build_frontend
+
+            with console.status("building the frontend (contracts from the manifest, vite build)..."):
+                build_frontend(manifest_path(manifest.chain_id, cfg.deployments_dir), logs / "frontend.log")
+            services["frontend"] = gateway_url + "/"
         if manifest.chain_id == LOCAL_CHAIN_ID:
             services.update(start_oracle_network(sup, cfg, w3, rpc_url))
         if cfg.uses_own_node:
@@ -189,6 +197,8 @@ def up(cfg: Settings | None = None) -> None:
                                         f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
                                         f"reputation {demo['reputation']}, {demo.get('did')}")
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
+        if "frontend" in services:
+            console.print(f"[bold]Frontend[/bold]: {services['frontend']}", highlight=False)
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
         watch = ChainWatch(w3, manifest)

@@ -1,0 +1,20 @@
+"""`python -m fame.web [--host H] [--port P] [--rpc-url URL]`: the frontend, IPFS gateway,
+DID resolver and event index on one loopback origin (fame.stack starts it)."""
+
+import argparse
+
+from fame.config import settings
+from fame.errors import FameError
+from fame.procs import port_in_use
+
+from .app import serve
+
+s = settings()
+parser = argparse.ArgumentParser(prog="python -m fame.web")
+parser.add_argument("--host", default=s.host)
+parser.add_argument("--port", type=int, default=s.gateway_port)
+parser.add_argument("--rpc-url", default=s.effective_rpc_url)
+opts = parser.parse_args()
+if port_in_use(opts.host, opts.port):
+    raise SystemExit(str(FameError(f"port {opts.port} on {opts.host} is taken; set FAME_GATEWAY_PORT")))
+serve(opts.host, opts.port, opts.rpc_url)

@@ -1,0 +1,101 @@
+"""The web app: frontend (static files), IPFS gateway, DID resolver and event index on one
+loopback origin. Same origin matters: the gateway's /api/v0/add accepts browser uploads
+only from its own origin, which is how the frontend pins a new persona spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.staticfiles import StaticFiles
+
+from fame.config import PROJECT_ROOT, settings
+from fame.ipfs.gateway import create_app as create_gateway_app
+
+from .indexer import EventIndex, Follower
+
+FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
+
+
+class _Resolvers:
+    """One DID resolver per deployment (rebuilt when the manifest changes)."""
+
+    def __init__(self, rpc_url: str, public_url: str):
+        self.rpc_url, self.public_url, self._key, self._resolver = rpc_url, public_url, None, None
+
+    def __call__(self):
+        from fame.chain import Chain
+        from fame.did.resolver import Resolver
+        from fame.manifest import manifest_path
+
+        chain = Chain.from_settings(self.rpc_url)
+        path = manifest_path(chain.chain_id)
+        key = (chain.chain_id, path.stat().st_mtime if path.is_file() else None)
+        if key != self._key or self._resolver is None:
+            self._resolver, self._key = Resolver.from_chain(chain, gateway_url=self.public_url), key
+        return self._resolver
+
+
+def create_app(store, *, rpc_url: str, public_url: str, index_path: Path, dist: Path = FRONTEND_DIST,
+               max_upload_bytes: int | None = None, api_token: str | None = None,
+               follow: bool = True) -> FastAPI:
+    app = create_gateway_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token)
+    index = EventIndex(index_path)
+    follower = Follower(index, rpc_url)
+    app.state.index, app.state.follower = index, follower
+    if follow:
+        follower.start()
+
+    from fame.did.api import did_router
+
+    app.include_router(did_router(_Resolvers(rpc_url, public_url)))
+
+    @app.get("/config.json", tags=["frontend"], summary="Where the frontend finds the chain")
+    def frontend_config() -> JSONResponse:
+        return JSONResponse({"rpcUrl": rpc_url, "gatewayUrl": public_url, "indexUrl": public_url + "/api/index"},
+                            headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/index/status", tags=["index"])
+    def index_status() -> dict[str, Any]:
+        return index.status()
+
+    @app.get("/api/index/events", tags=["index"], summary="Indexed events, newest first")
+    def index_events(contract: str | None = None, event: str | None = None, persona_id: int | None = None,
+                     proposal_id: str | None = None, account: str | None = None,
+                     limit: int = Query(default=100, ge=1, le=1000),
+                     order: str = Query(default="desc", pattern="^(asc|desc)$")) -> JSONResponse:
+        rows = index.query(contract=contract, event=event, persona_id=persona_id, proposal_id=proposal_id,
+                           account=account, limit=limit, order=order)
+        return JSONResponse({**index.status(), "events": rows}, headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/index/holders/{persona_id}", tags=["index"], summary="A persona's share holders")
+    def index_holders(persona_id: int, limit: int = Query(default=50, ge=1, le=500)) -> JSONResponse:
+        return JSONResponse({**index.status(), "holders": index.holders(persona_id, limit)},
+                            headers={"Cache-Control": "no-store"})
+
+    @app.get("/", include_in_schema=False)
+    def index_html():
+        page = dist / "index.html"
+        if not page.is_file():
+            return JSONResponse({"detail": "the frontend is not built: run `make up` (or `npm --prefix frontend "
+                                           "run build`)"}, status_code=503)
+        return FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+    app.mount("/", StaticFiles(directory=dist, check_dir=False), name="frontend")
+    return app
+
+
+def serve(host: str, port: int, rpc_url: str) -> None:
+    import uvicorn
+
+    from fame.ipfs.backends import open_store
+    from fame.ipfs.settings import ipfs_settings, secret
+
+    s = ipfs_settings()
+    limit = s.ipfs_max_upload_bytes or None
+    app = create_app(open_store(s), rpc_url=rpc_url, public_url=f"http://{host}:{port}",
+                     index_path=settings().state_dir / "index.sqlite", max_upload_bytes=limit,
+                     api_token=secret(s.ipfs_api_token))
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

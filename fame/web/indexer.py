@@ -1,0 +1,276 @@
+"""A small event indexer: the logs the frontend lists (proposals, votes, campaigns,
+reputation history, stakes) copied from the chain into SQLite, in bounded block ranges.
+
+The browser then asks `/api/index/...` for a page of rows instead of scanning the
+chain's whole history on every load. The indexer follows the deployment manifest: it
+waits until one exists, indexes from its deploy block, and starts over when the chain
+or the manifest changes (a fresh `make up`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from web3 import Web3
+from web3._utils.events import get_event_data
+
+from fame.manifest import Manifest, find_manifest
+
+log = logging.getLogger("fame.web.indexer")
+
+# (contract in the manifest, event names) the frontend reads from the index.
+INDEXED: dict[str, tuple[str, ...]] = {
+    "FameGovernor": ("ProposalCreated", "ProposalQueued", "ProposalExecuted", "ProposalCanceled", "VoteCast"),
+    "PersonaLaunchpad": ("CampaignCreated", "Contributed", "CampaignLaunched", "SharesClaimed", "Refunded"),
+    "Reputation": ("EngagementRecorded", "Rated"),
+    "PersonaStaking": ("Staked", "Withdrawn", "RewardPaid"),
+    "PersonaRegistry": ("PersonaRegistered",),
+}
+# Every persona's share token (found through PersonaRegistered): its transfers give the holders.
+SHARE_EVENTS = ("Transfer",)
+MAX_RANGE = 2_000  # blocks per eth_getLogs call
+# Bumped when what is indexed changes: an index written by another version is rebuilt.
+INDEX_VERSION = 2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
+    contract TEXT NOT NULL, event TEXT NOT NULL, persona_id INTEGER, proposal_id TEXT, account TEXT,
+    args TEXT NOT NULL, PRIMARY KEY (block, log_index));
+CREATE INDEX IF NOT EXISTS events_by_name ON events (contract, event, block);
+CREATE INDEX IF NOT EXISTS events_by_persona ON events (persona_id, event, block);
+CREATE INDEX IF NOT EXISTS events_by_proposal ON events (proposal_id, block);
+CREATE INDEX IF NOT EXISTS events_by_account ON events (account, event, block);
+"""
+
+
+def _jsonable(value: Any) -> Any:
+    """Event arguments as JSON: integers as decimal strings (uint256 overflows JS numbers)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _keys(args: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
+    persona = args.get("persona_id")
+    proposal = args.get("proposalId", args.get("proposal_id"))
+    account = next((args[k] for k in ("voter", "contributor", "account", "owner", "rater", "creator", "proposer")
+                    if k in args), None)
+    return (int(persona) if persona is not None else None, str(proposal) if proposal is not None else None,
+            account.lower() if isinstance(account, str) else None)
+
+
+@dataclass
+class EventIndex:
+    """The SQLite side: schema, writes from the follower, reads for the API."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def reset(self, identity: str, start_block: int) -> None:
+        with self._lock:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM events")
+            self.db.execute("DELETE FROM meta")
+            self.db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                [("identity", identity), ("next_block", str(start_block))])
+            self.db.execute("COMMIT")
+
+    def append(self, rows: list[tuple], next_block: int) -> None:
+        """Rows of one block range and the new cursor, in one transaction."""
+        with self._lock:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_block', ?)", (str(next_block),))
+            self.db.execute("COMMIT")
+
+    def query(self, *, contract: str | None = None, event: str | None = None, persona_id: int | None = None,
+              proposal_id: str | None = None, account: str | None = None, limit: int = 100,
+              order: str = "desc") -> list[dict[str, Any]]:
+        where, params = [], []
+        for column, value in (("contract", contract), ("event", event), ("persona_id", persona_id),
+                              ("proposal_id", proposal_id), ("account", account.lower() if account else None)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        direction = "ASC" if order == "asc" else "DESC"
+        sql = ("SELECT block, log_index, tx, time, contract, event, args FROM events"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + f" ORDER BY block {direction}, log_index {direction} LIMIT ?")
+        with self._lock:
+            rows = self.db.execute(sql, (*params, max(1, min(limit, 1000)))).fetchall()
+        return [{"block": b, "logIndex": i, "tx": tx, "time": t, "contract": c, "event": e, "args": json.loads(a)}
+                for b, i, tx, t, c, e, a in rows]
+
+    def share_tokens(self) -> dict[str, int]:
+        """Share token address -> persona id, from the indexed PersonaRegistered events."""
+        with self._lock:
+            rows = self.db.execute("SELECT args FROM events WHERE event = 'PersonaRegistered'").fetchall()
+        return {Web3.to_checksum_address(a["share_token"]): int(a["persona_id"]) for a in map(json.loads, (r[0] for r in rows))}
+
+    def holders(self, persona_id: int, limit: int = 50) -> list[dict[str, str]]:
+        """Balances of a persona's share token from its Transfer events, largest first."""
+        with self._lock:
+            rows = self.db.execute("SELECT args FROM events WHERE contract = 'PersonaShare' AND event = 'Transfer' "
+                                   "AND persona_id = ? ORDER BY block, log_index", (persona_id,)).fetchall()
+        balances: dict[str, int] = {}
+        for (raw,) in rows:
+            a = json.loads(raw)
+            sender, receiver, value = a.get("sender", a.get("from")), a.get("receiver", a.get("to")), int(a.get("value", a.get("amount", 0)))
+            if sender and int(sender, 16):
+                balances[sender] = balances.get(sender, 0) - value
+            if receiver and int(receiver, 16):
+                balances[receiver] = balances.get(receiver, 0) + value
+        top = sorted(((v, k) for k, v in balances.items() if v > 0), reverse=True)[:limit]
+        return [{"account": k, "balance": str(v)} for v, k in top]
+
+    def status(self) -> dict[str, Any]:
+        nb = self.get_meta("next_block")
+        return {"identity": self.get_meta("identity"), "indexedThrough": int(nb) - 1 if nb else None}
+
+
+class Follower:
+    """Copies new logs into the index every `every` seconds, in ranges of MAX_RANGE blocks."""
+
+    def __init__(self, index: EventIndex, rpc_url: str, deployments_dir: Path | None = None, every: float = 1.0):
+        self.index, self.rpc_url, self.deployments_dir, self.every = index, rpc_url, deployments_dir, every
+        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": 10}))
+        self.stop = threading.Event()
+        self.caught_up = threading.Event()
+        self._manifest: Manifest | None = None
+        self._manifest_mtime: float | None = None
+        self._topics: dict[bytes, tuple[str, dict]] = {}
+        self._share_topics: dict[bytes, tuple[str, dict]] = {}
+        self._block_times: dict[int, int] = {}
+
+    def _load_manifest(self) -> Manifest | None:
+        try:
+            chain_id = self.w3.eth.chain_id
+        except Exception:  # noqa: BLE001 - the node may not be up yet
+            return None
+        from fame.manifest import manifest_path
+
+        path = manifest_path(chain_id, self.deployments_dir)
+        mtime = path.stat().st_mtime if path.is_file() else None
+        if mtime != self._manifest_mtime:
+            self._manifest_mtime = mtime
+            self._manifest = find_manifest(chain_id, self.deployments_dir) if mtime else None
+            self._topics, self._share_topics = {}, {}
+            if self._manifest and "PersonaShare" in self._manifest.contracts:
+                for item in self._manifest.contract("PersonaShare").abi:
+                    if item.get("type") == "event" and item["name"] in SHARE_EVENTS:
+                        sig = f"{item['name']}({','.join(_abi_type(i) for i in item['inputs'])})"
+                        self._share_topics[Web3.keccak(text=sig)] = ("PersonaShare", item)
+            if self._manifest:
+                for name, events in INDEXED.items():
+                    if name not in self._manifest.contracts:
+                        continue
+                    for item in self._manifest.contract(name).abi:
+                        if item.get("type") == "event" and item["name"] in events:
+                            sig = f"{item['name']}({','.join(_abi_type(i) for i in item['inputs'])})"
+                            self._topics[Web3.keccak(text=sig)] = (name, item)
+        return self._manifest
+
+    def identity(self, m: Manifest) -> str:
+        return f"v{INDEX_VERSION}:{m.chain_id}:{m.created_at}:{m.address('FameGovernor')}"
+
+    def step(self) -> int:
+        """Index what is new; returns the number of rows added."""
+        m = self._load_manifest()
+        if m is None:
+            return 0
+        ident = self.identity(m)
+        if self.index.get_meta("identity") != ident:
+            self.index.reset(ident, m.deploy_block)
+        start = int(self.index.get_meta("next_block") or m.deploy_block)
+        head = self.w3.eth.block_number
+        added = 0
+        addresses = {Web3.to_checksum_address(m.address(n)): n for n in INDEXED if n in m.contracts}
+        while start <= head and not self.stop.is_set():
+            end = min(head, start + MAX_RANGE - 1)
+            rows = self._decode(self.w3.eth.get_logs({"fromBlock": start, "toBlock": end, "address": list(addresses),
+                                                      "topics": [list(self._topics)]}), self._topics)
+            shares = self.index.share_tokens()
+            shares.update({Web3.to_checksum_address(r[9]["share_token"]): int(r[9]["persona_id"])
+                           for r in rows if r[5] == "PersonaRegistered"})
+            if shares and self._share_topics:
+                share_rows = self._decode(self.w3.eth.get_logs({
+                    "fromBlock": start, "toBlock": end, "address": list(shares),
+                    "topics": [list(self._share_topics)]}), self._share_topics,
+                    persona_of={a.lower(): p for a, p in shares.items()})
+                rows += share_rows
+            self.index.append([(*r[:9], json.dumps(r[9])) for r in rows], end + 1)
+            added += len(rows)
+            start = end + 1
+        self.caught_up.set()
+        return added
+
+    def _decode(self, logs, topics, persona_of: dict[str, int] | None = None) -> list[tuple]:
+        rows = []
+        for entry in logs:
+            topic = bytes(entry["topics"][0])
+            if topic not in topics:
+                continue
+            name, abi = topics[topic]
+            args = _jsonable(dict(get_event_data(self.w3.codec, abi, entry)["args"]))
+            persona, proposal, account = _keys(args)
+            if persona_of is not None:
+                persona = persona_of.get(entry["address"].lower())
+                account = None
+            block = entry["blockNumber"]
+            rows.append((block, entry["logIndex"], "0x" + bytes(entry["transactionHash"]).hex().removeprefix("0x"),
+                         self._time(block), name, abi["name"], persona, proposal, account, args))
+        return rows
+
+    def _time(self, block: int) -> int:
+        if block not in self._block_times:
+            if len(self._block_times) > 4096:
+                self._block_times.clear()
+            self._block_times[block] = self.w3.eth.get_block(block)["timestamp"]
+        return self._block_times[block]
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.step()
+            except Exception as exc:  # noqa: BLE001 - a node restart must not kill the service
+                log.warning("indexer: %s", exc)
+            self.stop.wait(self.every)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="event-indexer", daemon=True)
+        thread.start()
+        return thread
+
+
+def _abi_type(item: dict) -> str:
+    if item["type"].startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in item["components"]) + ")" + item["type"][5:]
+    return item["type"]

@@ -1,0 +1,17 @@
+// What every screen gets: config, chain reads, the wallet session and the tx tracker.
+import type { PublicClient } from "viem";
+import type { AppConfig } from "./config";
+import type { TxTracker } from "./tx/tracker";
+import type { WalletSession } from "./wallet/session";
+import type { TxContext } from "./tx/send";
+
+export interface AppContext extends TxContext {
+  config: AppConfig;
+  client: PublicClient;
+  session: WalletSession;
+  tracker: TxTracker;
+  /** Re-render the current screen (after a transaction or an account change). */
+  refresh(): void;
+}
+
+export type Screen = (root: HTMLElement, ctx: AppContext) => Promise<void>;

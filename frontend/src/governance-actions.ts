@@ -1,0 +1,91 @@
+// Governance writes: propose a persona, vote, contribute (EIP-2612 permit where the wallet
+// signs typed data, approve + contribute otherwise), queue, execute, refund.
+import { hexToSignature, keccak256, toBytes } from "viem";
+import type { AppContext } from "./app-context";
+import { contracts } from "./generated/contracts";
+import { VOTE, type Support } from "./governance-model";
+import { sendWrite } from "./tx/send";
+
+const { FameGovernor: governor, PersonaLaunchpad: launchpad, FMC: fmc } = contracts;
+
+export interface ProposalCall {
+  targets: `0x${string}`[];
+  values: bigint[];
+  calldatas: `0x${string}`[];
+  description: string;
+}
+
+export function descriptionHash(description: string): `0x${string}` {
+  return keccak256(toBytes(description));
+}
+
+export function proposePersona(ctx: AppContext, a: { name: string; symbol: string; specCid: string; goal: bigint;
+                               creatorBps: bigint; description: string }) {
+  return sendWrite(ctx, `Propose persona ${a.name}`, {
+    ...launchpad, functionName: "propose_persona", args: [a.name, a.symbol, a.specCid, a.goal, a.creatorBps, a.description],
+  });
+}
+
+export function castVote(ctx: AppContext, proposalId: bigint, support: Support) {
+  return sendWrite(ctx, `Vote ${support}`, { ...governor, functionName: "castVote", args: [proposalId, VOTE[support]] });
+}
+
+export function queue(ctx: AppContext, p: ProposalCall) {
+  return sendWrite(ctx, "Queue proposal", {
+    ...governor, functionName: "queue", args: [p.targets, p.values, p.calldatas, descriptionHash(p.description)],
+  });
+}
+
+export function execute(ctx: AppContext, p: ProposalCall) {
+  return sendWrite(ctx, "Execute proposal", {
+    ...governor, functionName: "execute", args: [p.targets, p.values, p.calldatas, descriptionHash(p.description)],
+    value: p.values.reduce((a, b) => a + b, 0n),
+  });
+}
+
+export function refund(ctx: AppContext, campaignId: bigint) {
+  return sendWrite(ctx, `Withdraw contribution (campaign #${campaignId})`, { ...launchpad, functionName: "refund", args: [campaignId] });
+}
+
+export function claimShares(ctx: AppContext, campaignId: bigint) {
+  return sendWrite(ctx, `Claim shares (campaign #${campaignId})`, { ...launchpad, functionName: "claim_shares", args: [campaignId] });
+}
+
+/** Contribute with a permit signature (one transaction); falls back to approve + contribute
+ *  when the wallet cannot sign EIP-712 data. Returns which path was used. */
+export async function contribute(ctx: AppContext, campaignId: bigint, amount: bigint): Promise<"permit" | "approve"> {
+  const owner = ctx.session.account!;
+  let signature: `0x${string}` | null = null;
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600) + 10n ** 9n; // far enough past any time travel
+  try {
+    const [domain, nonce] = await Promise.all([
+      ctx.client.readContract({ ...fmc, functionName: "eip712Domain" }) as Promise<readonly any[]>,
+      ctx.client.readContract({ ...fmc, functionName: "nonces", args: [owner] }) as Promise<bigint>,
+    ]);
+    signature = await ctx.session.walletClient().signTypedData({
+      account: owner,
+      domain: { name: domain[1], version: domain[2], chainId: Number(domain[3]), verifyingContract: domain[4] },
+      types: { Permit: [
+        { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] },
+      primaryType: "Permit",
+      message: { owner, spender: launchpad.address, value: amount, nonce, deadline },
+    });
+  } catch {
+    signature = null;
+  }
+  if (signature) {
+    const { v, r, s } = hexToSignature(signature);
+    await sendWrite(ctx, `Contribute to campaign #${campaignId} (permit)`, {
+      ...launchpad, functionName: "contribute_with_permit", args: [campaignId, amount, deadline, Number(v), r, s],
+    });
+    return "permit";
+  }
+  const allowance = (await ctx.client.readContract({ ...fmc, functionName: "allowance", args: [owner, launchpad.address] })) as bigint;
+  if (allowance < amount) {
+    await sendWrite(ctx, "Approve FMC for the launchpad", { ...fmc, functionName: "approve", args: [launchpad.address, amount] });
+  }
+  await sendWrite(ctx, `Contribute to campaign #${campaignId}`, { ...launchpad, functionName: "contribute", args: [campaignId, amount] });
+  return "approve";
+}
+

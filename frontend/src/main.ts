@@ -1,0 +1,117 @@
+// The token holders' app: wallet discovery (EIP-6963 plus the local burner), a hash
+// router over the screens, the wrong-chain banner and the transaction list.
+import "./style.css";
+import type { AppContext, Screen } from "./app-context";
+import { appChain, makePublicClient } from "./chain";
+import { loadConfig } from "./config";
+import { shortAddress } from "./format";
+import { TxTracker, statusText } from "./tx/tracker";
+import { clear, errorBox, h, loading } from "./ui/dom";
+import { BurnerProvider } from "./wallet/burner";
+import { WalletDirectory, announce } from "./wallet/eip6963";
+import { WalletSession } from "./wallet/session";
+import { walletScreen } from "./screens/wallet";
+import { personasScreen } from "./screens/personas";
+import { governanceScreen } from "./screens/governance";
+import { ownershipScreen } from "./screens/ownership";
+import { stakingScreen } from "./screens/staking";
+import { identityScreen } from "./screens/identity";
+import { contentScreen } from "./screens/content";
+
+const BURNER_ICON = "data:image/svg+xml," + encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#f2994a"/><text x="12" y="17" font-size="13" text-anchor="middle" fill="#fff">B</text></svg>');
+
+async function boot(): Promise<void> {
+  const config = await loadConfig();
+  const chain = appChain(config);
+  const client = makePublicClient(config);
+  const session = new WalletSession(chain);
+  const tracker = new TxTracker();
+  const directory = new WalletDirectory();
+  const main = document.getElementById("main")!;
+  const walletBox = document.getElementById("wallet-status")!;
+  const banner = document.getElementById("banner")!;
+  const txList = document.getElementById("tx-list")!;
+
+  const ctx: AppContext = { config, client, session, tracker, refresh: () => void route() };
+
+  const screens: Record<string, Screen> = {
+    personas: personasScreen,
+    governance: governanceScreen,
+    ownership: ownershipScreen,
+    staking: stakingScreen,
+    content: contentScreen,
+    identity: identityScreen,
+    wallet: (root, c) => walletScreen(root, c, directory),
+  };
+
+  let routeSeq = 0;
+  async function route(): Promise<void> {
+    const name = location.hash.replace(/^#\/?/, "").split("/")[0] || "personas";
+    const screen = screens[name] ?? personasScreen;
+    for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
+      if (a.getAttribute("href") === `#/${name}`) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    const seq = ++routeSeq;
+    const next = h("div", { class: "screen", dataset: { screen: name } });
+    if (!main.firstElementChild || main.firstElementChild.getAttribute("data-screen") !== name) clear(main, loading(name));
+    try {
+      await screen(next, ctx);
+    } catch (err) {
+      next.append(errorBox(err));
+    }
+    if (seq === routeSeq) {
+      clear(main, next);
+      main.setAttribute("aria-busy", "false");
+    }
+  }
+
+  function renderSession(): void {
+    clear(walletBox,
+      session.connected
+        ? h("a", { href: "#/wallet", class: "account", dataset: { testid: "connected-account" } },
+            `${session.walletName}: ${shortAddress(session.account!)}`)
+        : h("a", { href: "#/wallet", class: "button", dataset: { testid: "connect" } }, "Connect wallet"));
+    clear(banner,
+      session.wrongChain
+        ? h("div", { class: "warning", role: "alert" },
+            `Your wallet is on chain ${session.chainId}; FameEngine is on chain ${chain.id} (${chain.name}). `,
+            h("button", { type: "button", onclick: () => session.switchChain().catch((e) => banner.append(errorBox(e))) }, "Switch network"))
+        : null);
+  }
+
+  tracker.subscribe((entries) => {
+    clear(txList, entries.map((e) =>
+      h("li", { class: `tx tx-${e.status}`, dataset: { status: e.status } },
+        h("strong", null, e.label), " — ", statusText(e),
+        e.hash ? h("span", { class: "mono muted" }, ` ${e.hash.slice(0, 10)}…`) : null)));
+  });
+  session.subscribe(() => { renderSession(); void route(); });
+  directory.listen(window);
+
+  // The burner wallet: an anvil dev account, offered on the local chain only.
+  if (config.chainId === 31337) {
+    try {
+      const index = Number(localStorage.getItem("fame.burner") ?? "1");
+      const burner = await BurnerProvider.create(config.rpcUrl, index, config.chainId);
+      announce(window, { info: { uuid: "fameengine-burner", name: `Burner wallet (anvil dev #${index})`, icon: BURNER_ICON,
+                                 rdns: "org.fameengine.burner" }, provider: burner });
+    } catch { /* node unreachable: the screens will say so */ }
+  }
+  // Reconnect the wallet used last time, without a prompt.
+  const saved = localStorage.getItem("fame.wallet");
+  const wanted = saved ? directory.findByRdns(saved) : undefined;
+  if (wanted) {
+    const accounts: string[] = await wanted.provider.request({ method: "eth_accounts" }).catch(() => []);
+    if (accounts.length) await session.connect(wanted.provider, wanted.info.name).catch(() => {});
+  }
+  renderSession();
+  window.addEventListener("hashchange", () => void route());
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+boot().catch((err) => {
+  document.getElementById("main")!.replaceChildren(errorBox(err));
+});
