@@ -27,8 +27,20 @@ export function eventsUrl(indexUrl: string, query: EventQuery): string {
   return `${indexUrl}/events?${params}`;
 }
 
+let mustInclude = 0;
+
+/** After a transaction in `block`, reads wait (briefly) until the index has caught up with it. */
+export function requireIndexedThrough(block: bigint | number): void {
+  mustInclude = Math.max(mustInclude, Number(block));
+}
+
 export async function fetchEvents<A = Record<string, any>>(indexUrl: string, query: EventQuery): Promise<IndexedEvent<A>[]> {
-  const response = await fetch(eventsUrl(indexUrl, query), { cache: "no-store" });
-  if (!response.ok) throw new Error(`index: ${response.status}`);
-  return (await response.json()).events;
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const response = await fetch(eventsUrl(indexUrl, query), { cache: "no-store" });
+    if (!response.ok) throw new Error(`index: ${response.status}`);
+    const body = await response.json();
+    if ((body.indexedThrough ?? 0) >= mustInclude || Date.now() > deadline) return body.events;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

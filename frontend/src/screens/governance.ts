@@ -58,7 +58,7 @@ export async function governanceScreen(root: HTMLElement, ctx: AppContext): Prom
     }
     const timing = countdown({ state, voteStart: BigInt(a.voteStart), voteEnd: BigInt(a.voteEnd), eta }, now);
     const can = availableActions(state, phase, voted, mine, eta, now, shares);
-    const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); } catch { /* shown in the tx list */ } ctx.refresh(); };
+    const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); ctx.refresh(); } catch { /* the failure and its reason stay in the tx list; the form keeps its input */ } };
     const amount = h("input", { name: "amount", inputMode: "decimal", placeholder: "1,000", required: true, autocomplete: "off" });
     const title = a.description.split("\n")[0];
     list.append(h("li", { class: "card proposal", dataset: { proposalId: a.proposalId, state } },

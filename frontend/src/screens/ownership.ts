@@ -18,7 +18,7 @@ export async function ownershipScreen(root: HTMLElement, ctx: AppContext): Promi
     ]);
     return { p, balance, supply, total, claims };
   }));
-  const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); } catch { /* shown in the tx list */ } ctx.refresh(); };
+  const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); ctx.refresh(); } catch { /* the failure and its reason stay in the tx list; the form keeps its input */ } };
   clear(root,
     h("h2", null, "Ownership and revenue"),
     h("p", { class: "muted small" }, `Revenue paid to a persona is split among its share holders pro rata (protocol fee ${formatBps(fee)}).`),

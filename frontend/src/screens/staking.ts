@@ -34,7 +34,7 @@ export async function stakingScreen(root: HTMLElement, ctx: AppContext): Promise
       return { id, personaId: pos.persona_id, amount: pos.amount, multiplierBps: pos.multiplier_bps, unlockAt: pos.unlock_at, pending };
     }));
   }
-  const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); } catch { /* shown in the tx list */ } ctx.refresh(); };
+  const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); ctx.refresh(); } catch { /* the failure and its reason stay in the tx list; the form keeps its input */ } };
   const personaSelect = h("select", { name: "persona" }, personas.map((p) => h("option", { value: String(p.id) }, `#${p.id} ${p.name}`)));
   const lockSelect = h("select", { name: "lock" }, options.map((o, i) => o.enabled
     ? h("option", { value: String(i) }, `${formatDuration(o.duration)} lock · ${formatMultiplier(o.multiplier_bps)} weight`) : null));

@@ -2,6 +2,7 @@
 // through the connected wallet, wait for the receipt; every step updates the tracker.
 import type { Abi, PublicClient } from "viem";
 import type { WalletSession } from "../wallet/session";
+import { requireIndexedThrough } from "../index-api";
 import { revertReason } from "./revert-reason";
 import type { TxTracker } from "./tracker";
 
@@ -62,6 +63,7 @@ async function confirm(ctx: TxContext, entry: ReturnType<TxTracker["start"]>, ha
     ctx.tracker.update(entry, { status: "failed", error: "reverted on chain" });
     throw new TxFailed("reverted on chain");
   }
+  requireIndexedThrough(receipt.blockNumber);
   ctx.tracker.update(entry, { status: "confirmed", block: receipt.blockNumber });
   return receipt;
 }

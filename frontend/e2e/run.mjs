@@ -1,0 +1,287 @@
+#!/usr/bin/env node
+// End-to-end: the built frontend in headless Chromium (playwright-core, the system's
+// /usr/bin/chromium) against a real anvil with FameEngine deployed and seeded, through an
+// injected EIP-6963 wallet backed by anvil's dev accounts. Each flow asserts the chain's
+// state afterwards; screenshots of the main screens go to $E2E_ARTIFACTS.
+//   BASE_URL=http://127.0.0.1:8088 RPC_URL=http://127.0.0.1:8545 FAME_MANIFEST=... node e2e/run.mjs
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { createPublicClient, createWalletClient, http, parseEther } from "viem";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8088";
+const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
+const ARTIFACTS = resolve(process.env.E2E_ARTIFACTS ?? resolve(here, "../test-results"));
+const manifest = JSON.parse(readFileSync(process.env.FAME_MANIFEST ?? resolve(here, "../../deployments/31337.json"), "utf8"));
+const C = Object.fromEntries(Object.entries(manifest.contracts).map(([n, c]) => [n, { address: c.address, abi: c.abi }]));
+const ETH = "0x0000000000000000000000000000000000000000";
+const E18 = 10n ** 18n;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const chain = { id: 31337, name: "anvil", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [RPC_URL] } } };
+const client = createPublicClient({ chain, transport: http(RPC_URL) });
+const read = (name, functionName, args = [], address) => client.readContract({ ...C[name], ...(address ? { address } : {}), functionName, args });
+const rpc = (method, params = []) => client.request({ method, params });
+async function travel(seconds) { await rpc("evm_increaseTime", [Number(seconds)]); await rpc("evm_mine"); }
+const [, alice, bob] = await rpc("eth_accounts");
+
+function check(condition, message) { if (!condition) throw new Error(`assertion failed: ${message}`); }
+const results = [];
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    console.log(results.at(-1));
+  } catch (err) {
+    console.log(`FAIL ${name}: ${err.stack ?? err}`);
+    await page?.screenshot({ path: `${ARTIFACTS}/failure.png`, fullPage: true }).catch(() => {});
+    const txs = await page?.locator("#tx-list").innerText().catch(() => "");
+    if (txs) console.log(`transactions shown:\n${txs}`);
+    throw err;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+const inject = readFileSync(resolve(here, "wallet-inject.js"), "utf8");
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.addInitScript(`${inject}(${JSON.stringify({ rpcUrl: RPC_URL, account: alice, startChainId: "0x1" })})`);
+let page = await context.newPage();
+page.on("pageerror", (err) => console.log(`page error: ${err.message}`));
+
+let visit = 0;
+async function open(route) {
+  // A new query string forces a full load (a hash change alone would keep the old screen).
+  await page.goto(`${BASE_URL}/?visit=${++visit}#/${route}`);
+  await page.waitForSelector(`body[data-ready="true"] .screen[data-screen="${route}"]`, { timeout: 20_000 });
+}
+/** Wait until the newest transaction whose label contains `label` is confirmed (or failed). */
+async function tx(label, expected = "confirmed") {
+  const entry = page.locator("#tx-list li", { hasText: label }).first();
+  await entry.waitFor({ timeout: 20_000 });
+  await page.waitForFunction((l) => {
+    const li = [...document.querySelectorAll("#tx-list li")].find((e) => e.textContent.includes(l));
+    return li && (li.dataset.status === "confirmed" || li.dataset.status === "failed");
+  }, label, { timeout: 30_000 });
+  const status = await entry.getAttribute("data-status");
+  const text = await entry.innerText();
+  check(status === expected, `${label}: expected ${expected}, got ${status} (${text})`);
+  return text;
+}
+const shot = (name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+const proposalCard = (title) => page.locator("li.proposal", { hasText: title });
+
+await step("connect an EIP-6963 wallet, detect the wrong chain, switch", async () => {
+  await open("wallet");
+  await page.locator('.wallet-choice[data-rdns="org.fameengine.burner"]').waitFor();
+  await page.locator('.wallet-choice[data-rdns="org.fameengine.e2e"]').click();
+  await page.getByRole("button", { name: "Switch network" }).waitFor();
+  await shot("wrong-chain");
+  await page.getByRole("button", { name: "Switch network" }).click();
+  await page.getByRole("button", { name: "Switch network" }).waitFor({ state: "detached" });
+  const shown = await page.locator('[data-testid="account"]').innerText();
+  check(shown.toLowerCase() === alice.toLowerCase(), `account shown ${shown}`);
+  const fmc = await page.locator('[data-testid="fmc-balance"]').innerText();
+  check(fmc.includes("FMC") && !fmc.startsWith("0 "), `FMC balance shown: ${fmc}`);
+});
+
+await step("delegate votes", async () => {
+  await page.getByRole("button", { name: "Delegate", exact: true }).click();
+  await tx("Delegate votes");
+  check((await read("FMC", "delegates", [alice])).toLowerCase() === alice.toLowerCase(), "alice delegates to herself");
+  await shot("wallet");
+});
+
+let galleryMs = 0;
+await step("personas gallery", async () => {
+  const t0 = Date.now();
+  await open("personas");
+  await page.locator('.persona [data-testid="reputation"]').first().waitFor();
+  galleryMs = Date.now() - t0;
+  const card = page.locator('.persona[data-persona-id="1"]');
+  const score = await read("Reputation", "score", [1n]);
+  check((await card.locator('[data-testid="reputation"]').innerText()).includes("/ 10,000"), "reputation shown");
+  check(score > 0n, "seeded reputation is positive");
+  check(await card.locator(".holders li").count() === 3, "three holders listed");
+  check((await card.locator("meter").count()) === 3, "three traits");
+  check(await card.locator("img.avatar").evaluate((img) => img.complete && img.naturalWidth > 0), "avatar loaded");
+  check(await card.locator("svg.chart path").getAttribute("d") !== "", "reputation chart drawn");
+  await shot("personas");
+});
+
+const KAI = `Kai Tide ${Date.now() % 100_000}`;
+await step("create a persona proposal (schema-checked, pinned, proposed)", async () => {
+  await open("governance");
+  const form = page.locator("form", { hasText: "Propose a persona" });
+  await form.getByLabel("Name").fill(KAI);
+  await form.getByLabel("Share symbol").fill("KAI");
+  await form.getByLabel("Handle").fill("kai_tide");
+  await form.getByLabel("Tagline").fill("Surf, code and tides");
+  await form.getByLabel("Backstory").fill("Kai grew up on a surf beach and teaches coding by the sea.");
+  await form.getByLabel("Traits").fill("calm:7");
+  await form.getByLabel("Look").fill("Blue hair, wetsuit, sunglasses.");
+  await form.getByLabel("Funding goal (FMC)").fill("2000");
+  await form.getByRole("button", { name: /propose/i }).click();
+  const alert = await form.getByRole("alert").innerText();
+  check(alert.includes("/traits/0/intensity"), `schema error shown: ${alert}`);
+  const before = await read("PersonaLaunchpad", "campaign_count");
+  await form.getByLabel("Traits").fill("calm:0.7, playful:0.5");
+  await form.getByRole("button", { name: /propose/i }).click();
+  await tx(`Propose persona ${KAI}`);
+  const count = await read("PersonaLaunchpad", "campaign_count");
+  check(count === before + 1n, "one more campaign");
+  const campaign = await read("PersonaLaunchpad", "campaign", [count]);
+  check(campaign.name === KAI && campaign.funding_goal === 2000n * E18, "campaign on chain");
+  const spec = await (await fetch(`${BASE_URL}/ipfs/${campaign.spec_cid}`)).json();
+  check(spec.name === KAI && spec.traits.length === 2, "the pinned spec is the form's");
+  await proposalCard(KAI).waitFor();
+});
+
+let campaignId, proposalId;
+await step("contribute FMC with a permit", async () => {
+  campaignId = await read("PersonaLaunchpad", "campaign_count");
+  proposalId = (await read("PersonaLaunchpad", "campaign", [campaignId])).proposal_id;
+  const nonce = await read("FMC", "nonces", [alice]);
+  const card = proposalCard(KAI);
+  await card.getByLabel("Contribute FMC").fill("2,000");
+  await card.getByRole("button", { name: "Contribute" }).click();
+  await tx(`Contribute to campaign #${campaignId} (permit)`);
+  check(await read("PersonaLaunchpad", "contribution_of", [campaignId, alice]) === 2000n * E18, "contribution recorded");
+  check(await read("FMC", "nonces", [alice]) === nonce + 1n, "a permit was used");
+  await proposalCard(KAI).locator('[data-testid="campaign"]', { hasText: "yours 2,000 FMC" }).waitFor();
+  await shot("governance");
+});
+
+await step("vote For after the voting delay", async () => {
+  await travel(Number(await read("FameGovernor", "votingDelay")) + 1);
+  await open("governance");
+  await proposalCard(KAI).getByRole("button", { name: "Vote For" }).click();
+  await tx("Vote For");
+  check(await read("FameGovernor", "hasVoted", [proposalId, alice]), "alice has voted");
+  const [, forVotes] = await read("FameGovernor", "proposalVotes", [proposalId]);
+  check(forVotes === await read("FMC", "getVotes", [alice]), "For tally is alice's weight");
+  // A second holder votes from outside the app (quorum is 4% of the supply).
+  const wallet = createWalletClient({ chain, transport: http(RPC_URL), account: bob });
+  const hash = await wallet.writeContract({ ...C.FameGovernor, functionName: "castVote", args: [proposalId, 1] });
+  await client.waitForTransactionReceipt({ hash });
+});
+
+await step("queue after the voting period, execute after the timelock", async () => {
+  await travel(Number(await read("FameGovernor", "votingPeriod")) + 1);
+  await open("governance");
+  check(await proposalCard(KAI).getAttribute("data-state") === "Succeeded", "shown as Succeeded");
+  await proposalCard(KAI).getByRole("button", { name: "Queue" }).click();
+  await tx("Queue proposal");
+  check(Number(await read("FameGovernor", "state", [proposalId])) === 5, "state Queued");
+  await travel(Number(await read("FameTimelock", "get_minimum_delay")) + 1);
+  await open("governance");
+  const personas = await read("PersonaRegistry", "persona_count");
+  await proposalCard(KAI).getByRole("button", { name: "Execute" }).click();
+  await tx("Execute proposal");
+  check(Number(await read("FameGovernor", "state", [proposalId])) === 7, "state Executed");
+  check(await read("PersonaRegistry", "persona_count") === personas + 1n, "persona launched");
+  await proposalCard(KAI).getByRole("button", { name: /Claim .* shares/ }).click();
+  await tx("Claim shares");
+  const token = (await read("PersonaLaunchpad", "campaign", [campaignId])).share_token;
+  check(await read("PersonaShare", "balanceOf", [alice], token) > 0n, "alice holds shares of the new persona");
+});
+
+await step("pay revenue and claim it", async () => {
+  await open("ownership");
+  const card = page.locator('li.card[data-persona-id="1"]');
+  const paidBefore = await read("RevenueSplitter", "revenue_of", [1n, ETH]);
+  await card.getByLabel("Pay revenue (ETH)").fill("0.5");
+  await card.getByRole("button", { name: "Pay" }).click();
+  await tx("Pay 1 revenue");
+  check(await read("RevenueSplitter", "revenue_of", [1n, ETH]) === paidBefore + parseEther("0.5"), "revenue recorded");
+  const claimable = await read("RevenueSplitter", "claimable", [1n, ETH, alice]);
+  check(claimable > 0n, "alice has revenue to claim");
+  await page.locator('li.card[data-persona-id="1"] [data-testid="claimable-ETH"]').waitFor();
+  await shot("ownership");
+  const balance = await client.getBalance({ address: alice });
+  await page.locator('li.card[data-persona-id="1"]').getByRole("button", { name: "Claim ETH" }).click();
+  await tx("Claim revenue of persona #1");
+  check(await read("RevenueSplitter", "claimable", [1n, ETH, alice]) === 0n, "nothing left to claim");
+  check(await client.getBalance({ address: alice }) > balance, "ETH received");
+});
+
+await step("stake with a lock, see a failed transaction's reason, withdraw after unlock", async () => {
+  await open("staking");
+  const form = page.locator("form", { hasText: "Stake FMC" });
+  await form.getByLabel("Persona").selectOption("1");
+  const options = await form.getByLabel("Lock period").locator("option").allInnerTexts();
+  check(options.some((o) => o.includes("30d lock · 1.25x")), `lock options show multipliers: ${options}`);
+  await form.getByLabel("Lock period").selectOption("1");
+  await form.getByLabel("Amount (FMC)").fill("0");
+  await form.getByRole("button", { name: "Stake" }).click();
+  const failed = await tx("Stake 0 FMC", "failed");
+  check(failed.includes("staking: zero amount"), `revert reason decoded: ${failed}`);
+  const before = await read("PersonaStaking", "position_count_of", [alice]);
+  await form.getByLabel("Amount (FMC)").fill("1000");
+  await form.getByRole("button", { name: "Stake" }).click();
+  await tx("Stake 1,000 FMC on persona #1");
+  const n = await read("PersonaStaking", "position_count_of", [alice]);
+  check(n === before + 1n, "one more position");
+  const id = await read("PersonaStaking", "position_of_owner_by_index", [alice, n - 1n]);
+  const pos = await read("PersonaStaking", "position", [id]);
+  check(pos.amount === 1000n * E18 && pos.multiplier_bps === 12_500n, "position on chain");
+  const row = page.locator(`tr[data-position-id="${id}"]`);
+  await row.waitFor();
+  check(await row.getByRole("button", { name: "Withdraw" }).isDisabled(), "withdraw disabled while locked");
+  await shot("staking");
+  await travel(30 * 86400 + 1);
+  await open("staking");
+  await page.locator(`tr[data-position-id="${id}"]`).getByRole("button", { name: "Withdraw" }).click();
+  await tx(`Withdraw position #${id}`);
+  check((await read("PersonaStaking", "position", [id])).amount === 0n, "withdrawn");
+});
+
+await step("identity: did:fame and its resolved document", async () => {
+  await open("identity");
+  const card = page.locator('li.card[data-persona-id="1"]');
+  check((await card.locator('[data-testid="did"]').innerText()) === "did:fame:31337:1", "DID shown");
+  const doc = await card.locator("pre.json").innerText();
+  check(JSON.parse(doc).id === "did:fame:31337:1", "resolved DID document shown");
+  await shot("identity");
+});
+
+await step("content screen", async () => {
+  await open("content");
+  await page.locator('li.card[data-persona-id="1"]').waitFor();
+  await shot("content");
+});
+
+await step("phone layout and keyboard access", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open("personas");
+  await page.locator('.persona [data-testid="reputation"]').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `no horizontal scroll on a phone (overflow ${overflow}px)`);
+  await shot("personas-phone");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => document.activeElement?.textContent);
+  check(focused === "FameEngine" || focused === "Personas", `keyboard focus moves through the header (${focused})`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+await step("burner wallet without an extension", async () => {
+  const plain = await browser.newContext();
+  const p = await plain.newPage();
+  await p.goto(`${BASE_URL}/#/wallet`);
+  await p.locator('.wallet-choice[data-rdns="org.fameengine.burner"]').click();
+  await p.locator('[data-testid="connected-account"]').waitFor();
+  check((await p.locator('[data-testid="connected-account"]').innerText()).startsWith("Burner wallet"), "burner connected");
+  check(await p.getByRole("button", { name: "Switch network" }).count() === 0, "burner is on the right chain");
+  await plain.close();
+});
+
+console.log(`gallery shown in ${galleryMs} ms`);
+console.log(JSON.stringify({ galleryMs, steps: results.length }));
+await browser.close();
