@@ -109,7 +109,8 @@ await step("personas gallery", async () => {
   check((await card.locator('[data-testid="reputation"]').innerText()).includes("/ 10,000"), "reputation shown");
   check(score > 0n, "seeded reputation is positive");
   check(await card.locator(".holders li").count() === 3, "three holders listed");
-  check((await card.locator("meter").count()) === 3, "three traits");
+  await card.locator("meter").first().waitFor();
+  check((await card.locator("meter").count()) === 3, "three traits from the IPFS spec");
   check(await card.locator("img.avatar").evaluate((img) => img.complete && img.naturalWidth > 0), "avatar loaded");
   check(await card.locator("svg.chart path").getAttribute("d") !== "", "reputation chart drawn");
   await shot("personas");

@@ -1,5 +1,5 @@
 // What every screen gets: config, chain reads, the wallet session and the tx tracker.
-import type { PublicClient } from "viem";
+import type { Reader } from "./chain";
 import type { AppConfig } from "./config";
 import type { TxTracker } from "./tx/tracker";
 import type { WalletSession } from "./wallet/session";
@@ -7,7 +7,7 @@ import type { TxContext } from "./tx/send";
 
 export interface AppContext extends TxContext {
   config: AppConfig;
-  client: PublicClient;
+  client: Reader;
   session: WalletSession;
   tracker: TxTracker;
   /** Re-render the current screen (after a transaction or an account change). */

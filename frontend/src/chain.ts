@@ -1,6 +1,8 @@
-// The read side: one viem public client (JSON-RPC requests batched into one HTTP call)
-// and the local chain's definition.
-import { createPublicClient, defineChain, http, type PublicClient } from "viem";
+// The read side: one small viem client (JSON-RPC requests batched into one HTTP call)
+// with only the read actions the screens use, so the first bundle stays small; the
+// write actions live in the lazily loaded transaction module.
+import { createClient, defineChain, http } from "viem";
+import { getBalance, getBlock, readContract } from "viem/actions";
 import type { AppConfig } from "./config";
 
 export function appChain(config: AppConfig) {
@@ -12,15 +14,28 @@ export function appChain(config: AppConfig) {
   });
 }
 
-export function makePublicClient(config: AppConfig): PublicClient {
-  return createPublicClient({
-    chain: appChain(config),
-    transport: http(config.rpcUrl, { batch: { wait: 5 } }),
-  }) as PublicClient;
+export interface ReadRequest {
+  address: `0x${string}`;
+  abi: readonly unknown[];
+  functionName: string;
+  args?: readonly unknown[];
 }
 
+export function makeReader(config: AppConfig) {
+  const rpc = createClient({ chain: appChain(config), transport: http(config.rpcUrl, { batch: { wait: 5 } }) });
+  return {
+    /** The bare viem client, for actions imported where they are needed (viem/actions). */
+    rpc,
+    readContract: (args: ReadRequest): Promise<any> => readContract(rpc, args as any),
+    getBlock: (args: { blockTag: "latest" }) => getBlock(rpc, args),
+    getBalance: (args: { address: `0x${string}` }) => getBalance(rpc, args),
+  };
+}
+
+export type Reader = ReturnType<typeof makeReader>;
+
 /** The chain's clock (latest block timestamp): proposals and locks count in chain time. */
-export async function chainNow(client: PublicClient): Promise<bigint> {
+export async function chainNow(client: Reader): Promise<bigint> {
   const block = await client.getBlock({ blockTag: "latest" });
   return block.timestamp;
 }

@@ -2,11 +2,10 @@
 // signs typed data, approve + contribute otherwise), queue, execute, refund.
 import { hexToSignature, keccak256, toBytes } from "viem";
 import type { AppContext } from "./app-context";
-import { contracts } from "./generated/contracts";
+import { FMC as fmc, FameGovernor as governor, PersonaLaunchpad as launchpad } from "./generated/contracts";
 import { VOTE, type Support } from "./governance-model";
-import { sendWrite } from "./tx/send";
+import { sendWrite, signTyped } from "./tx/send";
 
-const { FameGovernor: governor, PersonaLaunchpad: launchpad, FMC: fmc } = contracts;
 
 export interface ProposalCall {
   targets: `0x${string}`[];
@@ -62,8 +61,7 @@ export async function contribute(ctx: AppContext, campaignId: bigint, amount: bi
       ctx.client.readContract({ ...fmc, functionName: "eip712Domain" }) as Promise<readonly any[]>,
       ctx.client.readContract({ ...fmc, functionName: "nonces", args: [owner] }) as Promise<bigint>,
     ]);
-    signature = await ctx.session.walletClient().signTypedData({
-      account: owner,
+    signature = await signTyped(ctx.session, {
       domain: { name: domain[1], version: domain[2], chainId: Number(domain[3]), verifyingContract: domain[4] },
       types: { Permit: [
         { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },

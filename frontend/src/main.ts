@@ -2,7 +2,7 @@
 // router over the screens, the wrong-chain banner and the transaction list.
 import "./style.css";
 import type { AppContext, Screen } from "./app-context";
-import { appChain, makePublicClient } from "./chain";
+import { appChain, makeReader } from "./chain";
 import { loadConfig } from "./config";
 import { shortAddress } from "./format";
 import { TxTracker, statusText } from "./tx/tracker";
@@ -10,21 +10,17 @@ import { clear, errorBox, h, loading } from "./ui/dom";
 import { BurnerProvider } from "./wallet/burner";
 import { WalletDirectory, announce } from "./wallet/eip6963";
 import { WalletSession } from "./wallet/session";
-import { walletScreen } from "./screens/wallet";
 import { personasScreen } from "./screens/personas";
-import { governanceScreen } from "./screens/governance";
-import { ownershipScreen } from "./screens/ownership";
-import { stakingScreen } from "./screens/staking";
-import { identityScreen } from "./screens/identity";
-import { contentScreen } from "./screens/content";
 
 const BURNER_ICON = "data:image/svg+xml," + encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#f2994a"/><text x="12" y="17" font-size="13" text-anchor="middle" fill="#fff">B</text></svg>');
 
 async function boot(): Promise<void> {
+  performance.mark("fame:boot");
   const config = await loadConfig();
+  performance.mark("fame:config");
   const chain = appChain(config);
-  const client = makePublicClient(config);
+  const client = makeReader(config);
   const session = new WalletSession(chain);
   const tracker = new TxTracker();
   const directory = new WalletDirectory();
@@ -35,14 +31,15 @@ async function boot(): Promise<void> {
 
   const ctx: AppContext = { config, client, session, tracker, refresh: () => void route() };
 
+  // The gallery is in the main bundle; every other screen is its own chunk, loaded on first visit.
   const screens: Record<string, Screen> = {
     personas: personasScreen,
-    governance: governanceScreen,
-    ownership: ownershipScreen,
-    staking: stakingScreen,
-    content: contentScreen,
-    identity: identityScreen,
-    wallet: (root, c) => walletScreen(root, c, directory),
+    governance: async (root, c) => (await import("./screens/governance")).governanceScreen(root, c),
+    ownership: async (root, c) => (await import("./screens/ownership")).ownershipScreen(root, c),
+    staking: async (root, c) => (await import("./screens/staking")).stakingScreen(root, c),
+    content: async (root, c) => (await import("./screens/content")).contentScreen(root, c),
+    identity: async (root, c) => (await import("./screens/identity")).identityScreen(root, c),
+    wallet: async (root, c) => (await import("./screens/wallet")).walletScreen(root, c, directory),
   };
 
   let routeSeq = 0;
@@ -92,12 +89,9 @@ async function boot(): Promise<void> {
 
   // The burner wallet: an anvil dev account, offered on the local chain only.
   if (config.chainId === 31337) {
-    try {
-      const index = Number(localStorage.getItem("fame.burner") ?? "1");
-      const burner = await BurnerProvider.create(config.rpcUrl, index, config.chainId);
-      announce(window, { info: { uuid: "fameengine-burner", name: `Burner wallet (anvil dev #${index})`, icon: BURNER_ICON,
-                                 rdns: "org.fameengine.burner" }, provider: burner });
-    } catch { /* node unreachable: the screens will say so */ }
+    const index = Number(localStorage.getItem("fame.burner") ?? "1");
+    announce(window, { info: { uuid: "fameengine-burner", name: `Burner wallet (anvil dev #${index})`, icon: BURNER_ICON,
+                               rdns: "org.fameengine.burner" }, provider: new BurnerProvider(config.rpcUrl, index, config.chainId) });
   }
   // Reconnect the wallet used last time, without a prompt.
   const saved = localStorage.getItem("fame.wallet");

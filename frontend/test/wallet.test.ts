@@ -44,7 +44,7 @@ describe("wallet session", () => {
     const p = provider("0x1");
     await s.connect(p, "Test");
     expect(s.wrongChain).toBe(true);
-    expect(() => s.walletClient()).toThrow(/switch/);
+    expect(() => s.signer()).toThrow(/switch/);
     await s.switchChain();
     expect(s.wrongChain).toBe(false);
     expect(p.calls.some((c) => c.method === "wallet_switchEthereumChain" && c.params[0].chainId === "0x7a69")).toBe(true);
@@ -68,7 +68,7 @@ describe("burner wallet", () => {
       const result = body.method === "eth_accounts" ? ["0xa0", "0xa1"] : "0xhash";
       return { json: async () => ({ jsonrpc: "2.0", id: body.id, result }) };
     });
-    const burner = await BurnerProvider.create("http://rpc", 1, 31337);
+    const burner = new BurnerProvider("http://rpc", 1, 31337);
     expect(await burner.request({ method: "eth_requestAccounts" })).toEqual(["0xa1"]);
     expect(await burner.request({ method: "eth_chainId" })).toBe("0x7a69");
     expect(await burner.request({ method: "eth_sendTransaction", params: [{ to: "0xb", from: "0xevil" }] })).toBe("0xhash");

@@ -1,12 +1,12 @@
 // Content: what each persona has published on IPFS. Content requests (fee, emotion hint,
 // fulfilment state) wait for the content market contract; the manifest has none yet.
 import type { AppContext } from "../app-context";
-import { contracts } from "../generated/contracts";
+import { contractNames } from "../generated/contracts";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
 import { allPersonas } from "../reads";
 import { clear, h } from "../ui/dom";
 
-export const contentMarketDeployed = "ContentMarket" in contracts;
+export const contentMarketDeployed = contractNames.includes("ContentMarket");
 
 export async function contentScreen(root: HTMLElement, ctx: AppContext): Promise<void> {
   const personas = await allPersonas(ctx.client);

@@ -3,7 +3,7 @@
 import type { AppContext } from "../app-context";
 import { chainNow } from "../chain";
 import { formatBps, formatDuration, formatUnits, parseUnits, shortAddress } from "../format";
-import { contracts, daoParams } from "../generated/contracts";
+import { daoParams, FameGovernor as governor, PersonaLaunchpad as launchpad } from "../generated/contracts";
 import { castVote, claimShares, contribute, execute, proposePersona, queue, refund, type ProposalCall } from "../governance-actions";
 import { availableActions, CAMPAIGN_PHASES, countdown, stateName } from "../governance-model";
 import { fetchEvents } from "../index-api";
@@ -11,7 +11,6 @@ import { pinBytes } from "../ipfs";
 import { buildSpec, validateSpec } from "../persona-spec";
 import { clear, errorBox, field, h } from "../ui/dom";
 
-const { FameGovernor: governor, PersonaLaunchpad: launchpad } = contracts;
 
 interface CreatedArgs {
   proposalId: string; proposer: string; targets: string[]; values: string[]; calldatas: string[];

@@ -1,7 +1,8 @@
 // Identity: each persona's did:fame identifier and its DID document, resolved by the
 // backend's resolver (GET /1.0/identifiers/{did}).
 import type { AppContext } from "../app-context";
-import { allPersonas, didDocumentCid } from "../reads";
+import { allPersonas } from "../reads";
+import { didDocumentCid } from "../reads-account";
 import { clear, h } from "../ui/dom";
 
 export function didOf(chainId: number, personaId: bigint): string {

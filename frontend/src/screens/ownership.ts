@@ -1,7 +1,8 @@
 // Ownership and revenue: my shares per persona, claimable revenue, claim; pay revenue.
 import type { AppContext } from "../app-context";
 import { formatBps, formatUnits, parseUnits } from "../format";
-import { allPersonas, shareBalance, shareSupply } from "../reads";
+import { allPersonas } from "../reads";
+import { shareBalance, shareSupply } from "../reads-account";
 import * as revenue from "../revenue";
 import { clear, field, h } from "../ui/dom";
 

@@ -8,38 +8,57 @@ import { emotionalState } from "../emotion";
 import { formatAge, formatCount, formatSentiment, formatUnits, shortAddress } from "../format";
 import { fetchEvents } from "../index-api";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
-import { allPersonas, engagement, reputation, type PersonaRecord } from "../reads";
+import { engagement, persona, personaCount, reputation } from "../reads";
 import { clear, h } from "../ui/dom";
 
 export async function personasScreen(root: HTMLElement, ctx: AppContext): Promise<void> {
-  const [personas, now] = await Promise.all([allPersonas(ctx.client), chainNow(ctx.client)]);
+  performance.mark("fame:gallery-start");
+  const [count, now] = await Promise.all([personaCount(ctx.client), chainNow(ctx.client)]);
+  performance.mark("fame:gallery-count");
+  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1));
   const grid = h("ul", { class: "gallery", "aria-label": "Personas" });
   clear(root, h("h2", null, "Personas"),
-    personas.length === 0 ? h("p", { class: "muted" }, "No persona yet: propose one under Governance.") : grid);
-  // Cards render as their data arrives; the first paint does not wait for IPFS.
-  await Promise.all(personas.map(async (p) => {
-    const card = h("li", { class: "card persona", dataset: { personaId: String(p.id) } }, h("h3", null, p.name));
+    ids.length === 0 ? h("p", { class: "muted" }, "No persona yet: propose one under Governance.") : grid);
+  // Every card's chain reads go out in one batched JSON-RPC call, its index reads alongside;
+  // a card shows as soon as they are in and fills in its IPFS spec (avatar, traits) after.
+  await Promise.all(ids.map(async (id) => {
+    const card = h("li", { class: "card persona", dataset: { personaId: String(id) } }, h("h3", null, `Persona #${id}`));
     grid.append(card);
-    await fillCard(card, p, ctx, now).catch((err) => card.append(h("p", { class: "error" }, String(err.message ?? err))));
+    try {
+      const data = await loadCard(ctx, id);
+      renderCard(card, data, null, ctx, now);
+      performance.mark(`fame:card-${id}`);
+      const spec = await fetchIpfsJson(ctx.config.gatewayUrl, data.p.specCid).catch(() => null);
+      if (spec) renderCard(card, data, spec, ctx, now);
+    } catch (err: any) {
+      card.append(h("p", { class: "error" }, String(err?.message ?? err)));
+    }
   }));
+  performance.mark("fame:gallery-complete");
 }
 
-async function fillCard(card: HTMLElement, p: PersonaRecord, ctx: AppContext, now: bigint): Promise<void> {
+async function loadCard(ctx: AppContext, id: bigint) {
   const { client, config } = ctx;
-  const [spec, rep, eng, history, holders] = await Promise.all([
-    fetchIpfsJson(config.gatewayUrl, p.specCid).catch(() => null),
-    reputation(client, p.id),
-    engagement(client, p.id),
-    fetchEvents(config.indexUrl, { contract: "Reputation", persona_id: p.id, order: "asc", limit: 500 }).catch(() => []),
-    fetch(`${config.indexUrl}/holders/${p.id}?limit=5`).then((r) => r.json()).then((b) => b.holders as { account: string; balance: string }[]).catch(() => []),
+  const [p, rep, eng, history, holders] = await Promise.all([
+    persona(client, id),
+    reputation(client, id),
+    engagement(client, id),
+    fetchEvents(config.indexUrl, { contract: "Reputation", persona_id: id, order: "asc", limit: 500 }).catch(() => []),
+    fetch(`${config.indexUrl}/holders/${id}?limit=5`).then((r) => r.json()).then((b) => b.holders as { account: string; balance: string }[]).catch(() => []),
   ]);
+  return { p, rep, eng, history, holders };
+}
+
+function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, spec: any, ctx: AppContext, now: bigint): void {
+  const { config } = ctx;
+  const { p, rep, eng, history, holders } = d;
   const sentiment = eng.updatedAt > 0n ? Number(eng.sentiment) / 10_000 : null;
   const mood = emotionalState(spec?.emotional_baseline, sentiment);
   const points = history.map((e) => ({ t: e.time, v: Number(e.args.score) }));
   points.push({ t: Number(now), v: Number(rep.score) });
   clear(card,
     h("div", { class: "persona-head" },
-      h("img", { class: "avatar", src: avatarUrl(config.gatewayUrl, spec), alt: `${p.name}'s avatar`, width: 72, height: 72 }),
+      h("img", { class: "avatar", src: avatarUrl(config.gatewayUrl, spec ?? { name: p.name }), alt: `${p.name}'s avatar`, width: 72, height: 72 }),
       h("div", null,
         h("h3", null, p.name, p.status !== 1 ? h("span", { class: "badge" }, "retired") : null),
         spec?.narrative?.tagline ? h("p", { class: "tagline" }, spec.narrative.tagline) : null,
@@ -49,8 +68,9 @@ async function fillCard(card: HTMLElement, p: PersonaRecord, ctx: AppContext, no
       h("p", { class: "muted small", dataset: { testid: "latest-content" } }, "No published content yet.")),
     h("section", { "aria-label": "Traits" },
       h("h4", null, "Traits"),
-      h("ul", { class: "traits" }, (spec?.traits ?? []).map((t: any) =>
-        h("li", null, h("span", null, t.name), h("meter", { min: 0, max: 1, value: t.intensity, "aria-label": `${t.name} intensity` }))))),
+      spec ? h("ul", { class: "traits" }, (spec.traits ?? []).map((t: any) =>
+        h("li", null, h("span", null, t.name), h("meter", { min: 0, max: 1, value: t.intensity, "aria-label": `${t.name} intensity` }))))
+        : h("p", { class: "muted small" }, "Loading the spec from IPFS…")),
     h("section", { "aria-label": "Emotional state" },
       h("h4", null, "Emotional state"),
       h("p", { dataset: { testid: "emotion" } }, `${mood.label} (valence ${mood.valence.toFixed(2)}, arousal ${mood.arousal.toFixed(2)})`)),

@@ -3,13 +3,12 @@
 import type { AppContext } from "../app-context";
 import { chainNow } from "../chain";
 import { formatAge, formatDate, formatDuration, formatMultiplier, formatUnits, parseUnits } from "../format";
-import { contracts } from "../generated/contracts";
+import { FMC as fmc, PersonaStaking as staking } from "../generated/contracts";
 import { allPersonas } from "../reads";
 import { canClaim, canWithdraw, type PositionView } from "../staking-model";
 import { sendWrite } from "../tx/send";
 import { clear, field, h } from "../ui/dom";
 
-const { PersonaStaking: staking, FMC: fmc } = contracts;
 
 export async function stakingScreen(root: HTMLElement, ctx: AppContext): Promise<void> {
   const { client, session } = ctx;

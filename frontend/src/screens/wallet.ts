@@ -3,8 +3,8 @@
 import { isAddress } from "viem";
 import type { AppContext } from "../app-context";
 import { formatUnits, shortAddress } from "../format";
-import { contracts } from "../generated/contracts";
-import { delegateOf, fmcBalance, votes } from "../reads";
+import { FMC } from "../generated/contracts";
+import { delegateOf, fmcBalance, votes } from "../reads-account";
 import { sendWrite } from "../tx/send";
 import { clear, errorBox, field, h } from "../ui/dom";
 import type { WalletDirectory } from "../wallet/eip6963";
@@ -48,7 +48,7 @@ export async function walletScreen(root: HTMLElement, ctx: AppContext, directory
   const [balance, myVotes, delegatee] = await Promise.all([fmcBalance(client, account), votes(client, account), delegateOf(client, account)]);
   const target = h("input", { name: "delegatee", placeholder: "0x… (empty: yourself)", autocomplete: "off" });
   const delegate = async (to: `0x${string}`) => {
-    await sendWrite(ctx, `Delegate votes to ${shortAddress(to)}`, { ...contracts.FMC, functionName: "delegate", args: [to] });
+    await sendWrite(ctx, `Delegate votes to ${shortAddress(to)}`, { ...FMC, functionName: "delegate", args: [to] });
     ctx.refresh();
   };
   clear(root,

@@ -1,10 +1,12 @@
 // Sending a write: simulate first (a revert is shown before anything is signed), send
 // through the connected wallet, wait for the receipt; every step updates the tracker.
-import type { Abi, PublicClient } from "viem";
-import type { WalletSession } from "../wallet/session";
+import { createClient, custom, type Abi } from "viem";
+import { call, sendTransaction, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import type { Reader } from "../chain";
 import { requireIndexedThrough } from "../index-api";
+import type { WalletSession } from "../wallet/session";
 import { revertReason } from "./revert-reason";
-import type { TxTracker } from "./tracker";
+import type { TxEntry, TxTracker } from "./tracker";
 
 export interface WriteRequest {
   address: `0x${string}`;
@@ -15,55 +17,59 @@ export interface WriteRequest {
 }
 
 export interface TxContext {
-  client: PublicClient;
+  client: Reader;
   session: WalletSession;
   tracker: TxTracker;
 }
 
 export class TxFailed extends Error {}
 
+/** A viem wallet client over the connected EIP-1193 provider. */
+export function walletClient(session: WalletSession) {
+  const { provider, account } = session.signer();
+  return createClient({ account, chain: session.chain, transport: custom(provider) });
+}
+
 export async function sendWrite(ctx: TxContext, label: string, request: WriteRequest) {
-  const entry = ctx.tracker.start(label);
-  try {
-    const wallet = ctx.session.walletClient();
-    const { request: prepared } = await ctx.client.simulateContract({
-      ...(request as any),
-      account: ctx.session.account!,
-    });
-    const hash = await wallet.writeContract({ ...(prepared as any), account: ctx.session.account! });
-    return await confirm(ctx, entry, hash);
-  } catch (err) {
-    if (err instanceof TxFailed) throw err;
-    const reason = revertReason(err);
-    ctx.tracker.update(entry, { status: "failed", error: reason });
-    throw new TxFailed(reason);
-  }
+  return track(ctx, label, async () => {
+    const wallet = walletClient(ctx.session);
+    const { request: prepared } = await simulateContract(ctx.client.rpc, { ...(request as any), account: wallet.account });
+    return writeContract(wallet, { ...(prepared as any), account: wallet.account });
+  });
 }
 
 /** A plain ETH transfer (e.g. paying revenue by sending ETH to a contract). */
 export async function sendValue(ctx: TxContext, label: string, to: `0x${string}`, value: bigint, data?: `0x${string}`) {
-  const entry = ctx.tracker.start(label);
-  try {
-    const wallet = ctx.session.walletClient();
-    await ctx.client.call({ account: ctx.session.account!, to, value, data });
-    const hash = await wallet.sendTransaction({ account: ctx.session.account!, chain: ctx.session.chain, to, value, data });
-    return await confirm(ctx, entry, hash);
-  } catch (err) {
-    if (err instanceof TxFailed) throw err;
-    const reason = revertReason(err);
-    ctx.tracker.update(entry, { status: "failed", error: reason });
-    throw new TxFailed(reason);
-  }
+  return track(ctx, label, async () => {
+    const wallet = walletClient(ctx.session);
+    await call(ctx.client.rpc, { account: wallet.account, to, value, data });
+    return sendTransaction(wallet, { account: wallet.account!, chain: ctx.session.chain, to, value, data });
+  });
 }
 
-async function confirm(ctx: TxContext, entry: ReturnType<TxTracker["start"]>, hash: `0x${string}`) {
-  ctx.tracker.update(entry, { status: "pending", hash });
-  const receipt = await ctx.client.waitForTransactionReceipt({ hash, pollingInterval: 250 });
-  if (receipt.status !== "success") {
-    ctx.tracker.update(entry, { status: "failed", error: "reverted on chain" });
-    throw new TxFailed("reverted on chain");
+/** EIP-712 signature from the connected wallet (permits). */
+export async function signTyped(session: WalletSession, typed: Record<string, unknown>): Promise<`0x${string}`> {
+  const wallet = walletClient(session);
+  return signTypedData(wallet, { ...(typed as any), account: wallet.account });
+}
+
+async function track(ctx: TxContext, label: string, send: () => Promise<`0x${string}`>) {
+  const entry = ctx.tracker.start(label);
+  let hash: `0x${string}`;
+  try {
+    hash = await send();
+  } catch (err) {
+    return fail(ctx, entry, revertReason(err));
   }
+  ctx.tracker.update(entry, { status: "pending", hash });
+  const receipt = await waitForTransactionReceipt(ctx.client.rpc, { hash, pollingInterval: 250 });
+  if (receipt.status !== "success") return fail(ctx, entry, "reverted on chain");
   requireIndexedThrough(receipt.blockNumber);
   ctx.tracker.update(entry, { status: "confirmed", block: receipt.blockNumber });
   return receipt;
+}
+
+function fail(ctx: TxContext, entry: TxEntry, reason: string): never {
+  ctx.tracker.update(entry, { status: "failed", error: reason });
+  throw new TxFailed(reason);
 }

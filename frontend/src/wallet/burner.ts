@@ -10,20 +10,28 @@ export class BurnerProvider implements Eip1193Provider {
   private listeners = new Map<string, Set<Listener>>();
   private nextId = 1;
 
-  constructor(private rpcUrl: string, public account: `0x${string}`, private chainId: number) {}
+  private selected: Promise<`0x${string}`> | null = null;
 
-  static async create(rpcUrl: string, index: number, chainId: number): Promise<BurnerProvider> {
-    const accounts: string[] = await rpc(rpcUrl, "eth_accounts", [], 1);
-    const account = accounts[index];
-    if (!account) throw new Error(`the node has no dev account #${index}`);
-    return new BurnerProvider(rpcUrl, account as `0x${string}`, chainId);
+  /** Dev account `index` of the node, asked for on first use (not at page load). */
+  constructor(private rpcUrl: string, private index: number, private chainId: number) {}
+
+  private get account(): Promise<`0x${string}`> {
+    this.selected ??= this.devAccount(this.index);
+    this.selected.catch(() => { this.selected = null; });
+    return this.selected;
+  }
+
+  private async devAccount(index: number): Promise<`0x${string}`> {
+    const accounts: string[] = await rpc(this.rpcUrl, "eth_accounts", [], this.nextId++);
+    if (!accounts[index]) throw new Error(`the node has no dev account #${index}`);
+    return accounts[index] as `0x${string}`;
   }
 
   async request({ method, params }: { method: string; params?: unknown[] | Record<string, unknown> }): Promise<any> {
     switch (method) {
       case "eth_requestAccounts":
       case "eth_accounts":
-        return [this.account];
+        return [await this.account];
       case "eth_chainId":
         return "0x" + this.chainId.toString(16);
       case "wallet_switchEthereumChain":
@@ -31,7 +39,7 @@ export class BurnerProvider implements Eip1193Provider {
         return null;
       case "eth_sendTransaction": {
         const [tx] = (params as any[]) ?? [];
-        return rpc(this.rpcUrl, method, [{ ...tx, from: this.account }], this.nextId++);
+        return rpc(this.rpcUrl, method, [{ ...tx, from: await this.account }], this.nextId++);
       }
       default:
         return rpc(this.rpcUrl, method, (params as unknown[]) ?? [], this.nextId++);
@@ -49,10 +57,10 @@ export class BurnerProvider implements Eip1193Provider {
 
   /** Switch to another dev account (the account picker of the burner). */
   async useAccount(index: number): Promise<void> {
-    const accounts: string[] = await rpc(this.rpcUrl, "eth_accounts", [], this.nextId++);
-    if (!accounts[index]) throw new Error(`the node has no dev account #${index}`);
-    this.account = accounts[index] as `0x${string}`;
-    for (const l of this.listeners.get("accountsChanged") ?? []) l([this.account]);
+    const account = await this.devAccount(index);
+    this.index = index;
+    this.selected = Promise.resolve(account);
+    for (const l of this.listeners.get("accountsChanged") ?? []) l([account]);
   }
 }
 

@@ -1,6 +1,6 @@
-// The connected wallet: which EIP-1193 provider, which account, which chain, and the
-// viem wallet client that sends transactions through it.
-import { createWalletClient, custom, type Chain, type WalletClient } from "viem";
+// The connected wallet: which EIP-1193 provider, which account, which chain.
+// (Transactions go through it from tx/send.ts, loaded with the first screen that writes.)
+import type { Chain } from "viem";
 import type { Eip1193Provider } from "./eip1193";
 
 export type SessionListener = (session: WalletSession) => void;
@@ -86,9 +86,10 @@ export class WalletSession {
     this.emit();
   }
 
-  walletClient(): WalletClient {
+  /** The provider and account to send with; throws when there is none or it is on another chain. */
+  signer(): { provider: Eip1193Provider; account: `0x${string}` } {
     if (!this.provider || !this.account) throw new Error("connect a wallet first");
     if (this.wrongChain) throw new Error(`switch the wallet to chain ${this.chain.id} first`);
-    return createWalletClient({ account: this.account, chain: this.chain, transport: custom(this.provider) });
+    return { provider: this.provider, account: this.account };
   }
 }

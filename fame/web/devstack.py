@@ -1,8 +1,9 @@
-"""A local chain for the frontend's end-to-end tests, built from the pieces `make up` uses:
-anvil, the web service (frontend, IPFS gateway, index), `ape run deploy --fresh` and the
-Nova Lumen seed. No oracle operators (the tests drive the chain themselves).
+"""A seeded local chain behind the web service, for the frontend's end-to-end tests and
+benchmarks, built from the pieces `make up` uses: anvil, the web service (frontend, IPFS
+gateway, index), `ape run deploy --fresh` and the Nova Lumen seed, every file under one
+folder and every port free. No oracle operators (the tests drive the chain themselves).
 
-    python -m tests.frontend.frontend_stack /tmp/dir    # the same stack for manual work
+    python -m fame.web.devstack /tmp/dir    # the same stack by hand (Ctrl-C stops it)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ BIN = PROJECT_ROOT / ".venv" / "bin"
 
 
 @dataclass
-class FrontendStack:
+class DevStack:
     rpc_url: str
     web_url: str
     manifest: Path
@@ -43,7 +44,7 @@ def stack_env(root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start(root: Path, sup: Supervisor) -> FrontendStack:
+def start(root: Path, sup: Supervisor) -> DevStack:
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
@@ -65,7 +66,7 @@ def start(root: Path, sup: Supervisor) -> FrontendStack:
         os.environ.clear()
         os.environ.update(saved)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
-    return FrontendStack(rpc_url, web_url, manifest_path(31337, root / "deployments"),
+    return DevStack(rpc_url, web_url, manifest_path(31337, root / "deployments"),
                          json.loads(line.removeprefix("demo: ")), env, logs)
 
 
