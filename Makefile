@@ -11,11 +11,13 @@ NETWORK ?= ethereum:local:foundry
 
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# The web frontend is a package of its own (frontend/package.json, its own lock and node_modules).
+FRONTEND_STAMP := frontend/node_modules/.installed
 
 .PHONY: install test-tools ai-models up test test-deep bench compile clean help
 
 help:
-	@echo "make up        install what is missing, start the local stack (Ctrl-C stops it)"
+	@echo "make up        install what is missing, start the local stack and the web app (Ctrl-C stops it)"
 	@echo "make test      install what is missing, run every test"
 	@echo "make test-deep long property-based campaigns (20x+ the default examples)"
 	@echo "make bench     gas and speed side by side with the reference implementations"
@@ -30,12 +32,19 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Debian's ipfs-cid: an independent CID implementation the IPFS tests compare against.
+# Debian's chromium: the browser of the frontend's end-to-end tests (driven by playwright-core;
+# nothing is downloaded by playwright itself).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 test-tools:
 	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ipfs-cid >/dev/null; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-install: $(PY_STAMP) $(NPM_STAMP)
+install: $(PY_STAMP) $(NPM_STAMP) $(FRONTEND_STAMP)
 
 compile: install
 	ape compile
@@ -59,4 +68,4 @@ ai-models: install
 	$(PY) -m ai_worker.make_emotion_grid && $(PY) -m ai_worker.simulate
 
 clean:
-	rm -rf .build benchmarks/.build .pytest_cache
+	rm -rf .build benchmarks/.build .pytest_cache frontend/dist frontend/test-results

@@ -31,7 +31,7 @@ class Row:
     component: str  # e.g. "FMC token"
     action: str  # e.g. "transfer to a fresh account"
     ours: Number | None
-    anchor: str  # the reference implementation, e.g. "OpenZeppelin 5.7.0 ERC20Votes"
+    anchor: str | None  # the reference implementation, e.g. "OpenZeppelin 5.7.0 ERC20Votes"; None: no anchor
     anchor_value: Number | None
     unit: str = "gas"
 

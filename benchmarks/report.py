@@ -35,7 +35,7 @@ def cells(row: Row) -> tuple[str, ...]:
         row.action,
         row.unit,
         fmt_value(row.ours),
-        row.anchor,
+        row.anchor or EMPTY,
         fmt_value(row.anchor_value),
         fmt_ratio(row.ratio),
     )

@@ -87,7 +87,7 @@ def create_app(store, *, rpc_url: str, public_url: str, index_path: Path, dist: 
     return app
 
 
-def serve(host: str, port: int, rpc_url: str) -> None:
+def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None) -> None:
     import uvicorn
 
     from fame.ipfs.backends import open_store
@@ -97,5 +97,6 @@ def serve(host: str, port: int, rpc_url: str) -> None:
     limit = s.ipfs_max_upload_bytes or None
     app = create_app(open_store(s), rpc_url=rpc_url, public_url=f"http://{host}:{port}",
                      index_path=settings().state_dir / "index.sqlite", max_upload_bytes=limit,
+                     dist=Path(dist) if dist else FRONTEND_DIST,
                      api_token=secret(s.ipfs_api_token))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -44,7 +44,8 @@ def stack_env(root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start(root: Path, sup: Supervisor) -> DevStack:
+def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
+    """Start the stack with every file under `root`; `dist`: the built frontend to serve."""
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
@@ -52,7 +53,10 @@ def start(root: Path, sup: Supervisor) -> DevStack:
     env = stack_env(root, FAME_ANVIL_PORT=str(anvil_port), FAME_GATEWAY_PORT=str(web_port), FAME_RPC_URL=rpc_url,
                     FAME_IPFS_FSYNC="false")
     web_url = f"http://127.0.0.1:{web_port}"
-    proc = sup.start("web", [sys.executable, "-m", "fame.web", "--port", str(web_port), "--rpc-url", rpc_url],
+    argv = [sys.executable, "-m", "fame.web", "--port", str(web_port), "--rpc-url", rpc_url]
+    if dist is not None:
+        argv += ["--dist", str(dist)]
+    proc = sup.start("web", argv,
                      log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
     wait_until(lambda: httpx.get(web_url + "/health", timeout=1).status_code == 200, 60, "web service", proc=proc,
                log=logs / "web.log")

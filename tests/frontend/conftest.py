@@ -1,0 +1,39 @@
+"""The frontend's tests run the real thing: a seeded anvil behind the web service
+(fame.web.devstack), the frontend built against its manifest, Node and headless Chromium.
+
+The stack is a module fixture of processes of its own; it never touches the chain that
+ape's test provider runs, so ape's snapshot isolation has nothing of it to revert."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fame.config import PROJECT_ROOT
+from fame.procs import Supervisor
+
+FRONTEND = PROJECT_ROOT / "frontend"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def web_stack(tmp_path_factory):
+    from fame.web.devstack import start
+
+    root: Path = tmp_path_factory.mktemp("frontend-stack")
+    sup = Supervisor()
+    try:
+        yield start(root, sup, dist=root / "dist")
+    finally:
+        sup.stop()
+
+
+@pytest.fixture(scope="module")
+def node_tools():
+    """npm and the frontend's own packages (installed by `make test` / `make install`)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is not installed: the frontend needs Node.js 20+ and npm")
+    if not (FRONTEND / "node_modules" / ".bin" / "vite").exists():
+        pytest.fail("frontend/node_modules is missing: run `make install` (it runs `npm ci` in frontend/)")
+    return npm

@@ -1,0 +1,65 @@
+"""The token holders' frontend: vitest unit tests, the production build against a real
+deployment manifest, and the end-to-end run in headless Chromium (playwright-core with the
+system's Chromium) against a seeded anvil: every flow asserts the chain's state afterwards.
+Screenshots of the main screens are kept in frontend/test-results/."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fame.config import PROJECT_ROOT
+
+FRONTEND = PROJECT_ROOT / "frontend"
+CHROMIUM = "/usr/bin/chromium"
+
+ARTIFACTS = FRONTEND / "test-results"
+
+
+def run(argv: list[str], env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=FRONTEND, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+
+
+def test_frontend_unit_tests(node_tools):
+    proc = run([node_tools, "exec", "--", "vitest", "run", "--reporter=dot"], timeout=300)
+    assert proc.returncode == 0, f"vitest failed:\n{proc.stdout[-6000:]}"
+
+
+@pytest.fixture(scope="module")
+def built(web_stack, node_tools) -> Path:
+    dist = web_stack.logs.parent / "dist"
+    proc = run([node_tools, "run", "--silent", "build"],
+               env={"FAME_MANIFEST": str(web_stack.manifest), "FAME_FRONTEND_OUT": str(dist)})
+    assert proc.returncode == 0, f"the frontend build failed:\n{proc.stdout[-6000:]}"
+    return dist
+
+
+def test_frontend_build_uses_the_manifest(web_stack, built):
+    manifest = json.loads(web_stack.manifest.read_text())
+    generated = (FRONTEND / "src" / "generated" / "PersonaRegistry.ts").read_text()
+    assert manifest["contracts"]["PersonaRegistry"]["address"] in generated
+    js = "".join(p.read_text() for p in (built / "assets").glob("*.js"))
+    assert manifest["contracts"]["FameGovernor"]["address"] in js
+    import httpx
+
+    page = httpx.get(web_stack.web_url + "/", timeout=10)
+    assert page.status_code == 200 and "FameEngine" in page.text
+    assert httpx.get(web_stack.web_url + "/config.json", timeout=10).json()["rpcUrl"] == web_stack.rpc_url
+
+
+def test_frontend_end_to_end(web_stack, built, node_tools):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test-tools` installs Debian's chromium")
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    proc = run(["node", "e2e/run.mjs"], env={"BASE_URL": web_stack.web_url, "RPC_URL": web_stack.rpc_url,
+                                             "FAME_MANIFEST": str(web_stack.manifest), "E2E_ARTIFACTS": str(ARTIFACTS),
+                                             "CHROMIUM": CHROMIUM}, timeout=480)
+    web_log = (web_stack.logs / "web.log").read_text()[-3000:] if (web_stack.logs / "web.log").exists() else ""
+    assert proc.returncode == 0, f"end-to-end run failed:\n{proc.stdout[-10000:]}\n--- web service log ---\n{web_log}"
+    for shot in ("wallet", "personas", "personas-phone", "governance", "ownership", "staking", "identity", "content"):
+        assert (ARTIFACTS / f"{shot}.png").stat().st_size > 10_000, f"screenshot {shot} missing"
