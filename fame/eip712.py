@@ -19,6 +19,11 @@ DOMAIN_TYPE = [
     {"name": "chainId", "type": "uint256"},
     {"name": "verifyingContract", "type": "address"},
 ]
+DELEGATION_TYPE = [
+    {"name": "delegatee", "type": "address"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "expiry", "type": "uint256"},
+]
 PERMIT_TYPE = [
     {"name": "owner", "type": "address"},
     {"name": "spender", "type": "address"},
@@ -47,6 +52,37 @@ def permit_typed_data(*, name: str, chain_id: int, token: Any, owner: Any, spend
         "domain": domain(name, chain_id, token, version),
         "message": {"owner": _address(owner), "spender": _address(spender), "value": int(value),
                     "nonce": int(nonce), "deadline": int(deadline)},
+    }
+
+
+def delegation_typed_data(*, name: str, chain_id: int, token: Any, delegatee: Any, nonce: int, expiry: int,
+                          version: str = "1") -> dict:
+    """The full EIP-712 message of an ERC-5805 `delegateBySig` (FMC votes delegated by signature)."""
+    return {
+        "types": {"EIP712Domain": DOMAIN_TYPE, "Delegation": DELEGATION_TYPE},
+        "primaryType": "Delegation",
+        "domain": domain(name, chain_id, token, version),
+        "message": {"delegatee": _address(delegatee), "nonce": int(nonce), "expiry": int(expiry)},
+    }
+
+
+BALLOT_TYPE = [
+    {"name": "proposalId", "type": "uint256"},
+    {"name": "support", "type": "uint8"},
+    {"name": "voter", "type": "address"},
+    {"name": "nonce", "type": "uint256"},
+]
+
+
+def ballot_typed_data(*, chain_id: int, governor: Any, proposal_id: int, support: int, voter: Any, nonce: int,
+                      name: str = "FameEngine Governor", version: str = "1") -> dict:
+    """The full EIP-712 message of a vote cast by signature (`FameGovernor.castVoteBySig`)."""
+    return {
+        "types": {"EIP712Domain": DOMAIN_TYPE, "Ballot": BALLOT_TYPE},
+        "primaryType": "Ballot",
+        "domain": domain(name, chain_id, governor, version),
+        "message": {"proposalId": int(proposal_id), "support": int(support), "voter": _address(voter),
+                    "nonce": int(nonce)},
     }
 
 
