@@ -93,6 +93,8 @@ class _LazyServiceGroup(click.Group):
 _register_ground_floor_commands()
 main.add_command(_LazyServiceGroup("oracle", "oracle.cli:oracle",
                                    "Engagement oracle operator node: run, dev-keys, status, report layout."))
+main.add_command(_LazyServiceGroup("worker", "ai_worker.cli:worker",
+                                   "AI worker: claims content requests, generates, pins to IPFS, fulfils on chain."))
 
 
 if __name__ == "__main__":

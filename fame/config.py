@@ -183,3 +183,46 @@ class OracleSettings(BaseSettings):
 def oracle_settings() -> OracleSettings:
     """The process-wide oracle settings (FAME_ORACLE_*), read once from the environment."""
     return OracleSettings()
+
+
+class WorkerSettings(BaseSettings):
+    """AI worker settings (environment variables FAME_WORKER_*): how it follows the content market."""
+
+    model_config = SettingsConfigDict(env_prefix="FAME_WORKER_", extra="ignore")
+
+    confirmations: int = Field(default=1, ge=0, le=1_000,
+                               description="Blocks a request waits under the head before the worker acts on it "
+                                           "(reorg safety; 1 on the local chain, more on a public one).")
+    poll_seconds: float = Field(default=1.0, gt=0, le=600, description="Pause between two passes over the market.")
+    scan_chunk: int = Field(default=2_000, ge=1, le=100_000, description="Most blocks read per log query.")
+    max_brief_bytes: int = Field(default=16 * 1024, ge=64, le=1024 * 1024,
+                                 description="Larger briefs are rejected without claiming the request.")
+    bond: bool = Field(default=True, description="Bond the market's minimum on start when the bond is below it.")
+    keystore: Path | None = Field(default=None, description="Keystore file of the worker's account.")
+    keystore_password: SecretStr | None = Field(default=None, description="Password of that keystore.")
+    dev_account: int | None = Field(default=None, ge=0, le=99,
+                                    description="Local chain only: use anvil dev account N instead of a keystore.")
+    # --- models (ai_worker/): the defaults run on CPU with nothing to download ---
+    image_model: Path | None = Field(default=None,
+                                     description="A local diffusers text-to-image pipeline folder (e.g. an SD-Turbo "
+                                                 "checkout). Unset: the embedded emotion-conditioned model.")
+    device: str | None = Field(default=None, description="torch device for the models (cpu, cuda, cuda:1, mps). "
+                                                         "Unset: cuda when available, else cpu.")
+    caption_backend: Literal["template", "openai", "transformers"] = Field(
+        default="template", description="Offline templates, an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp "
+                                        "server) or a local transformers model.")
+    caption_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible endpoint.")
+    caption_model: str | None = Field(default=None, description="Model name at that endpoint, or the local "
+                                                                "transformers model folder.")
+    caption_api_key: SecretStr | None = Field(default=None, description="API key of the endpoint, if it needs one.")
+
+    @property
+    def state_dir(self) -> Path:
+        return settings().state_dir / "worker"
+
+
+@lru_cache(maxsize=1)
+def worker_settings() -> WorkerSettings:
+    """The process-wide worker settings (FAME_WORKER_*), read once from the environment."""
+    return WorkerSettings()
+

@@ -105,6 +105,18 @@ def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: in
     return {f"oracle operator {i}": getattr(op, "url", str(op)) for i, op in enumerate(operators)}
 
 
+def start_worker(sup: Supervisor, cfg: Settings, rpc_url: str, gateway_url: str | None, logs: Path) -> str:
+    """The local AI worker (dev account 7, funded by the demo seed): claims the market's requests,
+    generates with the embedded models and pins through the gateway's RPC API."""
+    env = {"FAME_RPC_URL": rpc_url, "FAME_STATE_DIR": str(cfg.state_dir),
+           "FAME_DEPLOYMENTS_DIR": str(cfg.deployments_dir)}
+    if gateway_url:  # one writer for the embedded store: the gateway
+        env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
+    sup.start("ai worker", [sys.executable, "-m", "fame.cli", "worker", "run", "--dev-account", "7"],
+              log=logs / "worker.log", env=env, cwd=PROJECT_ROOT)
+    return f"dev account 7, jobs in {cfg.state_dir / 'worker'} (`fame worker status`)"
+
+
 class ChainWatch:
     """What `make up` prints while it runs: each new oracle report and the reputation it moved."""
 
@@ -119,6 +131,13 @@ class ChainWatch:
                                             abi=manifest.contract("PersonaRegistry").abi)
         except FameError:
             self.oracle = None
+        try:
+            self.market = w3.eth.contract(address=manifest.address("ContentMarket"),
+                                          abi=manifest.contract("ContentMarket").abi)
+        except FameError:
+            self.market = None
+        self.gateway_url: str | None = None
+        self.reported: set[int] = set()
 
     def poll(self) -> list[str]:
         import time
@@ -126,6 +145,29 @@ class ChainWatch:
         if self.oracle is None or time.monotonic() < self.next_at:
             return []
         self.next_at = time.monotonic() + self.every
+        return self._content() + self._oracle()
+
+    def _content(self) -> list[str]:
+        """One line per content request the first time it is seen fulfilled."""
+        if self.market is None:
+            return []
+        lines = []
+        try:
+            count = self.market.functions.request_count().call()
+            for rid in range(max(1, count - 7), count + 1):
+                if rid in self.reported:
+                    continue
+                r = self.market.functions.get_request(rid).call()
+                if r[4] >= 3 and r[13]:  # fulfilled (or later) with content
+                    self.reported.add(rid)
+                    where = f"{self.gateway_url}/ipfs/" if self.gateway_url else "ipfs://"
+                    lines.append(f"content request #{rid} fulfilled for persona #{r[1]}: {where}{r[13]} "
+                                 f"(AI-disclosure manifest {where}{r[14]})")
+        except Exception:  # noqa: BLE001 - a status line must never stop the stack
+            return []
+        return lines
+
+    def _oracle(self) -> list[str]:
         try:
             epoch = self.oracle.functions.latest_epoch().call()
             if epoch == self.last_epoch or epoch == 0:
@@ -196,12 +238,16 @@ def up(cfg: Settings | None = None) -> None:
             services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
                                         f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
                                         f"reputation {demo['reputation']}, {demo.get('did')}")
+            services["ai worker"] = start_worker(sup, cfg, rpc_url, gateway_url, logs)
+            services["content requests"] = ", ".join(f"#{i}" for i in demo.get("content_requests", [])) + \
+                " (the worker fulfils them; each is printed below once done)"
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         if "frontend" in services:
             console.print(f"[bold]Frontend[/bold]: {services['frontend']}", highlight=False)
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
         watch = ChainWatch(w3, manifest)
+        watch.gateway_url = gateway_url
         while not stop.is_set():
             for line in watch.poll():
                 console.print(line, highlight=False)

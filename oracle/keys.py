@@ -9,7 +9,6 @@ ETH) and the transmitter key (sends `transmit`; needs ETH for gas).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from eth_account.signers.local import LocalAccount
 
 from fame.config import DEV_MNEMONIC
 from fame.errors import FameError
+from fame.keys import load_key, read_password, resolve_key_file  # noqa: F401 - the operator CLI's key loading
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -39,49 +39,6 @@ def dev_transmitter(index: int) -> LocalAccount:
 def dev_committee(n: int) -> tuple[list[str], list[str]]:
     """(signer addresses, transmitter addresses) of the local stack's n operators."""
     return [dev_signer(i).address for i in range(n)], [dev_transmitter(i).address for i in range(n)]
-
-
-def resolve_key_file(spec: str | os.PathLike) -> Path:
-    """A keystore path, or `ape:<alias>` for an account made with `ape accounts import/generate`."""
-    text = str(spec)
-    if text.startswith("ape:"):
-        alias = text[4:]
-        folder = Path(os.environ.get("APE_DATA_FOLDER", Path.home() / ".ape")) / "accounts"
-        path = folder / f"{alias}.json"
-        if not path.is_file():
-            raise FameError(f"no ape account {alias!r} in {folder}: add it with `ape accounts import {alias}`")
-        return path
-    path = Path(text).expanduser()
-    if not path.is_file():
-        raise FameError(f"key file {path} does not exist: run `fame oracle dev-keys` (local) or point to a keystore")
-    return path
-
-
-def read_password(password_file: Path | None, env_password: str | None) -> str:
-    """The keystore password: from a file (first line), else FAME_ORACLE_KEYSTORE_PASSWORD."""
-    if password_file is not None:
-        try:
-            text = Path(password_file).read_text()
-        except OSError as exc:
-            raise FameError(f"cannot read the password file {password_file}: {exc.strerror}") from None
-        return text.splitlines()[0] if text else ""
-    if env_password is not None:
-        return env_password
-    raise FameError("no keystore password: pass --password-file or set FAME_ORACLE_KEYSTORE_PASSWORD")
-
-
-def load_key(spec: str | os.PathLike, password: str) -> LocalAccount:
-    """Decrypt one keystore; the error names the file, never the key or the password."""
-    path = resolve_key_file(spec)
-    try:
-        data = json.loads(path.read_text())
-        return Account.from_key(Account.decrypt(data, password))
-    except ValueError as exc:
-        if "MAC mismatch" in str(exc):
-            raise FameError(f"wrong password for the keystore {path}") from None
-        raise FameError(f"{path} is not a valid keystore file") from None
-    except (OSError, KeyError, TypeError):
-        raise FameError(f"{path} is not a valid keystore file") from None
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,34 @@ class DaoParams(NamedTuple):
     revenue_fee_bps: int
     max_creator_allocation_bps: int
     oracle_heartbeat: int
+    # Content market (contracts/content/ContentMarket.vy): worker bond, smallest fee, how long a
+    # claim and the requester's challenge window last, the persona's and the protocol's cut.
+    market_min_bond: int
+    market_min_fee: int
+    market_claim_ttl: int
+    market_challenge_window: int
+    market_persona_bps: int
+    market_protocol_bps: int
+    market_slash: int
+
+    def market_params(self) -> tuple:
+        return (self.market_min_bond, self.market_min_fee, self.market_claim_ttl, self.market_challenge_window,
+                self.market_persona_bps, self.market_protocol_bps, self.market_slash)
 
 
 # Public networks: days, so that holders can react to a proposal before it takes effect.
 PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_period=5 * DAY,
                        proposal_threshold=100_000 * FMC, quorum_bps=400, revenue_fee_bps=500,
-                       max_creator_allocation_bps=1_000, oracle_heartbeat=DAY)
+                       max_creator_allocation_bps=1_000, oracle_heartbeat=DAY,
+                       market_min_bond=10_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=DAY,
+                       market_challenge_window=2 * DAY, market_persona_bps=2_000, market_protocol_bps=500,
+                       market_slash=5_000 * FMC)
 # The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting.
 LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
-                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600)
+                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600,
+                  market_min_bond=1_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=600,
+                  market_challenge_window=120, market_persona_bps=2_000, market_protocol_bps=500,
+                  market_slash=500 * FMC)
 
 # DIDs: one Poseidon Merkle tree of controller commitments per persona (depth of the DID
 # circuit) and a window of recent roots that proofs may use.
@@ -126,6 +145,11 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
                              staking.address, params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f)
 
+    # Content requests: the persona's part of each fee is FMC revenue through the splitter; the
+    # protocol's part and slashed bonds go to the DAO (the timelock).
+    market = deployer.deploy(project.ContentMarket, timelock.address, fmc.address, registry.address, splitter.address,
+                             timelock.address, params.market_params())
+
     governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role
 
     # One timelock batch wires the contracts that the timelock already owns, accepts FMC's
@@ -158,7 +182,8 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     contracts = {"FMC": fmc, "FameTimelock": timelock, "FameGovernor": governor, "PersonaRegistry": registry,
                  "PersonaTreasury": treasury, "RevenueSplitter": splitter, "PersonaStaking": staking,
                  "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle,
-                 "PoseidonT3": poseidon, "DIDVerifier": did_verifier, "DIDRegistry": did_registry}
+                 "PoseidonT3": poseidon, "DIDVerifier": did_verifier, "DIDRegistry": did_registry,
+                 "ContentMarket": market}
     deployed = {name: _record(name, c) for name, c in contracts.items()}
     deployed["PersonaShare"] = DeployedContract(
         name="PersonaShare", address=str(share_blueprint), contract_type="PersonaShare",

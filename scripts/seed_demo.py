@@ -100,6 +100,31 @@ def pin_bytes(raw: bytes, name: str, gateway_api: str | None) -> str:
     return str(backend.add(raw, name=name))
 
 
+# The local stack's AI worker runs as anvil dev account 7 (`fame worker run --dev-account 7`).
+WORKER_DEV_ACCOUNT = 7
+DEMO_BRIEFS = (
+    (0, 0, "Nova at the rooftop observatory, first light of a comet"),  # image, joy
+    (1, 255, "A caption for Nova's weekly science quiz"),  # caption, the emotion engine chooses
+)
+
+
+def request_content(at, persona_id: int, gateway_api: str | None, requester, worker_funder) -> list[int]:
+    """Funds the demo worker's bond and makes the demo content requests (briefs pinned first)."""
+    from ai_worker.briefs import brief_bytes
+
+    fmc, market = at["FMC"], at["ContentMarket"]
+    fmc.transfer(accounts.test_accounts[WORKER_DEV_ACCOUNT], 5_000 * FMC, sender=worker_funder)
+    fee = 20 * FMC
+    fmc.approve(market.address, fee * len(DEMO_BRIEFS), sender=requester)
+    ids = []
+    for kind, emotion, text in DEMO_BRIEFS:
+        brief_cid = pin_bytes(brief_bytes(text), "brief.json", gateway_api)
+        tx = market.request(persona_id, brief_cid, kind, emotion, fee, chain.pending_timestamp + 86_400,
+                            sender=requester)
+        ids.append(tx.return_value)
+    return ids
+
+
 def travel(seconds: int) -> None:
     chain.pending_timestamp += seconds
     chain.mine()
@@ -159,6 +184,8 @@ def seed(gateway_api: str | None) -> dict:
     reputation.rate(persona_id, 5, sender=alice)
     reputation.rate(persona_id, 4, sender=bob)
 
+    requests = request_content(at, persona_id, gateway_api, requester=carol, worker_funder=deployer)
+
     return {
         "persona_id": persona_id,
         "name": "Nova Lumen",
@@ -171,6 +198,8 @@ def seed(gateway_api: str | None) -> dict:
         "staked_by_bob_fmc": 50_000,
         "reputation": reputation.score(persona_id),
         "did": did,
+        "content_requests": requests,
+        "worker": accounts.test_accounts[WORKER_DEV_ACCOUNT].address,
     }
 
 

@@ -1,10 +1,11 @@
 """Helpers shared by the governance tests (signatures, same-block transactions, events)."""
 
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
 
 from ape import chain
+
+from fame import eip712
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 
@@ -34,74 +35,17 @@ DEV_KEYS_BY_ADDRESS = {Account.from_key(k).address.lower(): k for k in DEV_KEYS}
 
 def sign_ballot(governor, signer, proposal_id: int, support: int, nonce: int, chain_id=None, verifying=None) -> bytes:
     """EIP-712 Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce), 65-byte r||s||v."""
-    data = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Ballot": [
-                {"name": "proposalId", "type": "uint256"},
-                {"name": "support", "type": "uint8"},
-                {"name": "voter", "type": "address"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Ballot",
-        "domain": {
-            "name": "FameEngine Governor",
-            "version": "1",
-            "chainId": chain_id if chain_id is not None else chain.chain_id,
-            "verifyingContract": to_checksum_address(str(verifying or governor.address)),
-        },
-        "message": {
-            "proposalId": proposal_id,
-            "support": support,
-            "voter": to_checksum_address(str(signer.address)),
-            "nonce": nonce,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=data), private_key(signer))
-    return signed.r.to_bytes(32, "big") + signed.s.to_bytes(32, "big") + bytes([signed.v])
+    message = eip712.ballot_typed_data(chain_id=chain.chain_id if chain_id is None else chain_id,
+                                       governor=verifying or governor.address, proposal_id=proposal_id,
+                                       support=support, voter=signer, nonce=nonce)
+    v, r, s = eip712.sign_typed(private_key(signer), message)
+    return r + s + bytes([v])
 
 
 def sign_permit(token, owner, spender, value: int, nonce: int, deadline: int):
     """EIP-2612 permit of FMC (domain "FameEngine", "1"); returns (v, r, s)."""
-    data = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": "FameEngine",
-            "version": "1",
-            "chainId": chain.chain_id,
-            "verifyingContract": to_checksum_address(str(token.address)),
-        },
-        "message": {
-            "owner": to_checksum_address(str(owner.address)),
-            "spender": to_checksum_address(str(spender.address if hasattr(spender, "address") else spender)),
-            "value": value,
-            "nonce": nonce,
-            "deadline": deadline,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=data), private_key(owner))
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    return eip712.sign_permit(private_key(owner), name="FameEngine", chain_id=chain.chain_id, token=token,
+                              owner=owner, spender=spender, value=value, nonce=nonce, deadline=deadline)
 
 
 def in_one_block(*calls):

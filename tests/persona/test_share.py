@@ -9,8 +9,9 @@ blocks the balance change. Deployment from the ERC-5202 blueprint is tested at t
 
 import ape
 import pytest
-from eth_account import Account
 from eth_utils import keccak
+
+from fame import eip712
 
 from persona_helpers import ZERO
 
@@ -243,28 +244,8 @@ def test_approve_does_not_call_hook(minted, hook, alice, bob):
 
 
 def _sign_permit(tok, owner, spender, value, nonce, deadline, chain_id):
-    message = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {"name": tok.name(), "version": "1", "chainId": chain_id, "verifyingContract": tok.address},
-        "message": {"owner": owner.address, "spender": spender.address, "value": value, "nonce": nonce, "deadline": deadline},
-    }
-    signed = Account.sign_typed_data(owner.private_key, full_message=message)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    return eip712.sign_permit(owner.private_key, name=tok.name(), chain_id=chain_id, token=tok, owner=owner,
+                              spender=spender, value=value, nonce=nonce, deadline=deadline)
 
 
 def test_permit(chain, minted, alice, bob, carol):

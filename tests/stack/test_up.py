@@ -86,6 +86,23 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         # Four oracle operators answer their health checks.
         for i in range(4):
             assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
+        # The AI worker fulfils the demo's content requests; the gateway serves the results.
+        market = manifest["contracts"]["ContentMarket"]
+        market = w3.eth.contract(address=market["address"], abi=market["abi"])
+        assert market.functions.request_count().call() == 2
+        deadline = time.monotonic() + 240
+        done = []
+        while time.monotonic() < deadline and len(done) < 2:
+            done = [market.functions.get_request(i).call() for i in (1, 2)]
+            done = [r for r in done if r[4] >= 3]  # FULFILLED or later
+            time.sleep(1)
+        assert len(done) == 2, (tmp_path / "state" / "logs" / "worker.log").read_text()[-3000:]
+        image, caption = done
+        assert httpx.get(f"{gateway}/ipfs/{image[13]}").content[:8] == b"\x89PNG\r\n\x1a\n"
+        assert httpx.get(f"{gateway}/ipfs/{caption[13]}").text.strip()
+        manifest_doc = httpx.get(f"{gateway}/ipfs/{image[14]}").json()
+        assert manifest_doc["aiGenerated"] is True and manifest_doc["requestId"] == 1
+        assert manifest_doc["emotion"] == "joy" and manifest_doc["content"]["cid"] == image[13]
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         rest, _ = proc.communicate(timeout=30)

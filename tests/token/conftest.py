@@ -16,6 +16,8 @@ from ape import chain, project
 from eth_account import Account
 from eth_utils import keccak
 
+from fame import eip712
+
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 
 MAX_UINT208 = 2**208 - 1
@@ -26,24 +28,7 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 CAP = 1_000_000_000 * 10**18
 INITIAL_SUPPLY = 400_000_000 * 10**18
 
-EIP712_DOMAIN_TYPE = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-PERMIT_TYPE = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
-DELEGATION_TYPE = [
-    {"name": "delegatee", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "expiry", "type": "uint256"},
-]
+EIP712_DOMAIN_TYPE, PERMIT_TYPE, DELEGATION_TYPE = eip712.DOMAIN_TYPE, eip712.PERMIT_TYPE, eip712.DELEGATION_TYPE
 
 
 class Token:
@@ -107,17 +92,11 @@ def fmc(deployer, alice, minter):
     return token
 
 
-def _domain(token, name=Token.EIP712_NAME, version=Token.EIP712_VERSION, chain_id=None, verifying_contract=None):
-    return {
-        "name": name,
-        "version": version,
-        "chainId": chain.chain_id if chain_id is None else chain_id,
-        "verifyingContract": str(token.address if verifying_contract is None else verifying_contract),
-    }
-
-
-def _vrs(signed):
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+def _domain_fields(token, name=Token.EIP712_NAME, version=Token.EIP712_VERSION, chain_id=None,
+                   verifying_contract=None):
+    """fame.eip712 keyword arguments for FMC's domain, with any field overridden."""
+    return {"name": name, "version": version, "chain_id": chain.chain_id if chain_id is None else chain_id,
+            "token": token.address if verifying_contract is None else verifying_contract}
 
 
 @pytest.fixture(scope="session")
@@ -130,20 +109,9 @@ def sign_permit(private_keys):
     """
 
     def sign(token, owner, spender, value, nonce, deadline, signer=None, **domain):
-        message = {
-            "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, "Permit": PERMIT_TYPE},
-            "primaryType": "Permit",
-            "domain": _domain(token, **domain),
-            "message": {
-                "owner": str(owner.address if hasattr(owner, "address") else owner),
-                "spender": str(spender.address if hasattr(spender, "address") else spender),
-                "value": value,
-                "nonce": nonce,
-                "deadline": deadline,
-            },
-        }
-        key = private_keys[(signer or owner).address]
-        return _vrs(Account.sign_typed_data(key, full_message=message))
+        message = eip712.permit_typed_data(owner=owner, spender=spender, value=value, nonce=nonce,
+                                           deadline=deadline, **_domain_fields(token, **domain))
+        return eip712.sign_typed(private_keys[(signer or owner).address], message)
 
     return sign
 
@@ -157,17 +125,9 @@ def sign_delegation(private_keys):
     """
 
     def sign(token, signer, delegatee, nonce, expiry, **domain):
-        message = {
-            "types": {"EIP712Domain": EIP712_DOMAIN_TYPE, "Delegation": DELEGATION_TYPE},
-            "primaryType": "Delegation",
-            "domain": _domain(token, **domain),
-            "message": {
-                "delegatee": str(delegatee.address if hasattr(delegatee, "address") else delegatee),
-                "nonce": nonce,
-                "expiry": expiry,
-            },
-        }
-        return _vrs(Account.sign_typed_data(private_keys[signer.address], full_message=message))
+        message = eip712.delegation_typed_data(delegatee=delegatee, nonce=nonce, expiry=expiry,
+                                               **_domain_fields(token, **domain))
+        return eip712.sign_typed(private_keys[signer.address], message)
 
     return sign
 

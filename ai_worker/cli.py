@@ -1,0 +1,116 @@
+"""`fame worker`: run an AI worker against the content market, or look at its job store."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from fame.errors import FameError
+
+
+def _account(cfg, keystore: Path | None, password_file: Path | None, dev_account: int | None, chain_id: int):
+    """The worker's account: a keystore file (or `ape:<alias>`), or on the local chain a dev account."""
+    from fame.config import LOCAL_CHAIN_ID
+    from fame.keys import load_key, read_password
+
+    dev = dev_account if dev_account is not None else cfg.dev_account
+    path = keystore or cfg.keystore
+    if path is not None:
+        secret = cfg.keystore_password.get_secret_value() if cfg.keystore_password else None
+        return load_key(path, read_password(password_file, secret, "FAME_WORKER_KEYSTORE_PASSWORD"))
+    if dev is not None:
+        if chain_id != LOCAL_CHAIN_ID:
+            raise FameError(f"--dev-account works only on the local chain ({LOCAL_CHAIN_ID}), not chain {chain_id}: "
+                            "pass --keystore")
+        from fame.chain import dev_account as dev_key
+
+        return dev_key(dev)
+    raise FameError("no worker account: pass --keystore FILE (or ape:<alias>), or --dev-account N on the local chain")
+
+
+def build_pipeline(cfg, account):
+    """The content pipeline the settings choose (defaults: embedded image model, template captions)."""
+    from .captions import OpenAICompatibleCaptioner, TemplateCaptioner, TransformersCaptioner
+    from .image_model import DiffusersPipelineGenerator, default_generator
+    from .pipeline import ContentPipeline
+
+    generator = (DiffusersPipelineGenerator(cfg.image_model, device=cfg.device) if cfg.image_model
+                 else default_generator())
+    if cfg.caption_backend == "openai":
+        if not cfg.caption_url or not cfg.caption_model:
+            raise FameError("FAME_WORKER_CAPTION_BACKEND=openai needs FAME_WORKER_CAPTION_URL and "
+                            "FAME_WORKER_CAPTION_MODEL")
+        key = cfg.caption_api_key.get_secret_value() if cfg.caption_api_key else None
+        captioner = OpenAICompatibleCaptioner(cfg.caption_url, cfg.caption_model, api_key=key)
+    elif cfg.caption_backend == "transformers":
+        if not cfg.caption_model:
+            raise FameError("FAME_WORKER_CAPTION_BACKEND=transformers needs FAME_WORKER_CAPTION_MODEL (a local folder)")
+        captioner = TransformersCaptioner(cfg.caption_model, device=cfg.device)
+    else:
+        captioner = TemplateCaptioner()
+    return ContentPipeline(signer=account, generator=generator, captioner=captioner)
+
+
+@click.group()
+def worker() -> None:
+    """AI worker: claims content requests, generates, pins to IPFS, fulfils on chain."""
+
+
+@worker.command("run")
+@click.option("--keystore", type=click.Path(path_type=Path), default=None,
+              help="Keystore file of the worker's account, or ape:<alias> (default: FAME_WORKER_KEYSTORE).")
+@click.option("--password-file", type=click.Path(path_type=Path), default=None,
+              help="File whose first line is the keystore password (default: FAME_WORKER_KEYSTORE_PASSWORD).")
+@click.option("--dev-account", type=int, default=None, help="Local chain only: anvil dev account N.")
+@click.option("--rpc-url", default=None, help="JSON-RPC node (default: FAME_RPC_URL or the local one).")
+@click.option("--once", is_flag=True, help="One pass over the market, then exit.")
+@click.option("--state-dir", type=click.Path(path_type=Path), default=None,
+              help="Where the job store lives (default: <FAME_STATE_DIR>/worker).")
+def run_cmd(keystore, password_file, dev_account, rpc_url, once, state_dir) -> None:
+    """Follow the content market and fulfil requests until stopped (Ctrl-C)."""
+    from fame.chain import Chain
+    from fame.config import worker_settings
+    from fame.ipfs import get_backend
+
+    from .jobs import JobStore
+    from .service import Worker, run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    cfg = worker_settings()
+    chain = Chain.from_settings(rpc_url)
+    account = _account(cfg, keystore, password_file, dev_account, chain.chain_id)
+    store = JobStore((state_dir or cfg.state_dir) / f"jobs-{chain.chain_id}-{account.address.lower()}.sqlite")
+    w = Worker(chain, account, get_backend(), store, cfg, pipeline=build_pipeline(cfg, account))
+    if cfg.bond:
+        w.ensure_bond()
+    click.echo(f"worker {account.address} on chain {chain.chain_id}, market {w.market.address}")
+    try:
+        run(w, once=once)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
+
+
+@worker.command("status")
+@click.option("--state-dir", type=click.Path(path_type=Path), default=None, help="Where the job stores live.")
+def status_cmd(state_dir) -> None:
+    """Jobs per stage in every job store under the state folder."""
+    from fame.config import worker_settings
+
+    from .jobs import JobStore
+
+    folder = state_dir or worker_settings().state_dir
+    stores = sorted(folder.glob("jobs-*.sqlite")) if folder.is_dir() else []
+    if not stores:
+        raise FameError(f"no job store under {folder}: start a worker with `fame worker run`")
+    for path in stores:
+        store = JobStore(path)
+        click.echo(f"{path.name}: {store.counts()}")
+        for job in store.all()[-10:]:
+            click.echo(f"  request {job.request_id}: {job.stage}"
+                       + (f" content {job.content_cid}" if job.content_cid else "")
+                       + (f" ({job.error})" if job.error else ""))
+        store.close()

@@ -1,0 +1,298 @@
+"""The AI worker service: follows the content market, claims requests, generates, pins, fulfils.
+
+One pass (`Worker.step`) does two things:
+
+1. Scan: reads `RequestCreated` events from blocks at least `confirmations` under the head
+   (a reorg cannot show the worker a request that later disappears), in bounded chunks, and
+   records each request once in the job store (SQLite, ai_worker/jobs.py).
+2. Work: advances every due job by one stage, re-reading the request on chain first:
+     seen      -> brief fetched from IPFS and checked (malformed / oversized: `rejected`,
+                  never claimed) -> claim -> `claimed`
+     claimed   -> persona spec from its registry CID, content generated (image or caption
+                  through ContentPipeline, seeded by the request), pinned with its signed
+                  AI-disclosure manifest -> `published`
+     published -> fulfil(content CID, manifest CID) -> `fulfilled`
+     fulfilled -> after the challenge window, release (anyone may) -> `released`
+   A job whose request was claimed by another worker, expired, or settled without us is
+   `lost`. IPFS or RPC failures keep the stage and back off (1 s, 2 s, ... 60 s).
+
+Restart safety: a stage is recorded only once its effect is durable, and every step first
+looks at the chain, so a worker killed between a transaction and the write that records it
+sees the transaction's effect on restart and moves on: no double claim, no double
+fulfilment, no lost job. Generation is seeded by (persona, request), so a job regenerated
+after a crash produces the same image.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+
+from fame.chain import Chain
+from fame.config import WorkerSettings
+from fame.errors import FameError
+from fame.ipfs.errors import CIDError, IpfsError
+
+from .briefs import BadBrief, parse_brief
+from .emotions import EMOTIONS
+from .jobs import Job, JobStore
+from .manifest import make_item, publish
+from .persona import as_profile
+from .pipeline import ContentPipeline
+
+log = logging.getLogger("fame.worker")
+
+# ContentMarket's statuses and kinds (contracts/content/ContentMarket.vy).
+OPEN, CLAIMED, FULFILLED, DISPUTED, RELEASED, REFUNDED, CANCELLED = range(1, 8)
+KIND_IMAGE, KIND_CAPTION, KIND_POST = range(3)
+EMOTION_ANY = 255
+# A brief that cannot be fetched this many times in a row (with back-off) is given up on.
+BRIEF_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class OnChain:
+    """The fields of ContentMarket.get_request the worker needs."""
+
+    status: int
+    worker: str
+    deadline: int
+    claim_expires: int
+    challenge_ends: int
+    content_cid: str
+    manifest_cid: str
+
+    @classmethod
+    def read(cls, market: Any, request_id: int) -> OnChain:
+        r = market.functions.get_request(request_id).call()
+        # Request struct order: requester, persona_id, kind, emotion, status, fee, deadline, created_at,
+        # worker, claim_expires, fulfilled_at, challenge_ends, brief_cid, content_cid, manifest_cid
+        return cls(status=r[4], worker=r[8], deadline=r[6], claim_expires=r[9], challenge_ends=r[11],
+                   content_cid=r[13], manifest_cid=r[14])
+
+
+class Worker:
+    """A worker bound to one account, one chain deployment, one IPFS backend and one job store."""
+
+    def __init__(self, chain: Chain, account: LocalAccount, backend: Any, store: JobStore, cfg: WorkerSettings,
+                 pipeline: ContentPipeline | None = None) -> None:
+        self.chain = chain
+        self.account = account
+        self.backend = backend
+        self.store = store
+        self.cfg = cfg
+        self.market = chain.contract("ContentMarket")
+        self.registry = chain.contract("PersonaRegistry")
+        self.pipeline = pipeline or ContentPipeline(signer=account)
+        self._fault = os.environ.get("FAME_WORKER_FAULT", "")  # tests only: "exit-in:<stage>"
+
+    # ------------------------------------------------------------------ set-up
+
+    def ensure_bond(self) -> None:
+        """Bonds the market's minimum when the account's bond is below it (approving FMC first)."""
+        min_bond = self.market.functions.params().call()[0]
+        bond = self.market.functions.worker(self.account.address).call()[0]
+        if bond >= min_bond:
+            return
+        missing = min_bond - bond
+        fmc = self.chain.contract("FMC")
+        if fmc.functions.balanceOf(self.account.address).call() < missing:
+            raise FameError(f"worker {self.account.address} needs {missing / 1e18:,.0f} FMC more to bond the "
+                            "market's minimum: send it FMC, then start again")
+        self.chain.transact(self.account, fmc.functions.approve(self.market.address, missing))
+        self.chain.transact(self.account, self.market.functions.bond(missing))
+        log.info("bonded %s FMC", missing / 1e18)
+
+    # ------------------------------------------------------------------ one pass
+
+    def step(self) -> int:
+        """Scans and advances every due job once; returns how many jobs changed stage."""
+        self.scan()
+        changed = 0
+        for job in self.store.due():
+            before = job.stage
+            self.advance(job)
+            after = self.store.get(job.request_id)
+            changed += after is not None and after.stage != before
+        return changed
+
+    def scan(self) -> int:
+        head = self.chain.w3.eth.block_number
+        safe = head - self.cfg.confirmations
+        start = self.store.last_block(self._deploy_block() - 1) + 1
+        found = 0
+        while start <= safe:
+            end = min(safe, start + self.cfg.scan_chunk - 1)
+            for ev in self.market.events.RequestCreated.get_logs(from_block=start, to_block=end):
+                a = ev["args"]
+                found += self.store.add(request_id=a["request_id"], persona_id=a["persona_id"], kind=a["kind"],
+                                        emotion=a["emotion"], fee=a["fee"], deadline=a["deadline"],
+                                        brief_cid=a["brief_cid"])
+            self.store.set_last_block(end)
+            start = end + 1
+        if found:
+            log.info("found %d new request(s)", found)
+        return found
+
+    def _deploy_block(self) -> int:
+        return int(self.chain.manifest.deploy_block or 0)
+
+    def advance(self, job: Job) -> None:
+        try:
+            getattr(self, f"_from_{job.stage}")(job)
+        except IpfsError as exc:
+            delay = self.store.retry_later(job.request_id, f"IPFS: {exc}")
+            log.warning("request %d: IPFS unavailable (%s); retry in %.0f s", job.request_id, exc, delay)
+        except FameError as exc:
+            delay = self.store.retry_later(job.request_id, str(exc))
+            log.warning("request %d: %s; retry in %.0f s", job.request_id, exc, delay)
+
+    # ------------------------------------------------------------------ stages
+
+    def _mine(self, r: OnChain) -> bool:
+        return r.worker.lower() == self.account.address.lower()
+
+    def _now(self) -> int:
+        return self.chain.w3.eth.get_block("latest")["timestamp"]
+
+    def _from_seen(self, job: Job) -> None:
+        r = OnChain.read(self.market, job.request_id)
+        if r.status == CLAIMED and self._mine(r):  # claimed before a crash, not recorded
+            self.store.advance(job.request_id, "claimed")
+            return
+        now = self._now()
+        claimable = r.status == OPEN or (r.status == CLAIMED and now >= r.claim_expires)
+        if not claimable or now >= r.deadline:
+            self.store.advance(job.request_id, "lost", error=f"not claimable (status {r.status})")
+            return
+        try:
+            try:
+                parse_brief(self._read_limited(job.brief_cid), self.cfg.max_brief_bytes)
+            except IpfsError as exc:
+                if job.attempts + 1 >= BRIEF_ATTEMPTS:
+                    raise BadBrief(f"brief not retrievable after {BRIEF_ATTEMPTS} attempts ({exc})") from None
+                raise
+        except BadBrief as exc:
+            self.store.advance(job.request_id, "rejected", error=str(exc))
+            log.warning("request %d rejected: %s", job.request_id, exc)
+            return
+        try:
+            self.chain.transact(self.account, self.market.functions.claim(job.request_id))
+        except FameError as exc:
+            if "not claimable" in str(exc) or "request expired" in str(exc):
+                self.store.advance(job.request_id, "lost", error=str(exc))
+                return
+            raise
+        self.store.advance(job.request_id, "claimed")
+        log.info("request %d claimed", job.request_id)
+
+    def _from_claimed(self, job: Job) -> None:
+        r = OnChain.read(self.market, job.request_id)
+        if r.status == FULFILLED and self._mine(r):
+            self.store.advance(job.request_id, "fulfilled", content_cid=r.content_cid, manifest_cid=r.manifest_cid)
+            return
+        if r.status != CLAIMED or not self._mine(r) or self._now() >= r.claim_expires:
+            self.store.advance(job.request_id, "lost", error="claim lost before generation")
+            return
+        brief = parse_brief(self._read_limited(job.brief_cid), self.cfg.max_brief_bytes)
+        spec_cid = self.registry.functions.persona(job.persona_id).call()[1]
+        spec = json.loads(self.backend.read(spec_cid))
+        self._maybe_fault("generate")
+        item = self._generate(job, spec, brief)
+        published = publish(item, self.backend)
+        self.store.advance(job.request_id, "published", content_cid=published.content_cid,
+                           manifest_cid=published.manifest_cid, emotion_used=item.manifest["emotion"])
+        log.info("request %d published: content %s, manifest %s", job.request_id, published.content_cid,
+                 published.manifest_cid)
+
+    def _generate(self, job: Job, spec: dict, brief: str):
+        emotion = None if job.emotion == EMOTION_ANY else EMOTIONS[job.emotion]
+        item = self.pipeline.make(persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief,
+                                  emotion=emotion)
+        if job.kind != KIND_CAPTION:
+            return item
+        # A caption request delivers the caption itself (text/plain), with the same manifest fields.
+        caption = item.manifest.get("caption") or ""
+        fields = {k: item.manifest[k] for k in ("seed",) if k in item.manifest}
+        profile = as_profile(spec)
+        return make_item(content=caption.encode(), signer=self.account, filename="caption.txt",
+                         media_type="text/plain; charset=utf-8", persona_id=job.persona_id,
+                         request_id=job.request_id, models={"caption": self.pipeline.captioner.info}, brief=brief,
+                         emotion=emotion or profile.baseline, seed=fields.get("seed", 0), persona_name=profile.name,
+                         caption=caption)
+
+    def _from_published(self, job: Job) -> None:
+        r = OnChain.read(self.market, job.request_id)
+        if r.status == FULFILLED and self._mine(r):
+            self.store.advance(job.request_id, "fulfilled")
+            return
+        if r.status != CLAIMED or not self._mine(r) or self._now() >= r.claim_expires:
+            self.store.advance(job.request_id, "lost", error="claim lost before fulfilment")
+            return
+        self._maybe_fault("fulfil")
+        self.chain.transact(self.account, self.market.functions.fulfil(job.request_id, job.content_cid,
+                                                                       job.manifest_cid))
+        self.store.advance(job.request_id, "fulfilled")
+        log.info("request %d fulfilled", job.request_id)
+
+    def _from_fulfilled(self, job: Job) -> None:
+        r = OnChain.read(self.market, job.request_id)
+        if r.status == RELEASED:
+            self.store.advance(job.request_id, "released")
+            return
+        if r.status in (REFUNDED, CANCELLED):
+            self.store.advance(job.request_id, "lost", error="settled against the worker")
+            return
+        now = self._now()
+        if r.status == DISPUTED or now < r.challenge_ends:
+            # Nothing to do until the window closes (or the DAO settles): look again later.
+            wait = 30.0 if r.status == DISPUTED else max(1.0, float(r.challenge_ends - now))
+            self.store.db.execute("UPDATE jobs SET next_attempt_at = ? WHERE request_id = ?",
+                                  (time.time() + min(wait, 60.0), job.request_id))
+            return
+        self.chain.transact(self.account, self.market.functions.release(job.request_id))
+        self.store.advance(job.request_id, "released")
+        log.info("request %d released", job.request_id)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _read_limited(self, cid: str) -> bytes:
+        """Reads at most max_brief_bytes + 1 bytes (enough to tell an oversized brief)."""
+        limit = self.cfg.max_brief_bytes + 1
+        out = bytearray()
+        try:
+            for chunk in self.backend.cat(cid, 0, limit):
+                out += chunk
+                if len(out) >= limit:
+                    break
+        except CIDError as exc:  # not a CID, or not a file: no retry will fix it
+            raise BadBrief(f"brief {cid!r} is not a readable file ({exc})") from None
+        return bytes(out[:limit])
+
+    def _maybe_fault(self, stage: str) -> None:
+        if self._fault == f"exit-in:{stage}":
+            log.error("fault injection: exiting in %s", stage)
+            os._exit(3)
+
+
+def run(worker: Worker, *, once: bool = False, stop: Any = None) -> None:
+    """Runs passes until `stop()` is true (or once). A node that stops answering is waited for."""
+    cfg = worker.cfg
+    while True:
+        try:
+            worker.step()
+        except (FameError, OSError, ConnectionError) as exc:
+            log.warning("pass failed (%s: %s); retrying", type(exc).__name__, exc)
+        except Exception as exc:  # noqa: BLE001 - a node or gateway outage shows up as many types
+            if once:
+                raise
+            log.warning("pass failed (%s: %s); retrying", type(exc).__name__, exc)
+        if once or (stop is not None and stop()):
+            return
+        time.sleep(cfg.poll_seconds)

@@ -1,0 +1,76 @@
+"""Fixtures for the content market: FMC, a registry with two personas (1 active, 2 retired),
+a revenue sink that records the persona's part, and the market.
+
+Roles (anvil dev accounts):
+    deployer   accounts[0]  market owner (stands in for the DAO timelock), FMC holder
+    alice/bob               requesters
+    carol                   anyone (releases, reopens)
+    registrar  accounts[4]  registers the personas
+    fee_sink   accounts[5]  protocol fee and slashed bonds
+    worker_a/b accounts[6], accounts[7]  bonded workers
+"""
+
+import pytest
+
+from market_helpers import BRIEF, E18, PARAMS
+
+
+@pytest.fixture(scope="session")
+def registrar(accounts):
+    return accounts[4]
+
+
+@pytest.fixture(scope="session")
+def fee_sink(accounts):
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def worker_a(accounts):
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def worker_b(accounts):
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def fmc(project, deployer):
+    return project.FMC.deploy(10**30, deployer, 10**29, sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def registry(project, deployer, registrar, accounts):
+    reg = project.PersonaRegistry.deploy(deployer, sender=deployer)
+    reg.set_registrar(registrar, sender=deployer)
+    for i, name in enumerate(("Nova", "Pico")):
+        reg.register(name, BRIEF, accounts[8 + i], registrar, sender=registrar)  # stand-in share tokens
+    reg.set_status(2, 2, sender=deployer)  # persona 2 is retired
+    return reg
+
+
+@pytest.fixture(scope="session")
+def payee(project, deployer):
+    return project.MockRevenuePayee.deploy(sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def market(project, deployer, fmc, registry, payee, fee_sink):
+    return project.ContentMarket.deploy(deployer, fmc, registry, payee, fee_sink, PARAMS, sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def funded(fmc, market, deployer, alice, bob, worker_a, worker_b):
+    """Requesters and workers hold FMC and have approved the market."""
+    for account in (alice, bob, worker_a, worker_b):
+        fmc.transfer(account, 10_000_000 * E18, sender=deployer)
+        fmc.approve(market, 2**256 - 1, sender=account)
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _market_stack(deployer, alice, bob, carol, registrar, fee_sink, worker_a, worker_b, fmc, registry, payee,
+                  market, funded):
+    """Request every session fixture before any test runs (ape's snapshot isolation would
+    revert a session fixture first requested after a module snapshot)."""
