@@ -32,12 +32,14 @@ INDEXED: dict[str, tuple[str, ...]] = {
     "Reputation": ("EngagementRecorded", "Rated"),
     "PersonaStaking": ("Staked", "Withdrawn", "RewardPaid"),
     "PersonaRegistry": ("PersonaRegistered",),
+    "ContentMarket": ("RequestCreated", "RequestClaimed", "RequestReopened", "RequestFulfilled", "RequestRejected",
+                      "RequestReleased", "RequestRefunded", "RequestCancelled", "DisputeSettled"),
 }
 # Every persona's share token (found through PersonaRegistered): its transfers give the holders.
 SHARE_EVENTS = ("Transfer",)
 MAX_RANGE = 2_000  # blocks per eth_getLogs call
 # Bumped when what is indexed changes: an index written by another version is rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,7 +72,8 @@ def _jsonable(value: Any) -> Any:
 def _keys(args: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
     persona = args.get("persona_id")
     proposal = args.get("proposalId", args.get("proposal_id"))
-    account = next((args[k] for k in ("voter", "contributor", "account", "owner", "rater", "creator", "proposer")
+    account = next((args[k] for k in ("voter", "contributor", "account", "owner", "rater", "creator", "proposer",
+                                      "requester")
                     if k in args), None)
     return (int(persona) if persona is not None else None, str(proposal) if proposal is not None else None,
             account.lower() if isinstance(account, str) else None)
@@ -128,6 +131,13 @@ class EventIndex:
             rows = self.db.execute(sql, (*params, max(1, min(limit, 1000)))).fetchall()
         return [{"block": b, "logIndex": i, "tx": tx, "time": t, "contract": c, "event": e, "args": json.loads(a)}
                 for b, i, tx, t, c, e, a in rows]
+
+    def persona_of_request(self, request_id: str) -> int | None:
+        with self._lock:
+            row = self.db.execute("SELECT persona_id FROM events WHERE contract = 'ContentMarket' AND "
+                                  "event = 'RequestCreated' AND json_extract(args, '$.request_id') = ?",
+                                  (str(request_id),)).fetchone()
+        return row[0] if row else None
 
     def share_tokens(self) -> dict[str, int]:
         """Share token address -> persona id, from the indexed PersonaRegistered events."""
@@ -217,6 +227,7 @@ class Follower:
             end = min(head, start + MAX_RANGE - 1)
             rows = self._decode(self.w3.eth.get_logs({"fromBlock": start, "toBlock": end, "address": list(addresses),
                                                       "topics": [list(self._topics)]}), self._topics)
+            self._request_personas(rows)
             shares = self.index.share_tokens()
             shares.update({Web3.to_checksum_address(r[9]["share_token"]): int(r[9]["persona_id"])
                            for r in rows if r[5] == "PersonaRegistered"})
@@ -231,6 +242,16 @@ class Follower:
             start = end + 1
         self.caught_up.set()
         return added
+
+    def _request_personas(self, rows: list[tuple]) -> None:
+        """Content market events after RequestCreated name only the request: give them its persona."""
+        created = {r[9]["request_id"]: r[6] for r in rows if r[5] == "RequestCreated"}
+        for i, r in enumerate(rows):
+            if r[4] == "ContentMarket" and r[6] is None and "request_id" in r[9]:
+                pid = created.get(r[9]["request_id"])
+                if pid is None:
+                    pid = self.index.persona_of_request(r[9]["request_id"])
+                rows[i] = (*r[:6], pid, *r[7:])
 
     def _decode(self, logs, topics, persona_of: dict[str, int] | None = None) -> list[tuple]:
         rows = []

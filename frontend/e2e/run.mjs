@@ -252,10 +252,68 @@ await step("identity: did:fame and its resolved document", async () => {
   await shot("identity");
 });
 
-await step("content screen", async () => {
+/** Pin through the gateway's IPFS API from outside the browser (as the AI worker does). */
+async function pin(text, name) {
+  const form = new FormData();
+  form.append("file", new Blob([text]), name);
+  const r = await fetch(`${BASE_URL}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
+  check(r.ok, `pinned ${name}`);
+  return JSON.parse((await r.text()).trim().split("\n").pop()).Hash;
+}
+
+await step("request content, follow it to fulfilled with its manifest, release the fee", async () => {
   await open("content");
-  await page.locator('li.card[data-persona-id="1"]').waitFor();
+  const form = page.locator("form", { hasText: "Request content" });
+  const before = await read("ContentMarket", "request_count");
+  await form.getByLabel("Persona").selectOption("1");
+  await form.getByLabel("Kind").selectOption({ label: "caption" });
+  await form.getByLabel("Emotion hint").selectOption({ label: "joy" });
+  await form.getByLabel("Brief").fill("Nova explains black holes with a cup of tea");
+  await form.getByLabel("Fee (FMC)").fill("10");
+  await form.getByRole("button", { name: /request/i }).click();
+  await tx("Request content for persona #1");
+  const id = await read("ContentMarket", "request_count");
+  check(id === before + 1n, "one more request");
+  const r = await read("ContentMarket", "get_request", [id]);
+  check(r.requester.toLowerCase() === alice.toLowerCase() && r.fee === 10n * E18 && r.status === 1 && r.kind === 1 && r.emotion === 0,
+        "request on chain: alice, 10 FMC escrowed, open, caption, joy");
+  const brief = await (await fetch(`${BASE_URL}/ipfs/${r.brief_cid}`)).json();
+  check(brief.text.includes("black holes"), "brief pinned");
+  await page.locator(`li[data-request-id="${id}"][data-status="Open"]`).waitFor();
+
+  // A bonded worker (dev account 7, funded by the seed) claims and fulfils it.
+  const [worker] = [(await rpc("eth_accounts"))[7]];
+  const w = createWalletClient({ chain, transport: http(RPC_URL), account: worker });
+  const send = async (c, functionName, args) => client.waitForTransactionReceipt({ hash: await w.writeContract({ ...C[c], functionName, args }) });
+  const bond = (await read("ContentMarket", "params")).min_bond;
+  await send("FMC", "approve", [C.ContentMarket.address, bond]);
+  await send("ContentMarket", "bond", [bond]);
+  await send("ContentMarket", "claim", [id]);
+  const caption = "Black holes are like the universe's teacups: everything swirls in. #NovaExplains";
+  const contentCid = await pin(caption, "caption.txt");
+  const manifestCid = await pin(JSON.stringify({
+    type: "fameengine/content-manifest", version: 1, persona: { id: 1, name: "Nova Lumen" }, requestId: Number(id),
+    models: [{ role: "caption", name: "template-captioner" }], emotion: "joy", seed: 7, content: { cid: contentCid, mediaType: "text/plain" },
+    aiGenerated: true, disclosure: "AI-generated content: an AI worker of FameEngine made this for the virtual influencer Nova Lumen.", worker, caption,
+  }), "manifest.json");
+  await send("ContentMarket", "fulfil", [id, contentCid, manifestCid]);
+  check((await read("ContentMarket", "get_request", [id])).status === 3, "fulfilled on chain");
+
+  await open("content");
+  const card = page.locator(`li[data-request-id="${id}"]`);
+  check(await card.getAttribute("data-status") === "Fulfilled", "shown as Fulfilled");
+  await card.locator('[data-testid="disclosure"]', { hasText: "AI-generated content" }).waitFor();
+  check((await card.locator("blockquote").innerText()).includes("teacups"), "the content is shown");
   await shot("content");
+
+  await travel(Number((await read("ContentMarket", "params")).challenge_window) + 1);
+  await open("content");
+  await page.locator(`li[data-request-id="${id}"]`).getByRole("button", { name: "Release fee" }).click();
+  await tx(`Release content request #${id}`);
+  check((await read("ContentMarket", "get_request", [id])).status === 5, "released on chain");
+
+  await open("personas");
+  await page.locator('.persona[data-persona-id="1"] [data-testid="latest-content"] [data-testid="disclosure"]').waitFor();
 });
 
 await step("phone layout and keyboard access", async () => {

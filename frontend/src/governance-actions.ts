@@ -1,10 +1,11 @@
 // Governance writes: propose a persona, vote, contribute (EIP-2612 permit where the wallet
-// signs typed data, approve + contribute otherwise), queue, execute, refund.
-import { hexToSignature, keccak256, toBytes } from "viem";
+// signs typed data, approve + contribute otherwise), queue, execute, claim shares, refund.
+import { keccak256, toBytes } from "viem";
 import type { AppContext } from "./app-context";
 import { FMC as fmc, FameGovernor as governor, PersonaLaunchpad as launchpad } from "./generated/contracts";
 import { VOTE, type Support } from "./governance-model";
-import { sendWrite, signTyped } from "./tx/send";
+import { signPermit } from "./permit";
+import { sendWrite } from "./tx/send";
 
 
 export interface ProposalCall {
@@ -53,37 +54,19 @@ export function claimShares(ctx: AppContext, campaignId: bigint) {
 /** Contribute with a permit signature (one transaction); falls back to approve + contribute
  *  when the wallet cannot sign EIP-712 data. Returns which path was used. */
 export async function contribute(ctx: AppContext, campaignId: bigint, amount: bigint): Promise<"permit" | "approve"> {
-  const owner = ctx.session.account!;
-  let signature: `0x${string}` | null = null;
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600) + 10n ** 9n; // far enough past any time travel
-  try {
-    const [domain, nonce] = await Promise.all([
-      ctx.client.readContract({ ...fmc, functionName: "eip712Domain" }) as Promise<readonly any[]>,
-      ctx.client.readContract({ ...fmc, functionName: "nonces", args: [owner] }) as Promise<bigint>,
-    ]);
-    signature = await signTyped(ctx.session, {
-      domain: { name: domain[1], version: domain[2], chainId: Number(domain[3]), verifyingContract: domain[4] },
-      types: { Permit: [
-        { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] },
-      primaryType: "Permit",
-      message: { owner, spender: launchpad.address, value: amount, nonce, deadline },
-    });
-  } catch {
-    signature = null;
-  }
-  if (signature) {
-    const { v, r, s } = hexToSignature(signature);
+  const permit = await signPermit(ctx, launchpad.address, amount);
+  if (permit) {
     await sendWrite(ctx, `Contribute to campaign #${campaignId} (permit)`, {
-      ...launchpad, functionName: "contribute_with_permit", args: [campaignId, amount, deadline, Number(v), r, s],
+      ...launchpad, functionName: "contribute_with_permit", args: [campaignId, amount, permit.deadline, permit.v, permit.r, permit.s],
     });
     return "permit";
   }
-  const allowance = (await ctx.client.readContract({ ...fmc, functionName: "allowance", args: [owner, launchpad.address] })) as bigint;
-  if (allowance < amount) {
-    await sendWrite(ctx, "Approve FMC for the launchpad", { ...fmc, functionName: "approve", args: [launchpad.address, amount] });
-  }
+  await approveIfNeeded(ctx, launchpad.address, amount, "the launchpad");
   await sendWrite(ctx, `Contribute to campaign #${campaignId}`, { ...launchpad, functionName: "contribute", args: [campaignId, amount] });
   return "approve";
 }
 
+export async function approveIfNeeded(ctx: AppContext, spender: `0x${string}`, amount: bigint, what: string): Promise<void> {
+  const allowance = (await ctx.client.readContract({ ...fmc, functionName: "allowance", args: [ctx.session.account!, spender] })) as bigint;
+  if (allowance < amount) await sendWrite(ctx, `Approve FMC for ${what}`, { ...fmc, functionName: "approve", args: [spender, amount] });
+}

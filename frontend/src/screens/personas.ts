@@ -8,6 +8,7 @@ import { emotionalState } from "../emotion";
 import { formatAge, formatCount, formatSentiment, formatUnits, shortAddress } from "../format";
 import { fetchEvents } from "../index-api";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
+import { contentView } from "../published-content";
 import { engagement, persona, personaCount, reputation } from "../reads";
 import { clear, h } from "../ui/dom";
 
@@ -39,19 +40,21 @@ export async function personasScreen(root: HTMLElement, ctx: AppContext): Promis
 
 async function loadCard(ctx: AppContext, id: bigint) {
   const { client, config } = ctx;
-  const [p, rep, eng, history, holders] = await Promise.all([
+  const [p, rep, eng, history, holders, latest] = await Promise.all([
     persona(client, id),
     reputation(client, id),
     engagement(client, id),
     fetchEvents(config.indexUrl, { contract: "Reputation", persona_id: id, order: "asc", limit: 500 }).catch(() => []),
     fetch(`${config.indexUrl}/holders/${id}?limit=5`).then((r) => r.json()).then((b) => b.holders as { account: string; balance: string }[]).catch(() => []),
+    fetchEvents<{ content_cid: string; manifest_cid: string }>(config.indexUrl,
+      { contract: "ContentMarket", event: "RequestFulfilled", persona_id: id, limit: 1 }).catch(() => []),
   ]);
-  return { p, rep, eng, history, holders };
+  return { p, rep, eng, history, holders, latest: latest[0] ?? null };
 }
 
 function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, spec: any, ctx: AppContext, now: bigint): void {
   const { config } = ctx;
-  const { p, rep, eng, history, holders } = d;
+  const { p, rep, eng, history, holders, latest } = d;
   const sentiment = eng.updatedAt > 0n ? Number(eng.sentiment) / 10_000 : null;
   const mood = emotionalState(spec?.emotional_baseline, sentiment);
   const points = history.map((e) => ({ t: e.time, v: Number(e.args.score) }));
@@ -65,7 +68,9 @@ function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, 
         h("a", { href: ipfsUrl(config.gatewayUrl, p.specCid, "persona.json"), class: "muted small" }, "spec on IPFS"))),
     h("section", { "aria-label": "Latest content" },
       h("h4", null, "Latest content"),
-      h("p", { class: "muted small", dataset: { testid: "latest-content" } }, "No published content yet.")),
+      latest
+        ? h("div", { dataset: { testid: "latest-content" } }, contentView(config.gatewayUrl, latest.args.content_cid, latest.args.manifest_cid, true))
+        : h("p", { class: "muted small", dataset: { testid: "latest-content" } }, "No published content yet.")),
     h("section", { "aria-label": "Traits" },
       h("h4", null, "Traits"),
       spec ? h("ul", { class: "traits" }, (spec.traits ?? []).map((t: any) =>

@@ -1,7 +1,7 @@
 // Sending a write: simulate first (a revert is shown before anything is signed), send
 // through the connected wallet, wait for the receipt; every step updates the tracker.
 import { createClient, custom, type Abi } from "viem";
-import { call, sendTransaction, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { call, estimateContractGas, sendTransaction, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 import type { Reader } from "../chain";
 import { requireIndexedThrough } from "../index-api";
 import type { WalletSession } from "../wallet/session";
@@ -33,9 +33,17 @@ export function walletClient(session: WalletSession) {
 export async function sendWrite(ctx: TxContext, label: string, request: WriteRequest) {
   return track(ctx, label, async () => {
     const wallet = walletClient(ctx.session);
-    const { request: prepared } = await simulateContract(ctx.client.rpc, { ...(request as any), account: wallet.account });
-    return writeContract(wallet, { ...(prepared as any), account: wallet.account });
+    const params = { ...(request as any), account: wallet.account };
+    const { request: prepared } = await simulateContract(ctx.client.rpc, params);
+    // A node estimates against the previous block and an inner call's 63/64 rule can starve it
+    // (out of gas in a nested transfer): send with headroom, as fame.chain does.
+    const estimate = await estimateContractGas(ctx.client.rpc, params);
+    return writeContract(wallet, { ...(prepared as any), account: wallet.account, gas: gasWithHeadroom(estimate) });
   });
+}
+
+export function gasWithHeadroom(estimate: bigint): bigint {
+  return (estimate * 13n) / 10n + 30_000n;
 }
 
 /** A plain ETH transfer (e.g. paying revenue by sending ETH to a contract). */
