@@ -1,8 +1,13 @@
-"""Building the frontend: contracts generated from the deployment manifest, then `vite build`
-into frontend/dist (which the web service serves)."""
+"""Building the frontend for `make up`: contracts generated from the deployment manifest, then
+`vite build` into frontend/dist (which the web service serves). The type check (`npm run
+build`) belongs to the tests; `make up` runs `npm run bundle` and skips even that when the
+sources and the manifest's contracts are the ones dist/ was built from."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,30 +16,48 @@ from fame.config import PROJECT_ROOT
 from fame.errors import FameError
 
 FRONTEND = PROJECT_ROOT / "frontend"
+SOURCES = ("src", "index.html", "vite.config.ts", "package-lock.json", "scripts/gen-contracts.mjs")
+KEY_FILE = ".build-key"
 
 
-def build_frontend(manifest: Path, log: Path, out_dir: Path | None = None) -> Path:
-    """`npm run build` in frontend/ against `manifest`; returns the dist folder."""
+def build_key(manifest: Path) -> str:
+    """Digest of what a build depends on: the frontend's sources and the manifest's contracts."""
+    h = hashlib.sha256()
+    contracts = json.loads(manifest.read_text())["contracts"]
+    h.update(json.dumps({n: [c["address"], c["abi"]] for n, c in contracts.items()}, sort_keys=True).encode())
+    for name in SOURCES:
+        root = FRONTEND / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for f in files:
+            if "generated" in f.relative_to(FRONTEND).parts:
+                continue
+            h.update(str(f.relative_to(FRONTEND)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def build_frontend(manifest: Path, log: Path, out_dir: Path | None = None, check_types: bool = False) -> Path:
+    """Build frontend/ against `manifest` into `out_dir` (default frontend/dist); returns it.
+    `check_types`: run `tsc --noEmit` too (`npm run build` instead of `npm run bundle`)."""
+    out = out_dir or FRONTEND / "dist"
+    key = build_key(manifest)
+    if (out / KEY_FILE).is_file() and (out / KEY_FILE).read_text() == key and (out / "index.html").is_file():
+        return out
     npm = shutil.which("npm")
     if npm is None:
         raise FameError("npm is not installed: the frontend needs Node.js 20+ and npm")
     log.parent.mkdir(parents=True, exist_ok=True)
-    env_extra = {"FAME_MANIFEST": str(manifest)}
-    if out_dir is not None:
-        env_extra["FAME_FRONTEND_OUT"] = str(out_dir)
-    import os
-
-    env = {**os.environ, **env_extra}
+    env = {**os.environ, "FAME_MANIFEST": str(manifest), "FAME_FRONTEND_OUT": str(out)}
     steps = []
     if not (FRONTEND / "node_modules" / ".installed").exists():
         steps.append([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"])
-    steps.append([npm, "run", "--silent", "build"])
-    with open(log, "a") as out:
+    steps.append([npm, "run", "--silent", "build" if check_types else "bundle"])
+    with open(log, "a") as out_log:
         for argv in steps:
-            proc = subprocess.run(argv, cwd=FRONTEND, env=env, stdin=subprocess.DEVNULL, stdout=out,
+            proc = subprocess.run(argv, cwd=FRONTEND, env=env, stdin=subprocess.DEVNULL, stdout=out_log,
                                   stderr=subprocess.STDOUT)
             if proc.returncode != 0:
                 raise FameError(f"building the frontend failed ({' '.join(argv[1:])}); see {log}")
             if argv[1] == "ci":
                 (FRONTEND / "node_modules" / ".installed").touch()
-    return out_dir or FRONTEND / "dist"
+    (out / KEY_FILE).write_text(key)
+    return out

@@ -73,6 +73,10 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         gateway = f"http://127.0.0.1:{gateway_port}"
         cid = httpx.post(f"{gateway}/api/v0/add", files={"file": ("hello.txt", b"hello FameEngine")}).json()["Hash"]
         assert httpx.get(f"{gateway}/ipfs/{cid}").content == b"hello FameEngine"
+        # The token holders' web app is served on the same origin, built against this deployment.
+        page = httpx.get(f"{gateway}/")
+        assert page.status_code == 200 and "FameEngine" in page.text
+        assert httpx.get(f"{gateway}/config.json").json()["rpcUrl"] == f"http://127.0.0.1:{port}"
         # The demo: a persona created through a passed proposal, its spec served by the gateway.
         registry = manifest["contracts"]["PersonaRegistry"]
         registry = w3.eth.contract(address=registry["address"], abi=registry["abi"])
