@@ -27,6 +27,15 @@ const rpc = (method, params = []) => client.request({ method, params });
 async function travel(seconds) { await rpc("evm_increaseTime", [Number(seconds)]); await rpc("evm_mine"); }
 const [, alice, bob] = await rpc("eth_accounts");
 
+/** Wait until the web service's event index has the block of a transaction made outside the app. */
+async function indexed(block) {
+  for (let i = 0; i < 100; i++) {
+    const status = await (await fetch(`${BASE_URL}/api/index/status`)).json();
+    if (status.indexedThrough >= Number(block)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the index did not reach block ${block}`);
+}
 function check(condition, message) { if (!condition) throw new Error(`assertion failed: ${message}`); }
 const results = [];
 async function step(name, fn) {
@@ -191,6 +200,28 @@ await step("queue after the voting period, execute after the timelock", async ()
   await tx("Claim shares");
   const token = (await read("PersonaLaunchpad", "campaign", [campaignId])).share_token;
   check(await read("PersonaShare", "balanceOf", [alice], token) > 0n, "alice holds shares of the new persona");
+});
+
+await step("withdraw a contribution from a failed proposal", async () => {
+  // A proposal nobody votes for (made from outside the app), funded by alice in the app.
+  const wallet = createWalletClient({ chain, transport: http(RPC_URL), account: alice });
+  const title = `Create Flop ${Date.now() % 100_000}`;
+  const hash = await wallet.writeContract({ ...C.PersonaLaunchpad, functionName: "propose_persona",
+    args: ["Flop", "FLOP", "bafkreiflop", 1000n * E18, 0n, title] });
+  await indexed((await client.waitForTransactionReceipt({ hash })).blockNumber);
+  const cid = await read("PersonaLaunchpad", "campaign_count");
+  await open("governance");
+  await proposalCard(title).getByLabel("Contribute FMC").fill("500");
+  await proposalCard(title).getByRole("button", { name: "Contribute" }).click();
+  await tx(`Contribute to campaign #${cid}`);
+  await travel(Number(await read("FameGovernor", "votingDelay")) + Number(await read("FameGovernor", "votingPeriod")) + 2);
+  await open("governance");
+  check(await proposalCard(title).getAttribute("data-state") === "Defeated", "shown as Defeated");
+  const balance = await read("FMC", "balanceOf", [alice]);
+  await proposalCard(title).getByRole("button", { name: "Withdraw contribution" }).click();
+  await tx(`Withdraw contribution (campaign #${cid})`);
+  check(await read("PersonaLaunchpad", "contribution_of", [cid, alice]) === 0n, "contribution withdrawn");
+  check(await read("FMC", "balanceOf", [alice]) === balance + 500n * E18, "FMC returned");
 });
 
 await step("pay revenue and claim it", async () => {
