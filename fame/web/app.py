@@ -96,7 +96,7 @@ def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None) ->
     s = ipfs_settings()
     limit = s.ipfs_max_upload_bytes or None
     app = create_app(open_store(s), rpc_url=rpc_url, public_url=f"http://{host}:{port}",
-                     index_path=settings().state_dir / "index.sqlite", max_upload_bytes=limit,
+                     index_path=settings().state_dir / f"index-{port}.sqlite", max_upload_bytes=limit,
                      dist=Path(dist) if dist else FRONTEND_DIST,
                      api_token=secret(s.ipfs_api_token))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

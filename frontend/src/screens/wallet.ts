@@ -7,6 +7,7 @@ import { FMC } from "../generated/contracts";
 import { delegateOf, fmcBalance, votes } from "../reads-account";
 import { sendWrite } from "../tx/send";
 import { clear, errorBox, field, h } from "../ui/dom";
+import { BurnerProvider } from "../wallet/burner";
 import type { WalletDirectory } from "../wallet/eip6963";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -70,6 +71,18 @@ export async function walletScreen(root: HTMLElement, ctx: AppContext, directory
       field("Delegate to", target, "FMC counts in votes only once delegated; delegate to yourself to vote."),
       h("button", { type: "submit" }, "Delegate"),
     ),
+    session.provider instanceof BurnerProvider ? burnerPicker(session.provider) : null,
     h("p", null, h("button", { type: "button", class: "secondary", onclick: () => { localStorage.removeItem("fame.wallet"); session.disconnect(); } }, "Disconnect")),
   );
+}
+
+/** The burner's dev account (anvil's #0-#9; #1-#3 hold FMC in the demo). */
+function burnerPicker(burner: BurnerProvider): HTMLElement {
+  const current = Number(localStorage.getItem("fame.burner") ?? "1");
+  const select = h("select", { name: "dev-account", onchange: async () => {
+      localStorage.setItem("fame.burner", select.value);
+      await burner.useAccount(Number(select.value));
+    } }, Array.from({ length: 10 }, (_, i) => h("option", { value: String(i), selected: i === current }, `dev account #${i}`)));
+  return h("div", { class: "card" }, h("h3", null, "Burner wallet"),
+    field("Account", select, "anvil's unlocked dev accounts: local chain only, never for real funds"));
 }
