@@ -98,6 +98,8 @@ await step("connect an EIP-6963 wallet, detect the wrong chain, switch", async (
   check(shown.toLowerCase() === alice.toLowerCase(), `account shown ${shown}`);
   const fmc = await page.locator('[data-testid="fmc-balance"]').innerText();
   check(fmc.includes("FMC") && !fmc.startsWith("0 "), `FMC balance shown: ${fmc}`);
+  const shares = await page.locator('[data-testid="share-balances"]').innerText();
+  check(shares.includes("Nova Lumen: 481,818"), `share balances shown: ${shares}`);
 });
 
 await step("delegate votes", async () => {

@@ -4,7 +4,8 @@ import { isAddress } from "viem";
 import type { AppContext } from "../app-context";
 import { formatUnits, shortAddress } from "../format";
 import { FMC } from "../generated/contracts";
-import { delegateOf, fmcBalance, votes } from "../reads-account";
+import { allPersonas } from "../reads";
+import { delegateOf, fmcBalance, shareBalance, votes } from "../reads-account";
 import { sendWrite } from "../tx/send";
 import { clear, errorBox, field, h } from "../ui/dom";
 import { BurnerProvider } from "../wallet/burner";
@@ -46,7 +47,9 @@ export async function walletScreen(root: HTMLElement, ctx: AppContext, directory
     return;
   }
   const account = session.account!;
-  const [balance, myVotes, delegatee] = await Promise.all([fmcBalance(client, account), votes(client, account), delegateOf(client, account)]);
+  const [balance, myVotes, delegatee, personas] = await Promise.all([
+    fmcBalance(client, account), votes(client, account), delegateOf(client, account), allPersonas(client)]);
+  const shares = await Promise.all(personas.map(async (p) => ({ p, amount: await shareBalance(client, p.shareToken, account) })));
   const target = h("input", { name: "delegatee", placeholder: "0x… (empty: yourself)", autocomplete: "off" });
   const delegate = async (to: `0x${string}`) => {
     await sendWrite(ctx, `Delegate votes to ${shortAddress(to)}`, { ...FMC, functionName: "delegate", args: [to] });
@@ -60,6 +63,11 @@ export async function walletScreen(root: HTMLElement, ctx: AppContext, directory
       h("dt", null, "FMC balance"), h("dd", { dataset: { testid: "fmc-balance" } }, `${formatUnits(balance)} FMC`),
       h("dt", null, "Voting power"), h("dd", { dataset: { testid: "votes" } }, `${formatUnits(myVotes)} votes`),
       h("dt", null, "Delegated to"), h("dd", { class: "mono" }, delegatee === ZERO ? "nobody (votes inactive)" : delegatee === account ? "yourself" : delegatee),
+      h("dt", null, "Persona shares"), h("dd", { dataset: { testid: "share-balances" } },
+        shares.some((s) => s.amount > 0n)
+          ? h("ul", { class: "plain" }, shares.filter((s) => s.amount > 0n).map((s) =>
+              h("li", null, `${s.p.name}: ${formatUnits(s.amount, 18, 2)} shares`)))
+          : "none yet"),
     ),
     h("form", { class: "card", onsubmit: async (e: Event) => {
         e.preventDefault();
