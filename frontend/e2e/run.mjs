@@ -232,7 +232,7 @@ await step("pay revenue and claim it", async () => {
   const paidBefore = await read("RevenueSplitter", "revenue_of", [1n, ETH]);
   await card.getByLabel("Pay revenue (ETH)").fill("0.5");
   await card.getByRole("button", { name: "Pay" }).click();
-  await tx("Pay 1 revenue");
+  await tx("Pay revenue to persona #1");
   check(await read("RevenueSplitter", "revenue_of", [1n, ETH]) === paidBefore + parseEther("0.5"), "revenue recorded");
   const claimable = await read("RevenueSplitter", "claimable", [1n, ETH, alice]);
   check(claimable > 0n, "alice has revenue to claim");

@@ -35,7 +35,7 @@ export async function claimable(client: Reader, personaId: bigint, holder: `0x${
 }
 
 export function payEth(ctx: TxContext, personaId: bigint, amount: bigint) {
-  return sendWrite(ctx, `Pay ${personaId} revenue`, {
+  return sendWrite(ctx, `Pay revenue to persona #${personaId}`, {
     ...splitter, functionName: "pay_eth", args: [personaId], value: amount,
   });
 }
