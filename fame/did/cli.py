@@ -167,6 +167,8 @@ def input_(action: str, did_: str, controller_file: Path, sender: str, cid: str 
 def _act(action: str, did_: str, controller_file: Path, cid, new_controller, commitment, account, password_file,
          dev_account, zkey: Path | None, proof_path: Path | None, public_path: Path | None, rpc_url,
          deployments_dir) -> None:
+    from web3 import Web3
+
     from fame.accounts import sender_account
 
     from .controller import (Registry, build_input, check_on_chain, default_zkey, load_proving_key, persona_of,
@@ -192,7 +194,7 @@ def _act(action: str, did_: str, controller_file: Path, cid, new_controller, com
     check_on_chain(reg, inp, ap)
     with console.status(f"sending {ACTION_FN[action]} from {sender.address}"):
         receipt = send(reg, inp, ap, sender)
-    click.echo(f"{action} on {did_}: tx {receipt['transactionHash'].hex()} (block {receipt['blockNumber']}, "
+    click.echo(f"{action} on {did_}: tx {Web3.to_hex(receipt['transactionHash'])} (block {receipt['blockNumber']}, "
                f"gas {receipt['gasUsed']})")
     f = reg.contract.functions
     if action == "update-document":
