@@ -75,18 +75,18 @@ def zk(ctx: Context) -> Iterator[Row]:
     load (the figures here come from a shared 2-CPU machine): read them as ratios taken in the
     same run.
 
-    *The road to parity* (target: proving within 3x of snarkjs at depth 20). Where our time goes
-    at depth 20 (CPU seconds, one process): the G2 MSM for B ~1.5, the H MSM ~0.8, the A, B1 and
-    C MSMs ~0.6 each, the QAP on the odd coset ~0.2, reading the key ~0.5, Python start-up and
-    imports ~0.3. snarkjs runs the same MSMs in WebAssembly on worker threads. Next steps, by
-    expected gain: (1) the G2 MSM in Jacobian coordinates with a GLV endomorphism split (halves
-    the doublings) and mixed additions with precomputed affine bases; (2) keep the proving key
-    in memory across proofs (`zk prove` as a server, the "in process" row: already the
-    faster figure); (3) read the key's points lazily straight into gmpy2 integers (no
-    per-point object construction); (4) a native MSM backend behind the same interface (a small
-    C or Rust extension) for machines where that is allowed, leaving the pure-Python path as
+    *The road to parity* (target: proving within 3x of snarkjs at depth 20; met). Where our time
+    goes at depth 20 (CPU seconds, one process): the G2 MSM for B ~1.5, the H MSM ~0.8, the A, B1
+    and C MSMs ~0.6 each, the QAP on the odd coset ~0.2, reading the key ~0.5, interpreter start-up
+    and imports 0.5-1 (wall). snarkjs runs the same MSMs in WebAssembly on worker threads. Next
+    steps, by expected gain: (1) a GLV endomorphism split of every MSM scalar (half-length
+    scalars: about half the bucket rounds, the G2 MSM first); (2) keep the proving key in memory
+    across proofs (`zk prove` as a long-running service: the "in process" row, which also drops
+    the start-up and key reading); (3) read the key's points straight into gmpy2 integers in
+    one pass (no per-point object construction); (4) a native MSM backend behind the same
+    interface (a small C or Rust extension) where that is allowed, the pure-Python path staying
     the reference. Verification is dominated by interpreter start-up and the 4-pair pairing
-    product (one final exponentiation), not by arithmetic we can still remove.
+    product (one final exponentiation), where we already beat the snarkjs command.
 
     *On-chain verification gas*: our verifier is ape's build of contracts/identity/DIDVerifier.vy
     (the one the DID registry deploys); the anchor is `snarkjs zkey export solidityverifier` for
@@ -111,7 +111,8 @@ def zk(ctx: Context) -> Iterator[Row]:
     with ctx.steps.step("ZK: snarkjs r1cs info on our .r1cs"):
         sj_constraints = _snarkjs_constraints(WORK_DIR / "circuit.r1cs")
     if sj_constraints != r1cs.n_constraints:
-        ctx.warn(f"{COMPONENT}: snarkjs reads {sj_constraints} constraints from our .r1cs, we count {r1cs.n_constraints}")
+        ctx.warn(f"{COMPONENT}: snarkjs reads {sj_constraints} constraints from our .r1cs, "
+                 f"we count {r1cs.n_constraints}")
     yield Row(COMPONENT, "constraints", r1cs.n_constraints, f"{snarkjs} r1cs info (our .r1cs file)", sj_constraints,
               unit="constraints")
 
@@ -122,8 +123,8 @@ def zk(ctx: Context) -> Iterator[Row]:
 
         res = compare_tools(zkey, wtns, WORK_DIR, repeat, progress)
     load_end = os.getloadavg()
-    ctx.warn(f"{COMPONENT}: timings on {len(os.sched_getaffinity(0))} CPUs, load average {load_start[0]:.1f} before and "
-             f"{load_end[0]:.1f} after the timed rounds")
+    ctx.warn(f"{COMPONENT}: timings on {len(os.sched_getaffinity(0))} CPUs, load average {load_start[0]:.1f} "
+             f"before and {load_end[0]:.1f} after the timed rounds")
     for check, what in (("vk_equal", "snarkjs's exported verification key differs from ours"),
                         ("ours_accepts_snarkjs_proof", "our verifier rejected snarkjs's proof"),
                         ("same_public", "snarkjs and we computed different public signals")):
@@ -154,7 +155,7 @@ def zk(ctx: Context) -> Iterator[Row]:
     with ctx.steps.step("ZK: snarkjs zkey export solidityverifier, solc-js") as step:
         _solidity_verifier(zkey)
         compiled = compile_anchor(ANCHOR_NAME, cache_dir=ANCHOR_DIR / "out", anchors_dir=ANCHOR_DIR)
-        ctx._anchors[f"zk:{ANCHOR_NAME}"] = compiled
+        ctx.record_anchor(f"zk/{ANCHOR_NAME}", compiled)
         step.note("cached" if compiled.cached else compiled.solc_version.split("+")[0])
     anchor_label = f"{snarkjs} Solidity verifier (solc-js)"
     deployer = ctx.accounts[0]
