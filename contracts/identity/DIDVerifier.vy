@@ -55,7 +55,8 @@ def verifyProof(a: uint256[2], b: uint256[2][2], c: uint256[2], public_inputs: u
     # An input + R would give the same ecmul: refuse unreduced inputs.
     if public_inputs[0] >= R or public_inputs[1] >= R or public_inputs[2] >= R or public_inputs[3] >= R:
         return False
-    # A coordinate >= Q makes the 0x08 precompile fail (-> False); only a[1] is used before that.
+    # A coordinate >= Q makes the 0x08 precompile fail (-> False, as a point off the curve does;
+    # a failed precompile call uses up the gas it was given). Only a[1] is used before that.
     if a[1] >= Q:
         return False
 
