@@ -169,7 +169,7 @@ def _act(action: str, did_: str, controller_file: Path, cid, new_controller, com
          deployments_dir) -> None:
     from web3 import Web3
 
-    from fame.accounts import sender_account
+    from fame.keys import sender_account
 
     from .controller import (Registry, build_input, check_on_chain, default_zkey, load_proving_key, persona_of,
                              proof_from_files, prove, send)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from eth_account import Account
 
-from fame.accounts import sender_account
+from fame.keys import sender_account
 from fame.chain import dev_account
 from fame.cli import main
 from fame.config import PROJECT_ROOT
