@@ -12,22 +12,13 @@ from fame.errors import FameError
 
 def _account(cfg, keystore: Path | None, password_file: Path | None, dev_account: int | None, chain_id: int):
     """The worker's account: a keystore file (or `ape:<alias>`), or on the local chain a dev account."""
-    from fame.config import LOCAL_CHAIN_ID
-    from fame.keys import load_key, read_password
+    from fame.keys import sender_account
 
-    dev = dev_account if dev_account is not None else cfg.dev_account
     path = keystore or cfg.keystore
-    if path is not None:
-        secret = cfg.keystore_password.get_secret_value() if cfg.keystore_password else None
-        return load_key(path, read_password(password_file, secret, "FAME_WORKER_KEYSTORE_PASSWORD"))
-    if dev is not None:
-        if chain_id != LOCAL_CHAIN_ID:
-            raise FameError(f"--dev-account works only on the local chain ({LOCAL_CHAIN_ID}), not chain {chain_id}: "
-                            "pass --keystore")
-        from fame.chain import dev_account as dev_key
-
-        return dev_key(dev)
-    raise FameError("no worker account: pass --keystore FILE (or ape:<alias>), or --dev-account N on the local chain")
+    dev = dev_account if dev_account is not None or path is not None else cfg.dev_account
+    secret = cfg.keystore_password.get_secret_value() if cfg.keystore_password else None
+    return sender_account(chain_id, path, password_file, dev, password=secret,
+                          password_env="FAME_WORKER_KEYSTORE_PASSWORD", prompt=False)
 
 
 def build_pipeline(cfg, account):
@@ -59,7 +50,7 @@ def worker() -> None:
 
 
 @worker.command("run")
-@click.option("--keystore", type=click.Path(path_type=Path), default=None,
+@click.option("--account", "keystore", type=click.Path(path_type=Path), default=None,
               help="Keystore file of the worker's account, or ape:<alias> (default: FAME_WORKER_KEYSTORE).")
 @click.option("--password-file", type=click.Path(path_type=Path), default=None,
               help="File whose first line is the keystore password (default: FAME_WORKER_KEYSTORE_PASSWORD).")

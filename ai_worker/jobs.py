@@ -127,6 +127,14 @@ class JobStore:
                         "WHERE request_id = ?", (time.time() + delay, error[:500], time.time(), request_id))
         return delay
 
+    def wake_all(self) -> None:
+        """Makes every waiting job due now (after an outage is over, or the clock jumped)."""
+        self.db.execute("UPDATE jobs SET next_attempt_at = 0")
+
+    def wait_until(self, request_id: int, when: float) -> None:
+        """Leaves the job as it is until wall-clock time `when`."""
+        self.db.execute("UPDATE jobs SET next_attempt_at = ? WHERE request_id = ?", (when, request_id))
+
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT stage, COUNT(*) FROM jobs GROUP BY stage").fetchall())
 

@@ -253,8 +253,7 @@ class Worker:
         if r.status == DISPUTED or now < r.challenge_ends:
             # Nothing to do until the window closes (or the DAO settles): look again later.
             wait = 30.0 if r.status == DISPUTED else max(1.0, float(r.challenge_ends - now))
-            self.store.db.execute("UPDATE jobs SET next_attempt_at = ? WHERE request_id = ?",
-                                  (time.time() + min(wait, 60.0), job.request_id))
+            self.store.wait_until(job.request_id, time.time() + min(wait, 60.0))
             return
         self.chain.transact(self.account, self.market.functions.release(job.request_id))
         self.store.advance(job.request_id, "released")

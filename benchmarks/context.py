@@ -140,6 +140,11 @@ class Context:
             self._anchors[source] = compiled
         return compiled[contract or source]
 
+    def record_anchor(self, key: str, compiled: CompiledAnchor) -> None:
+        """Note an anchor a suite compiled itself (e.g. generated source), so the report names
+        its compiler like the others'."""
+        self._anchors[key] = compiled
+
     @property
     def anchor_solc_versions(self) -> set[str]:
         return {c.solc_version for c in self._anchors.values()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,8 @@ class RunInfo:
     suites: list[Suite] = field(default_factory=list)  # suites that ran, for their notes
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)  # names of the suites that ran in this run
+    kept_from: str | None = None  # when only some suites ran: the date of the run the other rows come from
 
 
 def markdown_report(rows: Sequence[Row], info: RunInfo) -> str:
@@ -93,6 +96,9 @@ def markdown_report(rows: Sequence[Row], info: RunInfo) -> str:
         "Gas is the transaction receipt's `gasUsed` (intrinsic cost included).",
         "",
     ]
+    if info.kept_from:
+        ran = ", ".join(f"`{s.name}`" for s in info.suites if s.name in info.ran)
+        out[3:3] = [f"Only suite(s) {ran} ran then; the other rows are kept from the run of {info.kept_from}."]
     if info.toolchain:
         out += ["Toolchain:", ""] + [f"- {t}" for t in info.toolchain] + [""]
     out.append(markdown_table(rows))
@@ -116,3 +122,47 @@ def write_reports(rows: Sequence[Row], info: RunInfo, out_dir: Path = RESULTS_DI
     md.write_text(markdown_report(rows, info), encoding="utf-8")
     js.write_text(json_report(rows), encoding="utf-8")
     return md, js
+
+
+def _md_sections(text: str) -> dict[str, str]:
+    """bench.md split at its level-2 headings: {heading: body}; "" holds what comes before."""
+    parts = re.split(r"^## (.+)$", text, flags=re.M)
+    sections = {"": parts[0]}
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        sections[heading.strip()] = body.strip("\n")
+    return sections
+
+
+def merge_previous(rows: Sequence[Row], info: RunInfo, out_dir: Path, all_suites: Sequence[Suite]) -> list[Row]:
+    """When only some suites ran: the previous report's rows of every other component, then the
+    new rows. Updates `info` with the previous run's toolchain lines, warnings (those that do not
+    start with a re-run component's name) and the notes of the suites whose figures are kept."""
+    md, js = out_dir / "bench.md", out_dir / "bench.json"
+    if not js.is_file() or not md.is_file():
+        return list(rows)
+    try:
+        old = [Row(**{k: v for k, v in d.items() if k != "ratio"}) for d in json.loads(js.read_text())]
+    except (ValueError, TypeError):
+        return list(rows)
+    fresh = {r.component for r in rows} | {s.title for s in info.suites}
+    kept = [r for r in old if r.component not in fresh]
+    text = md.read_text(encoding="utf-8")
+    sections = _md_sections(text)
+    # the date of the run the kept rows come from (itself kept from an earlier one after a partial run)
+    m = re.search(r"kept from the run of (\S+)\.$", sections[""], flags=re.M) or \
+        re.search(r"^Generated .* at (\S+)\.$", sections[""], flags=re.M)
+    info.kept_from = m.group(1) if m else "an earlier date"
+    head = sections[""]
+    if "Toolchain:" in head:
+        for line in head.split("Toolchain:", 1)[1].splitlines():
+            if line.startswith("- ") and line[2:] not in info.toolchain:
+                info.toolchain.append(line[2:])
+    for line in sections.get("Warnings", "").splitlines():
+        w = line[2:] if line.startswith("- ") else ""
+        if w and not any(w.startswith(c) for c in fresh) and w not in info.warnings:
+            info.warnings.append(w)
+    ran = {s.name for s in info.suites}
+    info.ran = sorted(ran)
+    titles = set(sections)
+    info.suites = [s for s in all_suites if s.name in ran or (s.title in titles and s.doc)]
+    return kept + list(rows)

@@ -19,7 +19,7 @@ from .chain import BLOCK_INTERVAL_S, HARDFORK, Anvil
 from .context import Context, dev_accounts
 from .core import SUITES, Row, Suite
 from .progress import Steps
-from .report import RESULTS_DIR, RunInfo, rich_table, write_reports
+from .report import RESULTS_DIR, RunInfo, merge_previous, rich_table, write_reports
 from .solidity import SETTINGS
 from .suites import load_all
 
@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         info.warnings = warnings
 
     out.print(rich_table(rows))
+    if args.suites and set(args.suites) != set(SUITES):
+        # a partial run replaces its own rows in the report and keeps everyone else's
+        rows = merge_previous(rows, info, args.out, list(SUITES.values()))
     md, js = write_reports(rows, info, args.out)
     for w in info.warnings:
         out.print(f"[yellow]warning:[/yellow] {w}")

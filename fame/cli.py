@@ -63,8 +63,10 @@ def _register_ground_floor_commands() -> None:
     """Command groups of the ground floor (the shared package and zk/), which the CLI may import."""
     from zk.cli import zk
 
+    from .did.cli import did
     from .ipfs.cli import ipfs
 
+    main.add_command(did)
     main.add_command(ipfs)
     main.add_command(zk)
 

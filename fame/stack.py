@@ -94,6 +94,19 @@ def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | Non
     return url
 
 
+def did_resolver_line(gateway_url: str, did: str) -> str:
+    """The resolver URL of `did` on the gateway, checked to answer with its DID document."""
+    import httpx
+
+    url = f"{gateway_url}/1.0/identifiers/{did}"
+    try:
+        reply = httpx.get(url, timeout=10)
+        ok = reply.status_code == 200 and reply.json()["didDocument"]["id"] == did
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        ok = False
+    return url if ok else f"{url} (not answering yet: see the gateway's log)"
+
+
 def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: int = 4) -> dict[str, str]:
     """The local engagement oracle: n = 4 operator nodes (f = 1) with the dev committee's keys."""
     from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
@@ -222,6 +235,7 @@ def up(cfg: Settings | None = None) -> None:
         if cfg.ipfs_backend == "embedded":
             gateway_url = start_gateway(sup, cfg, logs, rpc_url)
             services["ipfs gateway"] = gateway_url + "/ipfs/<cid>"
+            services["DID resolver"] = gateway_url + "/1.0/identifiers/<did>"
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")
         manifest = load_manifest(w3.eth.chain_id, cfg.deployments_dir)
@@ -238,12 +252,17 @@ def up(cfg: Settings | None = None) -> None:
             services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
                                         f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
                                         f"reputation {demo['reputation']}, {demo.get('did')}")
+            if gateway_url and demo.get("did"):
+                services["DID resolver"] = did_resolver_line(gateway_url, demo["did"])
             services["ai worker"] = start_worker(sup, cfg, rpc_url, gateway_url, logs)
             services["content requests"] = ", ".join(f"#{i}" for i in demo.get("content_requests", [])) + \
                 " (the worker fulfils them; each is printed below once done)"
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
+        if gateway_url and "/1.0/identifiers/did:" in services.get("DID resolver", ""):
+            # on a line of its own, unwrapped, so that it can be copied (or grepped) whole
+            console.print(f"the demo DID resolves at {services['DID resolver']}", soft_wrap=True, highlight=False)
         if "frontend" in services:
-            console.print(f"[bold]Frontend[/bold]: {services['frontend']}", highlight=False)
+            console.print(f"[bold]Frontend[/bold]: {services['frontend']}", soft_wrap=True, highlight=False)
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
         watch = ChainWatch(w3, manifest)

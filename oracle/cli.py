@@ -63,7 +63,7 @@ def run(operator_index: int, key_file: str, transmitter_key_file: str | None, pa
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format=f"%(asctime)s operator-{operator_index} %(name)s %(levelname)s %(message)s")
     secret = cfg.keystore_password.get_secret_value() if cfg.keystore_password else None
-    password = read_password(password_file, secret)
+    password = read_password(password_file, secret, "FAME_ORACLE_KEYSTORE_PASSWORD")
     signer = load_key(key_file, password)
     transmitter = load_key(transmitter_key_file, password) if transmitter_key_file else None
     try:

@@ -36,7 +36,7 @@ def _children_cpu() -> float:
 def _timed(argv: list) -> tuple:
     c0 = _children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed: {proc.stderr[-2000:]}")
@@ -110,6 +110,99 @@ def bench(depths: list, repeat: int) -> dict:
         results["depths"][depth] = row
     results["load_avg_end"] = os.getloadavg()
     return results
+
+
+def snarkjs_bin() -> Path:
+    return ROOT / "node_modules" / ".bin" / "snarkjs"
+
+
+def did_dev_artifacts(d: Path, depth: int, seed: int) -> tuple:
+    """(circuit, zkey, wtns) of the depth-`depth` DID circuit with the INSECURE dev key of `seed`
+    (cached in `d`: did.zkey is made once, did.wtns and circuit.r1cs are rewritten)."""
+    from .circuits.did import DIDWitnessInput, commitment, did_circuit
+    from .gadgets.merkle import MerkleTree
+    from .groth16 import setup_dev
+    from .snarkjs_io import write_r1cs, write_wtns, write_zkey
+
+    d.mkdir(parents=True, exist_ok=True)
+    circuit = did_circuit(depth)
+    zkey, wtns = d / "did.zkey", d / "did.wtns"
+    stamp = d / "did.zkey.seed"
+    if not zkey.exists() or not stamp.exists() or stamp.read_text() != f"{depth}:{seed}":
+        write_zkey(zkey, setup_dev(circuit.r1cs, seed=seed))
+        stamp.write_text(f"{depth}:{seed}")
+    write_r1cs(d / "circuit.r1cs", circuit.r1cs)
+    tree = MerkleTree(depth)
+    tree.append(commitment(1, 2))
+    i = tree.append(commitment(3, 4))
+    sib, bits = tree.proof(i)
+    w = circuit.witness(DIDWitnessInput(3, 4, sib, bits, 5, 6).assignment())
+    write_wtns(wtns, w)
+    return circuit, zkey, wtns
+
+
+def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -> dict:
+    """Prove and verify with snarkjs and with us, alternately, on the same .zkey/.wtns.
+
+    Per round: `snarkjs groth16 prove`, our prover in a fresh process (`python -m zk.bench
+    --prove`), our prover in this process with the key loaded, then `snarkjs groth16 verify`
+    and `python -m zk verify` (fresh processes) on the same proof and verification key, and our
+    `verify` in this process. Also cross-checks: each tool accepts the other's proof, and
+    snarkjs's exported verification key equals ours. `progress(label, done, total)` is called
+    as it goes. Returns lists of wall times (s) and CPU times (s), and the checks."""
+    from .groth16 import Proof, VerifyingKey, prove, verify
+    from .snarkjs_io import load_json, public_from_json, read_wtns, read_zkey, save_json
+
+    sj = snarkjs_bin()
+    if not sj.exists():
+        raise FileNotFoundError(f"snarkjs is not installed ({sj}); run `npm ci`")
+    progress = progress or (lambda *_a: None)
+    out = {k: [] for k in ("sj_prove", "sj_prove_cpu", "ours_prove", "ours_prove_cpu", "ours_prove_inproc",
+                           "sj_verify", "ours_verify", "ours_verify_inproc")}
+    progress("snarkjs zkey export verificationkey", 0, repeat)
+    sj_vk = d / "sj_verification_key.json"
+    _timed([str(sj), "zkey", "export", "verificationkey", str(zkey), str(sj_vk)])
+    pk = read_zkey(zkey)
+    vk = pk.verifying_key()
+    vk_path = d / "verification_key.json"
+    save_json(vk_path, vk.to_json())
+    out["vk_equal"] = load_json(sj_vk) == load_json(vk_path)
+    w = read_wtns(wtns)
+    prove(pk, w)  # warm caches (prepared points) for the in-process timing
+    proof_path, public_path = d / "proof.json", d / "public.json"
+    sj_proof, sj_public = d / "sj_proof.json", d / "sj_public.json"
+    for k in range(repeat):
+        progress("prove", k, repeat)
+        wall, cpu = _timed([str(sj), "groth16", "prove", str(zkey), str(wtns), str(sj_proof), str(sj_public)])
+        out["sj_prove"].append(wall)
+        out["sj_prove_cpu"].append(cpu)
+        wall, cpu = _timed([sys.executable, "-m", "zk.bench", "--prove", str(zkey), str(wtns), str(proof_path)])
+        out["ours_prove"].append(wall)
+        out["ours_prove_cpu"].append(cpu)
+        t0 = time.perf_counter()
+        prove(pk, w)
+        out["ours_prove_inproc"].append(time.perf_counter() - t0)
+        progress("verify", k, repeat)
+        wall, _ = _timed([str(sj), "groth16", "verify", str(sj_vk), str(public_path), str(proof_path)])
+        out["sj_verify"].append(wall)
+        wall, _ = _timed([sys.executable, "-m", "zk", "verify", "--vk", str(vk_path), "--proof", str(proof_path),
+                          "--public", str(public_path)])
+        out["ours_verify"].append(wall)
+        ours_proof, ours_public = Proof.from_json(load_json(proof_path)), public_from_json(load_json(public_path))
+        t0 = time.perf_counter()
+        ok = verify(vk, ours_public, ours_proof)
+        out["ours_verify_inproc"].append(time.perf_counter() - t0)
+        if not ok:
+            raise RuntimeError("our verifier rejected our own proof")
+    progress("prove", repeat, repeat)
+    # cross-checks: snarkjs's proof passes our verifier (the timed `snarkjs groth16 verify` runs
+    # above already accepted ours: _timed raises on a non-zero exit)
+    out["ours_accepts_snarkjs_proof"] = verify(VerifyingKey.from_json(load_json(sj_vk)),
+                                               public_from_json(load_json(sj_public)),
+                                               Proof.from_json(load_json(sj_proof)))
+    out["same_public"] = load_json(sj_public) == load_json(public_path)
+    out["proof"], out["public"] = Proof.from_json(load_json(proof_path)), public_from_json(load_json(public_path))
+    return out
 
 
 def _prove_files(zkey: str, wtns: str, out: str) -> None:

@@ -52,17 +52,16 @@ def verifyProof(a: uint256[2], b: uint256[2][2], c: uint256[2], public_inputs: u
     @param c proof point C (G1: x, y)
     @param public_inputs the public signals, each < R
     """
-    for x: uint256 in public_inputs:
-        if x >= R:
-            return False
-    if a[0] >= Q or a[1] >= Q or c[0] >= Q or c[1] >= Q:
+    # An input + R would give the same ecmul: refuse unreduced inputs.
+    if public_inputs[0] >= R or public_inputs[1] >= R or public_inputs[2] >= R or public_inputs[3] >= R:
         return False
-    if b[0][0] >= Q or b[0][1] >= Q or b[1][0] >= Q or b[1][1] >= Q:
+    # A coordinate >= Q makes the 0x08 precompile fail (-> False, as a point off the curve does;
+    # a failed precompile call uses up the gas it was given). Only a[1] is used before that.
+    if a[1] >= Q:
         return False
 
     # vk_x = IC0 + sum public_inputs[i] * IC(i+1)
-    vk_x: uint256[2] = [IC0_X, IC0_Y]
-    vk_x = ecadd(vk_x, ecmul([IC1_X, IC1_Y], public_inputs[0]))
+    vk_x: uint256[2] = ecadd([IC0_X, IC0_Y], ecmul([IC1_X, IC1_Y], public_inputs[0]))
     vk_x = ecadd(vk_x, ecmul([IC2_X, IC2_Y], public_inputs[1]))
     vk_x = ecadd(vk_x, ecmul([IC3_X, IC3_Y], public_inputs[2]))
     vk_x = ecadd(vk_x, ecmul([IC4_X, IC4_Y], public_inputs[3]))
@@ -71,28 +70,25 @@ def verifyProof(a: uint256[2], b: uint256[2][2], c: uint256[2], public_inputs: u
     if a[1] != 0:
         neg_a_y = Q - a[1]
 
-    payload: Bytes[768] = concat(
-        convert(a[0], bytes32), convert(neg_a_y, bytes32),
-        convert(b[0][0], bytes32), convert(b[0][1], bytes32), convert(b[1][0], bytes32), convert(b[1][1], bytes32),
-        convert(ALPHA_X, bytes32), convert(ALPHA_Y, bytes32),
-        convert(BETA_X_IM, bytes32), convert(BETA_X_RE, bytes32), convert(BETA_Y_IM, bytes32), convert(BETA_Y_RE, bytes32),
-        convert(vk_x[0], bytes32), convert(vk_x[1], bytes32),
-        convert(GAMMA_X_IM, bytes32), convert(GAMMA_X_RE, bytes32), convert(GAMMA_Y_IM, bytes32), convert(GAMMA_Y_RE, bytes32),
-        convert(c[0], bytes32), convert(c[1], bytes32),
-        convert(DELTA_X_IM, bytes32), convert(DELTA_X_RE, bytes32), convert(DELTA_Y_IM, bytes32), convert(DELTA_Y_RE, bytes32),
-    )
     # A failed call must mean "invalid input", never "out of gas" (or estimate_gas would find a
     # budget at which valid proofs come back False): 4 pairs cost 45000 + 4 * 34000 = 181000.
     assert msg.gas >= PAIRING_GAS_BUDGET, "verifyProof: not enough gas for the pairing check"
     ok: bool = False
     response: Bytes[32] = b""
+    # e(-A, B) * e(alpha, beta) * e(vk_x, gamma) * e(C, delta) == 1, the 24 words laid out by
+    # abi_encode in one pass (cheaper than concat of bytes32 values)
     ok, response = raw_call(
         0x0000000000000000000000000000000000000008,
-        payload,
+        abi_encode(
+            a[0], neg_a_y, b[0][0], b[0][1], b[1][0], b[1][1],
+            ALPHA_X, ALPHA_Y, BETA_X_IM, BETA_X_RE, BETA_Y_IM, BETA_Y_RE,
+            vk_x[0], vk_x[1], GAMMA_X_IM, GAMMA_X_RE, GAMMA_Y_IM, GAMMA_Y_RE,
+            c[0], c[1], DELTA_X_IM, DELTA_X_RE, DELTA_Y_IM, DELTA_Y_RE,
+        ),
         max_outsize=32,
         is_static_call=True,
         revert_on_failure=False,
     )
-    if not ok or len(response) != 32:
+    if not ok:
         return False
     return convert(response, uint256) == 1

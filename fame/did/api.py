@@ -1,7 +1,8 @@
 """The DIF universal-resolver HTTP binding: `GET /1.0/identifiers/{did}`.
 
 200 with {didDocument, didResolutionMetadata, didDocumentMetadata}; 400 for `invalidDid`,
-404 for `notFound`, 501 for `methodNotSupported` (the body carries the same three members).
+404 for `notFound`, 501 for `methodNotSupported` (the body carries the same three members);
+503 with `internalError` while the chain or its deployment cannot be read.
 Mount with `app.include_router(did_router(resolver))`.
 """
 
@@ -22,7 +23,15 @@ def did_router(resolver_factory: Callable[[], object]) -> APIRouter:
 
     @router.get("/1.0/identifiers/{did:path}")
     def resolve_identifier(did: str):
-        doc, meta, doc_meta = resolver_factory().resolve(did)
+        from fame.errors import FameError
+
+        try:
+            doc, meta, doc_meta = resolver_factory().resolve(did)
+        except FameError as err:  # no node yet, no deployment yet
+            doc, meta, doc_meta = None, {"error": "internalError", "message": str(err)}, {}
+            body = {"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
+                    "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}
+            return JSONResponse(body, status_code=503, media_type=MEDIA_TYPE)
         status = STATUS.get(meta.get("error"), 500) if "error" in meta else 200
         body = {"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
                 "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}

@@ -67,6 +67,32 @@ class Resolver:
         return doc, {"contentType": CONTENT_TYPE}, meta
 
 
+class LiveResolver:
+    """A resolver factory for a long-running server that may start before the contracts are
+    deployed (`make up` starts the gateway first): each call returns a Resolver for the chain at
+    `rpc_url` (default: FAME_RPC_URL or the local anvil) and its current deployment manifest,
+    made again when the manifest file changes (a redeploy). Raises FameError while there is no
+    node or no manifest; the HTTP endpoint answers 503 then."""
+
+    def __init__(self, rpc_url: str | None = None, deployments_dir=None, gateway_url: str | None = None):
+        self.rpc_url, self.deployments_dir, self.gateway_url = rpc_url, deployments_dir, gateway_url
+        self._key = None
+        self._resolver: Resolver | None = None
+
+    def __call__(self) -> Resolver:
+        from fame.chain import Chain, connect
+        from fame.manifest import manifest_path
+
+        w3 = connect(self.rpc_url, timeout=5.0)
+        chain_id = w3.eth.chain_id
+        path = manifest_path(chain_id, self.deployments_dir)
+        key = (chain_id, path.stat().st_mtime_ns if path.is_file() else None)
+        if self._resolver is None or key != self._key:
+            self._resolver = Resolver.from_chain(Chain(w3, self.deployments_dir), self.gateway_url)
+            self._key = key
+        return self._resolver
+
+
 def _iso(ts: int) -> str:
     import datetime as dt
 

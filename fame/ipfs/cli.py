@@ -156,9 +156,13 @@ def export(cid: str, output, store_dir: Path | None) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: FAME_GATEWAY_PORT).")
 @click.option("--max-upload-bytes", type=click.IntRange(0), default=None,
               help="Largest /api/v0/add upload, 0 for none (default: FAME_IPFS_MAX_UPLOAD_BYTES).")
+@click.option("--did-resolver/--no-did-resolver", default=True, show_default=True,
+              help="Also serve did:fame resolution at /1.0/identifiers/{did} (reads the chain at FAME_RPC_URL or "
+                   "the local anvil, through the deployment manifest, when asked).")
 @dir_option
-def gateway(host: str | None, port: int | None, max_upload_bytes: int | None, store_dir: Path | None) -> None:
-    """Serve the embedded store over HTTP (/ipfs/{cid} and the /api/v0 subset)."""
+def gateway(host: str | None, port: int | None, max_upload_bytes: int | None, did_resolver: bool,
+            store_dir: Path | None) -> None:
+    """Serve the embedded store over HTTP (/ipfs/{cid}, the /api/v0 subset, DID resolution)."""
     from ..config import settings as fame_settings
     from ..procs import port_in_use
     from .backends import open_store
@@ -173,8 +177,15 @@ def gateway(host: str | None, port: int | None, max_upload_bytes: int | None, st
     store = open_store(s)
     limit = s.ipfs_max_upload_bytes if max_upload_bytes is None else max_upload_bytes
     limit = limit or None  # 0: no limit
-    click.echo(f"IPFS gateway on http://{host}:{port} serving {store.path}", err=True)
-    serve(store, host, port, max_upload_bytes=limit, api_token=secret(s.ipfs_api_token), log_level="warning")
+    resolver = None
+    if did_resolver:
+        from ..did.resolver import LiveResolver
+
+        resolver = LiveResolver(gateway_url=f"http://{host}:{port}")
+    click.echo(f"IPFS gateway on http://{host}:{port} serving {store.path}"
+               + (f"; DID resolver at http://{host}:{port}/1.0/identifiers/<did>" if resolver else ""), err=True)
+    serve(store, host, port, max_upload_bytes=limit, api_token=secret(s.ipfs_api_token), log_level="warning",
+          did_resolver=resolver)
 
 
 main = ipfs

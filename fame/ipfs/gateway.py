@@ -190,9 +190,12 @@ def _content_disposition(kind: str, filename: str) -> str:
 
 # ---------------------------------------------------------------------------- app
 
-def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_token: str | None = None) -> FastAPI:
+def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_token: str | None = None,
+               did_resolver=None) -> FastAPI:
     """The gateway app over `store`. `max_upload_bytes`: largest /api/v0/add upload
-    (None: no limit); `api_token`: bearer token required by /api/v0 (None: open)."""
+    (None: no limit); `api_token`: bearer token required by /api/v0 (None: open);
+    `did_resolver`: a callable returning a fame.did Resolver, to also serve the DIF
+    universal-resolver endpoint /1.0/identifiers/{did} (None: not served)."""
     app = FastAPI(
         title="FameEngine IPFS gateway",
         version=API_VERSION,
@@ -200,6 +203,10 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
                     "block store, plus the subset of Kubo's RPC API (/api/v0) FameEngine's tools use.",
     )
     app.state.store = store
+    if did_resolver is not None:
+        from ..did.api import did_router
+
+        app.include_router(did_router(did_resolver), tags=["did"])
 
     @app.exception_handler(IpfsError)
     async def ipfs_error(request: Request, err: IpfsError) -> JSONResponse:
@@ -574,9 +581,9 @@ def _guarded(pieces: Iterator[bytes], cid: CID) -> Iterator[bytes]:
 
 
 def serve(store: BlockStore, host: str, port: int, max_upload_bytes: int | None = None,
-          api_token: str | None = None, log_level: str = "info") -> None:
+          api_token: str | None = None, log_level: str = "info", did_resolver=None) -> None:
     """Run the gateway in the foreground (Ctrl-C/SIGTERM stop it)."""
     import uvicorn
 
-    app = create_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token)
+    app = create_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token, did_resolver=did_resolver)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)

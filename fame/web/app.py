@@ -19,38 +19,19 @@ from .indexer import EventIndex, Follower
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 
 
-class _Resolvers:
-    """One DID resolver per deployment (rebuilt when the manifest changes)."""
-
-    def __init__(self, rpc_url: str, public_url: str):
-        self.rpc_url, self.public_url, self._key, self._resolver = rpc_url, public_url, None, None
-
-    def __call__(self):
-        from fame.chain import Chain
-        from fame.did.resolver import Resolver
-        from fame.manifest import manifest_path
-
-        chain = Chain.from_settings(self.rpc_url)
-        path = manifest_path(chain.chain_id)
-        key = (chain.chain_id, path.stat().st_mtime if path.is_file() else None)
-        if key != self._key or self._resolver is None:
-            self._resolver, self._key = Resolver.from_chain(chain, gateway_url=self.public_url), key
-        return self._resolver
-
-
 def create_app(store, *, rpc_url: str, public_url: str, index_path: Path, dist: Path = FRONTEND_DIST,
                max_upload_bytes: int | None = None, api_token: str | None = None,
                follow: bool = True) -> FastAPI:
-    app = create_gateway_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token)
+    from fame.did.resolver import LiveResolver
+
+    # The gateway app, with did:fame resolution (/1.0/identifiers/{did}) on the same chain.
+    app = create_gateway_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token,
+                             did_resolver=LiveResolver(rpc_url, gateway_url=public_url))
     index = EventIndex(index_path)
     follower = Follower(index, rpc_url)
     app.state.index, app.state.follower = index, follower
     if follow:
         follower.start()
-
-    from fame.did.api import did_router
-
-    app.include_router(did_router(_Resolvers(rpc_url, public_url)))
 
     @app.get("/config.json", tags=["frontend"], summary="Where the frontend finds the chain")
     def frontend_config() -> JSONResponse:

@@ -102,3 +102,23 @@ def test_rich_table_renders_every_row():
     text = console.export_text()
     for needle in ("Component", "45,000", "50,000", "0.900", "0.750", "1,900,000", ANCHOR):
         assert needle in text
+
+
+def test_partial_run_keeps_the_other_suites_rows(tmp_path):
+    from benchmarks.report import merge_previous
+
+    fmc = Suite("fmc", "FMC token", lambda ctx: [], "FMC notes.")
+    zk = Suite("zk", "ZK", lambda ctx: [], "ZK notes.")
+    out = tmp_path / "results"
+    write_reports(ROWS, RunInfo(generated="T0", suites=[fmc, zk], warnings=["FMC token: w1", "ZK: old"]), out)
+    new = [Row("ZK", "verify", 1.0, "Reference verifier", 2.0, unit="ms")]
+    for generated in ("T1", "T2"):  # a second partial run still names the full run's date
+        info = RunInfo(generated=generated, suites=[zk], warnings=["ZK: new"])
+        rows = merge_previous(new, info, out, [fmc, zk])
+        write_reports(rows, info, out)
+    assert [r.component for r in rows] == ["FMC token", "FMC token", "Oracle", "ZK"]
+    assert rows[-1].ours == 1.0
+    md = (out / "bench.md").read_text()
+    assert "kept from the run of T0." in md and "at T2." in md
+    assert "- FMC token: w1" in md and "- ZK: new" in md and "ZK: old" not in md
+    assert "## FMC token" in md and "## ZK" in md

@@ -82,3 +82,37 @@ def test_http_endpoint(resolver, registered, chain):
     assert client.get(f"/1.0/identifiers/{make_did(chain.chain_id, 10**9)}").status_code == 404
     r = client.get("/1.0/identifiers/did:key:z6Mk")
     assert r.status_code == 501 and r.json()["didResolutionMetadata"]["error"] == "methodNotSupported"
+
+
+def test_gateway_serves_the_resolver_from_the_live_deployment(registered, chain, did_registry, personas, verifier,
+                                                             tmp_path):
+    """The IPFS gateway's app (what `make up` runs) with a LiveResolver: it reads the deployment
+    manifest when asked, answers 503 while there is none, and follows a (re)deploy."""
+    from fame.did.resolver import LiveResolver
+    from fame.ipfs.gateway import create_app
+    from fame.ipfs.store import BlockStore
+    from fame.manifest import DeployedContract, Manifest, write_manifest
+
+    deployments = tmp_path / "deployments"
+    rpc = chain.provider.web3.provider.endpoint_uri
+    app = create_app(BlockStore(tmp_path / "store", fsync=False),
+                     did_resolver=LiveResolver(rpc, deployments, GATEWAY))
+    client = TestClient(app)
+    did = make_did(chain.chain_id, registered[0])
+    r = client.get(f"/1.0/identifiers/{did}")
+    assert r.status_code == 503 and r.json()["didResolutionMetadata"]["error"] == "internalError"
+    assert "no deployment" in r.json()["didResolutionMetadata"]["message"]
+
+    def deployed(name, c):
+        abi = c.contract_type.model_dump(mode="json", by_alias=True)["abi"]
+        return DeployedContract(name=name, address=c.address, contract_type=name, abi=abi)
+
+    write_manifest(Manifest(chain_id=chain.chain_id, network="ethereum:local:foundry", deployer=did_registry.owner(),
+                            deploy_block=0, contracts={"DIDRegistry": deployed("DIDRegistry", did_registry),
+                                                       "PersonaRegistry": deployed("PersonaRegistry", personas)}),
+                   deployments)
+    r = client.get(f"/1.0/identifiers/{did}")
+    assert r.status_code == 200, r.text
+    doc = r.json()["didDocument"]
+    assert doc["id"] == did and doc["service"][0]["serviceEndpoint"] == f"{GATEWAY}/ipfs/{DOC_CID}"
+    assert client.get("/health").status_code == 200

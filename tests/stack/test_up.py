@@ -87,6 +87,12 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         did_registry = manifest["contracts"]["DIDRegistry"]
         did_registry = w3.eth.contract(address=did_registry["address"], abi=did_registry["abi"])
         assert did_registry.functions.is_registered(1).call(), "the demo persona's DID is registered"
+        # ... and the gateway resolves it (the DIF universal-resolver binding), at the URL make up prints
+        resolver_url = f"{gateway}/1.0/identifiers/did:fame:31337:1"
+        assert any(f"the demo DID resolves at {resolver_url}" in ln for ln in out), "".join(out)
+        body = httpx.get(resolver_url).json()
+        assert body["didDocument"]["id"] == "did:fame:31337:1"
+        assert body["didDocumentMetadata"]["deactivated"] is False
         # Four oracle operators answer their health checks.
         for i in range(4):
             assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
