@@ -1,9 +1,11 @@
-// A persona's avatar: its first reference image on IPFS, or a drawn badge in its palette.
+// A persona's avatar: its spec's first reference image on IPFS, else its latest AI-generated
+// picture on IPFS, else a badge drawn in its palette.
 import { ipfsUrl } from "./ipfs";
 
-export function avatarUrl(gatewayUrl: string, spec: any): string {
+export function avatarUrl(gatewayUrl: string, spec: any, latestPicture: string | null = null): string {
   const ref = spec?.visual_style?.reference_images?.[0];
   if (ref) return ipfsUrl(gatewayUrl, ref);
+  if (latestPicture) return latestPicture;
   const palette: string[] = spec?.visual_style?.palette ?? ["#6C63FF", "#F2C14E", "#2D3047"];
   const [a, b = a, ink = "#222"] = palette;
   const initials = String(spec?.name ?? "?").split(/\s+/).map((w) => w[0] ?? "").join("").slice(0, 2).toUpperCase();

@@ -67,3 +67,15 @@ describe("urls and staking rules", () => {
     expect(canClaim({ ...p, pending: 1n })).toBe(true);
   });
 });
+
+import { avatarUrl } from "../src/avatar";
+describe("avatar", () => {
+  it("prefers the spec's reference image, then the latest picture, then a drawn badge", () => {
+    const spec = { name: "Nova Lumen", visual_style: { palette: ["#1FB5A8"], reference_images: ["bafyref"] } };
+    expect(avatarUrl("http://g", spec, "http://g/ipfs/bafypic")).toBe("http://g/ipfs/bafyref");
+    expect(avatarUrl("http://g", { name: "Nova Lumen" }, "http://g/ipfs/bafypic")).toBe("http://g/ipfs/bafypic");
+    const badge = decodeURIComponent(avatarUrl("http://g", { name: "Nova Lumen", visual_style: { palette: ["#1FB5A8"] } }));
+    expect(badge).toContain(">NL</text>");
+    expect(badge).toContain("#1FB5A8");
+  });
+});

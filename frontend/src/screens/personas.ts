@@ -29,8 +29,11 @@ export async function personasScreen(root: HTMLElement, ctx: AppContext): Promis
       const data = await loadCard(ctx, id);
       renderCard(card, data, null, ctx, now);
       performance.mark(`fame:card-${id}`);
-      const spec = await fetchIpfsJson(ctx.config.gatewayUrl, data.p.specCid).catch(() => null);
-      if (spec) renderCard(card, data, spec, ctx, now);
+      const [spec, picture] = await Promise.all([
+        fetchIpfsJson(ctx.config.gatewayUrl, data.p.specCid).catch(() => null),
+        latestPicture(ctx.config.gatewayUrl, data.fulfilled),
+      ]);
+      if (spec) renderCard(card, data, spec, ctx, now, picture);
     } catch (err: any) {
       card.append(h("p", { class: "error" }, String(err?.message ?? err)));
     }
@@ -47,12 +50,22 @@ async function loadCard(ctx: AppContext, id: bigint) {
     fetchEvents(config.indexUrl, { contract: "Reputation", persona_id: id, order: "asc", limit: 500 }).catch(() => []),
     fetch(`${config.indexUrl}/holders/${id}?limit=5`).then((r) => r.json()).then((b) => b.holders as { account: string; balance: string }[]).catch(() => []),
     fetchEvents<{ content_cid: string; manifest_cid: string }>(config.indexUrl,
-      { contract: "ContentMarket", event: "RequestFulfilled", persona_id: id, limit: 1 }).catch(() => []),
+      { contract: "ContentMarket", event: "RequestFulfilled", persona_id: id, limit: 10 }).catch(() => []),
   ]);
-  return { p, rep, eng, history, holders, latest: latest[0] ?? null };
+  return { p, rep, eng, history, holders, latest: latest[0] ?? null, fulfilled: latest };
 }
 
-function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, spec: any, ctx: AppContext, now: bigint): void {
+/** The persona's most recent AI-generated picture (its manifest says image/*), or null. */
+async function latestPicture(gatewayUrl: string, fulfilled: { args: { content_cid: string; manifest_cid: string } }[]) {
+  for (const ev of fulfilled) {
+    const manifest: any = await fetchIpfsJson(gatewayUrl, ev.args.manifest_cid).catch(() => null);
+    if (String(manifest?.content?.mediaType ?? "").startsWith("image/")) return ipfsUrl(gatewayUrl, ev.args.content_cid);
+  }
+  return null;
+}
+
+function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, spec: any, ctx: AppContext, now: bigint,
+                    picture: string | null = null): void {
   const { config } = ctx;
   const { p, rep, eng, history, holders, latest } = d;
   const sentiment = eng.updatedAt > 0n ? Number(eng.sentiment) / 10_000 : null;
@@ -61,7 +74,7 @@ function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, 
   points.push({ t: Number(now), v: Number(rep.score) });
   clear(card,
     h("div", { class: "persona-head" },
-      h("img", { class: "avatar", src: avatarUrl(config.gatewayUrl, spec ?? { name: p.name }), alt: `${p.name}'s avatar`, width: 72, height: 72 }),
+      h("img", { class: "avatar", src: avatarUrl(config.gatewayUrl, spec ?? { name: p.name }, picture), alt: `${p.name}'s avatar`, width: 72, height: 72 }),
       h("div", null,
         h("h3", null, p.name, p.status !== 1 ? h("span", { class: "badge" }, "retired") : null),
         spec?.narrative?.tagline ? h("p", { class: "tagline" }, spec.narrative.tagline) : null,
