@@ -41,7 +41,13 @@ def build_pipeline(cfg, account):
         captioner = TransformersCaptioner(cfg.caption_model, device=cfg.device)
     else:
         captioner = TemplateCaptioner()
-    return ContentPipeline(signer=account, generator=generator, captioner=captioner)
+    # The emotion engine chooses the emotion of requests that leave it open (EMOTION_ANY) and
+    # learns from the oracle's engagement; its state persists under the state folder.
+    from .emotion_engine import EmotionEngine, default_state_dir
+    from .warm_start import load_prior
+
+    engine = EmotionEngine(default_state_dir(), prior=load_prior())
+    return ContentPipeline(signer=account, generator=generator, captioner=captioner, engine=engine)
 
 
 @click.group()

@@ -87,6 +87,18 @@ class JobStore:
         self.db.execute("INSERT INTO meta(key, value) VALUES('last_block', ?) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(block),))
 
+    # -- small records kept between restarts (e.g. the oracle's reading when an emotion hint was given)
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value))
+
+    def meta_items(self, prefix: str) -> list[tuple[str, str]]:
+        return self.db.execute("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key",
+                               (prefix.replace("%", "") + "%",)).fetchall()
+
+    def delete_meta(self, key: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     # -- jobs
     def add(self, *, request_id: int, persona_id: int, kind: int, emotion: int, fee: int, deadline: int,
             brief_cid: str) -> bool:

@@ -90,6 +90,10 @@ class Worker:
         self.market = chain.contract("ContentMarket")
         self.registry = chain.contract("PersonaRegistry")
         self.pipeline = pipeline or ContentPipeline(signer=account)
+        try:  # the engagement the emotion engine learns from
+            self.oracle = chain.contract("EngagementOracle")
+        except FameError:
+            self.oracle = None
         self._fault = os.environ.get("FAME_WORKER_FAULT", "")  # tests only: "exit-in:<stage>"
 
     # ------------------------------------------------------------------ set-up
@@ -114,6 +118,7 @@ class Worker:
     def step(self) -> int:
         """Scans and advances every due job once; returns how many jobs changed stage."""
         self.scan()
+        self.feed_engine()
         changed = 0
         for job in self.store.due():
             before = job.stage
@@ -139,6 +144,37 @@ class Worker:
         if found:
             log.info("found %d new request(s)", found)
         return found
+
+    def feed_engine(self) -> int:
+        """Rewards the emotion engine's waiting hints with the engagement the oracle reported since
+        each hint was given (reward_from_engagement of the increase); returns how many."""
+        engine = self.pipeline.engine
+        if engine is None or self.oracle is None:
+            return 0
+        from .emotion_engine import EngineError, reward_from_engagement
+
+        fed = 0
+        for key, value in self.store.meta_items("hint:"):
+            persona_id, before = int(key.split(":")[1]), json.loads(value)
+            now = self._engagement(persona_id)
+            if now["observed_at"] <= before["observed_at"]:
+                continue  # no new report yet
+            delta = {k: max(0, now[k] - before[k]) for k in ("views", "likes", "shares", "comments")}
+            reward = reward_from_engagement(**delta, sentiment_bps=now["sentiment"])
+            try:
+                mood = engine.observe(persona_id, reward)
+                log.info("persona %d: reward %.2f from the oracle's report, emotional state now %s",
+                         persona_id, reward, mood)
+            except EngineError as exc:  # e.g. the hint was superseded: nothing to reward
+                log.info("persona %d: engagement not rewarded (%s)", persona_id, exc)
+            self.store.delete_meta(key)
+            fed += 1
+        return fed
+
+    def _engagement(self, persona_id: int) -> dict:
+        views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(persona_id).call()
+        return dict(views=views, likes=likes, shares=shares, comments=comments, sentiment=sentiment,
+                    observed_at=observed_at)
 
     def _deploy_block(self) -> int:
         return int(self.chain.manifest.deploy_block or 0)
@@ -213,8 +249,12 @@ class Worker:
 
     def _generate(self, job: Job, spec: dict, brief: str):
         emotion = None if job.emotion == EMOTION_ANY else EMOTIONS[job.emotion]
+        learning = emotion is None and self.pipeline.engine is not None and self.oracle is not None
+        before = self._engagement(job.persona_id) if learning else None
         item = self.pipeline.make(persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief,
                                   emotion=emotion)
+        if learning:  # the engine chose the emotion: its reward is the engagement that follows
+            self.store.set_meta(f"hint:{job.persona_id}", json.dumps(before))
         if job.kind != KIND_CAPTION:
             return item
         # A caption request delivers the caption itself (text/plain), with the same manifest fields.

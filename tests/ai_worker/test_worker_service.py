@@ -246,3 +246,51 @@ def test_killed_mid_generation_resumes_without_double_fulfilment(world):
     assert len(claims) == 1
     stores = list((state / "worker").glob("jobs-*.sqlite"))
     assert len(stores) == 1 and JobStore(stores[0]).get(rid).stage == "fulfilled"
+
+
+def test_emotion_engine_chooses_open_emotions_and_learns_from_the_oracle(world):
+    """A request that leaves the emotion open (255) gets the engine's choice; the next oracle report
+    for the persona (signed by f+1 = 2 of the dev committee) becomes the engine's reward."""
+    from ai_worker.captions import TemplateCaptioner
+    from ai_worker.emotion_engine import EmotionEngine
+    from ai_worker.pipeline import ContentPipeline
+    from ai_worker.service import Worker
+    from ai_worker.warm_start import load_prior
+    from oracle.keys import dev_signer, dev_transmitter
+    from oracle.launch import fund_dev_transmitters
+    from oracle.report import Domain, Engagement, Report, sign_digest
+
+    engine = EmotionEngine(world.tmp / "engine", prior=load_prior())
+    account = dev_account(9)
+    pipeline = ContentPipeline(signer=account, captioner=TemplateCaptioner(), engine=engine)
+    w = Worker(Chain(connect(world.rpc), world.cfg.deployments_dir), account, KuboBackend(world.gateway),
+               JobStore(world.tmp / "engine-jobs.sqlite"), WorkerSettings(confirmations=0), pipeline=pipeline)
+    w.ensure_bond()
+    w.step()  # older requests first
+    rid = world.request(world.pin(brief_bytes("whatever Nova feels like today")), kind=1, emotion=255)
+    for _ in range(3):
+        w.step()
+    job = w.store.get(rid)
+    assert job.stage == "fulfilled" and job.emotion_used in engine_emotions()
+    assert [k for k, _ in w.store.meta_items("hint:")] == ["hint:1"], "the hint waits for its reward"
+    assert engine.state(1).rewards == []
+
+    oracle = world.chain.contract("EngagementOracle")
+    fund_dev_transmitters(world.chain.w3, 4)
+    now = world.chain.w3.eth.get_block("latest")["timestamp"]
+    report = Report(oracle.functions.config_version().call(), oracle.functions.latest_epoch().call() + 1,
+                    (Engagement(1, 5_000, 600, 40, 90, 4_000, now).pack(),))
+    digest = report.digest(Domain(world.chain.chain_id, oracle.address))
+    signatures = [sign_digest(dev_signer(i), digest).as_call_arg() for i in (0, 1)]
+    world.chain.transact(dev_transmitter(0), oracle.functions.transmit(report.as_call_arg(), signatures))
+
+    w.step()
+    assert w.store.meta_items("hint:") == []
+    rewards = engine.state(1).rewards
+    assert len(rewards) == 1 and rewards[0] > 0
+
+
+def engine_emotions():
+    from ai_worker.emotions import EMOTIONS
+
+    return EMOTIONS
