@@ -79,3 +79,13 @@ describe("avatar", () => {
     expect(badge).toContain("#1FB5A8");
   });
 });
+
+import { revenueModel } from "../src/revenue-model";
+describe("revenue model", () => {
+  const fn = (name: string) => ({ type: "function", name, inputs: [], outputs: [] });
+  it("follows the deployment's ABIs", () => {
+    expect(revenueModel([fn("transfer")], true)).toBe("splitter");
+    expect(revenueModel([fn("transfer"), fn("claim"), fn("claimable")], true)).toBe("share-token");
+    expect(() => revenueModel([fn("transfer")], false)).toThrow(/neither/);
+  });
+});
