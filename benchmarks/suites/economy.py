@@ -104,20 +104,20 @@ def batch_send(ctx: Context, txs: list[dict], chunk: int = 500) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Revenue: RevenueSplitter beside PaymentSplitter
+# Revenue: PersonaShare (which holds and splits its persona's revenue) beside PaymentSplitter
 
 
 HOLDERS = 10
 MANY_HOLDERS = 10_000
-SHARES_EACH = 100  # share units per holder, on both sides
-FEE_BPS = 500  # the protocol fee scripts/deploy.py deploys the splitter with (5 %)
-MINT_GAS = 150_000  # a mint through the revenue hook uses about 90k
+SHARES_EACH = 100 * E18  # 100 whole shares per holder, on both sides (revenue is distributed from 1 share up)
+FEE_BPS = 500  # the protocol fee scripts/deploy.py deploys RevenueConfig with (5 %)
+MINT_GAS = 150_000  # a mint (which settles the persona's revenue first) uses about 70k
 
 
 def payment_for(holders: int) -> int:
     """A payment whose net (after the 5 % fee) gives a 100-share holder exactly 1.9e16 wei out of
-    holders * 100 shares, so no sub-wei remainder is ever carried (same storage writes at any
-    holder count)."""
+    holders * 100 shares, with no rounding in the per-share accumulator (net * ACC_SCALE is a
+    multiple of the supply), so the claim writes the same storage at any holder count."""
     return 2 * 10**16 * holders
 
 
@@ -126,7 +126,7 @@ PAYMENT = payment_for(HOLDERS)  # each payment in the 10-holder scenarios
 
 @dataclass
 class Revenue:
-    splitter: Contract
+    config: Contract
     share: Contract
     persona_id: int
     minter: DevAccount
@@ -144,12 +144,12 @@ def _set_up_revenue(ctx: Context) -> Revenue:
     fmc = deploy("FMC", 1_000_000_000 * E18, owner.address, 100_000_000 * E18)
     registry = deploy("PersonaRegistry", owner.address)
     ctx.send(registry.functions.set_registrar(owner.address), owner)
-    splitter = deploy("RevenueSplitter", owner.address, registry.address, fmc.address, owner.address, FEE_BPS)
+    config = deploy("RevenueConfig", owner.address, fmc.address, owner.address, FEE_BPS)
     persona_id = registry.functions.persona_count().call() + 1
     # The token a launch creates, with a dev account as its minter: PersonaShare's creation code
     # with the launchpad's arguments, run directly (create_from_blueprint runs the same code, so
     # the runtime code and immutables are those of a launched persona's token).
-    share = deploy("PersonaShare", "Revenue Bench", "RVB", persona_id, minter.address, splitter.address, 10**30)
+    share = deploy("PersonaShare", "Revenue Bench", "RVB", persona_id, minter.address, config.address, 10**30)
     ctx.send(registry.functions.register("Revenue Bench", "cid-revenue", share.address, owner.address), owner)
 
     others = [synthetic(0x4E000000 + i) for i in range(HOLDERS - 2)]
@@ -157,24 +157,27 @@ def _set_up_revenue(ctx: Context) -> Revenue:
     for who in payees:
         ctx.send(share.functions.mint(who, SHARES_EACH), minter)
     oz = ctx.deploy(ctx.anchor("OZPaymentSplitter"), payees, [SHARES_EACH] * len(payees), sender=owner).contract
-    return Revenue(splitter, share, persona_id, minter, oz, holder, other, accts[3], others)
+    return Revenue(config, share, persona_id, minter, oz, holder, other, accts[3], others)
 
 
 def _pay(ctx: Context, r: Revenue, side: str, amount: int, measured: bool = False) -> TxReceipt:
-    if side == "ours":
-        call = r.splitter.functions.pay_eth(r.persona_id)
-        return measure_value(ctx, call, r.payer, amount) if measured else ctx.send(call, r.payer, value=amount)
+    """A plain ETH transfer (empty calldata) on both sides: to the persona's share token (ours)
+    or to the PaymentSplitter (its `receive`)."""
+    to = r.share.address if side == "ours" else r.oz.address
     if measured:
-        return measure_transfer(ctx, r.payer, r.oz.address, amount)
-    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": r.oz.address, "value": amount, "gas": 100_000})
-    return ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+        return measure_transfer(ctx, r.payer, to, amount)
+    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": to, "value": amount, "gas": 100_000})
+    receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt["status"] != 1:
+        raise TxFailed(f"ETH transfer to {to} reverted")
+    return receipt
 
 
 def _claim(ctx: Context, r: Revenue, side: str, who: DevAccount, expected: int | None, measured: bool = True) -> TxReceipt:
-    """`who` takes its ETH revenue: ours claim(persona, ETH), PaymentSplitter release(who)."""
+    """`who` takes its ETH revenue: ours PersonaShare.claim(), PaymentSplitter release(who)."""
     before = ctx.w3.eth.get_balance(who.address)
     if side == "ours":
-        call = r.splitter.functions.claim(r.persona_id, ETH)
+        call = r.share.functions.claim()
     else:
         call = r.oz.functions.release(who.address)
     receipt = ctx.measure(call, who) if measured else ctx.send(call, who)
@@ -193,7 +196,7 @@ def holder_part(side: str, payment: int, holders: int) -> int:
 
 def _mint_many(ctx: Context, r: Revenue, first: int, count: int) -> None:
     """`count` more holders (the addresses first, first+1, ...) with SHARES_EACH shares each,
-    minted by real transactions (each through the revenue hook, as any mint), batched many per
+    minted by real transactions (each settling the persona's revenue, as any mint), batched many per
     block. The calldata is mint(address,uint256) encoded by hand (web3's encoder would take
     longer than the minting)."""
     nonce = ctx.w3.eth.get_transaction_count(r.minter.address, "pending")
