@@ -736,7 +736,8 @@ def _shift(asset: address, holder: address, delta: int256, credited: bool):
 
 @internal
 def _transfer(owner: address, to: address, amount: uint256):
-    assert owner != empty(address), "erc20: transfer from the zero address"
+    # `owner` is never zero: it is msg.sender, or an owner whose allowance
+    # was spent (_spend_allowance rejects the zero address).
     assert to != empty(address), "erc20: transfer to the zero address"
     account: uint256 = self._account[owner]
     assert account & MASK128 >= amount, "erc20: transfer amount exceeds balance"
