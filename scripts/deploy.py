@@ -129,12 +129,13 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     registry = deployer.deploy(project.PersonaRegistry, timelock.address)
     treasury = deployer.deploy(project.PersonaTreasury, timelock.address, registry.address)
     share_blueprint = deployer.declare(project.PersonaShare).contract_address
-    splitter = deployer.deploy(project.RevenueSplitter, timelock.address, registry.address, fmc.address,
-                               timelock.address, params.revenue_fee_bps)
+    # The DAO's revenue settings; each persona's share token holds and splits its own revenue.
+    revenue_config = deployer.deploy(project.RevenueConfig, timelock.address, fmc.address, timelock.address,
+                                     params.revenue_fee_bps)
     staking = deployer.deploy(project.PersonaStaking, timelock.address, fmc.address, registry.address)
     reputation = deployer.deploy(project.Reputation, timelock.address, fmc.address, registry.address)
     launchpad = deployer.deploy(project.PersonaLaunchpad, governor.address, fmc.address, registry.address,
-                                treasury.address, share_blueprint, splitter.address,
+                                treasury.address, share_blueprint, revenue_config.address,
                                 params.max_creator_allocation_bps)
     poseidon = deployer.deploy(project.PoseidonT3)
     # The verifier is rendered from the DID circuit's verification key (fame/did/contracts.py):
@@ -180,7 +181,7 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     timelock.renounceRole(admin, deployer.address, **d)
 
     contracts = {"FMC": fmc, "FameTimelock": timelock, "FameGovernor": governor, "PersonaRegistry": registry,
-                 "PersonaTreasury": treasury, "RevenueSplitter": splitter, "PersonaStaking": staking,
+                 "PersonaTreasury": treasury, "RevenueConfig": revenue_config, "PersonaStaking": staking,
                  "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle,
                  "PoseidonT3": poseidon, "DIDVerifier": did_verifier, "DIDRegistry": did_registry,
                  "ContentMarket": market}

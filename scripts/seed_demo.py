@@ -10,8 +10,9 @@ What it does, as real transactions from anvil's dev accounts:
   4. time travels through the voting delay; alice and bob vote For;
   5. after the voting period the proposal is queued, and after the timelock delay executed:
      the persona is launched, shares are claimable, the FMC raised sits in its treasury;
-  6. contributors claim their shares, carol pays the persona 1 ETH of revenue, bob stakes
-     FMC on it with a 30-day lock, and holders rate it.
+  6. contributors claim their shares, carol pays the persona 1 ETH of revenue (a plain ETH
+     transfer to its share token), alice and bob claim their part, bob stakes FMC on it with a
+     30-day lock, and holders rate it.
 
 Time travel uses anvil's clock, so the demo runs only on the local dev chain.
 """
@@ -172,7 +173,8 @@ def seed(gateway_api: str | None) -> dict:
         launchpad.claim_shares(campaign_id, sender=who)
     share = project.PersonaShare.at(campaign.share_token)
 
-    at["RevenueSplitter"].pay_eth(persona_id, sender=carol, value=10**18)
+    carol.transfer(share.address, 10**18)  # revenue: a plain ETH transfer to the persona's share token
+    revenue_claimed = {who.address: share.claim(sender=who).return_value / 1e18 for who in (alice, bob)}
     staking = at["PersonaStaking"]
     fmc.approve(staking.address, 50_000 * FMC, sender=bob)
     staking.stake(persona_id, 50_000 * FMC, 1, sender=bob)
@@ -194,7 +196,8 @@ def seed(gateway_api: str | None) -> dict:
         "share_token": str(share.address),
         "holders": {who.address: share.balanceOf(who) / 10**18 for who in (alice, bob, carol)},
         "treasury_fmc": at["PersonaTreasury"].balance_of(persona_id, fmc.address) / FMC,
-        "revenue_claimable_eth_alice": at["RevenueSplitter"].claimable(persona_id, "0x" + "00" * 20, alice) / 1e18,
+        "revenue_claimed_eth": revenue_claimed,
+        "revenue_claimable_eth_carol": share.claimable(carol) / 1e18,
         "staked_by_bob_fmc": 50_000,
         "reputation": reputation.score(persona_id),
         "did": did,

@@ -13,7 +13,7 @@ from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ..context import CALL_GAS, Context, DevAccount, TxFailed
+from ..context import Context, DevAccount, TxFailed
 from ..core import Row, suite
 from ..solidity import package_version
 
@@ -21,7 +21,6 @@ T = TypeVar("T")
 
 NO_ANCHOR = "—"
 E18 = 10**18
-ETH = "0x" + "00" * 20
 
 
 # ------------------------------------------------------------------------------------------------
@@ -39,12 +38,6 @@ def advance(ctx: Context, seconds: int) -> None:
     latest = ctx.w3.eth.get_block("latest")["timestamp"]
     ctx.chain.rpc("evm_setNextBlockTimestamp", [latest + seconds])
     ctx.mine()
-
-
-def measure_value(ctx: Context, call, sender: DevAccount, value: int, gas: int = CALL_GAS) -> TxReceipt:
-    """ctx.measure with ETH attached: an empty block first, then the transaction in its own block."""
-    ctx.mine()
-    return ctx.send(call, sender, value=value, gas=gas)
 
 
 def measure_transfer(ctx: Context, sender: DevAccount, to: str, value: int, gas: int = 100_000) -> TxReceipt:
@@ -104,20 +97,20 @@ def batch_send(ctx: Context, txs: list[dict], chunk: int = 500) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Revenue: RevenueSplitter beside PaymentSplitter
+# Revenue: PersonaShare (which holds and splits its persona's revenue) beside PaymentSplitter
 
 
 HOLDERS = 10
 MANY_HOLDERS = 10_000
-SHARES_EACH = 100  # share units per holder, on both sides
-FEE_BPS = 500  # the protocol fee scripts/deploy.py deploys the splitter with (5 %)
-MINT_GAS = 150_000  # a mint through the revenue hook uses about 90k
+SHARES_EACH = 100 * E18  # 100 whole shares per holder, on both sides (revenue is distributed from 1 share up)
+FEE_BPS = 500  # the protocol fee scripts/deploy.py deploys RevenueConfig with (5 %)
+MINT_GAS = 150_000  # a mint (which settles the persona's revenue first) uses about 70k
 
 
 def payment_for(holders: int) -> int:
     """A payment whose net (after the 5 % fee) gives a 100-share holder exactly 1.9e16 wei out of
-    holders * 100 shares, so no sub-wei remainder is ever carried (same storage writes at any
-    holder count)."""
+    holders * 100 shares, with no rounding in the per-share accumulator (net * ACC_SCALE is a
+    multiple of the supply), so the claim writes the same storage at any holder count."""
     return 2 * 10**16 * holders
 
 
@@ -126,7 +119,7 @@ PAYMENT = payment_for(HOLDERS)  # each payment in the 10-holder scenarios
 
 @dataclass
 class Revenue:
-    splitter: Contract
+    config: Contract
     share: Contract
     persona_id: int
     minter: DevAccount
@@ -144,12 +137,12 @@ def _set_up_revenue(ctx: Context) -> Revenue:
     fmc = deploy("FMC", 1_000_000_000 * E18, owner.address, 100_000_000 * E18)
     registry = deploy("PersonaRegistry", owner.address)
     ctx.send(registry.functions.set_registrar(owner.address), owner)
-    splitter = deploy("RevenueSplitter", owner.address, registry.address, fmc.address, owner.address, FEE_BPS)
+    config = deploy("RevenueConfig", owner.address, fmc.address, owner.address, FEE_BPS)
     persona_id = registry.functions.persona_count().call() + 1
     # The token a launch creates, with a dev account as its minter: PersonaShare's creation code
     # with the launchpad's arguments, run directly (create_from_blueprint runs the same code, so
     # the runtime code and immutables are those of a launched persona's token).
-    share = deploy("PersonaShare", "Revenue Bench", "RVB", persona_id, minter.address, splitter.address, 10**30)
+    share = deploy("PersonaShare", "Revenue Bench", "RVB", persona_id, minter.address, config.address, 10**30)
     ctx.send(registry.functions.register("Revenue Bench", "cid-revenue", share.address, owner.address), owner)
 
     others = [synthetic(0x4E000000 + i) for i in range(HOLDERS - 2)]
@@ -157,24 +150,27 @@ def _set_up_revenue(ctx: Context) -> Revenue:
     for who in payees:
         ctx.send(share.functions.mint(who, SHARES_EACH), minter)
     oz = ctx.deploy(ctx.anchor("OZPaymentSplitter"), payees, [SHARES_EACH] * len(payees), sender=owner).contract
-    return Revenue(splitter, share, persona_id, minter, oz, holder, other, accts[3], others)
+    return Revenue(config, share, persona_id, minter, oz, holder, other, accts[3], others)
 
 
 def _pay(ctx: Context, r: Revenue, side: str, amount: int, measured: bool = False) -> TxReceipt:
-    if side == "ours":
-        call = r.splitter.functions.pay_eth(r.persona_id)
-        return measure_value(ctx, call, r.payer, amount) if measured else ctx.send(call, r.payer, value=amount)
+    """A plain ETH transfer (empty calldata) on both sides: to the persona's share token (ours)
+    or to the PaymentSplitter (its `receive`)."""
+    to = r.share.address if side == "ours" else r.oz.address
     if measured:
-        return measure_transfer(ctx, r.payer, r.oz.address, amount)
-    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": r.oz.address, "value": amount, "gas": 100_000})
-    return ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+        return measure_transfer(ctx, r.payer, to, amount)
+    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": to, "value": amount, "gas": 100_000})
+    receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt["status"] != 1:
+        raise TxFailed(f"ETH transfer to {to} reverted")
+    return receipt
 
 
 def _claim(ctx: Context, r: Revenue, side: str, who: DevAccount, expected: int | None, measured: bool = True) -> TxReceipt:
-    """`who` takes its ETH revenue: ours claim(persona, ETH), PaymentSplitter release(who)."""
+    """`who` takes its ETH revenue: ours PersonaShare.claim(), PaymentSplitter release(who)."""
     before = ctx.w3.eth.get_balance(who.address)
     if side == "ours":
-        call = r.splitter.functions.claim(r.persona_id, ETH)
+        call = r.share.functions.claim()
     else:
         call = r.oz.functions.release(who.address)
     receipt = ctx.measure(call, who) if measured else ctx.send(call, who)
@@ -193,7 +189,7 @@ def holder_part(side: str, payment: int, holders: int) -> int:
 
 def _mint_many(ctx: Context, r: Revenue, first: int, count: int) -> None:
     """`count` more holders (the addresses first, first+1, ...) with SHARES_EACH shares each,
-    minted by real transactions (each through the revenue hook, as any mint), batched many per
+    minted by real transactions (each settling the persona's revenue, as any mint), batched many per
     block. The calldata is mint(address,uint256) encoded by hand (web3's encoder would take
     longer than the minting)."""
     nonce = ctx.w3.eth.get_transaction_count(r.minter.address, "pending")
@@ -209,29 +205,29 @@ def _mint_many(ctx: Context, r: Revenue, first: int, count: int) -> None:
 
 @suite("revenue", title="Revenue splitter")
 def revenue(ctx: Context) -> Iterator[Row]:
-    """RevenueSplitter (contracts/persona/RevenueSplitter.vy) beside OpenZeppelin 4.9.6
-    PaymentSplitter (benchmarks/anchors/OZPaymentSplitter.sol, the library contract deployed as
-    is), both paying ETH to 10 holders of 100 shares each: ours are PersonaShare holders of one
-    registered persona (the share token is created with PersonaShare's own creation code, a dev
-    account as minter and the splitter as revenue hook, and registered in a PersonaRegistry), the
-    anchor's are the same 10 addresses as payees with the same shares. Revenue is paid in with
-    pay_eth(persona) on ours and a plain ETH transfer on the anchor (its `receive`); a holder
-    takes its part with claim(persona, ETH) on ours and release(account) on the anchor, sent by
-    the holder. Our splitter keeps the protocol fee as deployed (5 %, accrued per asset), which
-    the anchor does not have. Each action runs from the same chain snapshot on both sides, in a
-    block of its own after an empty block; "first" and "later" say whether the splitter (pay) or
-    the holder (claim) did it before, which decides whether storage is written from zero. In the
-    "first claim" scenario another holder has claimed before (so the anchor's running total of
-    releases is not written from zero either). Amounts are chosen so that every holder's part is
-    a whole number of wei, and each scenario checks the amount the holder received.
+    """A persona's PersonaShare (contracts/persona/PersonaShare.vy: the share token, which also
+    receives and splits the persona's revenue) beside OpenZeppelin 4.9.6 PaymentSplitter
+    (benchmarks/anchors/OZPaymentSplitter.sol, the library contract deployed as is), both paying
+    ETH to 10 holders of 100 shares each: ours are PersonaShare holders of one registered persona
+    (the share token is created with PersonaShare's own creation code, a dev account as minter and
+    a RevenueConfig with the 5 % fee, and registered in a PersonaRegistry), the anchor's are the
+    same 10 addresses as payees with the same shares. Revenue is paid in with a plain ETH transfer
+    on both sides (our share token's `__default__`, the anchor's `receive`: both only log); a
+    holder takes its part with claim() on ours and release(account) on the anchor, sent by the
+    holder. Ours keeps the protocol fee (5 %, settled lazily from the balance), which the anchor
+    does not have. Each action runs from the same chain snapshot on both sides, in a block of its
+    own after an empty block; "first" and "later" say whether the persona (pay) or the holder
+    (claim) did it before, which decides whether storage is written from zero. In the "first
+    claim" scenario another holder has claimed before (so the anchor's running total of releases
+    is not written from zero either). Amounts are chosen so that every holder's part is a whole
+    number of wei, and each scenario checks the amount the holder received.
 
-    The entry points differ, so the calldata differs by design (pay_eth(uint256) carries 36 bytes
-    against none for a plain transfer; claim(uint256,address) 68 bytes against 36 for
-    release(address)).
+    The claim entry points differ, so their calldata differs by design (claim() carries 4 bytes
+    against 36 for release(address)); payments carry none on either side.
 
     Holder count: the same later claim is measured with 10 holders and again after 9,990 more
     holders received shares, 10,000 in all. They are minted by real transactions (each through
-    the revenue hook, as any mint), batched 500 per JSON-RPC request and mined as many per block
+    settling the persona's revenue, as any mint), batched 500 per JSON-RPC request and mined as many per block
     as the gas limit allows; payments are scaled with the share supply so that the holder's part
     stays a whole number of wei, so the claim writes storage exactly as with 10 holders and any
     difference would come from the holder count. The anchor has no 10,000-holder figure:
@@ -239,7 +235,7 @@ def revenue(ctx: Context) -> Iterator[Row]:
     over EIP-3860's 49,152-byte limit (and their storage writes far over a block's gas), so it
     cannot be deployed; the suite tries it and reports what the node answers.
     """
-    with ctx.steps.step("Revenue: persona share with 10 holders, RevenueSplitter and PaymentSplitter"):
+    with ctx.steps.step("Revenue: persona share with 10 holders, RevenueConfig and PaymentSplitter"):
         r = _set_up_revenue(ctx)
     label = f"OpenZeppelin {package_version('@openzeppelin/contracts-v4')} PaymentSplitter"
     sides = {"ours": "ours", "anchor": "anchor"}
@@ -328,17 +324,17 @@ def economy(ctx: Context) -> Iterator[Row]:
     scripts/deploy.py does, LOCAL parameters), with no reference implementation to stand beside.
     Setup: three voters hold 40M, 30M and 20M FMC (self-delegated); a persona ("Nova Lumen") is
     launched through the DAO (campaign, 50,000 FMC raised by one contributor, vote, queue,
-    execute), its creator and contributor claim their shares, and it is paid revenue in ETH and in
-    FMC through the RevenueSplitter. Each figure is one transaction's receipt gas, in a block of
+    execute), its creator and contributor claim their shares, and it is paid revenue in ETH (a
+    plain transfer to its share token) and in FMC (PersonaShare.pay). Each figure is one transaction's receipt gas, in a block of
     its own after an empty block.
 
     Contribute: a second campaign is open (its proposal Pending) and already funded by another
     account; the measured contributor approves the launchpad, then contributes (its first
     contribution): both transactions and their sum. Claim shares: a contributor's
-    PersonaLaunchpad.claim_shares after the launch (mints its shares through the revenue hook).
+    PersonaLaunchpad.claim_shares after the launch (the mint settles the persona's revenue first).
     Share transfers: PersonaShare.transfer between holders, before the persona received any
-    revenue (the hook has nothing to credit) and after revenue in ETH and FMC accrued since the
-    two holders last moved (the hook credits both holders in both assets). Staking: a reward
+    revenue (nothing to account) and after revenue in ETH and FMC accrued since the two holders
+    last moved (the transfer moves the accrued part into both holders' corrections, per asset). Staking: a reward
     stream of 1,000,000 FMC over 90 days is running (funded by an account, as anyone may while
     no stream runs), another account already stakes on the persona, and the engagement oracle
     has scored it (two reports signed by 2 of the 4 operators, so its performance is non-zero):
@@ -373,7 +369,7 @@ def economy(ctx: Context) -> Iterator[Row]:
         ctx.mine()
         campaign_id, persona_id, share = launch_persona(ctx, stack, voters, "FameEngine: launch Nova Lumen")
 
-    lp, fmc, splitter, staking = stack.launchpad, stack.fmc, stack.splitter, stack.staking
+    lp, fmc, staking = stack.launchpad, stack.fmc, stack.staking
 
     # -- contribute: approve then contribute, to an open campaign
     with ctx.steps.step("Economy: contribute (approve, then contribute)"), ctx.isolated():
@@ -396,7 +392,7 @@ def economy(ctx: Context) -> Iterator[Row]:
 
     # -- claim shares after the launch
     claim = ctx.measure(lp.functions.claim_shares(campaign_id), voters.contributor)["gasUsed"]
-    yield row("claim shares after the launch (contributor; mints through the revenue hook)", claim)
+    yield row("claim shares after the launch (contributor; the mint settles revenue first)", claim)
     ctx.send(lp.functions.claim_shares(campaign_id), voters.proposer)  # the creator's allocation
     creator, contributor = voters.proposer, voters.contributor
 
@@ -404,12 +400,14 @@ def economy(ctx: Context) -> Iterator[Row]:
     amount = share.functions.balanceOf(contributor.address).call() // 100
     with ctx.isolated():
         before = ctx.measure(share.functions.transfer(creator.address, amount), contributor)["gasUsed"]
-    yield row("PersonaShare transfer to another holder, no revenue paid yet (the hook has nothing to credit)", before)
+    yield row("PersonaShare transfer to another holder, no revenue paid yet (nothing to account)", before)
 
     def pay_both(eth: int, fmc_amount: int) -> None:
-        ctx.send(splitter.functions.pay_eth(persona_id), payer, value=eth)
-        ctx.send(fmc.functions.approve(splitter.address, fmc_amount), payer)
-        ctx.send(splitter.functions.pay(persona_id, fmc.address, fmc_amount), payer)
+        tx_hash = ctx.w3.eth.send_transaction({"from": payer.address, "to": share.address, "value": eth, "gas": 100_000})
+        if ctx.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] != 1:
+            raise TxFailed("the ETH payment to the share token reverted")
+        ctx.send(fmc.functions.approve(share.address, fmc_amount), payer)
+        ctx.send(share.functions.pay(fmc.address, fmc_amount), payer)
 
     pay_both(10**18, 1_000 * E18)
     ctx.send(share.functions.transfer(creator.address, amount), contributor)  # both holders credited once
@@ -418,7 +416,7 @@ def economy(ctx: Context) -> Iterator[Row]:
         existing = ctx.measure(share.functions.transfer(creator.address, amount), contributor)["gasUsed"]
     with ctx.isolated():
         fresh = ctx.measure(share.functions.transfer(synthetic(0xF4E5), amount), contributor)["gasUsed"]
-    yield row("PersonaShare transfer to another holder, revenue in ETH and FMC accrued (hook credits both)", existing)
+    yield row("PersonaShare transfer to another holder, revenue in ETH and FMC accrued (corrections in both assets)", existing)
     yield row("PersonaShare transfer to a fresh account, revenue in ETH and FMC accrued", fresh)
 
     # -- staking

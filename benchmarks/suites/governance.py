@@ -127,9 +127,7 @@ def deploy_stack(
     registry = deploy("PersonaRegistry", timelock.address)
     treasury = deploy("PersonaTreasury", timelock.address, registry.address)
     share_blueprint = declare_blueprint(ctx, "PersonaShare", deployer)
-    splitter = deploy(
-        "RevenueSplitter", timelock.address, registry.address, fmc.address, timelock.address, params.revenue_fee_bps
-    )
+    splitter = deploy("RevenueConfig", timelock.address, fmc.address, timelock.address, params.revenue_fee_bps)
     staking = deploy("PersonaStaking", timelock.address, fmc.address, registry.address)
     reputation = deploy("Reputation", timelock.address, fmc.address, registry.address)
     launchpad = deploy(

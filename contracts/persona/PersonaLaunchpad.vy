@@ -114,8 +114,8 @@ treasury: public(immutable(address))
 
 # @notice ERC-5202 blueprint of PersonaShare used for new personas.
 share_blueprint: public(address)
-# @notice Revenue hook (RevenueSplitter) given to new share tokens.
-revenue_hook: public(address)
+# @notice The DAO's revenue settings (RevenueConfig) given to new share tokens.
+revenue_config: public(address)
 # @notice DAO parameter: the largest creator allocation a campaign may ask for.
 max_creator_allocation_bps: public(uint256)
 
@@ -175,9 +175,9 @@ event ShareBlueprintSet:
     new_blueprint: indexed(address)
 
 
-event RevenueHookSet:
-    old_hook: indexed(address)
-    new_hook: indexed(address)
+event RevenueConfigSet:
+    old_config: indexed(address)
+    new_config: indexed(address)
 
 
 event MaxCreatorAllocationSet:
@@ -192,7 +192,7 @@ def __init__(
     registry_: address,
     treasury_: address,
     share_blueprint_: address,
-    revenue_hook_: address,
+    revenue_config_: address,
     max_creator_allocation_bps_: uint256,
 ):
     """
@@ -204,7 +204,7 @@ def __init__(
            contract).
     @param treasury_ The PersonaTreasury.
     @param share_blueprint_ ERC-5202 blueprint of PersonaShare.
-    @param revenue_hook_ The RevenueSplitter given to share tokens.
+    @param revenue_config_ The RevenueConfig given to share tokens.
     @param max_creator_allocation_bps_ Initial creator-allocation bound
            (<= CREATOR_ALLOCATION_CAP_BPS).
     """
@@ -220,10 +220,10 @@ def __init__(
     registry = registry_
     treasury = treasury_
     self.share_blueprint = share_blueprint_
-    self.revenue_hook = revenue_hook_
+    self.revenue_config = revenue_config_
     self.max_creator_allocation_bps = max_creator_allocation_bps_
     log ShareBlueprintSet(old_blueprint=empty(address), new_blueprint=share_blueprint_)
-    log RevenueHookSet(old_hook=empty(address), new_hook=revenue_hook_)
+    log RevenueConfigSet(old_config=empty(address), new_config=revenue_config_)
     log MaxCreatorAllocationSet(old_bps=0, new_bps=max_creator_allocation_bps_)
 
 
@@ -398,7 +398,7 @@ def launch(campaign_id: uint256):
     if len(share_name) > SHARE_NAME_MAX:
         share_name = slice(c.name, 0, SHARE_NAME_MAX)
     share: address = create_from_blueprint(
-        blueprint, share_name, c.symbol, persona_id, self, self.revenue_hook, SHARES_PER_PERSONA
+        blueprint, share_name, c.symbol, persona_id, self, self.revenue_config, SHARES_PER_PERSONA
     )
     self._campaigns[campaign_id].share_token = share
 
@@ -507,14 +507,15 @@ def set_share_blueprint(new_blueprint: address):
 
 
 @external
-def set_revenue_hook(new_hook: address):
+def set_revenue_config(new_config: address):
     """
-    @notice Timelock only: the revenue hook given to future share tokens.
-    @param new_hook The RevenueSplitter.
+    @notice Timelock only: the revenue settings (RevenueConfig) given to
+            future share tokens (existing ones keep theirs).
+    @param new_config The RevenueConfig.
     """
     assert msg.sender == timelock, "launchpad: caller is not the timelock"
-    log RevenueHookSet(old_hook=self.revenue_hook, new_hook=new_hook)
-    self.revenue_hook = new_hook
+    log RevenueConfigSet(old_config=self.revenue_config, new_config=new_config)
+    self.revenue_config = new_config
 
 
 # ------------------------------------------------------------------ views

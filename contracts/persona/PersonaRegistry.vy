@@ -13,8 +13,7 @@
         Launch order for the registrar: the share token must know its persona id
         at construction, so the launchpad reads `persona_count() + 1`, deploys
         the share token with that id, calls `register` (which returns that id)
-        and only then mints shares (the share token's revenue hook looks the
-        token up here).
+        and only then mints shares.
 """
 
 from snekmate.auth import ownable

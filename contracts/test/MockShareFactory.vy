@@ -36,20 +36,20 @@ def __init__(blueprint_: address):
 
 @external
 def create(
-    name: String[25], symbol: String[5], persona_id: uint256, minter: address, hook: address, max_supply: uint256
+    name: String[25], symbol: String[5], persona_id: uint256, minter: address, config: address, max_supply: uint256
 ) -> address:
     """
     @notice Creates a PersonaShare from the blueprint with the given arguments.
     @return The new token.
     """
-    share: address = create_from_blueprint(blueprint, name, symbol, persona_id, minter, hook, max_supply)
+    share: address = create_from_blueprint(blueprint, name, symbol, persona_id, minter, config, max_supply)
     log ShareCreated(share=share, persona_id=persona_id)
     return share
 
 
 @external
 def launch(
-    registry: address, name: String[25], symbol: String[5], spec_cid: String[100], hook: address, max_supply: uint256
+    registry: address, name: String[25], symbol: String[5], spec_cid: String[100], config: address, max_supply: uint256
 ) -> (uint256, address):
     """
     @notice The launchpad's order: predict the id, create the share token
@@ -57,7 +57,7 @@ def launch(
     @return The persona id and its share token.
     """
     persona_id: uint256 = staticcall IRegistry(registry).persona_count() + 1
-    share: address = create_from_blueprint(blueprint, name, symbol, persona_id, self, hook, max_supply)
+    share: address = create_from_blueprint(blueprint, name, symbol, persona_id, self, config, max_supply)
     log ShareCreated(share=share, persona_id=persona_id)
     registered: uint256 = extcall IRegistry(registry).register(name, spec_cid, share, msg.sender)
     assert registered == persona_id, "mock: persona id mismatch"

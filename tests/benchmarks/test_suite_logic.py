@@ -40,7 +40,7 @@ def test_proposal_schedule_passes_every_bound_on_both_clocks():
 
 
 def test_revenue_payments_leave_no_sub_wei_remainder():
-    acc_scale = 10**36
+    acc_scale = 10**30  # PersonaShare.ACC_SCALE
     for holders in (10, 10_000):
         gross = payment_for(holders)
         net = gross - gross * FEE_BPS // 10_000

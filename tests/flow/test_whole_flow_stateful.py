@@ -6,7 +6,8 @@ governance periods of the local dev chain), checked against a small Python model
 Rules (any order, any account): propose a persona through the launchpad, contribute
 FMC, vote, travel in time, queue, execute (= launch), a `drive` rule that walks one
 campaign through its whole life, refunds of failed campaigns, share claims, revenue
-payments in ETH and in FMC, share transfers, revenue claims, protocol-fee withdrawals,
+payments in ETH (plain transfers to the persona's share token) and in FMC, share
+transfers, revenue claims, protocol-fee withdrawals,
 staking-reward funding BY THE TIMELOCK, performance scores BY THE ORACLE, staking
 with every lock option, reward claims, withdrawals (early ones must revert), and
 parameter changes attempted by ordinary accounts (must revert).
@@ -22,20 +23,20 @@ being reached through their real paths:
 
 Invariants, in words, checked after every step:
   * FMC is conserved: every FMC holder (the accounts, the deployer, the timelock,
-    the launchpad, the treasury, the staking contract, the splitter) holds exactly
+    the launchpad, the treasury, the staking contract, every share token) holds exactly
     what the model says, these add up to totalSupply, and totalSupply never moves.
     The contracts' expected holdings are also derived from their own books: the
     launchpad holds the open, unrefunded contributions (= its `total_held`), the
     treasury the raises of launched personas, the staking contract
-    staked + funded - paid, the splitter FMC revenue paid - claimed - fees sent;
+    staked + funded - paid, each share token the FMC revenue paid to its persona -
+    claimed - fees sent;
   * a contributor to a failed campaign can always withdraw exactly what they gave
     (the refund is simulated with eth_call for every such contributor);
   * for every persona, the share balances add up to the share supply, which is
     what the model minted and at most the declared supply;
-  * revenue is solvent: for ETH and for FMC, everything claimable by every holder
-    of every persona + revenue held for share-less personas + accrued fees never
-    exceeds the splitter's balance, and that balance is exactly paid - claimed -
-    fees withdrawn;
+  * revenue is solvent: for every persona, in ETH and in FMC, everything claimable
+    by every holder + the protocol fees owed never exceed what its share token
+    holds, and that is exactly paid - claimed - fees withdrawn;
   * staking rewards paid never exceed rewards funded (and both, and the total
     staked, equal the model's);
   * nobody withdraws before unlock: an early withdraw reverts (in the rule) and
@@ -137,12 +138,12 @@ class WholeFlowMachine(RuleBasedStateMachine):
         at = self.at
         self.fmc, self.governor, self.timelock = at["FMC"], at["FameGovernor"], at["FameTimelock"]
         self.launchpad, self.treasury, self.registry = at["PersonaLaunchpad"], at["PersonaTreasury"], at["PersonaRegistry"]
-        self.splitter, self.staking, self.oracle, self.lens = at["RevenueSplitter"], at["PersonaStaking"], at["EngagementOracle"], at["MockLens"]
+        self.revenue, self.staking, self.oracle, self.lens = at["RevenueConfig"], at["PersonaStaking"], at["EngagementOracle"], at["MockLens"]
         self.dao = SimpleNamespace(address=_a(self.timelock))  # impersonated
         self.oracle_sender = SimpleNamespace(address=_a(self.oracle))  # impersonated
         self.addr = [_a(x) for x in self.actors]
         self.holders = [*self.addr, _a(self.deployer), _a(self.timelock), _a(self.launchpad), _a(self.treasury),
-                        _a(self.staking), _a(self.splitter)]
+                        _a(self.staking)]  # + each share token, from its launch
         self.supply = self.fmc.totalSupply()
         self.fmc_bal = dict(zip(self.holders, self._read([(self.fmc, "balanceOf", (h,)) for h in self.holders])))
         assert sum(self.fmc_bal.values()) == self.supply
@@ -155,12 +156,8 @@ class WholeFlowMachine(RuleBasedStateMachine):
         self.campaigns = []
         self.n = 0
         self.votes = []  # (campaign, voter address, snapshot, weight)
-        # revenue: per asset
-        self.rev_paid = {ETH: 0, _a(self.fmc): 0}
-        self.rev_claimed = {ETH: 0, _a(self.fmc): 0}
-        self.fees = {ETH: 0, _a(self.fmc): 0}  # accrued, not withdrawn
-        self.fees_sent = {ETH: 0, _a(self.fmc): 0}
-        self.fee_bps = self.splitter.fee_bps()
+        # revenue: per (share token, asset), filled at each launch
+        self.rev_paid, self.rev_claimed, self.fees_sent = {}, {}, {}
         # staking
         self.positions = {}  # id -> dict(owner, persona, amount, unlock_at, closed_at)
         self.funded = 0
@@ -192,9 +189,9 @@ class WholeFlowMachine(RuleBasedStateMachine):
         """Every DAO parameter and owner the deploy set (none may change here)."""
         s, g, lp = self.staking, self.governor, self.launchpad
         calls = [(g, "votingDelay", ()), (g, "votingPeriod", ()), (g, "proposalThreshold", ()), (g, "quorumNumerator", ()),
-                 (lp, "max_creator_allocation_bps", ()), (self.splitter, "fee_bps", ()), (self.splitter, "fee_recipient", ()),
+                 (lp, "max_creator_allocation_bps", ()), (self.revenue, "fee_bps", ()), (self.revenue, "fee_recipient", ()),
                  (s, "updater", ()), (s, "lock_option_count", ()), (self.timelock, "get_minimum_delay", ())]
-        calls += [(c, "owner", ()) for c in (self.fmc, self.registry, self.treasury, self.splitter, s)]
+        calls += [(c, "owner", ()) for c in (self.fmc, self.registry, self.treasury, self.revenue, s)]
         calls += [(s, "multiplier", (i,)) for i in range(len(LOCK_DURATIONS))]
         return self._read(calls)
 
@@ -329,7 +326,15 @@ class WholeFlowMachine(RuleBasedStateMachine):
             assert record.persona_id == c.persona_id
             c.share = self.project.PersonaShare.at(record.share_token)
             assert c.share.max_supply() == SHARES_PER_PERSONA
+            assert c.share.revenue_config() == _a(self.revenue)
             self._move_fmc(self.launchpad, self.treasury, c.raised)
+            share = _a(c.share)
+            self.holders.append(share)
+            self.fmc_bal[share] = 0
+            for asset in (ETH, _a(self.fmc)):
+                self.rev_paid[share, asset] = self.rev_claimed[share, asset] = self.fees_sent[share, asset] = 0
+            for acct in self.actors:  # FMC revenue is paid with PersonaShare.pay (transferFrom)
+                self.tx.ok(self.fmc, "approve", c.share, MAX_UINT, sender=acct)
             self.reached["launch"] += 1
         self._sync()
 
@@ -515,9 +520,11 @@ class WholeFlowMachine(RuleBasedStateMachine):
         launched = self._launched()
         c = launched[i % len(launched)]
         self._tx_time()
-        self.tx.ok(self.splitter, "pay_eth", c.persona_id, sender=self.actors[payer], value=amount)
-        self.rev_paid[ETH] += amount
-        self.fees[ETH] += amount * self.fee_bps // BPS
+        tx_hash = self.w3.eth.send_transaction({"from": self.addr[payer], "to": _a(c.share), "value": amount,
+                                                "gas": 100_000, "maxFeePerGas": 10**12, "maxPriorityFeePerGas": 0})
+        assert self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.005)["status"] == 1
+        self.rev_paid[_a(c.share), ETH] += amount
+        self.reached["revenue paid ETH"] += 1
         self._sync()
 
     @precondition(lambda self: self._launched())
@@ -530,10 +537,9 @@ class WholeFlowMachine(RuleBasedStateMachine):
         if amount == 0:
             return
         self._tx_time()
-        self.tx.ok(self.splitter, "pay", c.persona_id, f, amount, sender=self.actors[payer])
-        self._move_fmc(a, self.splitter, amount)
-        self.rev_paid[f] += amount
-        self.fees[f] += amount * self.fee_bps // BPS
+        self.tx.ok(c.share, "pay", f, amount, sender=self.actors[payer])
+        self._move_fmc(a, c.share, amount)
+        self.rev_paid[_a(c.share), f] += amount
         self._sync()
 
     @precondition(lambda self: self._launched())
@@ -543,16 +549,17 @@ class WholeFlowMachine(RuleBasedStateMachine):
         launched = self._launched()
         c = launched[i % len(launched)]
         asset, a = (_a(self.fmc) if fmc else ETH), self.addr[who]
-        expected = self.splitter.claimable(c.persona_id, asset, a)
+        method, args = ("claim_token", (asset,)) if fmc else ("claim", ())
+        expected = c.share.claimable_token(asset, a) if fmc else c.share.claimable(a)
         self._tx_time()
         if expected == 0:
-            self.tx.reverts(self.splitter, "claim", c.persona_id, asset, sender=self.actors[who], reason="revenue: nothing to claim")
+            self.tx.reverts(c.share, method, *args, sender=self.actors[who], reason="revenue: nothing to claim")
         else:
-            assert self.tx.ok(self.splitter, "claim", c.persona_id, asset, sender=self.actors[who], returns=["uint256"]) == expected
-            self.rev_claimed[asset] += expected
+            assert self.tx.ok(c.share, method, *args, sender=self.actors[who], returns=["uint256"]) == expected
+            self.rev_claimed[_a(c.share), asset] += expected
             self.reached["revenue claim " + ("FMC" if fmc else "ETH")] += 1
             if fmc:
-                self._move_fmc(self.splitter, a, expected)
+                self._move_fmc(c.share, a, expected)
         self._sync()
 
     @precondition(lambda self: self._launched())
@@ -563,20 +570,24 @@ class WholeFlowMachine(RuleBasedStateMachine):
             for fmc in (False, True):
                 self.claim_revenue(i, who, fmc)
 
-    @rule(who=st.integers(0, 3), fmc=st.booleans())
-    def withdraw_fees(self, who, fmc):
-        """Anyone sends the accrued protocol fees to the fee recipient (the timelock)."""
+    @precondition(lambda self: self._launched())
+    @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), who=st.integers(0, 3), fmc=st.booleans())
+    def withdraw_fees(self, i, who, fmc):
+        """Anyone sends a persona's protocol fees to the fee recipient (the timelock): exactly
+        what `fees_owed` said just before; reverts when that is zero."""
+        launched = self._launched()
+        c = launched[i % len(launched)]
         asset = _a(self.fmc) if fmc else ETH
+        owed = c.share.fees_owed(asset)
         self._tx_time()
-        if self.fees[asset] == 0:
-            self.tx.reverts(self.splitter, "withdraw_fees", asset, sender=self.actors[who], reason="revenue: no fees")
+        if owed == 0:
+            self.tx.reverts(c.share, "withdraw_fees", asset, sender=self.actors[who], reason="revenue: no fees")
         else:
-            assert self.tx.ok(self.splitter, "withdraw_fees", asset, sender=self.actors[who], returns=["uint256"]) == self.fees[asset]
+            assert self.tx.ok(c.share, "withdraw_fees", asset, sender=self.actors[who], returns=["uint256"]) == owed
             if fmc:
-                self._move_fmc(self.splitter, self.timelock, self.fees[asset])
-            self.fees_sent[asset] += self.fees[asset]
+                self._move_fmc(c.share, self.timelock, owed)
+            self.fees_sent[_a(c.share), asset] += owed
             self.reached["fees withdrawn"] += 1
-            self.fees[asset] = 0
         self._sync()
 
     # ------------------------------------------------------------ staking
@@ -675,7 +686,7 @@ class WholeFlowMachine(RuleBasedStateMachine):
         """Any account but the timelock (the deployer included) fails to change a parameter."""
         acct = self.actors[who] if who < 4 else self.deployer
         a = _a(acct)
-        g, lp, sp, s = self.governor, self.launchpad, self.splitter, self.staking
+        g, lp, sp, s = self.governor, self.launchpad, self.revenue, self.staking
         not_gov, not_owner = "governor: caller is not the timelock", "ownable: caller is not the owner"
         attempts = [
             (g, "setVotingDelay", (1,), not_gov),
@@ -713,7 +724,9 @@ class WholeFlowMachine(RuleBasedStateMachine):
         staked = sum(p["amount"] for p in self.positions.values() if p["closed_at"] is None)
         assert self.fmc_bal[_a(self.staking)] == staked + self.funded - self.paid
         f = _a(self.fmc)
-        assert self.fmc_bal[_a(self.splitter)] == self.rev_paid[f] - self.rev_claimed[f] - self.fees_sent[f]
+        for c in self._launched():
+            k = (_a(c.share), f)
+            assert self.fmc_bal[_a(c.share)] == self.rev_paid[k] - self.rev_claimed[k] - self.fees_sent[k]
 
     @invariant()
     def failed_campaign_contributors_can_withdraw_exactly_what_they_gave(self):
@@ -735,16 +748,18 @@ class WholeFlowMachine(RuleBasedStateMachine):
 
     @invariant()
     def revenue_is_solvent(self):
-        launched = self._launched()
-        for asset in (ETH, _a(self.fmc)):
-            calls = [(self.splitter, "claimable", (c.persona_id, asset, a)) for c in launched for a in self.addr]
-            calls += [(self.splitter, "undistributed", (c.persona_id, asset)) for c in launched]
-            calls += [(self.splitter, "fees_accrued", (asset,))]
-            calls += [("eth", _a(self.splitter)) if asset == ETH else (self.fmc, "balanceOf", (_a(self.splitter),))]
-            *owed, fees, balance = self._read(calls)
-            assert fees == self.fees[asset]
-            assert balance == self.rev_paid[asset] - self.rev_claimed[asset] - self.fees_sent[asset]
-            assert sum(owed) + fees <= balance
+        for c in self._launched():
+            share = _a(c.share)
+            for asset in (ETH, _a(self.fmc)):
+                if asset == ETH:
+                    calls = [(c.share, "claimable", (a,)) for a in self.addr] + [("eth", share)]
+                else:
+                    calls = [(c.share, "claimable_token", (asset, a)) for a in self.addr] + [(self.fmc, "balanceOf", (share,))]
+                calls.append((c.share, "fees_owed", (asset,)))
+                *owed, balance, fees = self._read(calls)
+                k = (share, asset)
+                assert balance == self.rev_paid[k] - self.rev_claimed[k] - self.fees_sent[k]
+                assert sum(owed) + fees <= balance
 
     @invariant()
     def staking_pays_no_more_than_funded_and_nobody_left_early(self):
@@ -778,15 +793,15 @@ def test_whole_flow_state_machine(project, economy, deployer, alice, bob, carol,
     w3 = chain.provider.web3
     timelock, oracle = economy["FameTimelock"], economy["EngagementOracle"]
     # the deploy left the roles where production has them
-    assert all(economy[n].owner() == timelock.address for n in ("FMC", "PersonaRegistry", "PersonaTreasury", "RevenueSplitter", "PersonaStaking"))
+    assert all(economy[n].owner() == timelock.address for n in ("FMC", "PersonaRegistry", "PersonaTreasury", "RevenueConfig", "PersonaStaking"))
     assert economy["PersonaStaking"].updater() == oracle.address
-    assert economy["RevenueSplitter"].fee_recipient() == timelock.address
+    assert economy["RevenueConfig"].fee_recipient() == timelock.address
     for who in (timelock, oracle):
         w3.provider.make_request("anvil_impersonateAccount", [str(who.address)])
         w3.provider.make_request("anvil_setBalance", [str(who.address), hex(100 * E18)])
     tx = FastTx()
     for acct in (alice, bob, carol, dave):
-        for spender in ("PersonaLaunchpad", "RevenueSplitter", "PersonaStaking"):
+        for spender in ("PersonaLaunchpad", "PersonaStaking"):
             tx.ok(economy["FMC"], "approve", economy[spender], MAX_UINT, sender=acct)
     tx.ok(economy["FMC"], "approve", economy["PersonaStaking"], MAX_UINT, sender=SimpleNamespace(address=str(timelock.address)))
     WholeFlowMachine.at = economy

@@ -1,6 +1,6 @@
 """Fixtures for FameEngine governance: FMC, FameTimelock, FameGovernor and the
 PersonaLaunchpad wired to the real PersonaRegistry / PersonaTreasury /
-RevenueSplitter / PersonaShare blueprint.
+RevenueConfig / PersonaShare blueprint.
 
 Roles (anvil dev accounts):
     deployer   accounts[0]  deploys everything, bootstraps the timelock, then renounces
@@ -51,7 +51,7 @@ def timelock(project, deployer):
 
 
 @pytest.fixture(scope="session")
-def system(project, deployer, fmc, timelock, registry, treasury, splitter, share_blueprint):
+def system(project, deployer, fmc, timelock, registry, treasury, revenue_config, share_blueprint):
     """The whole bootstrap, in the order the deploy script follows:
     timelock (deployer admin) -> governor -> roles to the governor -> launchpad
     -> governor.bootstrap_launchpad -> registry registrar -> deployer renounces admin."""
@@ -62,7 +62,7 @@ def system(project, deployer, fmc, timelock, registry, treasury, splitter, share
     timelock.grantRole(CANCELLER_ROLE, governor, sender=deployer)
     timelock.grantRole(EXECUTOR_ROLE, governor, sender=deployer)
     launchpad = project.PersonaLaunchpad.deploy(
-        governor, fmc, registry, treasury, share_blueprint, splitter, MAX_CREATOR_BPS, sender=deployer
+        governor, fmc, registry, treasury, share_blueprint, revenue_config, MAX_CREATOR_BPS, sender=deployer
     )
     governor.bootstrap_launchpad(launchpad, sender=deployer)
     registry.set_registrar(launchpad, sender=deployer)
@@ -101,8 +101,9 @@ def treasury(project, deployer, registry):
 
 
 @pytest.fixture(scope="session")
-def splitter(project, deployer, registry, fmc):
-    return project.RevenueSplitter.deploy(deployer, registry, fmc, deployer, 0, sender=deployer)
+def revenue_config(project, deployer, fmc):
+    """The DAO's revenue settings (no fee), given to launched share tokens."""
+    return project.RevenueConfig.deploy(deployer, fmc, deployer, 0, sender=deployer)
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +143,7 @@ def _deterministic_block_times():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _governance_stack(dave, erin, fmc, timelock, system, registry, treasury, splitter, share_blueprint, gov):
+def _governance_stack(dave, erin, fmc, timelock, system, registry, treasury, revenue_config, share_blueprint, gov):
     """Create every session fixture before the first test runs.
 
     ape isolates tests with chain snapshots per fixture scope; a session fixture first

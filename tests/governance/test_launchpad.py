@@ -67,14 +67,14 @@ def expected_shares(contribution, raised, bps):
 # ------------------------------------------------------------------ deployment and parameters
 
 
-def test_deployment(launchpad, governor, timelock, fmc, registry, treasury, share_blueprint, splitter):
+def test_deployment(launchpad, governor, timelock, fmc, registry, treasury, share_blueprint, revenue_config):
     assert launchpad.governor() == governor.address
     assert launchpad.timelock() == timelock.address
     assert launchpad.fmc() == fmc.address
     assert launchpad.registry() == registry.address
     assert launchpad.treasury() == treasury.address
     assert launchpad.share_blueprint() == share_blueprint
-    assert launchpad.revenue_hook() == splitter.address
+    assert launchpad.revenue_config() == revenue_config.address
     assert launchpad.max_creator_allocation_bps() == MAX_CREATOR_BPS
     assert launchpad.SHARES_PER_PERSONA() == SHARES_PER_PERSONA
     assert launchpad.CREATOR_ALLOCATION_CAP_BPS() == 3_000
@@ -107,12 +107,12 @@ def test_setters_only_timelock(launchpad, deployer, alice):
         with ape.reverts("launchpad: caller is not the timelock"):
             launchpad.set_share_blueprint(alice, sender=sender)
         with ape.reverts("launchpad: caller is not the timelock"):
-            launchpad.set_revenue_hook(alice, sender=sender)
+            launchpad.set_revenue_config(alice, sender=sender)
         with ape.reverts("launchpad: caller is not the timelock"):
             launchpad.launch(1, sender=sender)
 
 
-def test_setters_by_timelock(launchpad, as_timelock, alice, bob, share_blueprint, splitter):
+def test_setters_by_timelock(launchpad, as_timelock, alice, bob, share_blueprint, revenue_config):
     with ape.reverts("launchpad: creator allocation above cap"):
         launchpad.set_max_creator_allocation_bps(3_001, sender=as_timelock)
     r = launchpad.set_max_creator_allocation_bps(3_000, sender=as_timelock)
@@ -122,10 +122,10 @@ def test_setters_by_timelock(launchpad, as_timelock, alice, bob, share_blueprint
     r = launchpad.set_share_blueprint(alice, sender=as_timelock)
     [log] = events(r, launchpad.ShareBlueprintSet)
     assert (log.old_blueprint, log.new_blueprint) == (share_blueprint, alice.address)
-    r = launchpad.set_revenue_hook(bob, sender=as_timelock)
-    [log] = events(r, launchpad.RevenueHookSet)
-    assert (log.old_hook, log.new_hook) == (splitter.address, bob.address)
-    assert launchpad.share_blueprint() == alice.address and launchpad.revenue_hook() == bob.address
+    r = launchpad.set_revenue_config(bob, sender=as_timelock)
+    [log] = events(r, launchpad.RevenueConfigSet)
+    assert (log.old_config, log.new_config) == (revenue_config.address, bob.address)
+    assert launchpad.share_blueprint() == alice.address and launchpad.revenue_config() == bob.address
 
 
 def test_max_creator_allocation_through_governance(launchpad, gov, alice):
@@ -294,7 +294,7 @@ def _launch(gov, p, voters=None):
 
 
 def test_full_launch_and_claims(
-    project, launchpad, governor, timelock, fmc, registry, treasury, splitter, gov, alice, bob, carol, dave, erin,
+    project, launchpad, governor, timelock, fmc, registry, treasury, revenue_config, gov, alice, bob, carol, dave, erin,
     approve_all, as_timelock,
 ):
     bps = 1_500
@@ -330,7 +330,7 @@ def test_full_launch_and_claims(
     # the share token
     assert share.name() == "Nova Lux" and share.symbol() == "NOVA" and share.decimals() == 18
     assert share.persona_id() == 1 and share.minter() == launchpad.address
-    assert share.revenue_hook() == splitter.address and share.max_supply() == SHARES_PER_PERSONA
+    assert share.revenue_config() == revenue_config.address and share.max_supply() == SHARES_PER_PERSONA
     assert share.totalSupply() == 0
     # the registry
     rec = registry.persona(1)
@@ -444,18 +444,22 @@ def test_two_campaigns_get_their_own_personas(project, launchpad, treasury, fmc,
     assert share_token(project, launchpad, c1).symbol() == "ONE"
 
 
-def test_claimed_shares_work_with_the_revenue_splitter(project, launchpad, splitter, fmc, gov, alice, carol, dave, approve_all):
-    """The share token is registered before any mint, so the splitter accepts its hook calls."""
+def test_claimed_shares_earn_revenue(project, launchpad, fmc, gov, alice, carol, dave, approve_all):
+    """A launched share token receives and splits its persona's revenue: shares claimed
+    before a payment earn it, shares claimed after it do not."""
     cid, p, _ = open_campaign(launchpad, alice, bps=0)
     launchpad.contribute(cid, 600 * E18, sender=carol)
     launchpad.contribute(cid, 400 * E18, sender=dave)
     _launch(gov, p)
+    share = share_token(project, launchpad, cid)
     launchpad.claim_shares(cid, sender=carol)
-    fmc.approve(splitter, 100 * E18, sender=alice)
-    splitter.pay(1, fmc, 100 * E18, sender=alice)
-    launchpad.claim_shares(cid, sender=dave)  # minted after the payment: no part of it
-    assert 100 * E18 - 1 <= splitter.claimable(1, fmc, carol) <= 100 * E18  # the splitter floors
-    assert splitter.claimable(1, fmc, dave) == 0
+    fmc.approve(share, 100 * E18, sender=alice)
+    share.pay(fmc, 100 * E18, sender=alice)
+    alice.transfer(share, 10**18)  # ETH revenue: a plain transfer
+    launchpad.claim_shares(cid, sender=dave)  # minted after the payments: no part of them
+    assert 100 * E18 - 1 <= share.claimable_token(fmc, carol) <= 100 * E18  # accumulators floor
+    assert 10**18 - 1 <= share.claimable(carol) <= 10**18
+    assert share.claimable_token(fmc, dave) == 0 and share.claimable(dave) == 0
 
 
 # ------------------------------------------------------------------ launch guards

@@ -1,5 +1,5 @@
 """Stateful property test of the PersonaLaunchpad (with the real governor,
-timelock, registry, treasury, splitter and share blueprint) against a Python model.
+timelock, registry, treasury, revenue settings and share blueprint) against a Python model.
 
 Hypothesis opens persona campaigns, contributes FMC (plain and with permits),
 votes, travels in time, queues, executes (which launches), cancels, claims

@@ -1,4 +1,4 @@
-"""Fixtures for the persona contracts: registry, treasury, share tokens, revenue splitter.
+"""Fixtures for the persona contracts: registry, treasury, share tokens, revenue settings.
 
 Roles (anvil dev accounts):
     deployer   accounts[0]  owner of every persona contract (stands in for the DAO timelock)
@@ -26,7 +26,7 @@ def has_contract(project, name):
 
 @pytest.fixture(scope="session")
 def owner(deployer):
-    """The DAO timelock stand-in: owner of registry, treasury and splitter."""
+    """The DAO timelock stand-in: owner of registry, treasury and RevenueConfig."""
     return deployer
 
 
@@ -92,21 +92,22 @@ def treasury(project, owner, registry):
 
 
 @pytest.fixture(scope="session")
-def splitter(project, owner, registry, fmc, fee_sink):
-    return project.RevenueSplitter.deploy(owner, registry, fmc, fee_sink, INITIAL_FEE_BPS, sender=owner)
+def revenue_config(project, owner, fmc, fee_sink):
+    """The DAO's revenue settings: 5 % fee to fee_sink, ETH and FMC allowed."""
+    return project.RevenueConfig.deploy(owner, fmc, fee_sink, INITIAL_FEE_BPS, sender=owner)
 
 
 @pytest.fixture(scope="session")
-def make_persona(project, registry, splitter, launchpad, treasury):
+def make_persona(project, registry, revenue_config, launchpad, treasury):
     """make_persona(max_supply, name, symbol) -> (persona_id, share): the launchpad's order.
 
-    Reads the next id, deploys a PersonaShare for it (minter = launchpad, hook = splitter)
-    and registers it. `treasury` is a dependency so records carry its address.
+    Reads the next id, deploys a PersonaShare for it (minter = launchpad, settings =
+    revenue_config) and registers it. `treasury` is a dependency so records carry its address.
     """
 
     def _make(max_supply=10**24, name="Nova", symbol="NOVA", creator=None):
         persona_id = registry.persona_count() + 1
-        share = project.PersonaShare.deploy(name, symbol, persona_id, launchpad, splitter, max_supply, sender=launchpad)
+        share = project.PersonaShare.deploy(name, symbol, persona_id, launchpad, revenue_config, max_supply, sender=launchpad)
         registry.register(f"{name} the influencer", SPEC_CID, share, creator or launchpad, sender=launchpad)
         return persona_id, share
 
@@ -145,7 +146,7 @@ def factory(project, deployer, blueprint):
 @pytest.fixture(scope="session", autouse=True)
 def _persona_stack(
     deployer, alice, bob, carol, owner, launchpad, fee_sink, payer, fmc_is_real, fmc, other_token, fund,
-    registry, treasury, splitter, make_persona, persona, pid, share, blueprint, factory,
+    registry, treasury, revenue_config, make_persona, persona, pid, share, blueprint, factory,
 ):
     """Request every session fixture before any test runs, so that ape's isolation never
     meets a session fixture after a module snapshot (that forces a costly rebase)."""

@@ -1,10 +1,7 @@
-"""PersonaShare: unit tests for every external function and revert path.
-
-Most tests use MockRevenueHook, which records each hook call together with the
-balances and supply it saw, so the tests can assert the invariant that matters to
-revenue accounting: the hook runs BEFORE every balance change, with (persona_id,
-from, to), on transfer, transferFrom, mint, burn and burn_from; and a failing hook
-blocks the balance change. Deployment from the ERC-5202 blueprint is tested at the end.
+"""PersonaShare as an ERC-20: unit tests for every share function and revert path
+(constructor, mint, transfer, transferFrom, approve, burn, burn_from, permit, the
+EIP-712 domain, and creation from the ERC-5202 blueprint). Its revenue functions are
+tested in test_revenue.py.
 """
 
 import ape
@@ -13,21 +10,16 @@ from eth_utils import keccak
 
 from fame import eip712
 
-from persona_helpers import ZERO
+from persona_helpers import INITIAL_FEE_BPS, ZERO
 
 PID = 7
 MAX = 1_000 * 10**18
 
 
 @pytest.fixture(scope="module")
-def hook(project, deployer):
-    return project.MockRevenueHook.deploy(sender=deployer)
-
-
-@pytest.fixture(scope="module")
-def tok(project, launchpad, hook):
-    """A share token for persona 7 with the recording hook; the launchpad is the minter."""
-    return project.PersonaShare.deploy("Nova Shares", "NOVA", PID, launchpad, hook, MAX, sender=launchpad)
+def tok(project, launchpad, revenue_config):
+    """A share token for persona 7; the launchpad is the minter."""
+    return project.PersonaShare.deploy("Nova Shares", "NOVA", PID, launchpad, revenue_config, MAX, sender=launchpad)
 
 
 @pytest.fixture
@@ -36,30 +28,24 @@ def minted(tok, launchpad, alice):
     return tok
 
 
-def assert_hook(hook, tok, calls, sender, receiver, sender_balance, receiver_balance, supply):
-    assert hook.calls() == calls
-    assert hook.last_caller() == tok.address
-    assert hook.last_persona_id() == PID
-    assert hook.last_sender() == sender
-    assert hook.last_receiver() == receiver
-    assert hook.last_sender_balance() == sender_balance
-    assert hook.last_receiver_balance() == receiver_balance
-    assert hook.last_total_supply() == supply
+def transfers(tx, tok):
+    return [(e.sender, e.receiver, e.value) for e in tx.events.filter(tok.Transfer)]
 
 
 # --------------------------------------------------------------- constructor
 
 
-def test_constructor(tok, launchpad, hook):
+def test_constructor(tok, launchpad, revenue_config):
     assert tok.name() == "Nova Shares"
     assert tok.symbol() == "NOVA"
     assert tok.decimals() == 18
     assert tok.persona_id() == PID
     assert tok.minter() == launchpad
-    assert tok.revenue_hook() == hook.address
+    assert tok.revenue_config() == revenue_config.address
     assert tok.max_supply() == MAX
     assert tok.totalSupply() == 0
     assert tok.MAX_SUPPLY_LIMIT() == 10**30
+    assert tok.fee_bps() == INITIAL_FEE_BPS  # copied from the DAO's settings
 
 
 def test_no_admin_surface(tok):
@@ -68,8 +54,8 @@ def test_no_admin_surface(tok):
     assert names.isdisjoint({"owner", "set_minter", "is_minter", "transfer_ownership", "renounce_ownership"})
 
 
-def test_max_supply_limit_is_accepted(project, launchpad, hook):
-    tok = project.PersonaShare.deploy("N", "N", 1, launchpad, hook, 10**30, sender=launchpad)
+def test_max_supply_limit_is_accepted(project, launchpad, revenue_config):
+    tok = project.PersonaShare.deploy("N", "N", 1, launchpad, revenue_config, 10**30, sender=launchpad)
     assert tok.max_supply() == 10**30
 
 
@@ -80,14 +66,14 @@ def test_max_supply_limit_is_accepted(project, launchpad, hook):
         (1, "", "shares: empty symbol"),
         (2, 0, "shares: zero persona id"),
         (3, ZERO, "shares: zero minter"),
-        (4, ZERO, "shares: zero revenue hook"),
+        (4, ZERO, "shares: zero revenue config"),
         (5, 0, "shares: zero max supply"),
         (5, 10**30 + 1, "shares: max supply above limit"),
     ],
 )
-def test_constructor_checks(project, launchpad, hook, index, value, reason):
+def test_constructor_checks(project, launchpad, revenue_config, index, value, reason):
     """Each constructor argument is checked (one bad argument per case)."""
-    args = ["N", "N", 1, launchpad, hook, 1]
+    args = ["N", "N", 1, launchpad, revenue_config, 1]
     args[index] = value
     with ape.reverts(reason):
         project.PersonaShare.deploy(*args, sender=launchpad)
@@ -96,15 +82,10 @@ def test_constructor_checks(project, launchpad, hook, index, value, reason):
 # --------------------------------------------------------------- mint
 
 
-def test_mint_calls_hook_first(tok, hook, launchpad, alice):
-    """mint: hook(persona, 0x0, to) sees the pre-mint balance and supply."""
-    tok.mint(alice, 60, sender=launchpad)
-    assert_hook(hook, tok, 1, ZERO, alice, 0, 0, 0)
-    tx = tok.mint(alice, 40, sender=launchpad)
-    assert_hook(hook, tok, 2, ZERO, alice, 0, 60, 60)
-    assert tok.balanceOf(alice) == 100
-    assert tok.totalSupply() == 100
-    assert tx.events.filter(tok.Transfer) == [tok.Transfer(sender=ZERO, receiver=alice, value=40)]
+def test_mint(tok, launchpad, alice):
+    tx = tok.mint(alice, 60, sender=launchpad)
+    assert transfers(tx, tok) == [(ZERO, alice.address, 60)]
+    assert tok.balanceOf(alice) == 60 and tok.totalSupply() == 60
 
 
 def test_mint_only_minter(tok, alice):
@@ -113,22 +94,24 @@ def test_mint_only_minter(tok, alice):
 
 
 def test_mint_up_to_max_supply(tok, launchpad, alice, bob):
-    """Supply may reach max_supply exactly, never pass it."""
     tok.mint(alice, MAX - 1, sender=launchpad)
-    with ape.reverts("shares: max supply exceeded"):
-        tok.mint(bob, 2, sender=launchpad)
     tok.mint(bob, 1, sender=launchpad)
-    assert tok.totalSupply() == MAX
     with ape.reverts("shares: max supply exceeded"):
         tok.mint(bob, 1, sender=launchpad)
+    assert tok.totalSupply() == MAX
+
+
+def test_mint_above_max_supply_at_once(tok, launchpad, alice):
+    with ape.reverts("shares: max supply exceeded"):
+        tok.mint(alice, MAX + 1, sender=launchpad)
 
 
 def test_mint_after_burn_respects_max(tok, launchpad, alice):
-    """Burnt supply may be minted again, still never past max_supply."""
     tok.mint(alice, MAX, sender=launchpad)
     tok.burn(10, sender=alice)
     tok.mint(alice, 10, sender=launchpad)
-    assert tok.totalSupply() == MAX
+    with ape.reverts("shares: max supply exceeded"):
+        tok.mint(alice, 1, sender=launchpad)
 
 
 def test_mint_to_zero_address(tok, launchpad):
@@ -136,23 +119,19 @@ def test_mint_to_zero_address(tok, launchpad):
         tok.mint(ZERO, 1, sender=launchpad)
 
 
-def test_failing_hook_blocks_mint(tok, hook, launchpad, alice):
-    hook.set_fail(True, sender=launchpad)
-    with ape.reverts("mock: hook failed"):
-        tok.mint(alice, 1, sender=launchpad)
-    assert tok.totalSupply() == 0
+# --------------------------------------------------------------- transfer / transferFrom / approve
 
 
-# --------------------------------------------------------------- transfer / transferFrom
-
-
-def test_transfer_calls_hook_first(minted, hook, alice, bob):
-    """transfer: hook(persona, from, to) sees both balances before the move."""
+def test_transfer(minted, alice, bob):
     tx = minted.transfer(bob, 30, sender=alice)
-    assert_hook(hook, minted, 2, alice, bob, 100, 0, 100)
-    assert minted.balanceOf(alice) == 70
-    assert minted.balanceOf(bob) == 30
-    assert tx.events.filter(minted.Transfer) == [minted.Transfer(sender=alice, receiver=bob, value=30)]
+    assert transfers(tx, minted) == [(alice.address, bob.address, 30)]
+    assert (minted.balanceOf(alice), minted.balanceOf(bob), minted.totalSupply()) == (70, 30, 100)
+
+
+def test_transfer_to_self_and_zero_amount(minted, alice, bob):
+    minted.transfer(alice, 100, sender=alice)
+    minted.transfer(bob, 0, sender=alice)
+    assert (minted.balanceOf(alice), minted.balanceOf(bob)) == (100, 0)
 
 
 def test_transfer_exceeds_balance(minted, alice, bob):
@@ -165,24 +144,25 @@ def test_transfer_to_zero(minted, alice):
         minted.transfer(ZERO, 1, sender=alice)
 
 
-def test_failing_hook_blocks_transfer(minted, hook, alice, bob):
-    hook.set_fail(True, sender=alice)
-    with ape.reverts("mock: hook failed"):
-        minted.transfer(bob, 1, sender=alice)
-    assert minted.balanceOf(alice) == 100
-
-
-def test_transfer_from_calls_hook_first(minted, hook, alice, bob, carol):
+def test_transfer_from(minted, alice, bob, carol):
     minted.approve(carol, 50, sender=alice)
-    minted.transferFrom(alice, bob, 20, sender=carol)
-    assert_hook(hook, minted, 2, alice, bob, 100, 0, 100)
-    assert minted.balanceOf(bob) == 20
+    tx = minted.transferFrom(alice, bob, 20, sender=carol)
+    assert transfers(tx, minted) == [(alice.address, bob.address, 20)]
     assert minted.allowance(alice, carol) == 30
+    assert minted.balanceOf(bob) == 20
+
+
+def test_transfer_from_zero_owner(minted, carol, bob):
+    """The zero address holds nothing and cannot have approved anyone."""
+    with ape.reverts("erc20: insufficient allowance"):
+        minted.transferFrom(ZERO, bob, 1, sender=carol)
+    with ape.reverts("erc20: approve from the zero address"):
+        minted.transferFrom(ZERO, bob, 0, sender=carol)
 
 
 def test_transfer_from_infinite_allowance_not_spent(minted, alice, bob, carol):
     minted.approve(carol, 2**256 - 1, sender=alice)
-    minted.transferFrom(alice, bob, 20, sender=carol)
+    minted.transferFrom(alice, bob, 10, sender=carol)
     assert minted.allowance(alice, carol) == 2**256 - 1
 
 
@@ -193,21 +173,26 @@ def test_transfer_from_insufficient_allowance(minted, alice, bob, carol):
 
 
 def test_approve(minted, alice, bob):
-    tx = minted.approve(bob, 9, sender=alice)
-    assert minted.allowance(alice, bob) == 9
-    assert tx.events == [minted.Approval(owner=alice, spender=bob, value=9)]
+    tx = minted.approve(bob, 42, sender=alice)
+    [log] = tx.events.filter(minted.Approval)
+    assert (log.owner, log.spender, log.value) == (alice.address, bob.address, 42)
+    assert minted.allowance(alice, bob) == 42
+    minted.approve(bob, 0, sender=alice)
+    assert minted.allowance(alice, bob) == 0
+
+
+def test_approve_zero_spender(minted, alice):
+    with ape.reverts("erc20: approve to the zero address"):
+        minted.approve(ZERO, 1, sender=alice)
 
 
 # --------------------------------------------------------------- burn / burn_from
 
 
-def test_burn_calls_hook_first(minted, hook, alice):
-    """burn: hook(persona, holder, 0x0) sees the pre-burn balance and supply."""
+def test_burn(minted, alice):
     tx = minted.burn(40, sender=alice)
-    assert_hook(hook, minted, 2, alice, ZERO, 100, 0, 100)
-    assert minted.balanceOf(alice) == 60
-    assert minted.totalSupply() == 60
-    assert tx.events.filter(minted.Transfer) == [minted.Transfer(sender=alice, receiver=ZERO, value=40)]
+    assert transfers(tx, minted) == [(alice.address, ZERO, 40)]
+    assert minted.balanceOf(alice) == 60 and minted.totalSupply() == 60
 
 
 def test_burn_exceeds_balance(minted, alice):
@@ -215,29 +200,16 @@ def test_burn_exceeds_balance(minted, alice):
         minted.burn(101, sender=alice)
 
 
-def test_burn_from(minted, hook, alice, bob):
-    minted.approve(bob, 50, sender=alice)
-    minted.burn_from(alice, 50, sender=bob)
-    assert_hook(hook, minted, 2, alice, ZERO, 100, 0, 100)
-    assert minted.balanceOf(alice) == 50
-    assert minted.allowance(alice, bob) == 0
+def test_burn_from(minted, alice, bob):
+    minted.approve(bob, 30, sender=alice)
+    minted.burn_from(alice, 25, sender=bob)
+    assert minted.balanceOf(alice) == 75 and minted.totalSupply() == 75
+    assert minted.allowance(alice, bob) == 5
 
 
 def test_burn_from_insufficient_allowance(minted, alice, bob):
     with ape.reverts("erc20: insufficient allowance"):
         minted.burn_from(alice, 1, sender=bob)
-
-
-def test_failing_hook_blocks_burn(minted, hook, alice):
-    hook.set_fail(True, sender=alice)
-    with ape.reverts("mock: hook failed"):
-        minted.burn(1, sender=alice)
-
-
-def test_approve_does_not_call_hook(minted, hook, alice, bob):
-    """Allowance changes move no balance, so they need no revenue checkpoint."""
-    minted.approve(bob, 1, sender=alice)
-    assert hook.calls() == 1  # the mint only
 
 
 # --------------------------------------------------------------- permit (EIP-2612)
@@ -259,6 +231,13 @@ def test_permit(chain, minted, alice, bob, carol):
         minted.permit(alice, bob, 77, deadline, v, r, s, sender=carol)
 
 
+def test_permit_zero_spender(chain, minted, alice, carol):
+    deadline = chain.pending_timestamp + 3600
+    v, r, s = _sign_permit(minted, alice, carol, 1, 0, deadline, chain.chain_id)
+    with ape.reverts("erc20: invalid signature"):  # signed for carol, submitted for the zero address
+        minted.permit(alice, ZERO, 1, deadline, v, r, s, sender=carol)
+
+
 def test_permit_expired(chain, minted, alice, bob):
     deadline = chain.pending_timestamp - 1
     v, r, s = _sign_permit(minted, alice, bob, 1, 0, deadline, chain.chain_id)
@@ -277,26 +256,8 @@ def test_domain_separator(chain, minted):
         + bytes.fromhex(minted.address[2:])
     )
     assert bytes(minted.DOMAIN_SEPARATOR()) == expected
-
-
-# --------------------------------------------------------------- with the real splitter and registry
-
-
-def test_unregistered_share_cannot_move(project, launchpad, splitter, registry, alice):
-    """The splitter only accepts hook calls from the registered share token of the
-    persona, so a share token must be registered before any mint (launch order)."""
-    tok = project.PersonaShare.deploy("Ghost", "GHST", registry.persona_count() + 1, launchpad, splitter, MAX, sender=launchpad)
-    with ape.reverts("revenue: caller is not the persona's share token"):
-        tok.mint(alice, 1, sender=launchpad)
-
-
-def test_share_with_wrong_persona_id_is_inert(project, launchpad, splitter, registry, share, pid, alice):
-    """A token claiming persona 1 but registered under another id cannot move
-    balances, so it can never touch persona 1's revenue."""
-    tok = project.PersonaShare.deploy("Fake", "FAKE", pid, launchpad, splitter, MAX, sender=launchpad)
-    registry.register("Fake", "cid", tok, launchpad, sender=launchpad)
-    with ape.reverts("revenue: caller is not the persona's share token"):
-        tok.mint(alice, 1, sender=launchpad)
+    domain = minted.eip712Domain()
+    assert (domain[1], domain[2], domain[3], domain[4]) == ("Nova Shares", "1", chain.chain_id, minted.address)
 
 
 # --------------------------------------------------------------- ERC-5202 blueprint
@@ -309,9 +270,9 @@ def test_blueprint_declared(chain, blueprint):
     assert code[:3] == bytes.fromhex("fe7100")
 
 
-def test_create_from_blueprint(project, factory, launchpad, hook, alice):
+def test_create_from_blueprint(project, factory, launchpad, revenue_config, alice):
     """An instance created with create_from_blueprint behaves like a direct deployment."""
-    tx = factory.create("Blue Shares", "BLUE", PID, launchpad, hook, MAX, sender=launchpad)
+    tx = factory.create("Blue Shares", "BLUE", PID, launchpad, revenue_config, MAX, sender=launchpad)
     address = tx.events.filter(factory.ShareCreated)[0].share
     tok = project.PersonaShare.at(address)
     assert tok.name() == "Blue Shares"
@@ -320,15 +281,15 @@ def test_create_from_blueprint(project, factory, launchpad, hook, alice):
     assert tok.max_supply() == MAX
     tok.mint(alice, 5, sender=launchpad)
     assert tok.balanceOf(alice) == 5
-    assert hook.last_caller() == tok.address
+    assert tok.revenue_config() == revenue_config.address
 
 
-def test_launch_through_factory(project, factory, registry, splitter, owner, launchpad, alice):
+def test_launch_through_factory(project, factory, registry, revenue_config, owner, launchpad, alice):
     """The launchpad's order (predict id, create from blueprint, register, mint) works
-    end to end with the real registry and splitter."""
+    end to end with the real registry."""
     registry.set_registrar(factory, sender=owner)
     expected = registry.persona_count() + 1
-    tx = factory.launch(registry, "Blue Shares", "BLUE", "cid", splitter, MAX, sender=alice)
+    tx = factory.launch(registry, "Blue Shares", "BLUE", "cid", revenue_config, MAX, sender=alice)
     share_address = tx.events.filter(factory.ShareCreated)[0].share
     assert registry.share_token_of(expected) == share_address
     assert registry.persona(expected).creator == alice
