@@ -146,9 +146,9 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
                              staking.address, params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f)
 
-    # Content requests: the persona's part of each fee is FMC revenue through the splitter; the
-    # protocol's part and slashed bonds go to the DAO (the timelock).
-    market = deployer.deploy(project.ContentMarket, timelock.address, fmc.address, registry.address, splitter.address,
+    # Content requests: the persona's part of each fee is FMC revenue paid to its share token;
+    # the protocol's part and slashed bonds go to the DAO (the timelock).
+    market = deployer.deploy(project.ContentMarket, timelock.address, fmc.address, registry.address,
                              timelock.address, params.market_params())
 
     governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role

@@ -88,7 +88,7 @@ def _gateway(ctx: Context, tmp: Path) -> Iterator[Row]:
 
 
 def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
-    """A request to fulfilment on this anvil: FMC, registry, splitter and market deployed here, the
+    """A request to fulfilment on this anvil: FMC, registry and market deployed here, the
     persona spec pinned, one in-process worker (default models) doing claim, generate + pin, fulfil."""
     import json
 
@@ -103,14 +103,12 @@ def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
     from fame.manifest import DeployedContract, Manifest, write_manifest
 
     deployer, requester, worker_acct = ctx.accounts[0], ctx.accounts[1], ctx.accounts[2]
-    with ctx.steps.step(f"{COMPONENT}: deploy FMC, registry, splitter and market for the latency runs"):
+    with ctx.steps.step(f"{COMPONENT}: deploy FMC, registry and market for the latency runs"):
         fmc = ctx.deploy(ctx.ours("FMC"), 10**9 * E18, deployer.address, 10**8 * E18).contract
         registry = ctx.deploy(ctx.ours("PersonaRegistry"), deployer.address).contract
-        splitter = ctx.deploy(ctx.ours("RevenueSplitter"), deployer.address, registry.address, fmc.address,
-                              deployer.address, 500).contract
         params = (1_000 * E18, E18, 600, 120, 2_000, 500, 500 * E18)
         market = ctx.deploy(ctx.ours("ContentMarket"), deployer.address, fmc.address, registry.address,
-                            splitter.address, deployer.address, params).contract
+                            deployer.address, params).contract
         backend = EmbeddedBackend(BlockStore(tmp / "ipfs", fsync=False))
         spec_cid = str(backend.add(json.dumps(EXAMPLE_SPEC).encode()))
         ctx.send(registry.functions.set_registrar(deployer.address), deployer)

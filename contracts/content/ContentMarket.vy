@@ -16,8 +16,9 @@
            signed AI-disclosure manifest) before its claim expires.
         4. After `challenge_window` seconds anyone may release the fee: the
            protocol's part (`protocol_fee_bps`) to `fee_recipient`, the
-           persona's part (`persona_share_bps`) paid as FMC revenue into the
-           persona's revenue split, the rest to the worker.
+           persona's part (`persona_share_bps`) paid as FMC revenue to the
+           persona's share token (which splits it among the share holders),
+           the rest to the worker.
         5. Within the window the requester may reject with a reason, which
            opens a dispute. Only the owner (the DAO timelock) settles it:
            REFUND (fee back to the requester), SLASH (fee back and up to
@@ -55,10 +56,10 @@ exports: (
 )
 
 
-# @dev Where the persona's part goes: FMC revenue of the persona, split among
-# its share holders.
-interface IRevenue:
-    def pay(persona_id: uint256, token: address, amount: uint256): nonpayable
+# @dev Where the persona's part goes: the persona's share token takes ERC-20
+# revenue with `pay` and splits it among its holders.
+interface IShareRevenue:
+    def pay(token: address, amount: uint256): nonpayable
 
 
 # @dev EIP-2612 permit of FMC.
@@ -147,8 +148,6 @@ FMC: public(immutable(IERC20))
 # @notice The persona registry (requests only for active personas).
 REGISTRY: public(immutable(IPersonaRegistry))
 
-# @notice Receives the persona's part of every released fee, as FMC revenue.
-revenue: public(IRevenue)
 # @notice Receives the protocol fee and slashed bonds.
 fee_recipient: public(address)
 # @notice The DAO parameters (see the bounds above).
@@ -242,25 +241,19 @@ event ParametersChanged:
     slash_amount: uint256
 
 
-event RevenueChanged:
-    previous_revenue: indexed(address)
-    new_revenue: indexed(address)
-
-
 event FeeRecipientChanged:
     previous_recipient: indexed(address)
     new_recipient: indexed(address)
 
 
 @deploy
-def __init__(owner_: address, fmc_: IERC20, registry_: IPersonaRegistry, revenue_: IRevenue,
-             fee_recipient_: address, params_: Parameters):
+def __init__(owner_: address, fmc_: IERC20, registry_: IPersonaRegistry, fee_recipient_: address,
+             params_: Parameters):
     """
     @notice Deploys the market owned by `owner_` (the DAO timelock).
     @param owner_ The owner (non-zero).
     @param fmc_ The FMC token (non-zero).
-    @param registry_ The PersonaRegistry (non-zero).
-    @param revenue_ The revenue splitter paid the persona's part (non-zero).
+    @param registry_ The PersonaRegistry (non-zero; names each persona's share token).
     @param fee_recipient_ Receiver of protocol fees and slashed bonds (non-zero).
     @param params_ The initial parameters, within their bounds.
     """
@@ -272,7 +265,6 @@ def __init__(owner_: address, fmc_: IERC20, registry_: IPersonaRegistry, revenue
     ownable_2step._transfer_ownership(owner_)
     FMC = fmc_
     REGISTRY = registry_
-    self._set_revenue(revenue_)
     self._set_fee_recipient(fee_recipient_)
     self._set_params(params_)
 
@@ -551,16 +543,6 @@ def set_params(new_params: Parameters):
 
 
 @external
-def set_revenue(new_revenue: IRevenue):
-    """
-    @notice Owner only: sets the revenue splitter paid the persona's part.
-    @param new_revenue The splitter (non-zero).
-    """
-    ownable._check_owner()
-    self._set_revenue(new_revenue)
-
-
-@external
 def set_fee_recipient(new_recipient: address):
     """
     @notice Owner only: sets the receiver of protocol fees and slashed bonds.
@@ -686,9 +668,9 @@ def _release(request_id: uint256, r: Request):
     if protocol_amount > 0:
         self._send(self.fee_recipient, protocol_amount)
     if persona_amount > 0:
-        revenue: IRevenue = self.revenue
-        assert extcall FMC.approve(revenue.address, persona_amount, default_return_value=True), "market: approve failed"
-        extcall revenue.pay(r.persona_id, FMC.address, persona_amount)
+        share: address = staticcall REGISTRY.share_token_of(r.persona_id)
+        assert extcall FMC.approve(share, persona_amount, default_return_value=True), "market: approve failed"
+        extcall IShareRevenue(share).pay(FMC.address, persona_amount)
     if worker_amount > 0:
         self._send(r.worker, worker_amount)
 
@@ -710,13 +692,6 @@ def _set_params(p: Parameters):
     log ParametersChanged(min_bond=p.min_bond, min_fee=p.min_fee, claim_ttl=p.claim_ttl,
                           challenge_window=p.challenge_window, persona_share_bps=p.persona_share_bps,
                           protocol_fee_bps=p.protocol_fee_bps, slash_amount=p.slash_amount)
-
-
-@internal
-def _set_revenue(new_revenue: IRevenue):
-    assert new_revenue.address != empty(address), "market: zero revenue"
-    log RevenueChanged(previous_revenue=self.revenue.address, new_revenue=new_revenue.address)
-    self.revenue = new_revenue
 
 
 @internal

@@ -229,19 +229,22 @@ await step("withdraw a contribution from a failed proposal", async () => {
 await step("pay revenue and claim it", async () => {
   await open("ownership");
   const card = page.locator('li.card[data-persona-id="1"]');
-  const paidBefore = await read("RevenueSplitter", "revenue_of", [1n, ETH]);
+  // Revenue lives in the persona's share token: ETH is a plain transfer to it.
+  const share = await read("PersonaRegistry", "share_token_of", [1n]);
+  const heldBefore = await client.getBalance({ address: share });
+  const claimableBefore = await read("PersonaShare", "claimable", [alice], share);
   await card.getByLabel("Pay revenue (ETH)").fill("0.5");
   await card.getByRole("button", { name: "Pay" }).click();
   await tx("Pay revenue to persona #1");
-  check(await read("RevenueSplitter", "revenue_of", [1n, ETH]) === paidBefore + parseEther("0.5"), "revenue recorded");
-  const claimable = await read("RevenueSplitter", "claimable", [1n, ETH, alice]);
-  check(claimable > 0n, "alice has revenue to claim");
+  check(await client.getBalance({ address: share }) === heldBefore + parseEther("0.5"), "revenue received by the share token");
+  const claimable = await read("PersonaShare", "claimable", [alice], share);
+  check(claimable > claimableBefore, "alice has revenue to claim");
   await page.locator('li.card[data-persona-id="1"] [data-testid="claimable-ETH"]').waitFor();
   await shot("ownership");
   const balance = await client.getBalance({ address: alice });
   await page.locator('li.card[data-persona-id="1"]').getByRole("button", { name: "Claim ETH" }).click();
   await tx("Claim revenue of persona #1");
-  check(await read("RevenueSplitter", "claimable", [1n, ETH, alice]) === 0n, "nothing left to claim");
+  check(await read("PersonaShare", "claimable", [alice], share) === 0n, "nothing left to claim");
   check(await client.getBalance({ address: alice }) > balance, "ETH received");
 });
 

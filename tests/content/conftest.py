@@ -1,5 +1,5 @@
-"""Fixtures for the content market: FMC, a registry with two personas (1 active, 2 retired),
-a revenue sink that records the persona's part, and the market.
+"""Fixtures for the content market: FMC, a registry with two personas (1 active, 2 retired)
+whose "share tokens" are revenue sinks that record the persona's part, and the market.
 
 Roles (anvil dev accounts):
     deployer   accounts[0]  market owner (stands in for the DAO timelock), FMC holder
@@ -41,23 +41,30 @@ def fmc(project, deployer):
 
 
 @pytest.fixture(scope="session")
-def registry(project, deployer, registrar, accounts):
+def payees(project, deployer):
+    """Stand-ins for the share tokens of personas 1 and 2 (they take FMC revenue with `pay`)."""
+    return [project.MockRevenuePayee.deploy(sender=deployer) for _ in range(2)]
+
+
+@pytest.fixture(scope="session")
+def payee(payees):
+    """Persona 1's share-token stand-in."""
+    return payees[0]
+
+
+@pytest.fixture(scope="session")
+def registry(project, deployer, registrar, payees):
     reg = project.PersonaRegistry.deploy(deployer, sender=deployer)
     reg.set_registrar(registrar, sender=deployer)
-    for i, name in enumerate(("Nova", "Pico")):
-        reg.register(name, BRIEF, accounts[8 + i], registrar, sender=registrar)  # stand-in share tokens
+    for name, share in zip(("Nova", "Pico"), payees):
+        reg.register(name, BRIEF, share, registrar, sender=registrar)
     reg.set_status(2, 2, sender=deployer)  # persona 2 is retired
     return reg
 
 
 @pytest.fixture(scope="session")
-def payee(project, deployer):
-    return project.MockRevenuePayee.deploy(sender=deployer)
-
-
-@pytest.fixture(scope="session")
-def market(project, deployer, fmc, registry, payee, fee_sink):
-    return project.ContentMarket.deploy(deployer, fmc, registry, payee, fee_sink, PARAMS, sender=deployer)
+def market(project, deployer, fmc, registry, fee_sink):
+    return project.ContentMarket.deploy(deployer, fmc, registry, fee_sink, PARAMS, sender=deployer)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +77,7 @@ def funded(fmc, market, deployer, alice, bob, worker_a, worker_b):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _market_stack(deployer, alice, bob, carol, registrar, fee_sink, worker_a, worker_b, fmc, registry, payee,
-                  market, funded):
+def _market_stack(deployer, alice, bob, carol, registrar, fee_sink, worker_a, worker_b, fmc, payees, payee,
+                  registry, market, funded):
     """Request every session fixture before any test runs (ape's snapshot isolation would
     revert a session fixture first requested after a module snapshot)."""

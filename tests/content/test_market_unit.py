@@ -42,10 +42,10 @@ def fulfilled(market, alice, worker):
 # --------------------------------------------------------------- deployment and parameters
 
 
-def test_deployment(market, deployer, fmc, registry, payee, fee_sink):
+def test_deployment(market, deployer, fmc, registry, fee_sink):
     assert market.owner() == deployer.address
     assert market.FMC() == fmc.address and market.REGISTRY() == registry.address
-    assert market.revenue() == payee.address and market.fee_recipient() == fee_sink.address
+    assert market.fee_recipient() == fee_sink.address
     assert tuple(market.params()) == PARAMS
     assert market.request_count() == 0 and market.escrowed() == 0 and market.bonded() == 0
 
@@ -76,27 +76,25 @@ def test_set_params_owner_only_and_applies(market, deployer, alice):
     assert receipt.events.filter(market.ParametersChanged)[0].claim_ttl == 2 * CLAIM_TTL
 
 
-def test_set_revenue_and_fee_recipient(market, deployer, alice, bob):
-    with ape.reverts("ownable: caller is not the owner"):
-        market.set_revenue(alice, sender=alice)
+def test_set_fee_recipient(market, deployer, alice, bob):
     with ape.reverts("ownable: caller is not the owner"):
         market.set_fee_recipient(alice, sender=alice)
-    with ape.reverts("market: zero revenue"):
-        market.set_revenue(ZERO, sender=deployer)
     with ape.reverts("market: zero fee recipient"):
         market.set_fee_recipient(ZERO, sender=deployer)
-    market.set_revenue(alice, sender=deployer)
-    market.set_fee_recipient(bob, sender=deployer)
-    assert market.revenue() == alice.address and market.fee_recipient() == bob.address
+    receipt = market.set_fee_recipient(bob, sender=deployer)
+    assert market.fee_recipient() == bob.address
+    assert receipt.events.filter(market.FeeRecipientChanged)[0].new_recipient == bob.address
 
 
-def test_constructor_rejects_zero_addresses(project, deployer, fmc, registry, payee, fee_sink):
+def test_constructor_rejects_zero_addresses(project, deployer, fmc, registry, fee_sink):
     with ape.reverts("market: zero owner"):
-        project.ContentMarket.deploy(ZERO, fmc, registry, payee, fee_sink, PARAMS, sender=deployer)
+        project.ContentMarket.deploy(ZERO, fmc, registry, fee_sink, PARAMS, sender=deployer)
     with ape.reverts("market: zero FMC"):
-        project.ContentMarket.deploy(deployer, ZERO, registry, payee, fee_sink, PARAMS, sender=deployer)
+        project.ContentMarket.deploy(deployer, ZERO, registry, fee_sink, PARAMS, sender=deployer)
     with ape.reverts("market: zero registry"):
-        project.ContentMarket.deploy(deployer, fmc, ZERO, payee, fee_sink, PARAMS, sender=deployer)
+        project.ContentMarket.deploy(deployer, fmc, ZERO, fee_sink, PARAMS, sender=deployer)
+    with ape.reverts("market: zero fee recipient"):
+        project.ContentMarket.deploy(deployer, fmc, registry, ZERO, PARAMS, sender=deployer)
 
 
 # --------------------------------------------------------------- requests
@@ -298,7 +296,7 @@ def test_release_pays_worker_persona_and_protocol(market, fmc, payee, alice, car
     assert (log.worker_amount, log.persona_amount, log.protocol_amount) == (to_worker, to_persona, to_protocol)
     assert fmc.balanceOf(worker_a) - worker_before == to_worker
     assert fmc.balanceOf(fee_sink) - sink_before == to_protocol
-    assert payee.received(1, fmc) == to_persona == fmc.balanceOf(payee)
+    assert payee.received(fmc) == to_persona == fmc.balanceOf(payee)
     assert market.status_of(rid) == RELEASED and market.escrowed() == 0
     assert market.worker(worker_a).open_jobs == 0
     with ape.reverts("market: not fulfilled"):
@@ -360,7 +358,7 @@ def test_settle_dispute_release(market, fmc, payee, deployer, alice, worker_a, b
     before = fmc.balanceOf(worker_a)
     market.settle_dispute(rid, RELEASE, sender=deployer)
     assert fmc.balanceOf(worker_a) - before == split(FEE)[0]
-    assert market.status_of(rid) == RELEASED and payee.received(1, fmc) == split(FEE)[1]
+    assert market.status_of(rid) == RELEASED and payee.received(fmc) == split(FEE)[1]
 
 
 def test_settle_dispute_reverts(market, deployer, alice, worker_a, bonded):

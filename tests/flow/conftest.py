@@ -14,15 +14,6 @@ staking rewards. A MockLens (test-only batched reader) is deployed next to the
 economy; it is not part of it.
 """
 
-import os
-
-# The whole-economy machine runs in `make test-deep` for now: it passed on its own (default
-# and deep profiles) but has not yet been through a full default-suite run, where ape's
-# snapshot isolation has bitten session fixtures before. Move it into `make test` once a
-# full run is green with it.
-if os.environ.get("HYPOTHESIS_PROFILE") != "deep":
-    collect_ignore_glob = ["test_*.py"]
-
 import importlib.util
 import sys
 from pathlib import Path
