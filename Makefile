@@ -41,8 +41,8 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 # nothing is downloaded by playwright itself).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 test-tools:
-	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ipfs-cid >/dev/null; }
-	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ipfs-cid >/dev/null; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 install: $(PY_STAMP) $(NPM_STAMP) $(FRONTEND_STAMP)
 
