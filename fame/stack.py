@@ -191,7 +191,7 @@ class ChainWatch:
                 engagement, feedback, score = self.reputation.functions.components(pid).call()
                 views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(pid).call()
                 lines.append(f"oracle epoch {epoch}: persona #{pid} views {views:,} likes {likes:,} "
-                             f"sentiment {(sentiment - 10_000) / 10_000:+.2f} -> reputation {score} "
+                             f"sentiment {sentiment / 10_000:+.2f} -> reputation {score} "
                              f"(engagement {engagement}, feedback {feedback})")
             return lines
         except Exception:  # noqa: BLE001 - a status line must never stop the stack

@@ -28,6 +28,9 @@ class NodeMetrics:
         self.last_epoch = Gauge("fame_oracle_last_epoch", "Latest epoch accepted on chain (last read)", registry=r)
         self.last_transmitted_epoch = Gauge("fame_oracle_last_transmitted_epoch",
                                             "Latest epoch this operator's relayer put on chain", registry=r)
+        self.performance_pushes = Counter("fame_oracle_performance_pushes",
+                                          "Staking performance pushes this relayer sent, by outcome", ["outcome"],
+                                          registry=r)
         self.relayer_queue = Gauge("fame_oracle_relayer_queue", "Reports waiting in the relayer", registry=r)
 
     def render(self) -> bytes:

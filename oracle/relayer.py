@@ -11,6 +11,12 @@
   pending too long is replaced with a 12.5%-higher fee, within the same cap.
 - Retries: any RPC failure backs off exponentially (0.5 s doubling to 8 s, with jitter)
   and tries again; the RPC errors are counted.
+- Staking performance pushes: when the node leads a round it asks for one
+  (`request_push`); with no report open, the relayer asks the oracle which personas are
+  due (`performance_due`) and sends `push_performance` for them, one at a time. Nothing
+  about a push needs to survive a restart: the oracle keeps per persona when it was last
+  pushed, so a repeated push is skipped on chain and a lost one is asked for again by the
+  next round this node leads.
 """
 
 from __future__ import annotations
@@ -62,6 +68,8 @@ class Relayer:
         self._thread: threading.Thread | None = None
         self._backoff = 0.0
         self.last_error: str | None = None
+        self._push_ids: tuple[int, ...] = ()
+        self._push_tx: tuple[str, float] | None = None  # (hash, sent at) of the push in flight
 
     # ------------------------------------------------------------ lifecycle
 
@@ -70,6 +78,11 @@ class Relayer:
         self._update_queue_gauge()
         self._wake.set()
         return added
+
+    def request_push(self, persona_ids) -> None:
+        """Ask for a staking performance push of these personas (sent once no report is open)."""
+        self._push_ids = tuple(sorted(set(persona_ids)))
+        self._wake.set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="relayer", daemon=True)
@@ -115,11 +128,57 @@ class Relayer:
         """Advance the oldest open report by one stage; True when there is more to do now."""
         reports = self.store.open_reports()
         if not reports:
-            return False
+            return self._push_step()
         row = reports[0]
         if row.status in ("signed", "sent"):
             return self._follow_up(row)
         return self._send(row)
+
+    def _push_step(self) -> bool:
+        """Follow the push in flight, or send the requested one if any persona is due."""
+        w3, fn = self.chain.w3, self.chain.oracle.functions
+        if self._push_tx is not None:
+            tx_hash, sent_at = self._push_tx
+            try:
+                receipt = w3.eth.get_transaction_receipt(tx_hash)
+            except TransactionNotFound:
+                if self.clock() - sent_at < self.report_ttl:
+                    return False
+                receipt = None  # dropped: forget it; the next leader round asks again
+            self._push_tx = None
+            outcome = "dropped" if receipt is None else ("confirmed" if receipt["status"] == 1 else "reverted")
+            self.metrics.performance_pushes.labels(outcome=outcome).inc()
+            log.info("relayer: performance push %s %s", tx_hash, outcome)
+            return True
+        ids = self._push_ids
+        if not ids:
+            return False
+        # The request is dropped only once it is settled (sent, or nothing to send): an RPC
+        # error on the way leaves it for the retry.
+        due = list(fn.performance_due(list(ids)).call())
+        if not due:
+            self._push_ids = ()
+            return False
+        call = fn.push_performance(due)
+        address = self.account.address
+        try:
+            estimate = call.estimate_gas({"from": address}, block_identifier="pending")
+        except ContractLogicError as exc:  # e.g. no staking sink, or another operator pushed first
+            self._push_ids = ()
+            self.metrics.performance_pushes.labels(outcome="skipped").inc()
+            log.info("relayer: no performance push: %s", exc.message or exc)
+            return False
+        gas = min(self.max_gas, int(estimate * 1.25) + 25_000)
+        max_fee, tip = self._fees()
+        nonce = max(w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
+        tx = call.build_transaction({"from": address, "nonce": nonce, "gas": gas, "maxFeePerGas": max_fee,
+                                     "maxPriorityFeePerGas": tip, "chainId": w3.eth.chain_id})
+        signed = self.account.sign_transaction(tx)
+        self._broadcast("0x" + signed.raw_transaction.hex().removeprefix("0x"))
+        self._push_ids = ()
+        self._push_tx = ("0x" + signed.hash.hex().removeprefix("0x"), self.clock())
+        log.info("relayer: performance push of %d personas sent (nonce %d)", len(due), nonce)
+        return True
 
     def _epoch_age(self, epoch: int) -> float:
         return self.clock() - (self.genesis + epoch * self.round_seconds)

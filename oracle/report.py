@@ -13,7 +13,9 @@ layout EngagementOracle.vy documents and checks)::
     bits  39..0    observed_at  40 bits  unix seconds
 
 On chain the stored word of a persona has the report's block timestamp (updated_at) in
-place of the persona id.
+place of the persona id, and bits 55..40 hold the persona's reputation engagement component E
+(0..6_000) as of observed_at, which the oracle folds in (the ReportAccepted event logs the
+report's words with that new E in the same bits).
 
 Signatures are EIP-712 over the domain {name "FameEngine Oracle", version "1", chainId,
 verifyingContract = the oracle}. Two types share the packing:
@@ -122,14 +124,29 @@ class Engagement:
             max(-SENTIMENT_ONE, min(SENTIMENT_ONE, self.sentiment_bps)), self.observed_at)
 
 
+RESERVED_MASK = 0xFFFF << RESERVED_SHIFT
+
+
+def engagement_component(word: int) -> int:
+    """The reputation engagement component E carried in bits 55..40 of a stored or logged word."""
+    return (word >> RESERVED_SHIFT) & 0xFFFF
+
+
 def decode_stored(word: int) -> dict[str, int]:
-    """The on-chain stored word of a persona: the fields plus updated_at (0 everywhere: never reported)."""
+    """The on-chain stored word of a persona: the fields, updated_at and the engagement component E
+    (0 everywhere: never reported)."""
     if word == 0:
         return {"views": 0, "likes": 0, "shares": 0, "comments": 0, "sentiment_bps": 0, "observed_at": 0,
-                "updated_at": 0}
-    e = Engagement.unpack(word)
+                "updated_at": 0, "engagement": 0}
+    e = Engagement.unpack(word & ~RESERVED_MASK)
     return {"views": e.views, "likes": e.likes, "shares": e.shares, "comments": e.comments,
-            "sentiment_bps": e.sentiment_bps, "observed_at": e.observed_at, "updated_at": word >> PERSONA_SHIFT}
+            "sentiment_bps": e.sentiment_bps, "observed_at": e.observed_at, "updated_at": word >> PERSONA_SHIFT,
+            "engagement": engagement_component(word)}
+
+
+def decode_logged(word: int) -> tuple[Engagement, int]:
+    """A word of a ReportAccepted event: the reported engagement and the persona's new E."""
+    return Engagement.unpack(word & ~RESERVED_MASK), engagement_component(word)
 
 
 def pack_all(engagements: Iterable[Engagement]) -> list[int]:

@@ -42,6 +42,9 @@ class DaoParams(NamedTuple):
     revenue_fee_bps: int
     max_creator_allocation_bps: int
     oracle_heartbeat: int
+    # Least seconds between two staking performance updates by the oracle: reward shares follow
+    # performance at this pace, and reports in between skip the costly per-pool settlement.
+    oracle_performance_interval: int
     # Content market (contracts/content/ContentMarket.vy): worker bond, smallest fee, how long a
     # claim and the requester's challenge window last, the persona's and the protocol's cut.
     market_min_bond: int
@@ -61,12 +64,14 @@ class DaoParams(NamedTuple):
 PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_period=5 * DAY,
                        proposal_threshold=100_000 * FMC, quorum_bps=400, revenue_fee_bps=500,
                        max_creator_allocation_bps=1_000, oracle_heartbeat=DAY,
+                       oracle_performance_interval=DAY,
                        market_min_bond=10_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=DAY,
                        market_challenge_window=2 * DAY, market_persona_bps=2_000, market_protocol_bps=500,
                        market_slash=5_000 * FMC)
 # The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting.
 LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
                   quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600,
+                  oracle_performance_interval=60,
                   market_min_bond=1_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=600,
                   market_challenge_window=120, market_persona_bps=2_000, market_protocol_bps=500,
                   market_slash=500 * FMC)
@@ -161,7 +166,8 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
         (registry, "set_treasury", treasury.address),
         (did_registry, "set_registrar", timelock.address),  # DIDs are registered by DAO proposals
         (staking, "set_updater", oracle.address),
-        (reputation, "set_updater", oracle.address),
+        (reputation, "set_oracle", oracle.address),  # E lives in the oracle's stored words
+        (oracle, "set_performance_interval", params.oracle_performance_interval),
         (fmc, "accept_ownership"),
         (timelock, "update_delay", params.timelock_delay),
     ]

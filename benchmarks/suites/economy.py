@@ -420,16 +420,21 @@ def economy(ctx: Context) -> Iterator[Row]:
     yield row("PersonaShare transfer to a fresh account, revenue in ETH and FMC accrued", fresh)
 
     # -- staking
-    with ctx.steps.step("Economy: reward stream, a first staker, two oracle reports"):
+    with ctx.steps.step("Economy: reward stream, a first staker, two oracle reports and pushes"):
         ctx.send(fmc.functions.approve(staking.address, STREAM), payer)
         ctx.send(staking.functions.fund(STREAM, STREAM_DAYS * 86_400), payer)
         ctx.send(fmc.functions.approve(staking.address, STAKE), other)
         ctx.send(staking.functions.stake(persona_id, STAKE, LOCK_INDEX), other)
         oracle = stack.oracle
+        # Two reports, each followed by a performance push: the first push keeps the persona's
+        # word, the second scores the engagement gained between them.
         for epoch in (1, 2):
+            if epoch == 2:
+                advance(ctx, stack.params.oracle_performance_interval + 1)
             report, sigs = signed_report(ctx, oracle, keys, 1, epoch,
                                          observations([persona_id], next_observed_at(ctx), epoch))
             transmit(ctx, oracle, transmitter, report, sigs, measure=False)
+            ctx.send(oracle.functions.push_performance([persona_id]), transmitter)
         if staking.functions.persona_stake(persona_id).call()[2] == 0:
             ctx.warn("Economy: the oracle reports did not give the persona a performance score")
 

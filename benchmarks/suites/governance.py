@@ -46,6 +46,7 @@ class DaoParams:
     revenue_fee_bps: int = 500
     max_creator_allocation_bps: int = 1_000
     oracle_heartbeat: int = 600
+    oracle_performance_interval: int = 60
 
 
 LOCAL = DaoParams()
@@ -148,7 +149,8 @@ def deploy_stack(
         (registry, "set_registrar", launchpad.address),
         (registry, "set_treasury", treasury.address),
         (staking, "set_updater", oracle.address),
-        (reputation, "set_updater", oracle.address),
+        (reputation, "set_oracle", oracle.address),
+        (oracle, "set_performance_interval", params.oracle_performance_interval),
         (fmc, "accept_ownership"),
         (timelock, "update_delay", params.timelock_delay),
     ]

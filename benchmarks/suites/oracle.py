@@ -146,27 +146,41 @@ def _deploy_oracle(ctx: Context, w: World, n: int, f: int, sinks: bool) -> Contr
         [k.address for k in w.keys[:n]], transmitters, f, sender=w.owner,
     ).contract
     if sinks:
-        ctx.send(w.reputation.functions.set_updater(oracle.address), w.owner)
+        ctx.send(w.reputation.functions.set_oracle(oracle.address), w.owner)
         ctx.send(w.staking.functions.set_updater(oracle.address), w.owner)
     return oracle
 
 
-def _two_reports(ctx: Context, w: World, oracle: Contract, f: int, size: int) -> tuple[int, int]:
-    """(gas of the personas' first report, gas of the next one): the first stores every persona's
-    word for the first time; the next is the steady state."""
+def _reports(ctx: Context, w: World, oracle: Contract, f: int, size: int, count: int = 2) -> list[int]:
+    """Gas of `count` consecutive reports of the same personas: the first stores every persona's
+    word for the first time; the later ones are the steady state."""
     personas = list(range(1, size + 1))
     out = []
-    for epoch in (1, 2):
+    for epoch in range(1, count + 1):
         report, sigs = signed_report(ctx, oracle, w.keys, f, epoch, observations(personas, next_observed_at(ctx), epoch))
         out.append(transmit(ctx, oracle, w.transmitter, report, sigs)["gasUsed"])
-    return out[0], out[1]
+    return out
 
 
-def _check_sinks(w: World, size: int) -> None:
-    if w.reputation.functions.engagement_state(size).call()[2] != 2:
-        raise RuntimeError("the reputation sink did not record both reports")
+def _check_reputation(w: World, size: int) -> None:
+    if w.reputation.functions.engagement_component(size).call() == 0:
+        raise RuntimeError("the reports did not move the persona's reputation")
+
+
+def _pushes(ctx: Context, w: World, oracle: Contract, size: int) -> tuple[int, int]:
+    """(gas of the personas' first push_performance, gas of a scoring one): report, push (keeps
+    the words), report again, push (scores every persona into the live staking pools)."""
+    personas = list(range(1, size + 1))
+    for epoch in (1,):
+        report, sigs = signed_report(ctx, oracle, w.keys, 1, epoch, observations(personas, next_observed_at(ctx), epoch))
+        transmit(ctx, oracle, w.transmitter, report, sigs, measure=False)
+    first = ctx.measure(oracle.functions.push_performance(personas), w.transmitter, gas=TRANSMIT_GAS)["gasUsed"]
+    report, sigs = signed_report(ctx, oracle, w.keys, 1, 2, observations(personas, next_observed_at(ctx), 2))
+    transmit(ctx, oracle, w.transmitter, report, sigs, measure=False)
+    scoring = ctx.measure(oracle.functions.push_performance(personas), w.transmitter, gas=TRANSMIT_GAS)["gasUsed"]
     if w.staking.functions.persona_stake(size).call()[2] == 0:
-        raise RuntimeError("the staking sink did not score the persona")
+        raise RuntimeError("the push did not score the persona")
+    return first, scoring
 
 
 def _latency(ctx: Context, w: World, oracle: Contract, f: int, size: int) -> float:
@@ -218,12 +232,16 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
     Figures can move by a few dozen gas from one run to the next: the signatures' bytes, and so
     their calldata cost, depend on the observation times, which follow the chain's clock.
 
-    Sinks off: the oracle only checks and stores. Sinks on: the oracle forwards every persona's
-    gains to Reputation.record_engagement and, once per report, its performance scores to
-    PersonaStaking.set_performance (performance interval 0: every report, the costliest
-    setting). The staking sink is in a live state: a reward stream is running and every persona
-    has a stake, so each update settles real reward pools. A persona's first report sends no
-    staking score (there is no earlier observation to measure a rate against).
+    Sinks off: the oracle only checks and stores. Sinks on (the production wiring): the oracle
+    also folds every persona's gains into its reputation engagement component, kept in the same
+    stored word (Reputation's metric weights are read once per report; Reputation reads E from
+    the oracle), so a report still writes one storage word per persona; staking is wired but a
+    report never settles it. Staking's scores are sent by `push_performance` (anyone, each
+    persona at most once per performance interval: 1 day on a public network), measured
+    separately: a persona's first push keeps its word (a new storage slot: 22,100 gas, once per
+    persona), a later one scores every persona into the staking pools, which are in a live
+    state (a reward stream is running and every persona has a stake, so each score settles a
+    real reward pool).
 
     Target: under 10,000 gas per persona at 100 personas per report; every 100-persona row says
     whether it is met. A persona's first report cannot meet it: creating its storage word costs
@@ -245,34 +263,45 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
             label += f" (target < {TARGET_PER_PERSONA:,}: {met})"
         return label
 
-    configs = [(n, f, False) for n, f in COMMITTEES] + [(4, 1, True)]
-    for n, f, sinks in configs:
-        on = "on (reputation+staking)" if sinks else "off"
-        results: dict[int, tuple[int, int]] = {}
+    configs = [(n, f, "off", False) for n, f in COMMITTEES] + [(4, 1, "on (reputation + staking)", True)]
+    for n, f, on, sinks in configs:
+        results: dict[int, list[int]] = {}
         for size in SIZES:
             with ctx.steps.step(f"{COMPONENT}: n = {n}, {count_label(size)}, sinks {on}"), ctx.isolated():
                 try:
                     oracle = _deploy_oracle(ctx, world, n, f, sinks)
-                    results[size] = _two_reports(ctx, world, oracle, f, size)
+                    results[size] = _reports(ctx, world, oracle, f, size)
                     if sinks:
-                        _check_sinks(world, size)
+                        _check_reputation(world, size)
                 except Exception as exc:  # figures never fail a run
                     ctx.warn(f"{COMPONENT}, n = {n}, {count_label(size)}, sinks {on}: {type(exc).__name__}: {exc}")
         for size in SIZES:
-            first, steady = results.get(size, (None, None))
+            steady = results[size][-1] if size in results else None
             yield Row(COMPONENT, f"transmit, {count_label(size)}, n = {n} ({f + 1} signatures), sinks {on}, steady state",
                       steady, NO_ANCHOR, None)
         for size in SIZES:
-            first, steady = results.get(size, (None, None))
+            steady = results[size][-1] if size in results else None
             per = None if steady is None else round(steady / size)
             yield Row(COMPONENT, per_persona_label(n, f, size, on, per), per, NO_ANCHOR, None, unit="gas/persona")
         if n == 4:
-            first, _ = results.get(PERSONAS, (None, None))
+            first = results[PERSONAS][0] if PERSONAS in results else None
             yield Row(COMPONENT, f"transmit, {PERSONAS} personas, n = {n} ({f + 1} signatures), sinks {on}, "
                       "the personas' first report", first, NO_ANCHOR, None)
             per = None if first is None else round(first / PERSONAS)
             yield Row(COMPONENT, per_persona_label(n, f, PERSONAS, on, per, "the personas' first report"),
                       per, NO_ANCHOR, None, unit="gas/persona")
+
+    pushes: tuple[int | None, int | None] = (None, None)
+    with ctx.steps.step(f"{COMPONENT}: push_performance, {PERSONAS} personas"), ctx.isolated():
+        try:
+            pushes = _pushes(ctx, world, _deploy_oracle(ctx, world, 4, 1, True), PERSONAS)
+        except Exception as exc:
+            ctx.warn(f"{COMPONENT}, push_performance: {type(exc).__name__}: {exc}")
+    for kind, value in zip(("the personas' first push (keeps their words)",
+                            "scoring every persona into live staking pools"), pushes):
+        yield Row(COMPONENT, f"push_performance, {PERSONAS} personas, {kind}", value, NO_ANCHOR, None)
+        yield Row(COMPONENT, f"push_performance gas per persona, {PERSONAS} personas, {kind}",
+                  None if value is None else round(value / PERSONAS), NO_ANCHOR, None, unit="gas/persona")
 
     for n, f, size in ((4, 1, 1), (4, 1, PERSONAS), (31, 10, PERSONAS)):
         action = f"latency, observations to receipt, {count_label(size)}, n = {n} ({f + 1} signatures), sinks on"

@@ -25,34 +25,42 @@
             bits  55..40   reserved     16 bits  must be zero
             bits  39..0    observed_at  40 bits  unix seconds
 
-        Stored per persona: the same word with persona_id replaced by the
-        block timestamp of the report (updated_at, 32 bits, good until 2106)
-        and observed_at clamped to that block timestamp.
+        Stored per persona (one word, the only storage a report writes per
+        persona): the same word with persona_id replaced by the block
+        timestamp of the report (updated_at, 32 bits, good until 2106),
+        observed_at clamped to that block timestamp, and bits 55..40 holding
+        the persona's reputation engagement component E (0..6_000) as of
+        observed_at.
 
-        EIP-712: domain {name "FameEngine Oracle", version "1", chainId,
-        verifyingContract}; type
-            Report(uint32 configVersion,uint64 epoch,uint256[] observations)
-        (the array is hashed as keccak256 of its packed 32-byte words).
-        Signatures are EIP-2098 compact (r, vs), low-s only.
+        Gains: with d = max(new - previous, 0) per count (the whole count on
+        a persona's first report; a platform recount may lower a count).
 
-        Sinks (each optional; the zero address disables it). For every
-        persona of an accepted report, with d = max(new - previous, 0) per
-        count (the whole count on a persona's first report):
-        - reputation.record_engagement(persona_id, d_views, d_likes,
-          d_shares, d_comments, sentiment_bps, observed_at);
-        - staking.set_performance(ids, scores) once per report, for the
-          personas that had a previous observation, with
+        Reputation (the `reputation` sink; zero disables it): every accepted
+        observation folds its gains into E with the sink's metric weights
+        (read once per report through `metric_weights_packed()`):
+            E = min(decay(E, observed_at - previous_observed_at, 7 days) + points, 6_000)
+        (engagement_math.vy). Reputation reads E from `latest_packed`, so an
+        accepted report moves every reported persona's reputation without a
+        call or a storage write per persona in the sink. If reading the
+        weights fails, E only decays for that report (SinkCallFailed).
+
+        Staking (the `staking` sink; zero disables it) is not touched by
+        `transmit`: its per-pool settlement costs far more than a report, and
+        reward shares need not move every round. Instead anyone may call
+        `push_performance(ids)`; for every listed persona that is due (its
+        last push is at least `performance_interval` seconds old, owner-set,
+        0 = any time, and it was observed since) the oracle compares the
+        stored word with the word it kept at that persona's last push:
               points = d_views + 5 d_likes + 20 d_shares + 10 d_comments
-              rate   = points * 86_400 // (observed_at - previous_observed_at)
+              rate   = points * 86_400 // (observed_at - pushed_observed_at)
               score  = isqrt(rate) * (sentiment_bps + 10_000)
-          i.e. the square root of the weighted engagement per day (diminishing
-          returns: one viral persona cannot take the whole reward stream),
-          scaled from 0 (all negative) through 10_000x (neutral) to 20_000x
-          (all positive); at most ~2^48, far below staking's 10^18 bound.
-        Sink calls are best effort: a failing sink emits SinkCallFailed and
-        never blocks the oracle. Staking is updated at most once per
-        `performance_interval` seconds (owner-set; 0 = every report): its
-        per-persona settlement is the costliest part of a report.
+        i.e. the square root of the weighted engagement per day over the
+        whole interval (diminishing returns: one viral persona cannot take
+        the whole reward stream), scaled from 0 (all negative) through
+        10_000x (neutral) to 20_000x (all positive); at most ~2^48, far
+        below staking's 10^18 bound. A persona no longer active scores 0.
+        The scores go to staking.set_performance(ids, scores) in one call.
+        A persona's first push only keeps its word (a rate needs two).
 
         Transmitter reimbursement: the DAO funds an ETH budget (plain ETH
         transfers to this contract). An accepted report pays its transmitter
@@ -61,8 +69,8 @@
         than the balance. max_gas_price == 0 (the default) disables it.
 
         Roles: the owner (the DAO timelock; two-step handover, cannot be
-        renounced) sets the operator committee, the heartbeat, the sinks and
-        the billing, and withdraws the budget. Reverts start with "oracle: ".
+        renounced) sets the operator committee, the heartbeat, the sinks, the
+        performance interval and the billing, and withdraws the budget. Reverts start with "oracle: ".
 """
 
 from snekmate.auth import ownable
@@ -70,7 +78,9 @@ from snekmate.auth import ownable_2step
 from snekmate.utils import ecdsa
 from snekmate.utils import eip712_domain_separator
 
+from ..interfaces import IPerformanceSink
 from ..interfaces import IPersonaRegistry
+from ..reputation import engagement_math
 
 initializes: ownable
 initializes: ownable_2step[ownable := ownable]
@@ -117,8 +127,9 @@ _MASK32: constant(uint256) = 2**32 - 1
 _MASK16: constant(uint256) = 2**16 - 1
 # Bits 223..40: the engagement fields (observed_at and persona_id cleared).
 _FIELDS_MASK: constant(uint256) = (2**224 - 1) ^ (2**40 - 1)
+_MASK64: constant(uint256) = 2**64 - 1
 
-_RECORD_ENGAGEMENT: constant(bytes4) = method_id("record_engagement(uint256,uint256,uint256,uint256,uint256,int256,uint256)", output_type=bytes4)
+_METRIC_WEIGHTS: constant(bytes4) = method_id("metric_weights_packed()", output_type=bytes4)
 _SET_PERFORMANCE: constant(bytes4) = method_id("set_performance(uint256[],uint256[])", output_type=bytes4)
 
 # Performance score weights (see the contract notice).
@@ -166,12 +177,18 @@ event ReportAccepted:
     config_version: indexed(uint32)
     transmitter: indexed(address)
     signers_bitmap: uint256     # bit i + 1 set: operator i signed
-    observations: DynArray[uint256, MAX_OBSERVATIONS]
+    observations: DynArray[uint256, MAX_OBSERVATIONS]  # as reported, bits 55..40 = the new E
 
 
 event SinkCallFailed:
-    sink: indexed(address)
-    persona_id: uint256         # 0 for the staking batch
+    sink: indexed(address)      # the reputation sink, whose weights could not be read
+    persona_id: uint256         # always 0: one call per report
+
+
+event PerformancePushed:
+    caller: indexed(address)
+    scored: uint256             # personas sent to staking
+    first_pushes: uint256       # personas whose first word was kept (no score yet)
 
 
 event TransmitterReimbursed:
@@ -223,14 +240,12 @@ f: public(uint256)
 latest_epoch: public(uint64)
 # @notice Seconds after which a persona's value is stale.
 heartbeat: public(uint256)
-# @notice Reputation sink (zero: disabled).
+# @notice Reputation sink, whose metric weights fold E (zero: disabled).
 reputation: public(address)
 # @notice Staking sink (zero: disabled).
 staking: public(address)
-# @notice Least seconds between two staking updates (0: every report).
+# @notice Least seconds between two performance pushes of a persona (0: any time).
 performance_interval: public(uint256)
-# @notice Block time of the last staking update.
-performance_updated_at: public(uint256)
 # @notice Transmitter reimbursement parameters.
 billing: public(Billing)
 
@@ -240,6 +255,8 @@ _transmitters: DynArray[address, MAX_OPERATORS]
 _roles: HashMap[address, uint256]
 # persona id -> stored word (see the contract notice)
 _latest: HashMap[uint256, uint256]
+# persona id -> its stored word at its last performance push, the push time in bits 255..224
+_pushed: HashMap[uint256, uint256]
 
 
 @deploy
@@ -300,8 +317,9 @@ def set_heartbeat(new_heartbeat: uint256):
 @external
 def set_sinks(new_reputation: address, new_staking: address):
     """
-    @notice Owner only: where accepted engagement goes. Each sink must make
-            this contract its updater; the zero address disables a sink.
+    @notice Owner only: where accepted engagement goes. The staking sink
+            must make this contract its updater, the reputation sink must
+            make it its oracle; the zero address disables a sink.
     @param new_reputation The Reputation contract or zero.
     @param new_staking The PersonaStaking contract or zero.
     """
@@ -312,7 +330,8 @@ def set_sinks(new_reputation: address, new_staking: address):
 @external
 def set_performance_interval(new_interval: uint256):
     """
-    @notice Owner only: least seconds between two staking updates (0: every report).
+    @notice Owner only: least seconds between two performance pushes of a
+            persona (0: any time); see `push_performance`.
     @param new_interval At most MAX_HEARTBEAT.
     """
     ownable._check_owner()
@@ -399,11 +418,10 @@ def transmit(report: Report, signatures: DynArray[Signature, MAX_OPERATORS]):
     if check_registry:
         assert report.observations[count - 1] >> _PERSONA_SHIFT <= staticcall registry.persona_count(), "oracle: unknown persona"
     reputation: address = self.reputation
-    staking: address = self.staking
-    if staking != empty(address) and block.timestamp < self.performance_updated_at + self.performance_interval:
-        staking = empty(address)  # not yet: this report leaves staking alone
-    ids: DynArray[uint256, MAX_OBSERVATIONS] = []
-    scores: DynArray[uint256, MAX_OBSERVATIONS] = []
+    weights: uint256 = 0
+    if reputation != empty(address):
+        weights = self._metric_weights(reputation)
+    logged: DynArray[uint256, MAX_OBSERVATIONS] = []
     limit: uint256 = block.timestamp + FUTURE_ALLOWANCE
     stamp: uint256 = block.timestamp << _PERSONA_SHIFT
     previous_id: uint256 = 0
@@ -417,7 +435,8 @@ def transmit(report: Report, signatures: DynArray[Signature, MAX_OPERATORS]):
         assert persona_id != previous_id, "oracle: duplicate persona"
         assert persona_id > previous_id, "oracle: personas not sorted"
         previous_id = persona_id
-        assert (word >> _SENTIMENT_SHIFT) & _MASK16 <= SENTIMENT_MAX, "oracle: out of range"
+        sentiment_field: uint256 = (word >> _SENTIMENT_SHIFT) & _MASK16
+        assert sentiment_field <= SENTIMENT_MAX, "oracle: out of range"
         assert (word >> _RESERVED_SHIFT) & _MASK16 == 0, "oracle: out of range"
         observed_at: uint256 = word & _MASK40
         assert observed_at <= limit, "oracle: future observation"
@@ -430,28 +449,125 @@ def transmit(report: Report, signatures: DynArray[Signature, MAX_OPERATORS]):
         stored: uint256 = self._latest[persona_id]
         previous_at: uint256 = stored & _MASK40
         assert observed_at > previous_at, "oracle: stale observation"
-        self._latest[persona_id] = stamp | (word & _FIELDS_MASK) | observed_at
 
-        if reputation != empty(address) or staking != empty(address):
-            score: uint256 = self._forward(reputation, persona_id, word, stored, observed_at, previous_at)
-            if staking != empty(address) and previous_at != 0:
-                ids.append(persona_id)
-                scores.append(score)
+        engagement: uint256 = 0
+        if reputation != empty(address):
+            # Gains: a platform recount may lower a lifetime count, which is no gain.
+            d_views: uint256 = (word >> _VIEWS_SHIFT) & _MASK48
+            d_views = unsafe_sub(d_views, min(d_views, (stored >> _VIEWS_SHIFT) & _MASK48))
+            d_likes: uint256 = (word >> _LIKES_SHIFT) & _MASK40
+            d_likes = unsafe_sub(d_likes, min(d_likes, (stored >> _LIKES_SHIFT) & _MASK40))
+            d_shares: uint256 = (word >> _SHARES_SHIFT) & _MASK32
+            d_shares = unsafe_sub(d_shares, min(d_shares, (stored >> _SHARES_SHIFT) & _MASK32))
+            d_comments: uint256 = (word >> _COMMENTS_SHIFT) & _MASK32
+            d_comments = unsafe_sub(d_comments, min(d_comments, (stored >> _COMMENTS_SHIFT) & _MASK32))
+            engagement = engagement_math._fold(
+                (stored >> _RESERVED_SHIFT) & _MASK16,
+                observed_at - previous_at,
+                engagement_math._points(weights, d_views, d_likes, d_shares, d_comments, sentiment_field),
+            )
+        self._latest[persona_id] = stamp | (word & _FIELDS_MASK) | (engagement << _RESERVED_SHIFT) | observed_at
+        logged.append(word | (engagement << _RESERVED_SHIFT))
 
     self.latest_epoch = report.epoch
     log ReportAccepted(epoch=report.epoch, config_version=report.config_version, transmitter=msg.sender,
-                       signers_bitmap=seen >> 1, observations=report.observations)
-
-    if staking != empty(address) and len(ids) != 0:
-        self.performance_updated_at = block.timestamp
-        ok: bool = raw_call(staking, abi_encode(ids, scores, method_id=_SET_PERFORMANCE), revert_on_failure=False)
-        if not ok:
-            log SinkCallFailed(sink=staking, persona_id=0)
+                       signers_bitmap=seen >> 1, observations=logged)
 
     self._reimburse(gas_start, report.epoch)
 
 
+@external
+@nonreentrant
+def push_performance(persona_ids: DynArray[uint256, MAX_OBSERVATIONS]) -> uint256:
+    """
+    @notice Anyone: sends the staking sink the performance score of every
+            listed persona that is due (see the contract notice): reported
+            at least once, and either never pushed or pushed at least
+            `performance_interval` seconds ago and observed since. Personas
+            not due are skipped; a persona's first push keeps its word and
+            scores nothing yet; a persona no longer active scores 0.
+            Reverts if no listed persona is due, so a caller learns that its
+            transaction did nothing.
+    @param persona_ids Persona ids, strictly ascending.
+    @return The number of personas scored.
+    """
+    staking: address = self.staking
+    assert staking != empty(address), "oracle: no staking sink"
+    interval: uint256 = self.performance_interval
+    registry: IPersonaRegistry = REGISTRY
+    check_registry: bool = registry.address != empty(address)
+    ids: DynArray[uint256, MAX_OBSERVATIONS] = []
+    scores: DynArray[uint256, MAX_OBSERVATIONS] = []
+    first_pushes: uint256 = 0
+    previous_id: uint256 = 0
+    active_index: uint256 = max_value(uint256)
+    active_word: uint256 = 0
+    for persona_id: uint256 in persona_ids:
+        assert persona_id > previous_id, "oracle: personas not sorted"
+        previous_id = persona_id
+        word: uint256 = self._latest[persona_id]
+        pushed: uint256 = self._pushed[persona_id]
+        if not self._push_due(word, pushed, interval):
+            continue
+        self._pushed[persona_id] = (block.timestamp << _PERSONA_SHIFT) | (word & (2**_PERSONA_SHIFT - 1))
+        if pushed == 0:
+            first_pushes += 1
+            continue
+        score: uint256 = 0
+        active: bool = True
+        if check_registry:
+            if persona_id >> 8 != active_index:
+                active_index = persona_id >> 8
+                active_word = staticcall registry.active_bitmap(active_index)
+            active = (active_word >> (persona_id & 255)) & 1 == 1
+        if active:
+            score = self._score(
+                self._gain((word >> _VIEWS_SHIFT) & _MASK48, (pushed >> _VIEWS_SHIFT) & _MASK48),
+                self._gain((word >> _LIKES_SHIFT) & _MASK40, (pushed >> _LIKES_SHIFT) & _MASK40),
+                self._gain((word >> _SHARES_SHIFT) & _MASK32, (pushed >> _SHARES_SHIFT) & _MASK32),
+                self._gain((word >> _COMMENTS_SHIFT) & _MASK32, (pushed >> _COMMENTS_SHIFT) & _MASK32),
+                (word >> _SENTIMENT_SHIFT) & _MASK16,
+                (word & _MASK40) - (pushed & _MASK40),
+            )
+        ids.append(persona_id)
+        scores.append(score)
+    assert len(ids) != 0 or first_pushes != 0, "oracle: nothing due"
+    log PerformancePushed(caller=msg.sender, scored=len(ids), first_pushes=first_pushes)
+    if len(ids) != 0:
+        extcall IPerformanceSink(staking).set_performance(ids, scores)
+    return len(ids)
+
+
 # ---------------------------------------------------------------- readers
+
+
+@view
+@external
+def performance_due(persona_ids: DynArray[uint256, MAX_OBSERVATIONS]) -> DynArray[uint256, MAX_OBSERVATIONS]:
+    """
+    @notice Which of `persona_ids` a `push_performance` would handle now
+            (score, or keep a first word).
+    @param persona_ids Persona ids, any order.
+    @return The due ones, in the order given.
+    """
+    interval: uint256 = self.performance_interval
+    due: DynArray[uint256, MAX_OBSERVATIONS] = []
+    for persona_id: uint256 in persona_ids:
+        if self._push_due(self._latest[persona_id], self._pushed[persona_id], interval):
+            due.append(persona_id)
+    return due
+
+
+@view
+@external
+def pushed_packed(persona_id: uint256) -> uint256:
+    """
+    @notice The word kept at `persona_id`'s last performance push: the
+            stored layout with the push time in place of updated_at.
+    @param persona_id The persona.
+    @return The word (0 if never pushed).
+    """
+    return self._pushed[persona_id]
 
 
 @view
@@ -580,37 +696,35 @@ def _report_digest(report: Report) -> bytes32:
 
 
 @internal
-def _forward(reputation: address, persona_id: uint256, word: uint256, stored: uint256, observed_at: uint256,
-             previous_at: uint256) -> uint256:
-    # Sends the gains since the stored word to the reputation sink; returns the staking score
-    # (0 on a persona's first report, which has no elapsed time).
-    d_views: uint256 = self._gain((word >> _VIEWS_SHIFT) & _MASK48, (stored >> _VIEWS_SHIFT) & _MASK48)
-    d_likes: uint256 = self._gain((word >> _LIKES_SHIFT) & _MASK40, (stored >> _LIKES_SHIFT) & _MASK40)
-    d_shares: uint256 = self._gain((word >> _SHARES_SHIFT) & _MASK32, (stored >> _SHARES_SHIFT) & _MASK32)
-    d_comments: uint256 = self._gain((word >> _COMMENTS_SHIFT) & _MASK32, (stored >> _COMMENTS_SHIFT) & _MASK32)
-    sentiment_field: uint256 = (word >> _SENTIMENT_SHIFT) & _MASK16
-    if reputation != empty(address):
-        ok: bool = raw_call(
-            reputation,
-            abi_encode(persona_id, d_views, d_likes, d_shares, d_comments,
-                       convert(sentiment_field, int256) - SENTIMENT_OFFSET, observed_at,
-                       method_id=_RECORD_ENGAGEMENT),
-            revert_on_failure=False,
-        )
-        if not ok:
-            log SinkCallFailed(sink=reputation, persona_id=persona_id)
-    if previous_at == 0:
+def _metric_weights(reputation: address) -> uint256:
+    # The reputation sink's packed metric weights; 0 (E only decays) if the call fails.
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(reputation, abi_encode(b"", method_id=_METRIC_WEIGHTS), max_outsize=32,
+                            is_static_call=True, revert_on_failure=False)
+    if not ok or len(response) != 32:
+        log SinkCallFailed(sink=reputation, persona_id=0)
         return 0
-    return self._score(d_views, d_likes, d_shares, d_comments, sentiment_field, observed_at - previous_at)
+    # Four 16-bit fields: anything above them is not a weight.
+    return convert(response, uint256) & _MASK64
+
+
+@internal
+@view
+def _push_due(word: uint256, pushed: uint256, interval: uint256) -> bool:
+    # Reported; and never pushed, or pushed an interval ago and observed since.
+    if word == 0:
+        return False
+    if pushed == 0:
+        return True
+    return block.timestamp >= (pushed >> _PERSONA_SHIFT) + interval and word & _MASK40 > pushed & _MASK40
 
 
 @internal
 @pure
 def _gain(new: uint256, old: uint256) -> uint256:
     # A platform recount may lower a lifetime count: no gain then.
-    if new > old:
-        return unsafe_sub(new, old)
-    return 0
+    return unsafe_sub(new, min(new, old))
 
 
 @internal

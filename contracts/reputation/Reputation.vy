@@ -15,19 +15,16 @@
         i.e. halve once per whole half-life, then interpolate linearly
         toward the next halving within the current one.
 
-        Engagement component E (half-life ENGAGEMENT_HALF_LIFE = 7 days).
-        An observation (views, likes, shares, comments counted since the
-        previous observation, sentiment s in [-10_000, 10_000]) is worth
-            points = (w_views * L(views) + w_likes * L(likes)
-                      + w_shares * L(shares) + w_comments * L(comments))
-                     * (10_000 + s) // 20_000
-        where L(x) is the number of binary digits of x (0 for 0, else
-        floor(log2 x) + 1): volume counts logarithmically, fully negative
-        sentiment earns nothing, neutral half, fully positive all.
-        On an observation at time o (strictly after the persona's previous
-        one at t_E, and not in the future):
+        Engagement component E (half-life ENGAGEMENT_HALF_LIFE = 7 days) is
+        kept by the EngagementOracle, inside the one storage word it writes
+        per persona and report (so an accepted report costs no second
+        storage write here): on every accepted observation at time o it folds
             E_stored = min(decay(E_stored, o - t_E, 7d) + points, 6_000); t_E = o
-        and at any time t: E(t) = decay(E_stored, t - t_E, 7d).
+        with the metric weights set here (see engagement_math.vy for decay
+        and points: volume counts logarithmically, scaled by sentiment).
+        This contract reads that word: at any time t,
+            E(t) = decay(E_stored, t - t_E, 7d)
+        (0 while no oracle is set or the persona was never reported).
 
         Feedback component F (half-life FEEDBACK_HALF_LIFE = 30 days).
         An FMC holder rates an active persona 1..5 at most once per epoch
@@ -44,12 +41,14 @@
         F is the recency-weighted mean rating mapped 1..5 -> 0..4_000, scaled
         down while the total (decayed) rater weight is below the quorum.
 
-        Every update emits an event with the new E, F and score, all as of
-        block.timestamp, so the history can be charted off chain. The
-        owner (the DAO timelock, two-step handover, cannot be renounced)
-        sets the updater, the metric weights, the weight cap and the quorum
-        within fixed bounds; changes of metric weights and weight cap apply
-        to later updates, a quorum change applies to F at once.
+        Every rating emits an event with the new E, F and score, all as of
+        block.timestamp; engagement history is in the oracle's
+        ReportAccepted events (each observation carries its new E), so the
+        whole history can be charted off chain. The owner (the DAO
+        timelock, two-step handover, cannot be renounced) sets the oracle,
+        the metric weights, the weight cap and the quorum within fixed
+        bounds; changes of metric weights and weight cap apply to later
+        observations and ratings, a quorum change applies to F at once.
         Reverts start with "reputation: ".
 """
 
@@ -58,6 +57,7 @@ from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
 
 from ..interfaces import IPersonaRegistry
+from . import engagement_math
 
 initializes: ownable
 initializes: ownable_2step[ownable := ownable]
@@ -74,10 +74,14 @@ interface IVotes:
     def getPastVotes(account: address, timepoint: uint256) -> uint256: view
 
 
-ENGAGEMENT_MAX: public(constant(uint256)) = 6_000
+interface IEngagementSource:
+    def latest_packed(persona_id: uint256) -> uint256: view
+
+
+ENGAGEMENT_MAX: public(constant(uint256)) = engagement_math.ENGAGEMENT_MAX
 FEEDBACK_MAX: public(constant(uint256)) = 4_000
 SCORE_MAX: public(constant(uint256)) = ENGAGEMENT_MAX + FEEDBACK_MAX
-ENGAGEMENT_HALF_LIFE: public(constant(uint256)) = 7 * 86400
+ENGAGEMENT_HALF_LIFE: public(constant(uint256)) = engagement_math.ENGAGEMENT_HALF_LIFE
 FEEDBACK_HALF_LIFE: public(constant(uint256)) = 30 * 86400
 EPOCH_LENGTH: public(constant(uint256)) = 7 * 86400
 SENTIMENT_ONE: public(constant(int256)) = 10_000
@@ -106,7 +110,6 @@ struct Components:
 struct EngagementState:
     value: uint256        # E as of observed_at (before decay to now)
     observed_at: uint256  # time of the last observation (0 = none)
-    observations: uint256
 
 
 struct FeedbackState:
@@ -114,20 +117,6 @@ struct FeedbackState:
     rating_sum: uint256  # R as of updated_at (scaled by WEIGHT_SCALE)
     updated_at: uint256  # time of the last rating (0 = none)
     ratings: uint256
-
-
-event EngagementRecorded:
-    persona_id: indexed(uint256)
-    observed_at: uint256
-    views: uint256
-    likes: uint256
-    shares: uint256
-    comments: uint256
-    sentiment: int256
-    points: uint256
-    engagement: uint256
-    feedback: uint256
-    score: uint256
 
 
 event Rated:
@@ -141,9 +130,9 @@ event Rated:
     score: uint256
 
 
-event UpdaterSet:
-    previous_updater: indexed(address)
-    new_updater: indexed(address)
+event OracleSet:
+    previous_oracle: indexed(address)
+    new_oracle: indexed(address)
 
 
 event MetricWeightsSet:
@@ -170,16 +159,15 @@ REGISTRY: public(immutable(IPersonaRegistry))
 # @notice Start of epoch 0 (the deployment time).
 GENESIS: public(immutable(uint256))
 
-# @notice The account allowed to call `record_engagement` (the oracle).
-updater: public(address)
-# @notice Points per binary digit of each metric.
-metric_weights: public(MetricWeights)
+# @notice The EngagementOracle whose stored words carry E (zero: E is 0).
+oracle: public(address)
+# Points per binary digit of each metric, packed (engagement_math layout).
+_weights: uint256
 # @notice Largest weight of one rating.
 weight_cap: public(uint256)
 # @notice Rater weight below which F is scaled down.
 feedback_quorum: public(uint256)
 
-_engagement: HashMap[uint256, EngagementState]
 _feedback: HashMap[uint256, FeedbackState]
 _rated: HashMap[uint256, HashMap[address, HashMap[uint256, bool]]]
 
@@ -189,8 +177,8 @@ def __init__(owner_: address, fmc_: address, registry_: address):
     """
     @notice Deploys the reputation contract; epoch 0 starts now. Defaults:
             metric weights views 4, likes 8, shares 16, comments 12;
-            weight cap 1_000 (1M FMC of votes); quorum 100. The updater
-            starts as `owner_`.
+            weight cap 1_000 (1M FMC of votes); quorum 100. No oracle
+            until the owner sets one.
     @param owner_ The owner (the DAO timelock); non-zero.
     @param fmc_ The FMC token (ERC-5805 votes, timestamp clock); non-zero.
     @param registry_ The PersonaRegistry; non-zero.
@@ -205,9 +193,7 @@ def __init__(owner_: address, fmc_: address, registry_: address):
     REGISTRY = IPersonaRegistry(registry_)
     GENESIS = block.timestamp
 
-    self.updater = owner_
-    log UpdaterSet(previous_updater=empty(address), new_updater=owner_)
-    self.metric_weights = MetricWeights(views=4, likes=8, shares=16, comments=12)
+    self._weights = engagement_math._pack_weights(4, 8, 16, 12)
     log MetricWeightsSet(views=4, likes=8, shares=16, comments=12)
     self.weight_cap = 1_000
     log WeightCapSet(previous_cap=0, new_cap=1_000)
@@ -219,23 +205,23 @@ def __init__(owner_: address, fmc_: address, registry_: address):
 
 
 @external
-def set_updater(new_updater: address):
+def set_oracle(new_oracle: address):
     """
-    @notice Owner only: appoints the account allowed to call
-            `record_engagement` (the engagement oracle).
-    @param new_updater The new updater; non-zero.
+    @notice Owner only: the EngagementOracle whose stored words carry each
+            persona's engagement component E; the oracle must name this
+            contract as its reputation sink to fold E with these weights.
+    @param new_oracle The oracle; zero makes every E zero.
     """
     ownable._check_owner()
-    assert new_updater != empty(address), "reputation: zero updater"
-    log UpdaterSet(previous_updater=self.updater, new_updater=new_updater)
-    self.updater = new_updater
+    log OracleSet(previous_oracle=self.oracle, new_oracle=new_oracle)
+    self.oracle = new_oracle
 
 
 @external
 def set_metric_weights(views: uint256, likes: uint256, shares: uint256, comments: uint256):
     """
     @notice Owner only: sets the points per binary digit of each engagement
-            metric, for observations recorded from now on.
+            metric, for observations the oracle accepts from now on.
     @param views Weight of views, at most MAX_METRIC_WEIGHT.
     @param likes Weight of likes, at most MAX_METRIC_WEIGHT.
     @param shares Weight of shares, at most MAX_METRIC_WEIGHT.
@@ -243,7 +229,7 @@ def set_metric_weights(views: uint256, likes: uint256, shares: uint256, comments
     """
     ownable._check_owner()
     assert max(max(views, likes), max(shares, comments)) <= MAX_METRIC_WEIGHT, "reputation: weight too high"
-    self.metric_weights = MetricWeights(views=views, likes=likes, shares=shares, comments=comments)
+    self._weights = engagement_math._pack_weights(views, likes, shares, comments)
     log MetricWeightsSet(views=views, likes=likes, shares=shares, comments=comments)
 
 
@@ -277,49 +263,6 @@ def set_feedback_quorum(new_quorum: uint256):
 
 
 @external
-def record_engagement(persona_id: uint256, views: uint256, likes: uint256, shares: uint256, comments: uint256, sentiment: int256, observed_at: uint256):
-    """
-    @notice Updater only: records one engagement observation of active
-            persona `persona_id` (counts since its previous observation):
-            E_stored = min(decay(E_stored, observed_at - t_E) + points, 6_000).
-            Emits `EngagementRecorded` with the new E, F and score.
-    @param persona_id An active persona.
-    @param views Views since the previous observation.
-    @param likes Likes since the previous observation.
-    @param shares Shares since the previous observation.
-    @param comments Comments since the previous observation.
-    @param sentiment Sentiment in 1e4 fixed point, within [-10_000, 10_000].
-    @param observed_at Observation time: later than the persona's previous
-           observation and not after block.timestamp.
-    """
-    assert msg.sender == self.updater, "reputation: caller is not the updater"
-    assert sentiment >= -SENTIMENT_ONE and sentiment <= SENTIMENT_ONE, "reputation: sentiment out of range"
-    state: EngagementState = self._engagement[persona_id]
-    assert observed_at > state.observed_at, "reputation: stale observation"
-    assert observed_at <= block.timestamp, "reputation: observation in the future"
-    assert staticcall REGISTRY.is_active(persona_id), "reputation: persona not active"
-
-    points: uint256 = self._points(views, likes, shares, comments, sentiment)
-    value: uint256 = min(self._decay(state.value, observed_at - state.observed_at, ENGAGEMENT_HALF_LIFE) + points, ENGAGEMENT_MAX)
-    self._engagement[persona_id] = EngagementState(value=value, observed_at=observed_at, observations=state.observations + 1)
-
-    c: Components = self._components(persona_id)
-    log EngagementRecorded(
-        persona_id=persona_id,
-        observed_at=observed_at,
-        views=views,
-        likes=likes,
-        shares=shares,
-        comments=comments,
-        sentiment=sentiment,
-        points=points,
-        engagement=c.engagement,
-        feedback=c.feedback,
-        score=c.score,
-    )
-
-
-@external
 def rate(persona_id: uint256, rating: uint256):
     """
     @notice Rates active persona `persona_id` from 1 (worst) to 5 (best),
@@ -340,8 +283,8 @@ def rate(persona_id: uint256, rating: uint256):
     state: FeedbackState = self._feedback[persona_id]
     elapsed: uint256 = block.timestamp - state.updated_at
     self._feedback[persona_id] = FeedbackState(
-        weight_sum=self._decay(state.weight_sum, elapsed, FEEDBACK_HALF_LIFE) + weight * WEIGHT_SCALE,
-        rating_sum=self._decay(state.rating_sum, elapsed, FEEDBACK_HALF_LIFE) + weight * (rating - 1) * WEIGHT_SCALE,
+        weight_sum=engagement_math._decay(state.weight_sum, elapsed, FEEDBACK_HALF_LIFE) + weight * WEIGHT_SCALE,
+        rating_sum=engagement_math._decay(state.rating_sum, elapsed, FEEDBACK_HALF_LIFE) + weight * (rating - 1) * WEIGHT_SCALE,
         updated_at=block.timestamp,
         ratings=state.ratings + 1,
     )
@@ -410,11 +353,35 @@ def feedback_component(persona_id: uint256) -> uint256:
 @external
 def engagement_state(persona_id: uint256) -> EngagementState:
     """
-    @notice The stored engagement state (E as of the last observation).
+    @notice The engagement state the oracle stores (E as of the persona's
+            last observation, and that observation's time).
     @param persona_id The persona.
-    @return The state.
+    @return The state; zero while never reported or no oracle is set.
     """
-    return self._engagement[persona_id]
+    return self._engagement_stored(persona_id)
+
+
+@view
+@external
+def metric_weights() -> MetricWeights:
+    """
+    @notice Points per binary digit of each engagement metric.
+    @return (views, likes, shares, comments).
+    """
+    w: uint256 = self._weights
+    return MetricWeights(views=w >> 48, likes=(w >> 32) & 65535, shares=(w >> 16) & 65535, comments=w & 65535)
+
+
+@view
+@external
+def metric_weights_packed() -> uint256:
+    """
+    @notice The metric weights in one word (engagement_math layout: views,
+            likes, shares, comments, 16 bits each, most significant first);
+            what the oracle reads once per report.
+    @return The packed weights.
+    """
+    return self._weights
 
 
 @view
@@ -442,7 +409,8 @@ def observation_points(views: uint256, likes: uint256, shares: uint256, comments
     @return The points.
     """
     assert sentiment >= -SENTIMENT_ONE and sentiment <= SENTIMENT_ONE, "reputation: sentiment out of range"
-    return self._points(views, likes, shares, comments, sentiment)
+    return engagement_math._points(self._weights, views, likes, shares, comments,
+                                   convert(sentiment + SENTIMENT_ONE, uint256))
 
 
 @pure
@@ -457,7 +425,7 @@ def decay(amount: uint256, elapsed: uint256, half_life: uint256) -> uint256:
     @return The decayed value.
     """
     assert half_life != 0, "reputation: zero half-life"
-    return self._decay(amount, elapsed, half_life)
+    return engagement_math._decay(amount, elapsed, half_life)
 
 
 @view
@@ -508,71 +476,24 @@ def has_rated(persona_id: uint256, account: address, epoch: uint256) -> bool:
 # ---------------------------------------------------------------- internals
 
 
-@pure
-@internal
-def _decay(x: uint256, elapsed: uint256, half_life: uint256) -> uint256:
-    halvings: uint256 = elapsed // half_life
-    if halvings >= 256:
-        return 0
-    y: uint256 = x >> halvings
-    return y - y * (elapsed % half_life) // (2 * half_life)
-
-
-@pure
-@internal
-def _bit_length(x: uint256) -> uint256:
-    """
-    @dev Number of binary digits of x (0 for 0), by binary search.
-    """
-    if x == 0:
-        return 0
-    n: uint256 = 0
-    v: uint256 = x
-    if v >= 1 << 128:
-        v >>= 128
-        n += 128
-    if v >= 1 << 64:
-        v >>= 64
-        n += 64
-    if v >= 1 << 32:
-        v >>= 32
-        n += 32
-    if v >= 1 << 16:
-        v >>= 16
-        n += 16
-    if v >= 1 << 8:
-        v >>= 8
-        n += 8
-    if v >= 1 << 4:
-        v >>= 4
-        n += 4
-    if v >= 1 << 2:
-        v >>= 2
-        n += 2
-    if v >= 1 << 1:
-        v >>= 1
-        n += 1
-    return n + 1
-
-
-@view
-@internal
-def _points(views: uint256, likes: uint256, shares: uint256, comments: uint256, sentiment: int256) -> uint256:
-    w: MetricWeights = self.metric_weights
-    volume: uint256 = (
-        w.views * self._bit_length(views)
-        + w.likes * self._bit_length(likes)
-        + w.shares * self._bit_length(shares)
-        + w.comments * self._bit_length(comments)
-    )
-    return volume * convert(SENTIMENT_ONE + sentiment, uint256) // convert(2 * SENTIMENT_ONE, uint256)
-
-
 @view
 @internal
 def _engagement_now(persona_id: uint256) -> uint256:
-    state: EngagementState = self._engagement[persona_id]
-    return self._decay(state.value, block.timestamp - state.observed_at, ENGAGEMENT_HALF_LIFE)
+    state: EngagementState = self._engagement_stored(persona_id)
+    if state.observed_at == 0:
+        return 0
+    return engagement_math._decay(state.value, block.timestamp - state.observed_at, ENGAGEMENT_HALF_LIFE)
+
+
+@view
+@internal
+def _engagement_stored(persona_id: uint256) -> EngagementState:
+    # The oracle's word: E in bits 55..40, observed_at in bits 39..0 (see EngagementOracle).
+    source: address = self.oracle
+    if source == empty(address):
+        return empty(EngagementState)
+    word: uint256 = staticcall IEngagementSource(source).latest_packed(persona_id)
+    return EngagementState(value=(word >> 40) & 65535, observed_at=word & (2**40 - 1))
 
 
 @view
@@ -580,8 +501,8 @@ def _engagement_now(persona_id: uint256) -> uint256:
 def _feedback_now(persona_id: uint256) -> uint256:
     state: FeedbackState = self._feedback[persona_id]
     elapsed: uint256 = block.timestamp - state.updated_at
-    w: uint256 = max(self._decay(state.weight_sum, elapsed, FEEDBACK_HALF_LIFE), self.feedback_quorum * WEIGHT_SCALE)
-    r: uint256 = self._decay(state.rating_sum, elapsed, FEEDBACK_HALF_LIFE)
+    w: uint256 = max(engagement_math._decay(state.weight_sum, elapsed, FEEDBACK_HALF_LIFE), self.feedback_quorum * WEIGHT_SCALE)
+    r: uint256 = engagement_math._decay(state.rating_sum, elapsed, FEEDBACK_HALF_LIFE)
     return min(FEEDBACK_MAX * r // (4 * w), FEEDBACK_MAX)
 
 

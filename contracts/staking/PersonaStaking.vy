@@ -340,16 +340,23 @@ def set_performance(persona_ids: DynArray[uint256, 128], scores: DynArray[uint25
     self.performance_epoch = epoch
     self.performance_updated_at = block.timestamp
     total: uint256 = self.total_performance
+    # The registry's active bitmap (one word per 256 ids), re-read only when
+    # the id's word changes: one call for a batch of nearby ids.
+    active_index: uint256 = max_value(uint256)
+    active_word: uint256 = 0
     for i: uint256 in range(len(persona_ids), bound=MAX_BATCH):
         pid: uint256 = persona_ids[i]
         score: uint256 = scores[i]
         assert score <= MAX_PERFORMANCE, "staking: score too high"
         if score != 0:
-            assert staticcall REGISTRY.is_active(pid), "staking: persona not active"
-        self._update_pool(pid)
-        old: uint256 = self._pools[pid].performance
+            if pid >> 8 != active_index:
+                active_index = pid >> 8
+                active_word = staticcall REGISTRY.active_bitmap(active_index)
+            assert (active_word >> (pid & 255)) & 1 == 1, "staking: persona not active"
+        old: uint256 = self._update_pool(pid)
         total = total - old + score
-        self._pools[pid].performance = score
+        if score != old:
+            self._pools[pid].performance = score
         log PerformanceUpdated(persona_id=pid, epoch=epoch, old_score=old, new_score=score, total_performance=total)
     self.total_performance = total
 
@@ -710,31 +717,37 @@ def _update_global():
 
 
 @internal
-def _update_pool(persona_id: uint256):
+def _update_pool(persona_id: uint256) -> uint256:
     """
     @dev Settles persona `persona_id` against the (already updated) global
          accumulator: its earnings go to its reward-per-weight accumulator,
          or back to the unallocated budget when nothing is staked on it.
+         Reads the pool field by field (not the whole struct): the oracle's
+         batch settles many pools, and each untouched slot is a cold read
+         saved. Returns the persona's performance score.
     """
     acc: uint256 = self.reward_per_performance
-    pool: PersonaPool = self._pools[persona_id]
-    if pool.reward_per_performance_paid == acc:
-        return
+    paid: uint256 = self._pools[persona_id].reward_per_performance_paid
+    performance: uint256 = self._pools[persona_id].performance
+    if paid == acc:
+        return performance
     self._pools[persona_id].reward_per_performance_paid = acc
-    earned: uint256 = pool.performance * (acc - pool.reward_per_performance_paid)
+    earned: uint256 = performance * (acc - paid)
     if earned == 0:
-        return
-    if pool.weight == 0:
+        return performance
+    weight: uint256 = self._pools[persona_id].weight
+    if weight == 0:
         dust: uint256 = self._unallocated_dust + earned
         whole: uint256 = dust // PRECISION
         self._unallocated_dust = dust % PRECISION
         if whole != 0:
             self.unallocated += whole
             log RewardsReturned(persona_id=persona_id, amount=whole)
-        return
-    numerator: uint256 = earned + pool.weight_carry
-    self._pools[persona_id].reward_per_weight = pool.reward_per_weight + numerator // pool.weight
-    self._pools[persona_id].weight_carry = numerator % pool.weight
+        return performance
+    numerator: uint256 = earned + self._pools[persona_id].weight_carry
+    self._pools[persona_id].reward_per_weight += numerator // weight
+    self._pools[persona_id].weight_carry = numerator % weight
+    return performance
 
 
 @view

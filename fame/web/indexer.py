@@ -22,6 +22,7 @@ from web3 import Web3
 from web3._utils.events import get_event_data
 
 from fame.manifest import Manifest, find_manifest
+from oracle.report import decode_logged
 
 log = logging.getLogger("fame.web.indexer")
 
@@ -29,7 +30,10 @@ log = logging.getLogger("fame.web.indexer")
 INDEXED: dict[str, tuple[str, ...]] = {
     "FameGovernor": ("ProposalCreated", "ProposalQueued", "ProposalExecuted", "ProposalCanceled", "VoteCast"),
     "PersonaLaunchpad": ("CampaignCreated", "Contributed", "CampaignLaunched", "SharesClaimed", "Refunded"),
-    "Reputation": ("EngagementRecorded", "Rated"),
+    "Reputation": ("Rated",),
+    # Each accepted report becomes one "Reputation / EngagementReported" row per persona (see
+    # `_engagement_rows`): the engagement component E lives in the oracle's words.
+    "EngagementOracle": ("ReportAccepted",),
     "PersonaStaking": ("Staked", "Withdrawn", "RewardPaid"),
     "PersonaRegistry": ("PersonaRegistered",),
     "ContentMarket": ("RequestCreated", "RequestClaimed", "RequestReopened", "RequestFulfilled", "RequestRejected",
@@ -39,14 +43,14 @@ INDEXED: dict[str, tuple[str, ...]] = {
 SHARE_EVENTS = ("Transfer",)
 MAX_RANGE = 2_000  # blocks per eth_getLogs call
 # Bumped when what is indexed changes: an index written by another version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
     contract TEXT NOT NULL, event TEXT NOT NULL, persona_id INTEGER, proposal_id TEXT, account TEXT,
-    args TEXT NOT NULL, PRIMARY KEY (block, log_index));
+    args TEXT NOT NULL, sub INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (block, log_index, sub));
 CREATE INDEX IF NOT EXISTS events_by_name ON events (contract, event, block);
 CREATE INDEX IF NOT EXISTS events_by_persona ON events (persona_id, event, block);
 CREATE INDEX IF NOT EXISTS events_by_proposal ON events (proposal_id, block);
@@ -98,19 +102,24 @@ class EventIndex:
         return row[0] if row else None
 
     def reset(self, identity: str, start_block: int) -> None:
+        """Start over (another chain, deployment or index version): the table is rebuilt, so an
+        index written with an older schema is replaced too."""
         with self._lock:
+            self.db.execute("DROP TABLE IF EXISTS events")
+            self.db.executescript(SCHEMA)
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM events")
             self.db.execute("DELETE FROM meta")
             self.db.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [("identity", identity), ("next_block", str(start_block))])
             self.db.execute("COMMIT")
 
     def append(self, rows: list[tuple], next_block: int) -> None:
-        """Rows of one block range and the new cursor, in one transaction."""
+        """Rows of one block range and the new cursor, in one transaction. A row is (block,
+        log_index, tx, time, contract, event, persona_id, proposal_id, account, args JSON, sub),
+        sub numbering the rows one log gives (0 for most)."""
         with self._lock:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_block', ?)", (str(next_block),))
             self.db.execute("COMMIT")
 
@@ -126,7 +135,7 @@ class EventIndex:
         direction = "ASC" if order == "asc" else "DESC"
         sql = ("SELECT block, log_index, tx, time, contract, event, args FROM events"
                + (" WHERE " + " AND ".join(where) if where else "")
-               + f" ORDER BY block {direction}, log_index {direction} LIMIT ?")
+               + f" ORDER BY block {direction}, log_index {direction}, sub {direction} LIMIT ?")
         with self._lock:
             rows = self.db.execute(sql, (*params, max(1, min(limit, 1000)))).fetchall()
         return [{"block": b, "logIndex": i, "tx": tx, "time": t, "contract": c, "event": e, "args": json.loads(a)}
@@ -237,11 +246,45 @@ class Follower:
                     "topics": [list(self._share_topics)]}), self._share_topics,
                     persona_of={a.lower(): p for a, p in shares.items()})
                 rows += share_rows
-            self.index.append([(*r[:9], json.dumps(r[9])) for r in rows], end + 1)
+            rows = self._engagement_rows(rows, m)
+            self.index.append([(*r[:9], json.dumps(r[9]), r[10] if len(r) > 10 else 0) for r in rows], end + 1)
             added += len(rows)
             start = end + 1
         self.caught_up.set()
         return added
+
+    def _engagement_rows(self, rows: list[tuple], m: Manifest) -> list[tuple]:
+        """Each oracle report, one row per persona: contract "Reputation", event
+        "EngagementReported", with the reported counts, the persona's new engagement component E
+        (bits 55..40 of the logged word) and its reputation components at that block (an
+        eth_call at the report's block; null where the node keeps no such state). These rows are
+        the engagement points of the reputation history chart."""
+        out: list[tuple] = []
+        reputation = None
+        if "Reputation" in m.contracts:
+            reputation = self.w3.eth.contract(address=Web3.to_checksum_address(m.address("Reputation")),
+                                              abi=m.contract("Reputation").abi)
+        for r in rows:
+            out.append(r)
+            if r[4] != "EngagementOracle" or r[5] != "ReportAccepted":
+                continue
+            for i, word in enumerate(r[9]["observations"], start=1):
+                e, engagement = decode_logged(int(word))
+                components = None
+                if reputation is not None:
+                    try:
+                        components = reputation.functions.components(e.persona_id).call(block_identifier=r[0])
+                    except Exception:  # noqa: BLE001 - a pruned node has no state that old
+                        components = None
+                args = {"persona_id": str(e.persona_id), "epoch": r[9]["epoch"], "views": str(e.views),
+                        "likes": str(e.likes), "shares": str(e.shares), "comments": str(e.comments),
+                        "sentiment": str(e.sentiment_bps), "observed_at": str(e.observed_at),
+                        "engagement": str(engagement)}
+                if components is not None:
+                    args.update(feedback=str(components[1]), score=str(components[2]))
+                out.append((r[0], r[1], r[2], r[3], "Reputation", "EngagementReported", e.persona_id, None, None,
+                            args, i))
+        return out
 
     def _request_personas(self, rows: list[tuple]) -> None:
         """Content market events after RequestCreated name only the request: give them its persona."""

@@ -92,6 +92,10 @@ class RoundDriver:
         if snap is None:
             return "no chain snapshot"
         peers = self.peers(snap.n)
+        if svc.relayer is not None and snap.active_personas:
+            # The round's leader also keeps staking's performance scores current (the oracle
+            # decides which personas are due; see Relayer.request_push).
+            svc.relayer.request_push(snap.active_personas)
 
         # 1. observations
         async def own() -> SignedObservation | None:

@@ -795,6 +795,7 @@ def test_whole_flow_state_machine(project, economy, deployer, alice, bob, carol,
     # the deploy left the roles where production has them
     assert all(economy[n].owner() == timelock.address for n in ("FMC", "PersonaRegistry", "PersonaTreasury", "RevenueConfig", "PersonaStaking"))
     assert economy["PersonaStaking"].updater() == oracle.address
+    assert economy["Reputation"].oracle() == oracle.address
     assert economy["RevenueConfig"].fee_recipient() == timelock.address
     for who in (timelock, oracle):
         w3.provider.make_request("anvil_impersonateAccount", [str(who.address)])

@@ -10,9 +10,9 @@ ZERO = "0x" + "00" * 20
 A, B = "0x" + "aa" * 20, "0x" + "bb" * 20
 
 
-def row(block, i, contract, event, args, time=1_000):
+def row(block, i, contract, event, args, time=1_000, sub=0):
     persona, proposal, account = _keys(args)
-    return (block, i, "0x01", time, contract, event, persona, proposal, account, json.dumps(args))
+    return (block, i, "0x01", time, contract, event, persona, proposal, account, json.dumps(args), sub)
 
 
 def transfer(block, i, sender, receiver, value, persona=1):
@@ -54,6 +54,33 @@ def test_reset_clears_and_survives_reopen(tmp_path):
     assert again.status()["indexedThrough"] == 1 and len(again.query()) == 1
     again.reset("v:2", 10)
     assert again.query() == [] and again.status() == {"identity": "v:2", "indexedThrough": 9}
+
+
+def test_rows_of_one_log_keep_their_order(tmp_path):
+    """An oracle report gives one EngagementReported row per persona: same block and log index."""
+    index = EventIndex(tmp_path / "i.sqlite")
+    index.reset("v:1", 1)
+    index.append([row(3, 2, "EngagementOracle", "ReportAccepted", {"epoch": "9"})]
+                 + [row(3, 2, "Reputation", "EngagementReported", {"persona_id": str(p), "score": str(100 * p)}, sub=p)
+                    for p in (1, 2, 3)], next_block=4)
+    rows = index.query(contract="Reputation", order="asc")
+    assert [r["args"]["persona_id"] for r in rows] == ["1", "2", "3"]
+    assert index.query(persona_id=2)[0]["args"]["score"] == "200"
+
+
+def test_reset_rebuilds_an_index_of_an_older_schema(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "i.sqlite")
+    db.executescript("CREATE TABLE events (block INTEGER NOT NULL, log_index INTEGER NOT NULL, tx TEXT NOT NULL, "
+                     "time INTEGER NOT NULL, contract TEXT NOT NULL, event TEXT NOT NULL, persona_id INTEGER, "
+                     "proposal_id TEXT, account TEXT, args TEXT NOT NULL, PRIMARY KEY (block, log_index));"
+                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+    db.close()
+    index = EventIndex(tmp_path / "i.sqlite")
+    index.reset("v:4", 1)
+    index.append([row(1, 0, "Reputation", "Rated", {"persona_id": "1"})], next_block=2)
+    assert len(index.query()) == 1
 
 
 def test_json_keeps_big_integers_exact():

@@ -62,7 +62,7 @@ def deploy_oracle_stack(w3: Web3, deployments_dir: Path, *, n: int = 4, f: int =
     signers, transmitters = dev_committee(n)
     oracle = d.deploy("EngagementOracle", owner, registry.address, reputation.address, staking.address, heartbeat,
                       signers, transmitters, f)
-    d.send(reputation.functions.set_updater(oracle.address))
+    d.send(reputation.functions.set_oracle(oracle.address))
     d.send(staking.functions.set_updater(oracle.address))
     fund_dev_transmitters(w3, n)
     write_manifest(Manifest(chain_id=w3.eth.chain_id, network="ethereum:local:foundry", deployer=owner,

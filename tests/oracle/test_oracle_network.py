@@ -16,10 +16,11 @@ every operator running honestly again.
 import time
 
 import httpx
+from eth_utils import function_signature_to_4byte_selector
 import pytest
 
 from oracle.keys import dev_transmitter
-from oracle.report import COUNT_FIELDS, Engagement
+from oracle.report import COUNT_FIELDS, decode_logged
 from oracle.simulator import SimulatedPlatform
 
 from oracle_stack import OracleNetwork, wait_for
@@ -46,12 +47,18 @@ def test_lying_operator_cannot_move_values(network):
     start = network.epoch_now()
     landed = network.wait_reports(3, start, timeout=12 * ROUND + 10)
     for r in landed:
-        items = [Engagement.unpack(w) for w in r["observations"]]
+        items = [decode_logged(w)[0] for w in r["observations"]]  # bits 55..40 carry each persona's new E
         bounds = honest_range(network, r["epoch"], [e.persona_id for e in items])
         for e in items:
             for name, (lo, hi) in bounds[e.persona_id].items():
                 assert lo <= getattr(e, name) <= hi, (r["epoch"], e.persona_id, name)
         assert not r["bitmap"] & 0b1000  # the liar's own numbers are far off: it signs nothing honest
+    # Reputation moves with the reports: the oracle folded engagement into each persona's E.
+    assert any(decode_logged(w)[1] > 0 for r in landed for w in r["observations"])
+    # The leaders push performance scores to staking between reports.
+    staking = network.stack["staking"].functions
+    wait_for(lambda: any(staking.persona_stake(p).call()[2] > 0 for p in (1, 2, 3)), 8 * ROUND + 10,
+             "a performance push to score a persona")
     liar = httpx.get(f"{network.url(3)}/metrics").text
     assert "fame_oracle_sign_refusals_total" in liar
     network.kill(3)
@@ -83,6 +90,17 @@ def test_leader_killed_mid_round(network):
     assert again
 
 
+TRANSMIT = function_signature_to_4byte_selector("transmit((uint32,uint64,uint256[]),(bytes32,bytes32)[])")
+PUSH_PERFORMANCE = function_signature_to_4byte_selector("push_performance(uint256[])")
+
+
+def sent_transactions(network, sender: str) -> list[dict]:
+    """Every transaction `sender` got mined, oldest first (the local chain is short)."""
+    w3 = network.w3
+    return [tx for n in range(w3.eth.block_number + 1)
+            for tx in w3.eth.get_block(n, full_transactions=True)["transactions"] if tx["from"] == sender]
+
+
 def test_relayer_killed_after_sending(network):
     network.kill(0)
     network.start([0], faults={0: ["crash-after-send"]})
@@ -98,9 +116,12 @@ def test_relayer_killed_after_sending(network):
     on_chain = [r for r in network.reports() if r["epoch"] == epoch]
     assert len(on_chain) == 1 and on_chain[0]["transmitter"] == dev_transmitter(0).address
     assert len(store.attempts(epoch)) == 1
-    # Every transaction operator 0 ever sent is an accepted report: nothing was sent twice.
-    sent = network.w3.eth.get_transaction_count(dev_transmitter(0).address)
-    assert sent == sum(r["transmitter"] == dev_transmitter(0).address for r in network.reports())
+    # Every report transaction operator 0 ever sent is an accepted report: nothing was sent
+    # twice. (Its other transactions are the staking performance pushes it sends as leader.)
+    sent = sent_transactions(network, dev_transmitter(0).address)
+    transmits = [tx for tx in sent if bytes(tx["input"][:4]) == TRANSMIT]
+    assert all(bytes(tx["input"][:4]) == PUSH_PERFORMANCE for tx in sent if tx not in transmits)
+    assert len(transmits) == sum(r["transmitter"] == dev_transmitter(0).address for r in network.reports())
     # No gap: operator 0 goes on reporting in its later rounds.
     wait_for(lambda: any(r["transmitter"] == dev_transmitter(0).address and r["epoch"] > epoch
                          for r in network.reports()), 12 * ROUND + 10, "operator 0 to report again")

@@ -204,3 +204,36 @@ def test_rpc_unreachable_then_back(net, reports, tmp_path):
     finally:
         r.stop()
         proxy.close()
+
+
+def test_pushes_staking_performance_when_asked(net, reports, tmp_path):
+    """The leader asks its relayer for a push; the relayer sends push_performance for the
+    personas the oracle says are due, follows it to its receipt, and sends nothing when none is."""
+    from oracle.report import Domain
+
+    r = relayer(net, tmp_path / "p.sqlite3")
+    report, sigs = reports.make()
+    pid = report.engagements()[0].persona_id
+    r.enqueue(report, sigs)
+    drain(r)
+    oracle, staking = net["oracle"].functions, net["staking"].functions
+    assert list(oracle.performance_due([pid, pid + 1]).call()) == [pid]  # pid + 1 was never reported
+    r.request_push([pid + 1, pid])
+    assert r.step()  # sent
+    assert r.step()  # followed to its receipt
+    assert oracle.pushed_packed(pid).call() != 0  # the first push keeps the persona's word
+    assert r.metrics.performance_pushes.labels(outcome="confirmed")._value.get() == 1
+    r.request_push([pid])
+    assert not r.step()  # nothing due (not observed since): nothing sent
+
+    # A later report of the same persona, then a push that scores it into staking.
+    block_time = net["w3"].eth.get_block("latest")["timestamp"]
+    reports.epoch += 1
+    later = Report(1, reports.epoch, tuple(pack_all([Engagement(pid, 9_000, 900, 90, 90, 500, block_time)])))
+    digest = later.digest(Domain(net["w3"].eth.chain_id, net["oracle"].address))
+    r.enqueue(later, [sign_digest(dev_signer(i), digest) for i in (0, 1)])
+    drain(r)
+    r.request_push([pid])
+    assert r.step() and r.step()
+    assert staking.persona_stake(pid).call()[2] > 0
+    assert r.metrics.performance_pushes.labels(outcome="confirmed")._value.get() == 2

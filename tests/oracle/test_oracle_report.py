@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from oracle.report import (
     MAX_COMMENTS, MAX_LIKES, MAX_SHARES, MAX_TIME, MAX_VIEWS, CompactSignature, Domain, Engagement, Report,
-    ReportError, check_words, decode_stored, observation_digest, pack_all, recover, sign_digest)
+    ReportError, check_words, decode_logged, decode_stored, observation_digest, pack_all, recover, sign_digest)
 
 engagements = st.builds(
     Engagement,
@@ -74,10 +74,11 @@ def test_pack_all_sorts_and_rejects_duplicates():
 
 def test_decode_stored():
     e = Engagement(9, 10, 11, 12, 13, -14, 15)
-    stored = (1_800_000_000 << 224) | (e.pack() & (2**224 - 1))
+    stored = (1_800_000_000 << 224) | (e.pack() & (2**224 - 1)) | (5_999 << 40)  # E in bits 55..40
     assert decode_stored(stored) == {"views": 10, "likes": 11, "shares": 12, "comments": 13, "sentiment_bps": -14,
-                                     "observed_at": 15, "updated_at": 1_800_000_000}
+                                     "observed_at": 15, "updated_at": 1_800_000_000, "engagement": 5_999}
     assert decode_stored(0)["updated_at"] == 0
+    assert decode_logged(e.pack() | (77 << 40)) == (e, 77)
 
 
 @given(st.lists(engagements, max_size=6, unique_by=lambda e: e.persona_id), st.integers(0, 2**32 - 1),

@@ -1,5 +1,10 @@
 """EngagementOracle with its sinks (the real Reputation and PersonaStaking), transmitter
-reimbursement from the DAO-funded budget, and a property test of the signature rule."""
+reimbursement from the DAO-funded budget, and a property test of the signature rule.
+
+Reputation's engagement component E is folded by the oracle into its own stored word (bits
+55..40) with Reputation's metric weights; Reputation reads it from there. Staking is left out
+of `transmit`: `push_performance` (anyone, per persona at most once per performance interval)
+sends it scores measured between a persona's last push and its latest report."""
 
 from math import isqrt
 
@@ -9,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from web3.exceptions import ContractLogicError
 
-from oracle.report import Report, pack_all
+from oracle.report import Report, decode_logged, decode_stored, pack_all
 
 from oracle_helpers import F, N, ZERO, engagement, make_report, now, sign
 
@@ -18,11 +23,12 @@ GWEI = 10**9
 
 @pytest.fixture(scope="module")
 def wired(project, deployer, registry, reputation, staking, signers, transmitter_accounts):
-    """An oracle whose sinks are Reputation and PersonaStaking (the oracle is their updater)."""
+    """An oracle whose sinks are Reputation (which reads E from it) and PersonaStaking (the oracle is
+    its updater)."""
     o = project.EngagementOracle.deploy(deployer, registry, reputation, staking, 3600,
                                         [s.address for s in signers[:N]], [t.address for t in transmitter_accounts],
                                         F, sender=deployer)
-    reputation.set_updater(o, sender=deployer)
+    reputation.set_oracle(o, sender=deployer)
     staking.set_updater(o, sender=deployer)
     return o
 
@@ -40,19 +46,35 @@ def score(dv, dl, ds, dc, sentiment_bps, elapsed):
     return isqrt((dv + 5 * dl + 20 * ds + 10 * dc) * 86400 // elapsed) * (sentiment_bps + 10_000)
 
 
-def test_forwards_gains_to_reputation_and_scores_to_staking(wired, reputation, staking, chain, signers,
-                                                            transmitter_accounts):
+def points(dv, dl, ds, dc, sentiment_bps, weights=(4, 8, 16, 12)):
+    """Reputation's points of an observation's gains (see engagement_math.vy)."""
+    volume = sum(w * d.bit_length() for w, d in zip(weights, (dv, dl, ds, dc)))
+    return volume * (sentiment_bps + 10_000) // 20_000
+
+
+def decay(x, elapsed, half_life=7 * 86400):
+    y = x >> (elapsed // half_life) if elapsed // half_life < 256 else 0
+    return y - y * (elapsed % half_life) // (2 * half_life)
+
+
+def logged_engagement(tx, oracle):
+    """{persona: new E} from the report's ReportAccepted event."""
+    (event,) = tx.events.filter(oracle.ReportAccepted)
+    return {e.persona_id: value for e, value in map(decode_logged, event.observations)}
+
+
+def test_folds_gains_into_reputation(wired, reputation, staking, chain, signers, transmitter_accounts):
     t = transmitter_accounts[0]
     t1 = now(chain) - 200
     first = Report(1, 1, tuple(pack_all([engagement(1, t1, views=5_000, likes=400, shares=30, comments=60,
                                                     sentiment_bps=2_000),
                                          engagement(2, t1, views=900, likes=50, shares=5, comments=7)])))
     tx = transmit(wired, first, signers, t)
-    recorded = tx.events.filter(reputation.EngagementRecorded)
-    assert [(e.persona_id, e.views, e.likes, e.shares, e.comments, e.sentiment, e.observed_at) for e in recorded] == [
-        (1, 5_000, 400, 30, 60, 2_000, t1), (2, 900, 50, 5, 7, 2_500, t1)]  # first report: the whole counts
-    assert not tx.events.filter(staking.PerformanceUpdated)  # no elapsed time yet: no score
-    assert reputation.engagement_state(1).observations == 1
+    e1 = {1: points(5_000, 400, 30, 60, 2_000), 2: points(900, 50, 5, 7, 2_500)}  # first report: the whole counts
+    assert logged_engagement(tx, wired) == e1
+    assert decode_stored(wired.latest_packed(1))["engagement"] == e1[1]
+    assert tuple(reputation.engagement_state(1)) == (e1[1], t1)
+    assert not tx.events.filter(wired.SinkCallFailed)
 
     t2 = t1 + 120
     second = Report(1, 2, tuple(pack_all([engagement(1, t2, views=5_600, likes=430, shares=31, comments=70,
@@ -60,45 +82,115 @@ def test_forwards_gains_to_reputation_and_scores_to_staking(wired, reputation, s
                                           engagement(2, t2, views=800, likes=55, shares=5, comments=7,
                                                      sentiment_bps=-10_000)])))
     tx = transmit(wired, second, signers, t)
-    recorded = {e.persona_id: e for e in tx.events.filter(reputation.EngagementRecorded)}
-    assert (recorded[1].views, recorded[1].likes, recorded[1].shares, recorded[1].comments) == (600, 30, 1, 10)
-    assert recorded[2].views == 0  # a lower lifetime count (platform recount) is no gain
-    expected = {1: score(600, 30, 1, 10, 4_000, 120), 2: score(0, 5, 0, 0, -10_000, 120)}
-    assert expected[1] == wired.performance_score(600, 30, 1, 10, 14_000, 120) > 0 and expected[2] == 0
-    updates = {e.persona_id: e.new_score for e in tx.events.filter(staking.PerformanceUpdated)}
-    assert updates == expected
+    e2 = {1: decay(e1[1], 120) + points(600, 30, 1, 10, 4_000),
+          2: decay(e1[2], 120) + points(0, 5, 0, 0, -10_000)}  # a lower lifetime count (recount) is no gain
+    assert logged_engagement(tx, wired) == e2
+    assert reputation.engagement_component(1) == decay(e2[1], tx.timestamp - t2)
+    assert not tx.events.filter(staking.PerformanceUpdated)  # a report never settles staking
+
+
+def test_push_performance_scores_the_interval(wired, staking, chain, signers, transmitter_accounts, stranger):
+    t = transmitter_accounts[0]
+    t1 = now(chain) - 300
+    transmit(wired, Report(1, 1, tuple(pack_all([engagement(1, t1, views=5_000, likes=400, shares=30, comments=60),
+                                                 engagement(2, t1, views=900, likes=50, shares=5, comments=7)]))),
+             signers, t)
+    assert list(wired.performance_due([1, 2, 3])) == [1, 2]  # reported, never pushed; 3 never reported
+    tx = wired.push_performance([1, 2], sender=stranger)  # anyone may push
+    assert tx.events.filter(wired.PerformancePushed)[0].first_pushes == 2
+    assert not tx.events.filter(staking.PerformanceUpdated)  # a first push only keeps the words
+    assert list(wired.performance_due([1, 2])) == []  # nothing observed since
+    with ape.reverts("oracle: nothing due"):
+        wired.push_performance([1, 2], sender=stranger)
+
+    t2, t3 = t1 + 100, t1 + 250
+    transmit(wired, Report(1, 2, tuple(pack_all([engagement(1, t2, views=5_300, likes=410, shares=30, comments=65,
+                                                            sentiment_bps=1_000)]))), signers, t)
+    transmit(wired, Report(1, 3, tuple(pack_all([engagement(1, t3, views=5_600, likes=430, shares=31, comments=70,
+                                                            sentiment_bps=4_000),
+                                                 engagement(2, t3, views=800, likes=55, shares=5, comments=7,
+                                                            sentiment_bps=-10_000)]))), signers, t)
+    tx = wired.push_performance([1, 2], sender=stranger)
+    # Gains over the whole interval since the last push (two reports for persona 1), latest sentiment.
+    expected = {1: score(600, 30, 1, 10, 4_000, 250), 2: score(0, 5, 0, 0, -10_000, 250)}
+    assert expected[1] == wired.performance_score(600, 30, 1, 10, 14_000, 250) > 0 and expected[2] == 0
+    assert {e.persona_id: e.new_score for e in tx.events.filter(staking.PerformanceUpdated)} == expected
     assert staking.persona_stake(1).performance == expected[1]
-    assert not tx.events.filter(wired.SinkCallFailed)
+    assert decode_stored(wired.pushed_packed(1))["views"] == 5_600
+    assert wired.pushed_packed(1) >> 224 == tx.timestamp  # the push time
 
 
-def test_failing_sinks_never_block_the_oracle(wired, reputation, staking, deployer, accounts, chain, signers,
-                                              transmitter_accounts):
-    reputation.set_updater(accounts[1], sender=deployer)  # the oracle is no longer allowed
-    staking.set_updater(accounts[1], sender=deployer)
-    t = transmitter_accounts[1]
-    transmit(wired, make_report(1, 1, [1, 2], now(chain) - 50), signers, t)
-    tx = transmit(wired, make_report(1, 2, [1, 2], now(chain), scale=2), signers, t)
-    failed = [(e.sink, e.persona_id) for e in tx.events.filter(wired.SinkCallFailed)]
-    assert failed == [(reputation.address, 1), (reputation.address, 2), (staking.address, 0)]
-    assert wired.latest_epoch() == 2 and wired.latest(1).views == 2_001
-
-
-def test_performance_interval(wired, staking, deployer, stranger, chain, signers, transmitter_accounts):
+def test_push_performance_input_and_interval(wired, staking, registry, deployer, chain, signers,
+                                             transmitter_accounts, stranger):
     with ape.reverts("ownable: caller is not the owner"):
         wired.set_performance_interval(600, sender=stranger)
     with ape.reverts("oracle: interval too long"):
         wired.set_performance_interval(31 * 86400, sender=deployer)
     wired.set_performance_interval(600, sender=deployer)
+    with ape.reverts("oracle: personas not sorted"):
+        wired.push_performance([2, 1], sender=stranger)
+    with ape.reverts("oracle: personas not sorted"):
+        wired.push_performance([1, 1], sender=stranger)
+    with ape.reverts("oracle: nothing due"):
+        wired.push_performance([1], sender=stranger)  # never reported
+    t = transmitter_accounts[0]
+    base = now(chain) - 100
+    transmit(wired, make_report(1, 1, [1, 2], base), signers, t)
+    wired.push_performance([1, 2], sender=stranger)
+    transmit(wired, make_report(1, 2, [1, 2], base + 10, scale=2), signers, t)
+    assert list(wired.performance_due([1, 2])) == []  # within the interval
+    chain.pending_timestamp += 601
+    chain.mine()
+    assert list(wired.performance_due([1, 2])) == [1, 2]
+    registry.set_status(2, 2, sender=deployer)  # persona 2 retires: it scores 0 from now on
+    tx = wired.push_performance([1, 2], sender=stranger)
+    assert {e.persona_id: e.new_score for e in tx.events.filter(staking.PerformanceUpdated)} == {
+        1: wired.performance_score(1_000, 100, 10, 20, 12_500, 10), 2: 0}
+    wired.set_sinks(ZERO, ZERO, sender=deployer)
+    with ape.reverts("oracle: no staking sink"):
+        wired.push_performance([1], sender=stranger)
+
+
+def test_push_performance_reverts_when_staking_refuses(wired, staking, deployer, accounts, chain, signers,
+                                                       transmitter_accounts, stranger):
+    t = transmitter_accounts[0]
+    transmit(wired, make_report(1, 1, [1], now(chain) - 50), signers, t)
+    wired.push_performance([1], sender=stranger)
+    transmit(wired, make_report(1, 2, [1], now(chain), scale=2), signers, t)
+    staking.set_updater(accounts[1], sender=deployer)  # the oracle is no longer allowed
+    with ape.reverts("staking: caller is not the updater"):
+        wired.push_performance([1], sender=stranger)  # nothing kept: the words stay for a later push
+    assert decode_stored(wired.pushed_packed(1))["views"] == 1_001
+
+
+def test_reputation_weights_apply_to_later_reports(wired, reputation, deployer, chain, signers, transmitter_accounts):
     t = transmitter_accounts[0]
     base = now(chain) - 100
     transmit(wired, make_report(1, 1, [1], base), signers, t)
-    tx = transmit(wired, make_report(1, 2, [1], base + 10, scale=2), signers, t)
-    assert tx.events.filter(staking.PerformanceUpdated)  # the first staking update
-    tx = transmit(wired, make_report(1, 3, [1], base + 20, scale=3), signers, t)
-    assert not tx.events.filter(staking.PerformanceUpdated)  # within the interval: staking left alone
-    chain.pending_timestamp += 601
-    tx = transmit(wired, make_report(1, 4, [1], base + 30, scale=4), signers, t)
-    assert tx.events.filter(staking.PerformanceUpdated)
+    reputation.set_metric_weights(0, 0, 0, 1_000, sender=deployer)
+    tx = transmit(wired, make_report(1, 2, [1], base + 50, scale=2), signers, t)
+    e1 = points(1_001, 100, 10, 20, 2_500)
+    assert logged_engagement(tx, wired)[1] == decay(e1, 50) + points(1_000, 100, 10, 20, 2_500, (0, 0, 0, 1_000))
+
+
+def test_sinks_off_keeps_no_engagement(wired, deployer, chain, signers, transmitter_accounts):
+    wired.set_sinks(ZERO, ZERO, sender=deployer)
+    tx = transmit(wired, make_report(1, 1, [1], now(chain) - 10), signers, transmitter_accounts[0])
+    assert logged_engagement(tx, wired) == {1: 0} and decode_stored(wired.latest_packed(1))["engagement"] == 0
+
+
+def test_failing_reputation_sink_never_blocks_the_oracle(wired, staking, deployer, accounts, chain, signers,
+                                                        transmitter_accounts):
+    # A reputation sink that cannot give its weights (here: an account with no code): the report
+    # stands, E only decays.
+    wired.set_sinks(accounts[1], staking, sender=deployer)
+    t = transmitter_accounts[1]
+    transmit(wired, make_report(1, 1, [1, 2], now(chain) - 50), signers, t)
+    tx = transmit(wired, make_report(1, 2, [1, 2], now(chain), scale=2), signers, t)
+    failed = [(e.sink, e.persona_id) for e in tx.events.filter(wired.SinkCallFailed)]
+    assert failed == [(accounts[1].address, 0)]
+    assert wired.latest_epoch() == 2 and wired.latest(1).views == 2_001
+    assert logged_engagement(tx, wired) == {1: 0, 2: 0}
 
 
 def test_performance_score_view(wired):

@@ -1,7 +1,8 @@
 """Fixtures for PersonaStaking and Reputation tests.
 
 The `deployer` plays the DAO timelock (owner of every contract), `oracle` the
-engagement oracle (the updater of both performance sinks). Three active
+engagement oracle's account (the staking updater, and the transmitter of the real
+EngagementOracle that feeds Reputation, `engagement_oracle`). Three active
 personas are registered (ids 1, 2, 3) and a fourth is registered then retired
 (id 4). alice, bob and carol hold FMC and have approved the staking contract.
 ape reverts the chain to a snapshot after every test, so module-level
@@ -10,7 +11,8 @@ deployments are shared safely.
 
 import pytest
 
-from .helpers import CAP, HOLDER_BALANCE, RETIRED_PERSONA, SUPPLY
+from .helpers import CAP, HOLDER_BALANCE, RETIRED_PERSONA, SUPPLY, ZERO
+from .reputation.engagement_reports import F, HEARTBEAT, KEYS, transmitters
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +59,16 @@ def staking(project, deployer, oracle, fmc, registry, alice, bob, carol):
 
 
 @pytest.fixture(scope="module")
-def reputation(project, deployer, oracle, fmc, registry):
-    """Reputation owned by the deployer, oracle as updater."""
-    contract = project.Reputation.deploy(deployer, fmc, registry, sender=deployer)
-    contract.set_updater(oracle, sender=deployer)
+def reputation(project, deployer, fmc, registry):
+    """Reputation owned by the deployer (its oracle: `engagement_oracle`)."""
+    return project.Reputation.deploy(deployer, fmc, registry, sender=deployer)
+
+
+@pytest.fixture(scope="module")
+def engagement_oracle(project, deployer, oracle, registry, reputation):
+    """A real EngagementOracle (n = 4, f = 1, test keys) with `reputation` as its reputation sink,
+    no staking sink; operator 0 transmits from the `oracle` account. Reputation reads E from it."""
+    contract = project.EngagementOracle.deploy(deployer, registry, reputation, ZERO, HEARTBEAT,
+                                               [k.address for k in KEYS], transmitters(oracle), F, sender=deployer)
+    reputation.set_oracle(contract, sender=deployer)
     return contract

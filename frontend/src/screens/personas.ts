@@ -70,7 +70,8 @@ function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, 
   const { p, rep, eng, history, holders, latest } = d;
   const sentiment = eng.updatedAt > 0n ? Number(eng.sentiment) / 10_000 : null;
   const mood = emotionalState(spec?.emotional_baseline, sentiment);
-  const points = history.map((e) => ({ t: e.time, v: Number(e.args.score) }));
+  // Ratings and oracle reports (EngagementReported rows carry the score where the node kept that block's state).
+  const points = history.filter((e) => e.args.score != null).map((e) => ({ t: e.time, v: Number(e.args.score) }));
   points.push({ t: Number(now), v: Number(rep.score) });
   clear(card,
     h("div", { class: "persona-head" },

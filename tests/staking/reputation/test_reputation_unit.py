@@ -2,13 +2,14 @@
 
 Invariants stated by the tests below:
 - only the owner changes parameters, only within the constant bounds, with events;
-- only the updater records engagement; observations are strictly increasing
-  in time per persona and never in the future;
+- E is what the oracle folded into its stored word (one accepted report per
+  observation, with this contract's metric weights), decayed to now; with no
+  oracle set, E is zero;
 - one rating per account per persona per epoch, weighted by
   min(isqrt(votes just before the epoch // 1e18), cap): votes moved during an
   epoch do not change that epoch's weights;
-- score = E + F, each clamped (E <= 6_000, F <= 4_000), and every update
-  emits the new score and both components.
+- score = E + F, each clamped (E <= 6_000, F <= 4_000); every rating emits
+  the new score and both components, every report logs each persona's new E.
 """
 
 from math import isqrt
@@ -16,7 +17,10 @@ from math import isqrt
 import ape
 import pytest
 
+from oracle.report import decode_logged
+
 from ..helpers import DAY, RETIRED_PERSONA, TOKEN, ZERO, own_events
+from .engagement_reports import Reporter
 from .reputation_model import (
     ENGAGEMENT_HALF_LIFE,
     EPOCH_LENGTH,
@@ -34,13 +38,29 @@ def at(chain, t):
     return t
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_contracts(reputation, engagement_oracle):
+    """Deploy the oracle feeding Reputation before the first test's snapshot (no fixture rebasing)."""
+
+
+@pytest.fixture
+def reporter(engagement_oracle, oracle):
+    return Reporter(engagement_oracle, oracle)
+
+
+def logged_e(tx, engagement_oracle):
+    """The new E of the (one) persona of an accepted report, from the oracle's event."""
+    (event,) = tx.events.filter(engagement_oracle.ReportAccepted)
+    return decode_logged(event.observations[0])[1]
+
+
 # ------------------------------------------------------------------ construction and roles
 
 
 def test_constructor_defaults(project, chain, deployer, alice, fmc, registry):
     c = project.Reputation.deploy(alice, fmc, registry, sender=deployer)
     tx_time = chain.blocks.head.timestamp
-    assert c.owner() == alice and c.updater() == alice and c.pending_owner() == ZERO
+    assert c.owner() == alice and c.oracle() == ZERO and c.pending_owner() == ZERO
     assert c.FMC() == fmc.address and c.REGISTRY() == registry.address
     assert c.GENESIS() == tx_time
     assert tuple(c.metric_weights()) == WEIGHTS
@@ -49,6 +69,7 @@ def test_constructor_defaults(project, chain, deployer, alice, fmc, registry):
     assert c.ENGAGEMENT_MAX() == 6_000 and c.FEEDBACK_MAX() == 4_000 and c.SCORE_MAX() == 10_000
     assert c.ENGAGEMENT_HALF_LIFE() == ENGAGEMENT_HALF_LIFE and c.FEEDBACK_HALF_LIFE() == FEEDBACK_HALF_LIFE
     assert tuple(c.components(1)) == (0, 0, 0)
+    assert c.metric_weights_packed() == (4 << 48) | (8 << 32) | (16 << 16) | 12
 
 
 @pytest.mark.parametrize("which", ["owner", "token", "registry"])
@@ -59,14 +80,14 @@ def test_constructor_rejects_zero_addresses(project, deployer, fmc, registry, wh
         project.Reputation.deploy(args["owner"], args["token"], args["registry"], sender=deployer)
 
 
-def test_set_updater_only_owner_nonzero_with_event(reputation, deployer, oracle, alice):
+def test_set_oracle_only_owner_with_event(reputation, engagement_oracle, deployer, oracle, alice):
     with ape.reverts("ownable: caller is not the owner"):
-        reputation.set_updater(alice, sender=oracle)
-    with ape.reverts("reputation: zero updater"):
-        reputation.set_updater(ZERO, sender=deployer)
-    tx = reputation.set_updater(alice, sender=deployer)
-    assert reputation.updater() == alice
-    assert own_events(tx, reputation) == [reputation.UpdaterSet(previous_updater=oracle, new_updater=alice)]
+        reputation.set_oracle(alice, sender=oracle)
+    tx = reputation.set_oracle(ZERO, sender=deployer)  # zero: no engagement source, E is zero
+    assert reputation.oracle() == ZERO
+    assert own_events(tx, reputation) == [reputation.OracleSet(previous_oracle=engagement_oracle, new_oracle=ZERO)]
+    tx = reputation.set_oracle(engagement_oracle, sender=deployer)
+    assert reputation.oracle() == engagement_oracle.address
 
 
 def test_two_step_ownership_transfer(reputation, deployer, alice, bob):
@@ -147,93 +168,65 @@ def test_observation_points_reject_bad_sentiment(reputation):
             reputation.observation_points(1, 1, 1, 1, bad)
 
 
-# ------------------------------------------------------------------ record_engagement
+# ------------------------------------------------------------------ engagement through the oracle
 
 
-def test_record_engagement_scores_and_emits(chain, reputation, oracle):
+def test_report_folds_points_into_e(chain, reputation, engagement_oracle, reporter):
     t = chain.blocks.head.timestamp + 5
     at(chain, t)
-    tx = reputation.record_engagement(1, 10**6, 10**4, 10**3, 10**3, 5_000, t - 3, sender=oracle)
+    tx = reporter.report(1, (10**6, 10**4, 10**3, 10**3), 5_000, t - 3)
     p = points(WEIGHTS, 10**6, 10**4, 10**3, 10**3, 5_000)
     assert p == (4 * 20 + 8 * 14 + 16 * 10 + 12 * 10) * 15_000 // 20_000
-    expected_e = decay(p, 3, ENGAGEMENT_HALF_LIFE)
-    assert own_events(tx, reputation) == [
-        reputation.EngagementRecorded(
-            persona_id=1, observed_at=t - 3, views=10**6, likes=10**4, shares=10**3, comments=10**3, sentiment=5_000,
-            points=p, engagement=expected_e, feedback=0, score=expected_e,
-        )
-    ]
+    assert logged_e(tx, engagement_oracle) == p  # the new E, as of the observation
     state = reputation.engagement_state(1)
-    assert (state.value, state.observed_at, state.observations) == (p, t - 3, 1)
+    assert (state.value, state.observed_at) == (p, t - 3)
+    assert reputation.engagement_component(1) == decay(p, 3, ENGAGEMENT_HALF_LIFE)
+    assert reputation.score(1) == reputation.engagement_component(1)
 
 
-def test_engagement_decays_and_accumulates(chain, reputation, oracle):
+def test_engagement_decays_and_accumulates(chain, reputation, reporter):
     m = ReputationModel(genesis=reputation.GENESIS())
     t = chain.blocks.head.timestamp + 1
-    for i, (metrics, sentiment) in enumerate([((100, 10, 1, 1), 0), ((5_000, 300, 20, 40), 10_000), ((0, 0, 0, 0), -10_000)]):
+    for i, (gains, sentiment) in enumerate([((100, 10, 1, 1), 0), ((5_000, 300, 20, 40), 10_000), ((0, 0, 0, 0), -10_000)]):
         obs = t + i * 5 * DAY
         at(chain, obs + 100)
-        reputation.record_engagement(2, *metrics, sentiment, obs, sender=oracle)
-        m.observe(2, *metrics, sentiment, obs)
+        reporter.report(2, gains, sentiment, obs)
+        m.observe(2, *gains, sentiment, obs)
         assert reputation.engagement_component(2) == m.E(2, obs + 100)
     at(chain, t + 40 * DAY)
     chain.mine()
     assert reputation.engagement_component(2) == m.E(2, t + 40 * DAY) < m.E(2, t + 10 * DAY + 100)
 
 
-def test_engagement_is_clamped(chain, reputation, deployer, oracle):
+def test_engagement_is_clamped(chain, reputation, engagement_oracle, deployer, reporter):
     reputation.set_metric_weights(1_000, 1_000, 1_000, 1_000, sender=deployer)
     t = chain.blocks.head.timestamp + 1
     at(chain, t)
-    tx = reputation.record_engagement(1, 2**255, 2**255, 2**255, 2**255, 10_000, t, sender=oracle)
-    assert reputation.engagement_state(1).value == 6_000
-    assert own_events(tx, reputation)[0].engagement == 6_000
+    tx = reporter.report(1, (2**48 - 1, 2**40 - 1, 2**32 - 1, 2**32 - 1), 10_000, t)
+    assert reputation.engagement_state(1).value == 6_000 == logged_e(tx, engagement_oracle)
     assert reputation.score(1) == 6_000
 
 
-def test_record_engagement_reverts(chain, reputation, oracle, alice):
-    t = chain.blocks.head.timestamp + 10
-    at(chain, t)
-    with ape.reverts("reputation: caller is not the updater"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 0, t - 5, sender=alice)
-    at(chain, t + 1)
-    with ape.reverts("reputation: sentiment out of range"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 10_001, t - 5, sender=oracle)
-    at(chain, t + 2)
-    with ape.reverts("reputation: sentiment out of range"):
-        reputation.record_engagement(1, 1, 1, 1, 1, -10_001, t - 5, sender=oracle)
-    at(chain, t + 3)
-    with ape.reverts("reputation: stale observation"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 0, 0, sender=oracle)
-    at(chain, t + 4)
-    with ape.reverts("reputation: observation in the future"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 0, t + 5, sender=oracle)
-    at(chain, t + 5)
-    with ape.reverts("reputation: persona not active"):
-        reputation.record_engagement(RETIRED_PERSONA, 1, 1, 1, 1, 0, t, sender=oracle)
-    at(chain, t + 6)
-    with ape.reverts("reputation: persona not active"):
-        reputation.record_engagement(99, 1, 1, 1, 1, 0, t, sender=oracle)
-    at(chain, t + 7)
-    reputation.record_engagement(1, 1, 1, 1, 1, 0, t + 7, sender=oracle)  # observed_at == now is fine
-    at(chain, t + 8)
-    with ape.reverts("reputation: stale observation"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 0, t + 7, sender=oracle)  # equal: stale
-    at(chain, t + 9)
-    with ape.reverts("reputation: stale observation"):
-        reputation.record_engagement(1, 1, 1, 1, 1, 0, t + 6, sender=oracle)
-    at(chain, t + 10)
-    reputation.record_engagement(2, 1, 1, 1, 1, 0, t + 6, sender=oracle)  # per persona
-
-
-def test_metric_weight_change_applies_to_later_observations_only(chain, reputation, deployer, oracle):
+def test_no_oracle_means_no_engagement(chain, reputation, deployer, reporter):
     t = chain.blocks.head.timestamp + 1
     at(chain, t)
-    reputation.record_engagement(1, 7, 7, 7, 7, 10_000, t, sender=oracle)
+    reporter.report(1, (1_000, 100, 10, 10), 0, t)
+    assert reputation.engagement_component(1) > 0
+    reputation.set_oracle(ZERO, sender=deployer)
+    assert reputation.engagement_component(1) == 0 and tuple(reputation.engagement_state(1)) == (0, 0)
+
+
+def test_metric_weight_change_applies_to_later_observations_only(chain, reputation, deployer, reporter):
+    t = chain.blocks.head.timestamp + 1
+    at(chain, t)
+    reporter.report(1, (7, 7, 7, 7), 10_000, t)
     before = reputation.engagement_state(1).value
     reputation.set_metric_weights(0, 0, 0, 1, sender=deployer)
     assert reputation.engagement_state(1).value == before == 3 * (4 + 8 + 16 + 12)
     assert reputation.observation_points(7, 7, 7, 7, 10_000) == 3
+    at(chain, t + 10)
+    reporter.report(1, (7, 7, 7, 7), 10_000, t + 10)
+    assert reputation.engagement_state(1).value == decay(before, 10, ENGAGEMENT_HALF_LIFE) + 3
 
 
 # ------------------------------------------------------------------ rate
@@ -327,10 +320,10 @@ def test_quorum_change_applies_to_feedback_at_once(chain, reputation, voters, de
     assert 4_000 - 1 <= reputation.feedback_component(1) <= 4_000
 
 
-def test_score_is_sum_of_components(chain, reputation, voters, oracle, bob):
+def test_score_is_sum_of_components(chain, reputation, voters, reporter, bob):
     t = chain.blocks.head.timestamp + 1
     at(chain, t)
-    reputation.record_engagement(1, 1_000, 100, 10, 10, 0, t, sender=oracle)
+    reporter.report(1, (1_000, 100, 10, 10), 0, t)
     tx = reputation.rate(1, 4, sender=bob)
     c = reputation.components(1)
     assert c.score == c.engagement + c.feedback == reputation.score(1)
@@ -338,8 +331,3 @@ def test_score_is_sum_of_components(chain, reputation, voters, oracle, bob):
     assert c.feedback == reputation.feedback_component(1) > 0
     ev = own_events(tx, reputation)[0]
     assert (ev.engagement, ev.feedback, ev.score) == tuple(c)
-
-
-def test_record_engagement_matches_performance_sink_interface(reputation):
-    abi = next(a for a in reputation.contract_type.abi if getattr(a, "name", None) == "record_engagement")
-    assert abi.selector == "record_engagement(uint256,uint256,uint256,uint256,uint256,int256,uint256)"
