@@ -136,7 +136,9 @@ class ChainView:
             batch.add(fn.transmitters())
             batch.add(fn.heartbeat())
             batch.add(fn.latest_epoch())
-            batch.add(self.w3.eth.get_block("latest"))
+            # "pending": the time the next block would carry, i.e. the chain's clock now (an idle
+            # dev chain's latest block may be minutes old, and a warped one days ahead of ours).
+            batch.add(self.w3.eth.get_block("pending"))
             if registry is not None:
                 batch.add(registry.functions.persona_count())
             head = batch.execute()

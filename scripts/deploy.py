@@ -68,9 +68,11 @@ PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_peri
                        market_min_bond=10_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=DAY,
                        market_challenge_window=2 * DAY, market_persona_bps=2_000, market_protocol_bps=500,
                        market_slash=5_000 * FMC)
-# The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting.
+# The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting. The
+# oracle heartbeat is 30 s so that the operators (10 s rounds, reporting 2 rounds before a
+# value would go stale) report every round even when engagement barely moves.
 LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
-                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=600,
+                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=30,
                   oracle_performance_interval=60,
                   market_min_bond=1_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=600,
                   market_challenge_window=120, market_persona_bps=2_000, market_protocol_bps=500,

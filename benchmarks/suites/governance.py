@@ -45,7 +45,7 @@ class DaoParams:
     quorum_bps: int = 400
     revenue_fee_bps: int = 500
     max_creator_allocation_bps: int = 1_000
-    oracle_heartbeat: int = 600
+    oracle_heartbeat: int = 30
     oracle_performance_interval: int = 60
 
 

@@ -135,7 +135,10 @@ class RoundDriver:
         policy = DuePolicy(heartbeat=snap.heartbeat, margin=self.cfg.heartbeat_margin_rounds * self.cfg.round_seconds,
                            deviation_bps=self.cfg.deviation_bps,
                            sentiment_deviation_bps=self.cfg.sentiment_deviation_bps)
-        due = select_due(medians, snap.latest, int(time.time()), policy)
+        # Staleness is judged by the chain's clock (what the contract's is_stale uses), which can
+        # run ahead of ours (a dev chain whose time was moved forward).
+        chain_now = snap.block_time + int(time.time() - snap.read_at) if snap.block_time else int(time.time())
+        due = select_due(medians, snap.latest, chain_now, policy)
         if not due:
             return "idle: nothing due"
         report = Report(snap.config_version, epoch, tuple(pack_all(medians[p] for p in due)))

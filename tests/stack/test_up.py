@@ -96,6 +96,18 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         # Four oracle operators answer their health checks.
         for i in range(4):
             assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
+
+        def contract(name):
+            return w3.eth.contract(address=manifest["contracts"][name]["address"], abi=manifest["contracts"][name]["abi"])
+
+        # Their reports move the demo persona's reputation on chain (the engagement component
+        # folded into the oracle's word, read by Reputation).
+        oracle, reputation, staking = contract("EngagementOracle"), contract("Reputation"), contract("PersonaStaking")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and reputation.functions.engagement_component(1).call() == 0:
+            time.sleep(1)
+        assert oracle.functions.latest_epoch().call() > 0
+        assert reputation.functions.engagement_component(1).call() > 0
         # The AI worker fulfils the demo's content requests; the gateway serves the results.
         market = manifest["contracts"]["ContentMarket"]
         market = w3.eth.contract(address=market["address"], abi=market["abi"])
@@ -113,11 +125,18 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         manifest_doc = httpx.get(f"{gateway}/ipfs/{image[14]}").json()
         assert manifest_doc["aiGenerated"] is True and manifest_doc["requestId"] == 1
         assert manifest_doc["emotion"] == "joy" and manifest_doc["content"]["cid"] == image[13]
+        # The round leaders push performance scores to staking once per interval (60 s locally).
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and staking.functions.persona_stake(1).call()[2] == 0:
+            time.sleep(2)
+        assert staking.functions.persona_stake(1).call()[2] > 0
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         rest, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, "".join(out) + rest
     assert "no process left running" in rest
+    printed = "".join(out) + rest
+    assert "oracle epoch" in printed and "-> reputation" in printed  # the watch prints each accepted report
     assert not port_in_use("127.0.0.1", port)
     assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
     assert not port_in_use("127.0.0.1", gateway_port)
