@@ -62,30 +62,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from gov_helpers import (
-    ACTIVE,
-    BPS,
     E18,
-    GRACE_PERIOD,
-    PENDING,
-    PHASE_AWAITING,
+    MAX_UINT,
     PHASE_FAILED,
     PHASE_FUNDING,
     PHASE_LAUNCHED,
-    QUEUED,
     SHARES_PER_PERSONA,
-    SPEC_CID,
-    SUCCEEDED,
-    FastTx,
-    ModelProposal,
-    Proposal,
+    CampaignRules,
     encode_call,
-    mine_to,
-    model_state,
-    now,
-    set_next,
 )
 
-MAX_UINT = 2**256 - 1
 ETH = "0x0000000000000000000000000000000000000000"
 DAY = 86_400
 MAX_CAMPAIGNS = 3
@@ -101,39 +87,20 @@ def _a(x) -> str:
     return to_checksum_address(str(x.address if hasattr(x, "address") else x))
 
 
-class Campaign:
-    def __init__(self, cid, proposal, creator, goal, bps):
-        self.cid = cid
-        self.p = proposal  # gov_helpers.ModelProposal
-        self.creator = creator
-        self.goal = goal
-        self.creator_shares = SHARES_PER_PERSONA * bps // BPS
-        self.pool = SHARES_PER_PERSONA - self.creator_shares
-        self.raised = 0
-        self.refunded = 0
-        self.status = "open"  # open | launched | refunding
-        self.given = {}  # address -> FMC given and not refunded
-        self.claimed = set()
-        self.creator_claimed = False
-        self.minted = 0
-        self.persona_id = 0
-        self.share = None
-        self.shares = {}  # address -> share balance
-
-
-class WholeFlowMachine(RuleBasedStateMachine):
-    """Class attributes are set by the test function."""
+class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
+    """Class attributes are set by the test function. The campaign rules are
+    gov_helpers.CampaignRules, kept here against books of every FMC and share
+    balance (the hooks below) and followed by the revenue and staking rules."""
 
     at = {}
     project = None
     actors = []  # alice, bob, carol, dave
     deployer = None
     reached = Counter()  # what the run got to do (printed at the end, `-s` shows it)
+    queue_sender, execute_sender = 3, 2  # dave queues, carol executes: anyone may
 
     def __init__(self):
         super().__init__()
-        self.snap = chain.snapshot()
-        self.tx = FastTx()
         self.w3 = self.tx.w3
         at = self.at
         self.fmc, self.governor, self.timelock = at["FMC"], at["FameGovernor"], at["FameTimelock"]
@@ -147,14 +114,13 @@ class WholeFlowMachine(RuleBasedStateMachine):
         self.supply = self.fmc.totalSupply()
         self.fmc_bal = dict(zip(self.holders, self._read([(self.fmc, "balanceOf", (h,)) for h in self.holders])))
         assert sum(self.fmc_bal.values()) == self.supply
-        self.t = now()
+        # the model's parameters, as the deploy set them (only_the_timelock_changes_parameters keeps them)
         self.quorum = self.governor.quorum(self.t - 1)
         self.voting_delay, self.voting_period = self.governor.votingDelay(), self.governor.votingPeriod()
         self.threshold = self.governor.proposalThreshold()
-        self.delay = self.timelock.get_minimum_delay()
+        self.max_creator_bps = self.launchpad.max_creator_allocation_bps()
+        self.timelock_delay = self.timelock.get_minimum_delay()
         self.personas = self.registry.persona_count()
-        self.campaigns = []
-        self.n = 0
         self.votes = []  # (campaign, voter address, snapshot, weight)
         # revenue: per (share token, asset), filled at each launch
         self.rev_paid, self.rev_claimed, self.fees_sent = {}, {}, {}
@@ -163,9 +129,6 @@ class WholeFlowMachine(RuleBasedStateMachine):
         self.funded = 0
         self.paid = 0
         self.params = self._params()
-
-    def teardown(self):
-        chain.restore(self.snap)
 
     # ------------------------------------------------------------ helpers
 
@@ -195,148 +158,49 @@ class WholeFlowMachine(RuleBasedStateMachine):
         calls += [(s, "multiplier", (i,)) for i in range(len(LOCK_DURATIONS))]
         return self._read(calls)
 
-    def _tx_time(self):
-        t = self.t + 1
-        set_next(t)
-        return t
+    def _open_positions(self):
+        return sorted(pid for pid, p in self.positions.items() if p["closed_at"] is None)
 
-    def _sync(self):
-        self.t = now()
+    # ------------------------------------------------------------ the campaign rules' books and hooks
+    # The books are checked against the chain after every step (fmc_is_conserved,
+    # share_balances_add_up_to_the_supply); the rules read them instead of the chain
+    # to save the calls.
 
-    def _warp_to(self, target):
-        if target > self.t:
-            mine_to(target)
-            self._sync()
+    def _fmc_of(self, a):
+        return self.fmc_bal[a]
+
+    def _shares_of(self, c, a):
+        return c.shares.get(a, 0)
 
     def _move_fmc(self, src, dst, amount):
         self.fmc_bal[_a(src)] -= amount
         self.fmc_bal[_a(dst)] += amount
 
-    def _pstate(self, c, t):
-        return model_state(c.p, t, lambda _snapshot: self.quorum)
+    def _on_voted(self, c, a, weight):
+        self.reached["vote"] += 1
+        self.votes.append((c, a, c.p.snapshot, weight))
 
-    def _phase(self, c, t):
-        if c.status == "launched":
-            return PHASE_LAUNCHED
-        if c.status == "refunding":
-            return PHASE_FAILED
-        s = self._pstate(c, t)
-        if s in (PENDING, ACTIVE):
-            return PHASE_FUNDING
-        if s in (SUCCEEDED, QUEUED):
-            return PHASE_AWAITING if c.raised >= c.goal else PHASE_FAILED
-        return PHASE_FAILED
+    def _on_launched(self, c):
+        """The share token takes the DAO's revenue settings, holds FMC revenue from now
+        on (a holder in the books) and is approved by everyone (FMC revenue is paid with
+        PersonaShare.pay, a transferFrom)."""
+        assert c.share.revenue_config() == _a(self.revenue)
+        share = _a(c.share)
+        self.holders.append(share)
+        self.fmc_bal[share] = 0
+        for asset in (ETH, _a(self.fmc)):
+            self.rev_paid[share, asset] = self.rev_claimed[share, asset] = self.fees_sent[share, asset] = 0
+        for acct in self.actors:
+            self.tx.ok(self.fmc, "approve", c.share, MAX_UINT, sender=acct)
+        self.reached["launch"] += 1
 
-    def _pick(self, i):
-        return self.campaigns[i % len(self.campaigns)]
+    def _on_claimed(self, c, a, amount):
+        self.reached["claim shares"] += 1
 
-    def _launched(self):
-        return [c for c in self.campaigns if c.status == "launched"]
-
-    def _open_positions(self):
-        return sorted(pid for pid, p in self.positions.items() if p["closed_at"] is None)
+    def _on_refunded(self, c, a, amount):
+        self.reached["refund"] += 1
 
     # ------------------------------------------------------------ campaigns and governance
-
-    def _propose(self, who, goal, bps):
-        creator = self.actors[who]
-        self.n += 1
-        name, symbol, description = f"Persona {self.n}", f"P{self.n}", f"Create FameEngine persona {self.n}"
-        votes = self.fmc.getVotes(creator)  # the threshold reads clock() - 1 = the latest block
-        t = self._tx_time()
-        args = (name, symbol, SPEC_CID, goal, bps, description)
-        if bps > self.launchpad.max_creator_allocation_bps():
-            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="launchpad: creator allocation too high")
-        elif votes < self.threshold:
-            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="governor: proposer votes below threshold")
-        else:
-            cid, pid = self.tx.ok(self.launchpad, "propose_persona", *args, sender=creator, returns=["uint256", "uint256"])
-            assert cid == len(self.campaigns) + 1
-            proposal = Proposal(pid, [_a(self.launchpad)], [0], [encode_call(self.launchpad, "launch", cid)], description)
-            assert proposal.pid == pid
-            snapshot = t + self.voting_delay
-            mp = ModelProposal(proposal, self.addr[who], snapshot, snapshot + self.voting_period)
-            self.campaigns.append(Campaign(cid, mp, self.addr[who], goal, bps))
-        self._sync()
-
-    def _contribute(self, c, who, amount):
-        acct, a = self.actors[who], self.addr[who]
-        amount = min(amount, self.fmc_bal[a])
-        if amount == 0:
-            return
-        t = self._tx_time()
-        if self._phase(c, t) == PHASE_FUNDING:
-            self.tx.ok(self.launchpad, "contribute", c.cid, amount, sender=acct)
-            c.raised += amount
-            c.given[a] = c.given.get(a, 0) + amount
-            self._move_fmc(a, self.launchpad, amount)
-        else:
-            self.tx.reverts(self.launchpad, "contribute", c.cid, amount, sender=acct, reason="launchpad: campaign not funding")
-        self._sync()
-
-    def _vote(self, c, v, support):
-        voter, a = self.actors[v], self.addr[v]
-        t = self._tx_time()
-        if self._pstate(c, t) != ACTIVE:
-            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote not currently active")
-        elif a in c.p.voted:
-            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote already cast")
-        else:
-            weight = self.tx.ok(self.governor, "castVote", c.p.pid, support, sender=voter, returns=["uint256"])
-            assert weight == self.fmc.getPastVotes(voter, c.p.snapshot)
-            c.p.voted.add(a)
-            c.p.tally[support] += weight
-            self.reached["vote"] += 1
-            self.votes.append((c, a, c.p.snapshot, weight))
-        self._sync()
-
-    def _queue(self, c):
-        t = self._tx_time()
-        sender = self.actors[3]
-        if self._pstate(c, t) != SUCCEEDED:
-            self.tx.reverts(self.governor, "queue", *c.p.proposal.args, sender=sender, reason="governor: proposal not successful")
-        else:
-            self.tx.ok(self.governor, "queue", *c.p.proposal.args, sender=sender)
-            c.p.eta = t + self.delay
-        self._sync()
-
-    def _execute(self, c):
-        t = self._tx_time()
-        args, sender = c.p.proposal.args, self.actors[2]
-        state = self._pstate(c, t)
-        if state != QUEUED:
-            reason = "governor: proposal not queued"
-        elif t < c.p.eta:
-            reason = "governor: proposal not ready"
-        elif c.status != "open":
-            reason = "launchpad: campaign not open"
-        elif c.raised < c.goal:
-            reason = "launchpad: funding goal not reached"
-        else:
-            reason = None
-        if reason:
-            self.tx.reverts(self.governor, "execute", *args, sender=sender, reason=reason)
-        else:
-            self.tx.ok(self.governor, "execute", *args, sender=sender)
-            c.p.executed = True
-            c.status = "launched"
-            self.personas += 1
-            c.persona_id = self.personas
-            record = self.launchpad.campaign(c.cid)
-            assert record.persona_id == c.persona_id
-            c.share = self.project.PersonaShare.at(record.share_token)
-            assert c.share.max_supply() == SHARES_PER_PERSONA
-            assert c.share.revenue_config() == _a(self.revenue)
-            self._move_fmc(self.launchpad, self.treasury, c.raised)
-            share = _a(c.share)
-            self.holders.append(share)
-            self.fmc_bal[share] = 0
-            for asset in (ETH, _a(self.fmc)):
-                self.rev_paid[share, asset] = self.rev_claimed[share, asset] = self.fees_sent[share, asset] = 0
-            for acct in self.actors:  # FMC revenue is paid with PersonaShare.pay (transferFrom)
-                self.tx.ok(self.fmc, "approve", c.share, MAX_UINT, sender=acct)
-            self.reached["launch"] += 1
-        self._sync()
 
     def _drive(self, c, supports, stop, fund):
         """Walks c's proposal forward: the missing FMC is contributed (fund=True),
@@ -345,20 +209,7 @@ class WholeFlowMachine(RuleBasedStateMachine):
         if fund and self._phase(c, self.t + 1) == PHASE_FUNDING and c.raised < c.goal:
             giver = max(range(len(self.actors)), key=lambda i: self.fmc_bal[self.addr[i]])
             self._contribute(c, giver, c.goal - c.raised)
-        if self._pstate(c, self.t) == PENDING:
-            self._warp_to(c.p.snapshot + 1)
-        if self._pstate(c, self.t) == ACTIVE:
-            for v, support in enumerate(supports):
-                if support is not None:
-                    self._vote(c, v, support)
-        if stop == "voted":
-            return
-        self._warp_to(c.p.deadline + 1)
-        self._queue(c)
-        if stop == "queued" or c.p.eta == 0:
-            return
-        self._warp_to(c.p.eta + GRACE_PERIOD if stop == "expired" else c.p.eta)
-        self._execute(c)
+        self._walk(c, supports, stop)
 
     @initialize()
     def first_persona(self):
@@ -396,11 +247,11 @@ class WholeFlowMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, MAX_CAMPAIGNS - 1))
     def queue(self, i):
-        self._queue(self._pick(i))
+        self._queue(self._pick(i), self.queue_sender)
 
     @rule(i=st.integers(0, MAX_CAMPAIGNS - 1))
     def execute(self, i):
-        self._execute(self._pick(i))
+        self._execute(self._pick(i), self.execute_sender)
 
     @rule(
         i=st.integers(0, MAX_CAMPAIGNS - 1),
@@ -429,52 +280,6 @@ class WholeFlowMachine(RuleBasedStateMachine):
             self._drive(c, supports, stop, fund)
 
     # ------------------------------------------------------------ shares and refunds
-
-    def _claimable_shares(self, c, a):
-        expected, something = 0, False
-        if c.status == "launched":
-            if c.given.get(a, 0) > 0 and a not in c.claimed:
-                expected += c.given[a] * c.pool // c.raised
-                something = True
-            if a == c.creator and not c.creator_claimed and c.creator_shares > 0:
-                expected += c.creator_shares
-                something = True
-        return expected, something
-
-    def _claim(self, c, who):
-        acct, a = self.actors[who], self.addr[who]
-        self._tx_time()
-        expected, something = self._claimable_shares(c, a)
-        if c.status != "launched":
-            self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: campaign not launched")
-        elif not something:
-            self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: nothing to claim")
-        else:
-            assert self.tx.ok(self.launchpad, "claim_shares", c.cid, sender=acct, returns=["uint256"]) == expected
-            if c.given.get(a, 0) > 0:
-                c.claimed.add(a)
-            if a == c.creator:
-                c.creator_claimed = True
-            c.minted += expected
-            c.shares[a] = c.shares.get(a, 0) + expected
-            self.reached["claim shares"] += 1
-        self._sync()
-
-    def _refund(self, c, who):
-        acct, a = self.actors[who], self.addr[who]
-        t = self._tx_time()
-        if self._phase(c, t) != PHASE_FAILED:
-            self.tx.reverts(self.launchpad, "refund", c.cid, sender=acct, reason="launchpad: campaign not failed")
-        elif c.given.get(a, 0) == 0:
-            self.tx.reverts(self.launchpad, "refund", c.cid, sender=acct, reason="launchpad: nothing to refund")
-        else:
-            assert self.tx.ok(self.launchpad, "refund", c.cid, sender=acct, returns=["uint256"]) == c.given[a]
-            self._move_fmc(self.launchpad, a, c.given[a])
-            c.refunded += c.given[a]
-            c.given[a] = 0
-            c.status = "refunding"
-            self.reached["refund"] += 1
-        self._sync()
 
     @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), who=st.integers(0, 3))
     def claim_shares(self, i, who):
@@ -718,8 +523,7 @@ class WholeFlowMachine(RuleBasedStateMachine):
         *balances, total, held = self._read(calls)
         assert dict(zip(self.holders, balances)) == self.fmc_bal
         assert sum(balances) == total == self.supply
-        open_held = sum(c.raised - c.refunded for c in self.campaigns if c.status != "launched")
-        assert self.fmc_bal[_a(self.launchpad)] == open_held == held
+        assert self.fmc_bal[_a(self.launchpad)] == self._open_held() == held
         assert self.fmc_bal[_a(self.treasury)] == sum(c.raised for c in self._launched())
         staked = sum(p["amount"] for p in self.positions.values() if p["closed_at"] is None)
         assert self.fmc_bal[_a(self.staking)] == staked + self.funded - self.paid
@@ -731,12 +535,8 @@ class WholeFlowMachine(RuleBasedStateMachine):
     @invariant()
     def failed_campaign_contributors_can_withdraw_exactly_what_they_gave(self):
         for c in self.campaigns:
-            if self._phase(c, self.t) != PHASE_FAILED:
-                continue
-            for a, given in c.given.items():
-                if given > 0:
-                    ret = self.w3.eth.call({"from": a, "to": _a(self.launchpad), "data": encode_call(self.launchpad, "refund", c.cid)})
-                    assert abi_decode(["uint256"], ret)[0] == given
+            if self._phase(c, self.t) == PHASE_FAILED:
+                self._assert_refundable(c)
 
     @invariant()
     def share_balances_add_up_to_the_supply(self):
@@ -776,7 +576,7 @@ class WholeFlowMachine(RuleBasedStateMachine):
             past = self._read([(self.fmc, "getPastVotes", (a, snapshot)) for _, a, snapshot, _ in self.votes])
             assert past == [weight for *_, weight in self.votes]
         states = self._read([(self.governor, "state", (c.p.pid,)) for c in self.campaigns])
-        assert states == [self._pstate(c, self.t) for c in self.campaigns]
+        assert states == [self._state(c.p, self.t) for c in self.campaigns]
         for c in self.campaigns:
             if c.p.voted:
                 against, for_, abstain = self.governor.proposalVotes(c.p.pid)

@@ -85,7 +85,6 @@ def timelock_salt(governor, dhash: bytes) -> bytes:
 
 
 E18 = 10**18
-E18 = 10**18
 SUPPLY = 100_000_000 * E18
 CAP = 1_000_000_000 * E18
 
@@ -363,3 +362,344 @@ class FastTx:
         assert receipt["status"] == 0, f"{method}{args} from {sender} did not revert (expected {reason!r})"
         got = self._top_call(tx_hash).get("revertReason")
         assert got == reason, f"{method}{args}: reverted with {got!r}, expected {reason!r}"
+
+
+MAX_UINT = 2**256 - 1
+
+
+class ProposalRules:
+    """What the governance state machines share, mixed in before hypothesis'
+    RuleBasedStateMachine: a chain snapshot per example (restored at teardown),
+    a clock `t` that every transaction advances by exactly one second, and the
+    proposal moves that do not depend on what a proposal carries: a cancel, and
+    a walk through its whole life.
+
+    The machine provides `actors` and `addr` (accounts, their addresses),
+    `governor`, `_quorum_at(snapshot)` (the quorum its model expects),
+    `_vote(x, v, support)`, `_queue(x, who)` and `_execute(x, who)`, where x is
+    what its rules act on and `_proposal_of(x)` its ModelProposal, and which
+    actors the walk has queue and execute (`queue_sender`, `execute_sender`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.snap = chain.snapshot()
+        self.tx = FastTx()
+        self.t = now()
+
+    def teardown(self):
+        chain.restore(self.snap)
+
+    def _tx_time(self) -> int:
+        """Pins the next transaction one second after the latest block; returns its timestamp."""
+        t = self.t + 1
+        set_next(t)
+        return t
+
+    def _sync(self):
+        self.t = now()
+
+    def _warp_to(self, target):
+        if target > self.t:
+            mine_to(target)
+            self._sync()
+
+    def _state(self, p, t):
+        return model_state(p, t, self._quorum_at)
+
+    def _proposal_of(self, x):
+        return x
+
+    def _cancel(self, x, who):
+        p, sender = self._proposal_of(x), self.actors[who]
+        t = self._tx_time()
+        if self._state(p, t) != PENDING:
+            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: proposal not pending")
+        elif self.addr[who] != p.proposer:
+            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: caller is not the proposer")
+        else:
+            self.tx.ok(self.governor, "cancel", *p.proposal.args, sender=sender)
+            p.canceled = True
+        self._sync()
+
+    def _walk(self, x, supports, stop):
+        """Walks x's proposal forward (the long sequences single rules would rarely
+        string together): "canceled" has its proposer cancel it; otherwise actor v
+        votes `supports[v]` (None: no vote) once voting is open, and the proposal
+        goes as far as `stop`: "voted", "ended", "queued", "expired" or "executed"."""
+        p = self._proposal_of(x)
+        if stop == "canceled":
+            self._cancel(x, self.addr.index(p.proposer))
+            return
+        if self._state(p, self.t) == PENDING:
+            self._warp_to(p.snapshot + 1)
+        if self._state(p, self.t) == ACTIVE:
+            for v, support in enumerate(supports):
+                if support is not None:
+                    self._vote(x, v, support)
+        if stop == "voted":
+            return
+        self._warp_to(p.deadline + 1)
+        if stop == "ended":
+            return
+        self._queue(x, self.queue_sender)
+        if stop == "queued" or p.eta == 0:
+            return
+        self._warp_to(p.eta + GRACE_PERIOD if stop == "expired" else p.eta)
+        self._execute(x, self.execute_sender)
+
+
+class Campaign:
+    """Python model of one launchpad campaign (its proposal is a ModelProposal)."""
+
+    def __init__(self, cid, proposal, creator, goal, bps):
+        self.cid = cid
+        self.p = proposal
+        self.creator = creator
+        self.goal = goal
+        self.bps = bps
+        self.creator_shares = SHARES_PER_PERSONA * bps // BPS
+        self.pool = SHARES_PER_PERSONA - self.creator_shares
+        self.raised = 0
+        self.refunded = 0
+        self.status = "open"  # open | launched | refunding
+        self.given = {}  # address -> FMC given and not refunded
+        self.claimed = set()
+        self.creator_claimed = False
+        self.minted = 0
+        self.persona_id = 0
+        self.share = None
+        self.shares = {}  # address -> share balance
+
+
+class CampaignRules(ProposalRules):
+    """PersonaLaunchpad campaigns against their Python model (Campaign): propose a
+    persona, contribute (plain or with a permit), vote, queue, execute (= launch),
+    claim shares and refund, each asserting the revert reason or the outcome the
+    model predicts. Rules act on campaigns; `_walk(c, ...)` drives c's proposal.
+
+    Besides what ProposalRules asks, the machine provides `fmc`, `launchpad`,
+    `treasury`, `project`, `personas` (the registry's persona count) and the
+    parameters the model uses: `quorum` (fixed: neither the supply nor the
+    numerator changes in these machines), `threshold`, `max_creator_bps`,
+    `voting_delay`, `voting_period`, `timelock_delay`. A machine that keeps books
+    of its own overrides `_fmc_of`, `_shares_of` and `_move_fmc`; one that does
+    more on a vote, launch, claim or refund overrides the `_on_*` hooks."""
+
+    def __init__(self):
+        super().__init__()
+        self.campaigns = []
+        self.n = 0  # personas proposed so far (names them)
+
+    # ------------------------------------------------------------ books and hooks
+
+    def _fmc_of(self, a):
+        """FMC balance of address `a` (from the chain: no books here)."""
+        return self.fmc.balanceOf(a)
+
+    def _shares_of(self, c, a):
+        """c's share balance of address `a` (from the chain: no books here)."""
+        return c.share.balanceOf(a)
+
+    def _move_fmc(self, src, dst, amount):
+        """A rule moved `amount` FMC from src to dst (no books to update here)."""
+
+    def _on_voted(self, c, a, weight):
+        pass
+
+    def _on_launched(self, c):
+        pass
+
+    def _on_claimed(self, c, a, amount):
+        pass
+
+    def _on_refunded(self, c, a, amount):
+        pass
+
+    # ------------------------------------------------------------ the model
+
+    def _quorum_at(self, _snapshot):
+        return self.quorum
+
+    def _proposal_of(self, c):
+        return c.p
+
+    def _phase(self, c, t):
+        """The launchpad's campaign_state at clock `t`."""
+        if c.status == "launched":
+            return PHASE_LAUNCHED
+        if c.status == "refunding":
+            return PHASE_FAILED
+        s = self._state(c.p, t)
+        if s in (PENDING, ACTIVE):
+            return PHASE_FUNDING
+        if s in (SUCCEEDED, QUEUED):
+            return PHASE_AWAITING if c.raised >= c.goal else PHASE_FAILED
+        return PHASE_FAILED
+
+    def _pick(self, i):
+        return self.campaigns[i % len(self.campaigns)]
+
+    def _launched(self):
+        return [c for c in self.campaigns if c.status == "launched"]
+
+    def _open_held(self):
+        """FMC the launchpad must hold: the contributions to campaigns not launched, minus refunds."""
+        return sum(c.raised - c.refunded for c in self.campaigns if c.status != "launched")
+
+    def _claimable_shares(self, c, a):
+        """(shares `a` may claim from c now, whether there is anything to claim at all)."""
+        expected, something = 0, False
+        if c.status == "launched":
+            if c.given.get(a, 0) > 0 and a not in c.claimed:
+                expected += c.given[a] * c.pool // c.raised
+                something = True
+            if a == c.creator and not c.creator_claimed and c.creator_shares > 0:
+                expected += c.creator_shares
+                something = True
+        return expected, something
+
+    def _assert_refundable(self, c):
+        """Every contributor to c can withdraw exactly what they gave, right now (simulated)."""
+        to, data = to_checksum_address(str(self.launchpad.address)), encode_call(self.launchpad, "refund", c.cid)
+        for a, given in c.given.items():
+            if given > 0:
+                ret = self.tx.w3.eth.call({"from": a, "to": to, "data": data})
+                assert abi_decode(["uint256"], ret)[0] == given
+
+    # ------------------------------------------------------------ campaign moves
+
+    def _propose(self, who, goal, bps):
+        creator = self.actors[who]
+        self.n += 1
+        name, symbol, description = f"Persona {self.n}", f"P{self.n}", f"FameEngine persona {self.n}"
+        votes = self.fmc.getVotes(creator)  # the threshold reads clock() - 1 = the latest block
+        t = self._tx_time()
+        args = (name, symbol, SPEC_CID, goal, bps, description)
+        if bps > self.max_creator_bps:
+            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="launchpad: creator allocation too high")
+        elif votes < self.threshold:
+            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="governor: proposer votes below threshold")
+        else:
+            cid, pid = self.tx.ok(self.launchpad, "propose_persona", *args, sender=creator, returns=["uint256", "uint256"])
+            assert cid == len(self.campaigns) + 1
+            proposal = Proposal(pid, [str(self.launchpad.address)], [0], [encode_call(self.launchpad, "launch", cid)], description)
+            assert proposal.pid == pid
+            snapshot = t + self.voting_delay
+            mp = ModelProposal(proposal, self.addr[who], snapshot, snapshot + self.voting_period)
+            self.campaigns.append(Campaign(cid, mp, self.addr[who], goal, bps))
+        self._sync()
+
+    def _contribute(self, c, who, amount, permit=False):
+        acct, a = self.actors[who], self.addr[who]
+        amount = min(amount, self._fmc_of(a))
+        if amount == 0:
+            return
+        if permit:
+            deadline = self.t + 3_600
+            v, r, s = sign_permit(self.fmc, acct, self.launchpad, amount, self.fmc.nonces(acct), deadline)
+        t = self._tx_time()
+        method, args = ("contribute_with_permit", (c.cid, amount, deadline, v, r, s)) if permit else ("contribute", (c.cid, amount))
+        if self._phase(c, t) == PHASE_FUNDING:
+            self.tx.ok(self.launchpad, method, *args, sender=acct)
+            c.raised += amount
+            c.given[a] = c.given.get(a, 0) + amount
+            self._move_fmc(a, self.launchpad, amount)
+        else:
+            self.tx.reverts(self.launchpad, method, *args, sender=acct, reason="launchpad: campaign not funding")
+        self._sync()
+        if permit:  # the permit replaced the standing approval
+            self.tx.ok(self.fmc, "approve", self.launchpad, MAX_UINT, sender=acct)
+            self._sync()
+
+    def _vote(self, c, v, support):
+        voter, a = self.actors[v], self.addr[v]
+        t = self._tx_time()
+        if self._state(c.p, t) != ACTIVE:
+            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote not currently active")
+        elif a in c.p.voted:
+            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote already cast")
+        else:
+            weight = self.tx.ok(self.governor, "castVote", c.p.pid, support, sender=voter, returns=["uint256"])
+            assert weight == self.fmc.getPastVotes(voter, c.p.snapshot)
+            c.p.voted.add(a)
+            c.p.tally[support] += weight
+            self._on_voted(c, a, weight)
+        self._sync()
+
+    def _queue(self, c, who):
+        t = self._tx_time()
+        sender = self.actors[who]
+        if self._state(c.p, t) != SUCCEEDED:
+            self.tx.reverts(self.governor, "queue", *c.p.proposal.args, sender=sender, reason="governor: proposal not successful")
+        else:
+            self.tx.ok(self.governor, "queue", *c.p.proposal.args, sender=sender)
+            c.p.eta = t + self.timelock_delay
+        self._sync()
+
+    def _execute(self, c, who):
+        t = self._tx_time()
+        args, sender = c.p.proposal.args, self.actors[who]
+        if self._state(c.p, t) != QUEUED:
+            reason = "governor: proposal not queued"
+        elif t < c.p.eta:
+            reason = "governor: proposal not ready"
+        elif c.status != "open":
+            reason = "launchpad: campaign not open"
+        elif c.raised < c.goal:
+            reason = "launchpad: funding goal not reached"
+        else:
+            reason = None
+        if reason:
+            self.tx.reverts(self.governor, "execute", *args, sender=sender, reason=reason)
+        else:
+            self.tx.ok(self.governor, "execute", *args, sender=sender)
+            c.p.executed = True
+            c.status = "launched"
+            self.personas += 1
+            c.persona_id = self.personas
+            record = self.launchpad.campaign(c.cid)
+            assert record.persona_id == c.persona_id
+            c.share = self.project.PersonaShare.at(record.share_token)
+            assert c.share.max_supply() == SHARES_PER_PERSONA
+            self._move_fmc(self.launchpad, self.treasury, c.raised)  # the raise goes to the persona's treasury account
+            self._on_launched(c)
+        self._sync()
+
+    def _claim(self, c, who):
+        acct, a = self.actors[who], self.addr[who]
+        self._tx_time()
+        expected, something = self._claimable_shares(c, a)
+        if c.status != "launched":
+            self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: campaign not launched")
+        elif not something:
+            self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: nothing to claim")
+        else:
+            before = self._shares_of(c, a)
+            assert self.tx.ok(self.launchpad, "claim_shares", c.cid, sender=acct, returns=["uint256"]) == expected
+            if c.given.get(a, 0) > 0:
+                c.claimed.add(a)
+            if a == c.creator:
+                c.creator_claimed = True
+            c.minted += expected
+            c.shares[a] = c.shares.get(a, 0) + expected
+            assert self._shares_of(c, a) == before + expected
+            self._on_claimed(c, a, expected)
+        self._sync()
+
+    def _refund(self, c, who):
+        acct, a = self.actors[who], self.addr[who]
+        t = self._tx_time()
+        if self._phase(c, t) != PHASE_FAILED:
+            self.tx.reverts(self.launchpad, "refund", c.cid, sender=acct, reason="launchpad: campaign not failed")
+        elif c.given.get(a, 0) == 0:
+            self.tx.reverts(self.launchpad, "refund", c.cid, sender=acct, reason="launchpad: nothing to refund")
+        else:
+            given, before = c.given[a], self._fmc_of(a)
+            assert self.tx.ok(self.launchpad, "refund", c.cid, sender=acct, returns=["uint256"]) == given
+            self._move_fmc(self.launchpad, a, given)
+            assert self._fmc_of(a) == before + given
+            c.refunded += given
+            c.given[a] = 0
+            c.status = "refunding"
+            self._on_refunded(c, a, given)
+        self._sync()

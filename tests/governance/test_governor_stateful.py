@@ -21,23 +21,14 @@ Invariants, in words:
 Each example starts from a chain snapshot and restores it at teardown.
 """
 
-from ape import chain
 from hypothesis import event
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from gov_helpers import (
     ACTIVE,
     E18,
     GRACE_PERIOD,
-    PENDING,
     QUEUED,
     QUORUM_NUMERATOR,
     SUCCEEDED,
@@ -47,15 +38,12 @@ from gov_helpers import (
     VOTING_DELAY,
     VOTING_PERIOD,
     ModelProposal,
-    FastTx,
     Proposal,
+    ProposalRules,
     VotesModel,
     encode_call,
     mine_to,
-    model_state,
-    now,
     proposal_id,
-    set_next,
 )
 
 MAX_PROPOSALS = 4
@@ -64,35 +52,22 @@ WARPS = [1, 600, 3_600, 86_400, 2 * 86_400, 5 * 86_400, 14 * 86_400]
 BOUNDARIES = ["snapshot", "snapshot+1", "deadline", "deadline+1", "eta", "eta+grace-1", "eta+grace"]
 
 
-class GovernorMachine(RuleBasedStateMachine):
+class GovernorMachine(ProposalRules, RuleBasedStateMachine):
     # set by the test function
     governor = fmc = timelock = None
     actors = []  # ape accounts
     reached = {}  # state -> count, for the curious (-s prints it)
+    queue_sender, execute_sender = 0, 1  # who queues and executes in `drive`
 
     def __init__(self):
         super().__init__()
-        self.snap = chain.snapshot()
-        self.t = now()
         self.addr = [str(a.address) for a in self.actors]
         self.model = VotesModel(self.fmc, self.addr)
         self.quorum_hist = [(0, QUORUM_NUMERATOR)]
         self.proposals = []
         self.n = 0
-        self.tx = FastTx()
-
-    def teardown(self):
-        chain.restore(self.snap)
 
     # ------------------------------------------------------------ helpers
-
-    def _tx_time(self) -> int:
-        t = self.t + 1
-        set_next(t)
-        return t
-
-    def _sync(self):
-        self.t = now()
 
     def _numerator_at(self, timepoint):
         value = self.quorum_hist[0][1]
@@ -103,9 +78,6 @@ class GovernorMachine(RuleBasedStateMachine):
 
     def _quorum_at(self, timepoint):
         return SUPPLY * self._numerator_at(timepoint) // 10_000
-
-    def _state(self, p, t):
-        return model_state(p, t, self._quorum_at)
 
     def _pick(self, i):
         return self.proposals[i % len(self.proposals)]
@@ -206,11 +178,6 @@ class GovernorMachine(RuleBasedStateMachine):
                     self.quorum_hist.append((t, p.value))
         self._sync()
 
-    def _warp_to(self, target):
-        if target > self.t:
-            mine_to(target)
-            self._sync()
-
     @precondition(lambda self: self.proposals)
     @rule(i=st.integers(0, MAX_PROPOSALS - 1), v=st.integers(0, 4), support=st.integers(0, 2))
     def vote(self, i, v, support):
@@ -236,40 +203,7 @@ class GovernorMachine(RuleBasedStateMachine):
         """Walks proposal i forward through its phases, voting on the way,
         until `stop` (a shortcut through the long sequences the other rules
         would rarely string together)."""
-        p = self._pick(i)
-        if stop == "canceled":
-            self._cancel(p, self.addr.index(p.proposer))
-            return
-        if self._state(p, self.t) == PENDING:
-            self._warp_to(p.snapshot + 1)
-        if self._state(p, self.t) == ACTIVE:
-            for v, support in enumerate(supports):
-                if support is not None:
-                    self._vote(p, v, support)
-        if stop == "voted":
-            return
-        self._warp_to(p.deadline + 1)
-        if stop == "ended":
-            return
-        self._queue(p, 0)
-        if stop == "queued" or p.eta == 0:
-            return
-        if stop == "expired":
-            self._warp_to(p.eta + GRACE_PERIOD)
-        else:
-            self._warp_to(p.eta)
-        self._execute(p, 1)
-
-    def _cancel(self, p, who):
-        t = self._tx_time()
-        if self._state(p, t) != PENDING:
-            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=self.actors[who], reason="governor: proposal not pending")
-        elif self.addr[who] != p.proposer:
-            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=self.actors[who], reason="governor: caller is not the proposer")
-        else:
-            self.tx.ok(self.governor, "cancel", *p.proposal.args, sender=self.actors[who])
-            p.canceled = True
-        self._sync()
+        self._walk(self._pick(i), supports, stop)
 
     @precondition(lambda self: self.proposals)
     @rule(i=st.integers(0, MAX_PROPOSALS - 1), who=st.integers(0, 4))
