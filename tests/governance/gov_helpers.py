@@ -583,7 +583,8 @@ class CampaignRules(ProposalRules):
             cid, pid = self.tx.ok(self.launchpad, "propose_persona", *args, sender=creator, returns=["uint256", "uint256"])
             assert cid == len(self.campaigns) + 1
             proposal = Proposal(pid, [str(self.launchpad.address)], [0], [encode_call(self.launchpad, "launch", cid)], description)
-            assert proposal.pid == pid
+            # The governor's id is the hash of exactly this one action (launch(cid)) and description.
+            assert pid == proposal_id(*proposal.args[:3], description)
             snapshot = t + self.voting_delay
             mp = ModelProposal(proposal, self.addr[who], snapshot, snapshot + self.voting_period)
             self.campaigns.append(Campaign(cid, mp, self.addr[who], goal, bps))
