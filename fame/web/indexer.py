@@ -218,7 +218,9 @@ class Follower:
         return self._manifest
 
     def identity(self, m: Manifest) -> str:
-        return f"v{INDEX_VERSION}:{m.chain_id}:{m.created_at}:{m.address('FameGovernor')}"
+        # The first contract of the manifest tells one deployment from the next on the same chain.
+        first = next(iter(m.contracts), "")
+        return f"v{INDEX_VERSION}:{m.chain_id}:{m.created_at}:{m.address(first) if first else ''}"
 
     def step(self) -> int:
         """Index what is new; returns the number of rows added."""
@@ -268,22 +270,29 @@ class Follower:
             out.append(r)
             if r[4] != "EngagementOracle" or r[5] != "ReportAccepted":
                 continue
-            for i, word in enumerate(r[9]["observations"], start=1):
-                e, engagement = decode_logged(int(word))
-                components = None
-                if reputation is not None:
-                    try:
-                        components = reputation.functions.components(e.persona_id).call(block_identifier=r[0])
-                    except Exception:  # noqa: BLE001 - a pruned node has no state that old
-                        components = None
+            decoded = [decode_logged(int(word)) for word in r[9]["observations"]]
+            components = self._components_at(reputation, [e.persona_id for e, _ in decoded], r[0])
+            for i, ((e, engagement), c) in enumerate(zip(decoded, components), start=1):
                 args = {"persona_id": str(e.persona_id), "epoch": r[9]["epoch"], "views": str(e.views),
                         "likes": str(e.likes), "shares": str(e.shares), "comments": str(e.comments),
                         "sentiment": str(e.sentiment_bps), "observed_at": str(e.observed_at),
                         "engagement": str(engagement)}
-                if components is not None:
-                    args.update(feedback=str(components[1]), score=str(components[2]))
+                if c is not None:
+                    args.update(feedback=str(c[1]), score=str(c[2]))
                 out.append((r[0], r[1], r[2], r[3], "Reputation", "EngagementReported", e.persona_id, None, None,
                             args, i))
+        return out
+
+    def _components_at(self, reputation, persona_ids: list[int], block: int) -> list:
+        """Reputation.components of each persona at `block` (eth_call at that block); None where
+        the node keeps no state that old (or there is no Reputation)."""
+        out = []
+        for pid in persona_ids:
+            try:
+                out.append(None if reputation is None else
+                           reputation.functions.components(pid).call(block_identifier=block))
+            except Exception:  # noqa: BLE001 - a pruned node: the row keeps E and the counts, no score
+                out.append(None)
         return out
 
     def _request_personas(self, rows: list[tuple]) -> None:
