@@ -162,6 +162,8 @@ def test_stake_weight_rounds_down(staking, alice):
     "persona,amount,lock,reason",
     [
         (1, 0, 0, "staking: zero amount"),
+        (1, 2**93, 0, "staking: amount too large"),  # the packing bound (FMC's whole cap is ~2**89.7)
+        (2**32, TOKEN, 0, "staking: persona not active"),  # beyond the packed persona id
         (1, TOKEN, 5, "staking: lock index out of range"),
         (RETIRED_PERSONA, TOKEN, 0, "staking: persona not active"),
         (99, TOKEN, 0, "staking: persona not active"),
@@ -171,6 +173,19 @@ def test_stake_weight_rounds_down(staking, alice):
 def test_stake_reverts(staking, alice, persona, amount, lock, reason):
     with ape.reverts(reason):
         staking.stake(persona, amount, lock, sender=alice)
+
+
+def test_position_record_round_trips_through_its_packing(staking, chain, alice):
+    """Every field `stake` packs comes back from `position` as it went in, at the packing bounds."""
+    tx = staking.stake(3, 12_345 * TOKEN + 7, 4, sender=alice)
+    pos = staking.position(1)
+    option = staking.lock_option(4)
+    assert (pos.owner, pos.persona_id, pos.amount, pos.lock_index) == (alice.address, 3, 12_345 * TOKEN + 7, 4)
+    assert pos.multiplier_bps == option.multiplier_bps
+    assert pos.weight == (12_345 * TOKEN + 7) * option.multiplier_bps // 10_000
+    assert pos.staked_at == tx.timestamp and pos.unlock_at == tx.timestamp + option.duration
+    assert (pos.reward_per_weight_paid, pos.rewards_scaled) == (0, 0)
+    assert staking.MAX_POSITION_AMOUNT() == 2**93 - 1 and staking.MAX_PERSONA_ID() == 2**32 - 1
 
 
 def test_stake_without_allowance_or_balance_reverts(staking, fmc, alice, stranger):
