@@ -32,6 +32,12 @@
         the persona's reputation engagement component E (0..6_000) as of
         observed_at.
 
+        EIP-712: domain {name "FameEngine Oracle", version "1", chainId,
+        verifyingContract}; type
+            Report(uint32 configVersion,uint64 epoch,uint256[] observations)
+        (the array is hashed as keccak256 of its packed 32-byte words).
+        Signatures are EIP-2098 compact (r, vs), low-s only.
+
         Gains: with d = max(new - previous, 0) per count (the whole count on
         a persona's first report; a platform recount may lower a count).
 
@@ -452,7 +458,8 @@ def transmit(report: Report, signatures: DynArray[Signature, MAX_OPERATORS]):
 
         engagement: uint256 = 0
         if reputation != empty(address):
-            # Gains: a platform recount may lower a lifetime count, which is no gain.
+            # Gains: a platform recount may lower a lifetime count, which is no gain. Written
+            # out rather than four `_gain` calls: internal calls cost ~100 gas each, per persona.
             d_views: uint256 = (word >> _VIEWS_SHIFT) & _MASK48
             d_views = unsafe_sub(d_views, min(d_views, (stored >> _VIEWS_SHIFT) & _MASK48))
             d_likes: uint256 = (word >> _LIKES_SHIFT) & _MASK40
