@@ -1,5 +1,6 @@
 """A small event indexer: the logs the frontend lists (proposals, votes, campaigns,
-reputation history, stakes) copied from the chain into SQLite, in bounded block ranges.
+reputation history, stakes) copied from the chain into SQLite, in bounded block ranges,
+following chain reorganisations (the end block of each indexed range is checkpointed by hash).
 
 The browser then asks `/api/index/...` for a page of rows instead of scanning the
 chain's whole history on every load. The indexer follows the deployment manifest: it
@@ -55,7 +56,10 @@ CREATE INDEX IF NOT EXISTS events_by_name ON events (contract, event, block);
 CREATE INDEX IF NOT EXISTS events_by_persona ON events (persona_id, event, block);
 CREATE INDEX IF NOT EXISTS events_by_proposal ON events (proposal_id, block);
 CREATE INDEX IF NOT EXISTS events_by_account ON events (account, event, block);
+CREATE TABLE IF NOT EXISTS checkpoints (block INTEGER PRIMARY KEY, hash TEXT NOT NULL);
 """
+# Hashes of the last indexed block ranges' end blocks kept to find where a reorganisation forked.
+CHECKPOINTS = 128
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,19 +113,40 @@ class EventIndex:
             self.db.executescript(SCHEMA)
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM meta")
+            self.db.execute("DELETE FROM checkpoints")
             self.db.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [("identity", identity), ("next_block", str(start_block))])
             self.db.execute("COMMIT")
 
-    def append(self, rows: list[tuple], next_block: int) -> None:
-        """Rows of one block range and the new cursor, in one transaction. A row is (block,
-        log_index, tx, time, contract, event, persona_id, proposal_id, account, args JSON, sub),
-        sub numbering the rows one log gives (0 for most)."""
+    def append(self, rows: list[tuple], next_block: int, checkpoint: tuple[int, str] | None = None) -> None:
+        """Rows of one block range, the new cursor and the hash of the range's end block, in one
+        transaction. A row is (block, log_index, tx, time, contract, event, persona_id,
+        proposal_id, account, args JSON, sub), sub numbering the rows one log gives (0 for most)."""
         with self._lock:
             self.db.execute("BEGIN")
             self.db.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_block', ?)", (str(next_block),))
+            if checkpoint is not None:
+                self.db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?)", checkpoint)
+                self.db.execute("DELETE FROM checkpoints WHERE block NOT IN "
+                                "(SELECT block FROM checkpoints ORDER BY block DESC LIMIT ?)", (CHECKPOINTS,))
             self.db.execute("COMMIT")
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        """(block, hash) of the indexed ranges' end blocks, latest first."""
+        with self._lock:
+            return self.db.execute("SELECT block, hash FROM checkpoints ORDER BY block DESC").fetchall()
+
+    def rewind(self, block: int) -> int:
+        """Forget everything indexed after `block` (a reorganisation replaced it); returns the
+        number of rows dropped. Indexing resumes at block + 1."""
+        with self._lock:
+            self.db.execute("BEGIN")
+            dropped = self.db.execute("DELETE FROM events WHERE block > ?", (block,)).rowcount
+            self.db.execute("DELETE FROM checkpoints WHERE block > ?", (block,))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_block', ?)", (str(block + 1),))
+            self.db.execute("COMMIT")
+        return dropped
 
     def query(self, *, contract: str | None = None, event: str | None = None, persona_id: int | None = None,
               proposal_id: str | None = None, account: str | None = None, limit: int = 100,
@@ -230,12 +255,16 @@ class Follower:
         ident = self.identity(m)
         if self.index.get_meta("identity") != ident:
             self.index.reset(ident, m.deploy_block)
+        self._follow_reorg(ident, m)
         start = int(self.index.get_meta("next_block") or m.deploy_block)
         head = self.w3.eth.block_number
         added = 0
         addresses = {Web3.to_checksum_address(m.address(n)): n for n in INDEXED if n in m.contracts}
         while start <= head and not self.stop.is_set():
             end = min(head, start + MAX_RANGE - 1)
+            # The end block's hash is read before its logs: if the chain reorganises in between,
+            # the next step sees the hash change and indexes that range again.
+            end_hash = self._hash(end)
             rows = self._decode(self.w3.eth.get_logs({"fromBlock": start, "toBlock": end, "address": list(addresses),
                                                       "topics": [list(self._topics)]}), self._topics)
             self._request_personas(rows)
@@ -249,11 +278,31 @@ class Follower:
                     persona_of={a.lower(): p for a, p in shares.items()})
                 rows += share_rows
             rows = self._engagement_rows(rows, m)
-            self.index.append([(*r[:9], json.dumps(r[9]), r[10] if len(r) > 10 else 0) for r in rows], end + 1)
+            self.index.append([(*r[:9], json.dumps(r[9]), r[10] if len(r) > 10 else 0) for r in rows], end + 1,
+                              (end, end_hash))
             added += len(rows)
             start = end + 1
         self.caught_up.set()
         return added
+
+    def _hash(self, block: int) -> str:
+        return "0x" + bytes(self.w3.eth.get_block(block)["hash"]).hex().removeprefix("0x")
+
+    def _follow_reorg(self, ident: str, m: Manifest) -> None:
+        """If the chain no longer has the last indexed block, drop what was indexed after the
+        newest checkpoint it still has (or start over if it has none of them)."""
+        checkpoints = self.index.checkpoints()
+        if not checkpoints or self._hash(checkpoints[0][0]) == checkpoints[0][1]:
+            return  # the common case: one block read per step
+        self._block_times.clear()
+        for block, stored in checkpoints[1:]:
+            if self._hash(block) == stored:
+                dropped = self.index.rewind(block)
+                log.warning("indexer: chain reorganised after block %d; %d rows dropped, indexing again", block,
+                            dropped)
+                return
+        log.warning("indexer: chain reorganised below every checkpoint; indexing from the deployment again")
+        self.index.reset(ident, m.deploy_block)
 
     def _engagement_rows(self, rows: list[tuple], m: Manifest) -> list[tuple]:
         """Each oracle report, one row per persona: contract "Reputation", event

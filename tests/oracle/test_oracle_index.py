@@ -60,3 +60,27 @@ def test_reports_become_reputation_history_rows(net, tmp_path):
     assert int(first["score"]) == int(first["engagement"]) + int(first["feedback"])
     assert int(first["score"]) >= reputation.components(1).call()[2]  # E only decays after the report
     assert index.query(persona_id=3, event="EngagementReported")[0]["args"]["observed_at"] == str(t - 5)
+
+
+def test_a_reorganised_chain_is_indexed_again(net, tmp_path):
+    """Rows of blocks the chain replaced are dropped and the new blocks indexed: the index never
+    shows a report the chain no longer has."""
+    w3 = net["w3"]
+    index = EventIndex(tmp_path / "index.sqlite")
+    follower = Follower(index, net["url"], net["dir"])
+    follower.step()
+    before = len(index.query(event="EngagementReported", limit=1000))
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    t = w3.eth.get_block("latest")["timestamp"]
+    transmit(net, int(time.time()) + 1_000, [Engagement(2, 7_000, 700, 70, 70, 500, t)])
+    follower.step()
+    assert [r["args"]["persona_id"] for r in index.query(event="EngagementReported", limit=1)] == ["2"]
+    # The chain drops that block and mines another report at the same height instead.
+    w3.provider.make_request("evm_revert", [snapshot])
+    transmit(net, int(time.time()) + 2_000, [Engagement(3, 8_000, 800, 80, 80, 500, t + 1)])
+    follower.step()
+    rows = index.query(event="EngagementReported", limit=1000)
+    assert len(rows) == before + 1
+    assert rows[0]["args"]["persona_id"] == "3" and all(r["args"]["persona_id"] != "2" or r["args"]["views"] != "7000"
+                                                        for r in rows)
+    assert index.checkpoints()[0] == (w3.eth.block_number, "0x" + bytes(w3.eth.get_block("latest")["hash"]).hex().removeprefix("0x"))
