@@ -93,6 +93,10 @@ MIN_REWARD_DURATION: public(constant(uint256)) = 86400
 MAX_REWARD_DURATION: public(constant(uint256)) = 2 * 365 * 86400
 # @dev Largest performance score of one persona.
 MAX_PERFORMANCE: public(constant(uint256)) = 10**18
+_MASK64: constant(uint256) = 2**64 - 1
+_MASK128: constant(uint256) = 2**128 - 1
+_LOW192: constant(uint256) = 2**192 - 1
+
 # @dev Largest stake of one position (packing bound; FMC's whole cap is far below it).
 MAX_POSITION_AMOUNT: public(constant(uint256)) = 2**93 - 1
 # @dev Largest persona id a position can name (packing bound).
@@ -134,6 +138,13 @@ struct PersonaPool:
     reward_per_performance_paid: uint256  # global accumulator at the last settlement
     reward_per_weight: uint256            # persona accumulator (scaled by PRECISION)
     weight_carry: uint256                 # remainder of the last division by weight
+
+
+struct PoolCore:
+    staked: uint256
+    weight: uint256
+    reward_per_performance_paid: uint256
+    reward_per_weight: uint256
 
 
 struct EpochInfo:
@@ -240,7 +251,13 @@ _owned_index: HashMap[uint256, uint256]
 # @notice Number of open positions of an account.
 position_count_of: public(HashMap[address, uint256])
 
-_pools: HashMap[uint256, PersonaPool]
+# A persona's pool (returned whole by `persona_stake`) is kept in five words: its stake, weight
+# and the two accumulators, and one word packing what a performance update touches besides them:
+#   performance (bits 255..192) | open positions (191..128) | weight_carry (127..0)
+# (performance <= MAX_PERFORMANCE < 2**60; the carry is below the pool's weight, itself below
+# 5x FMC's capped supply < 2**93), so settling a pool reads and writes one word less.
+_pools: HashMap[uint256, PoolCore]
+_pool_word: HashMap[uint256, uint256]
 
 # @notice FMC staked in total / sum of all position weights.
 total_staked: public(uint256)
@@ -374,7 +391,7 @@ def set_performance(persona_ids: DynArray[uint256, 128], scores: DynArray[uint25
         old: uint256 = self._update_pool(pid)
         total = total - old + score
         if score != old:
-            self._pools[pid].performance = score
+            self._pool_word[pid] = (score << 192) | (self._pool_word[pid] & _LOW192)
         log PerformanceUpdated(persona_id=pid, epoch=epoch, old_score=old, new_score=score, total_performance=total)
     self.total_performance = total
 
@@ -493,7 +510,7 @@ def stake(persona_id: uint256, amount: uint256, lock_index: uint256) -> uint256:
 
     self._pools[persona_id].staked += amount
     self._pools[persona_id].weight += weight
-    self._pools[persona_id].positions += 1
+    self._pool_word[persona_id] += 1 << 128  # one more open position
     self.total_staked += amount
     self.total_weight += weight
     log Staked(position_id=position_id, owner=msg.sender, persona_id=persona_id, amount=amount, weight=weight, lock_index=lock_index, unlock_at=unlock_at)
@@ -552,7 +569,7 @@ def withdraw(position_id: uint256) -> uint256:
     pid: uint256 = pos.persona_id
     self._pools[pid].staked -= pos.amount
     self._pools[pid].weight -= pos.weight
-    self._pools[pid].positions -= 1
+    self._pool_word[pid] -= 1 << 128  # one open position less
     self.total_staked -= pos.amount
     self.total_weight -= pos.weight
     self.total_paid += reward
@@ -624,7 +641,17 @@ def persona_stake(persona_id: uint256) -> PersonaPool:
     @param persona_id The persona.
     @return The persona's pool.
     """
-    return self._pools[persona_id]
+    core: PoolCore = self._pools[persona_id]
+    word: uint256 = self._pool_word[persona_id]
+    return PersonaPool(
+        staked=core.staked,
+        weight=core.weight,
+        performance=word >> 192,
+        positions=(word >> 128) & _MASK64,
+        reward_per_performance_paid=core.reward_per_performance_paid,
+        reward_per_weight=core.reward_per_weight,
+        weight_carry=word & _MASK128,
+    )
 
 
 @view
@@ -687,7 +714,7 @@ def persona_reward_rate(persona_id: uint256) -> uint256:
     total: uint256 = self.total_performance
     if total == 0 or block.timestamp >= self.period_finish:
         return 0
-    return self.reward_rate * self._pools[persona_id].performance // total
+    return self.reward_rate * (self._pool_word[persona_id] >> 192) // total
 
 
 # ---------------------------------------------------------------- internals
@@ -746,7 +773,8 @@ def _update_pool(persona_id: uint256) -> uint256:
     """
     acc: uint256 = self.reward_per_performance
     paid: uint256 = self._pools[persona_id].reward_per_performance_paid
-    performance: uint256 = self._pools[persona_id].performance
+    word: uint256 = self._pool_word[persona_id]
+    performance: uint256 = word >> 192
     if paid == acc:
         return performance
     self._pools[persona_id].reward_per_performance_paid = acc
@@ -762,9 +790,9 @@ def _update_pool(persona_id: uint256) -> uint256:
             self.unallocated += whole
             log RewardsReturned(persona_id=persona_id, amount=whole)
         return performance
-    numerator: uint256 = earned + self._pools[persona_id].weight_carry
+    numerator: uint256 = earned + (word & _MASK128)
     self._pools[persona_id].reward_per_weight += numerator // weight
-    self._pools[persona_id].weight_carry = numerator % weight
+    self._pool_word[persona_id] = (word & ~_MASK128) | (numerator % weight)
     return performance
 
 
@@ -775,16 +803,17 @@ def _pool_reward_per_weight_now(persona_id: uint256) -> uint256:
     @dev The persona accumulator as `_update_global` + `_update_pool` would
          leave it now (view).
     """
-    pool: PersonaPool = self._pools[persona_id]
+    pool: PoolCore = self._pools[persona_id]
     if pool.weight == 0:
         return pool.reward_per_weight
+    word: uint256 = self._pool_word[persona_id]
     acc: uint256 = self.reward_per_performance
     emitted: uint256 = self._emitted_since_update()
     total: uint256 = self.total_performance
     if emitted != 0 and total != 0:
         acc += (emitted * PRECISION + self._performance_carry) // total
-    earned: uint256 = pool.performance * (acc - pool.reward_per_performance_paid)
-    return pool.reward_per_weight + (earned + pool.weight_carry) // pool.weight
+    earned: uint256 = (word >> 192) * (acc - pool.reward_per_performance_paid)
+    return pool.reward_per_weight + (earned + (word & _MASK128)) // pool.weight
 
 
 @view
