@@ -169,10 +169,10 @@ def _check_reputation(w: World, size: int) -> None:
 
 def _pushes(ctx: Context, w: World, oracle: Contract, size: int) -> tuple[int, int, int]:
     """Gas of push_performance calls, each after a report: the personas' first (keeps their words),
-    the first scoring one (each persona's staking score goes from zero to a value: a new storage
-    slot in staking), and the steady state (the fourth: every score changes and every pool
+    the first scoring one (each persona's staking score goes from zero to a value; nothing has
+    been earned yet), and the steady state (the fourth: every score changes and every pool
     settles earnings into accumulators that already hold a value; the third is the first such
-    settlement, which creates those slots)."""
+    settlement, which writes those accumulators for the first time)."""
     personas = list(range(1, size + 1))
     out = []
     for epoch in (1, 2, 3, 4):
@@ -299,7 +299,7 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
         except Exception as exc:
             ctx.warn(f"{COMPONENT}, push_performance: {type(exc).__name__}: {exc}")
     for kind, value in zip(("the personas' first push (keeps their words)",
-                            "the first scores (each a new staking slot), live staking pools",
+                            "the personas' first scores, live staking pools",
                             "steady state, scoring every persona into live staking pools"), pushes):
         yield Row(COMPONENT, f"push_performance, {PERSONAS} personas, {kind}", value, NO_ANCHOR, None)
         yield Row(COMPONENT, f"push_performance gas per persona, {PERSONAS} personas, {kind}",
