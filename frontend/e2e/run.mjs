@@ -348,6 +348,9 @@ await step("request content, follow it to fulfilled with its manifest, release t
   await tx(`Release content request #${id}`);
   check((await read("ContentMarket", "get_request", [id])).status === 5, "released on chain");
 
+  // The gallery reads the persona's published content from the event index, and the fulfilment
+  // was sent outside the app: wait until the index has every block so far.
+  await indexed(await client.getBlockNumber());
   await open("personas");
   await page.locator('.persona[data-persona-id="1"] [data-testid="latest-content"] [data-testid="disclosure"]').waitFor();
 });
