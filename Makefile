@@ -50,7 +50,7 @@ compile: install
 	ape compile
 
 up: install
-	$(PY) -m fame.stack
+	$(PY) -m stack
 
 test: install test-tools
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
@@ -69,3 +69,11 @@ ai-models: install
 
 clean:
 	rm -rf .build benchmarks/.build .pytest_cache frontend/dist frontend/test-results
+
+# The system picture of README.md: docs/img/system.svg, rendered from docs/img/system.dot by
+# Graphviz (Debian's graphviz, installed when `dot` is missing). The SVG is committed; run this
+# after editing the .dot file (tests/docs checks that the SVG carries every label of the source).
+.PHONY: diagram
+diagram:
+	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
+	dot -Tsvg docs/img/system.dot -o docs/img/system.svg

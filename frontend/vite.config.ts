@@ -1,6 +1,6 @@
 import { defineConfig } from "vite";
 
-// The production build goes to frontend/dist, which the web service (fame/web) serves at "/".
+// The production build goes to frontend/dist, which the web service (stack/web) serves at "/".
 export default defineConfig({
   base: "./",
   build: {

@@ -277,7 +277,8 @@ def did_input_from_json(obj: dict):
 @click.option("--proof", "proof_path", default="proof.json", show_default=True, type=click.Path(path_type=Path))
 @click.option("--public", "public_path", default="public.json", show_default=True, type=click.Path(path_type=Path))
 @click.option("--wtns", "wtns_path", default=None, type=click.Path(path_type=Path), help="Also write the witness.")
-@click.option("--workers", type=int, default=None, help="Processes for the MSMs (default: CPUs available).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, envvar="FAME_ZK_WORKERS",
+              help="Processes for the MSMs (default: FAME_ZK_WORKERS, else one per CPU available).")
 def prove(zkey_path: Path, input_path: Path, proof_path: Path, public_path: Path, wtns_path: Path | None,
           workers: int | None) -> None:
     """Prove control of a registered DID controller commitment."""

@@ -541,11 +541,7 @@ def msm_naive_g2(points, scalars):
 
 
 def default_workers() -> int:
-    from fame.config import settings
-
-    configured = settings().zk_workers
-    if configured:
-        return configured
+    """One worker per CPU this process may run on (callers with a configured count pass it)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - non-Linux

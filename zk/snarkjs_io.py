@@ -23,6 +23,10 @@ from typing import Iterable, Sequence
 
 from .curve import Q, f2_inv, fq_inv
 from .field import R
+from .keys import (  # noqa: F401 (re-exported: the JSON formats live beside the types in zk.keys)
+    ProvingKey, g1_from_obj, g1_to_obj, g2_from_obj, g2_to_obj, proof_calldata, proof_from_json, proof_to_json,
+    snarkjs_alphabeta, vk_from_json, vk_to_json,
+)
 
 N8 = 32
 _RQ = pow(2, 256, Q)
@@ -255,8 +259,6 @@ def write_zkey(path, pk) -> None:
 
 def read_zkey(path):
     """A ProvingKey from a Groth16 .zkey (ours or snarkjs's)."""
-    from .groth16 import ProvingKey
-
     _, s = read_bin(path, b"zkey")
     if struct.unpack_from("<I", s[1], 0)[0] != 1:
         raise ValueError(f"{path}: not a Groth16 zkey")
@@ -340,98 +342,6 @@ def read_ptau(path) -> dict:
 # ------------------------------------------------------------------------------------------------
 
 
-def g1_to_obj(P) -> list:
-    if P is None:
-        return ["0", "1", "0"]
-    return [str(int(P[0])), str(int(P[1])), "1"]
-
-
-def g2_to_obj(P) -> list:
-    if P is None:
-        return [["0", "0"], ["1", "0"], ["0", "0"]]
-    (x0, x1), (y0, y1) = P
-    return [[str(int(x0)), str(int(x1))], [str(int(y0)), str(int(y1))], ["1", "0"]]
-
-
-def g1_from_obj(o):
-    """A G1 point from snarkjs's projective object [x, y, z]."""
-    from .field import mpz
-
-    x, y, z = (int(v) for v in o)
-    if z == 0:
-        return None
-    if z == 1:
-        return (mpz(x % Q), mpz(y % Q))
-    zi = fq_inv(z)
-    return (mpz(x * zi * zi % Q), mpz(y * zi * zi * zi % Q))
-
-
-def g2_from_obj(o):
-    from .curve import f2, f2_mul, f2_sqr
-
-    x, y, z = (f2((int(a), int(b))) for a, b in o)
-    if z[0] == 0 and z[1] == 0:
-        return None
-    if z == (1, 0):
-        return (x, y)
-    zi = f2_inv(z)
-    zi2 = f2_sqr(zi)
-    return (f2_mul(x, zi2), f2_mul(f2_mul(y, zi2), zi))
-
-
-def vk_to_json(vk, alphabeta: bool = True) -> dict:
-    out = {
-        "protocol": "groth16",
-        "curve": "bn128",
-        "nPublic": vk.n_public,
-        "vk_alpha_1": g1_to_obj(vk.alpha1),
-        "vk_beta_2": g2_to_obj(vk.beta2),
-        "vk_gamma_2": g2_to_obj(vk.gamma2),
-        "vk_delta_2": g2_to_obj(vk.delta2),
-    }
-    if alphabeta:
-        out["vk_alphabeta_12"] = snarkjs_alphabeta(vk)
-    out["IC"] = [g1_to_obj(P) for P in vk.ic]
-    return out
-
-
-def snarkjs_alphabeta(vk) -> list:
-    """e(alpha, beta) as snarkjs prints it. snarkjs's final exponentiation (Fuentes-Castaneda et
-    al.) yields the optimal ate pairing raised to the fixed power 2u(6u^2 + 3u + 1) (u the BN
-    parameter), a different but equally valid pairing; we raise ours to the same power."""
-    from .pairing import BN_U, f12_pow, pairing, to_snarkjs_gt
-
-    k = 2 * BN_U * (6 * BN_U * BN_U + 3 * BN_U + 1) % R
-    return to_snarkjs_gt(f12_pow(pairing(vk.alpha1, vk.beta2), k))
-
-
-def vk_from_json(obj: dict):
-    from .groth16 import VerifyingKey
-
-    if obj.get("protocol") != "groth16" or obj.get("curve") not in ("bn128", "bn254"):
-        raise ValueError("not a BN254 Groth16 verification key")
-    vk = VerifyingKey(
-        alpha1=g1_from_obj(obj["vk_alpha_1"]), beta2=g2_from_obj(obj["vk_beta_2"]),
-        gamma2=g2_from_obj(obj["vk_gamma_2"]), delta2=g2_from_obj(obj["vk_delta_2"]),
-        ic=[g1_from_obj(p) for p in obj["IC"]],
-    )
-    if int(obj.get("nPublic", vk.n_public)) != vk.n_public:
-        raise ValueError("nPublic does not match the number of IC points")
-    return vk
-
-
-def proof_to_json(proof) -> dict:
-    return {"pi_a": g1_to_obj(proof.a), "pi_b": g2_to_obj(proof.b), "pi_c": g1_to_obj(proof.c),
-            "protocol": "groth16", "curve": "bn128"}
-
-
-def proof_from_json(obj: dict):
-    from .groth16 import Proof
-
-    if obj.get("protocol", "groth16") != "groth16":
-        raise ValueError("not a Groth16 proof")
-    return Proof(g1_from_obj(obj["pi_a"]), g2_from_obj(obj["pi_b"]), g1_from_obj(obj["pi_c"]))
-
 
 def public_to_json(public: Sequence[int]) -> list:
     return [str(int(x)) for x in public]
@@ -439,14 +349,6 @@ def public_to_json(public: Sequence[int]) -> list:
 
 def public_from_json(obj: Sequence) -> list:
     return [int(x) for x in obj]
-
-
-def proof_calldata(proof) -> tuple:
-    """(a, b, c) integers for an EVM verifier: a = [x, y]; b = [[x1, x0], [y1, y0]] (EIP-197
-    orders an Fq2 element imaginary part first); c = [x, y]."""
-    (x0, x1), (y0, y1) = proof.b
-    return ([int(proof.a[0]), int(proof.a[1])], [[int(x1), int(x0)], [int(y1), int(y0)]],
-            [int(proof.c[0]), int(proof.c[1])])
 
 
 def save_json(path, obj) -> None:

@@ -61,7 +61,7 @@ def _gateway(ctx: Context, tmp: Path) -> Iterator[Row]:
 
     from fame.config import Settings
     from fame.procs import Supervisor, free_port
-    from fame.stack import start_gateway
+    from stack.up import start_gateway
 
     cfg = Settings(state_dir=tmp / "gateway-state", gateway_port=free_port(), ipfs_fsync=True)
     sup = Supervisor()

@@ -1,7 +1,7 @@
 """The token holders' web frontend: production bundle size and the time until the gallery shows.
 
 The frontend is built (`npm run build`: contracts generated from the manifest, tsc, vite) against
-a seeded local stack of its own (fame.web.devstack: anvil, deploy, the Nova Lumen seed, the web
+a seeded local stack of its own (stack.web.devstack: anvil, deploy, the Nova Lumen seed, the web
 service), then loaded in headless Chromium with a cold cache.
 """
 
@@ -69,8 +69,8 @@ def frontend(ctx: Context) -> Iterator[Row]:
     marks in headless Chromium (a new browser context per run, so nothing is cached): from navigation start to
     the first persona card painted with its name, avatar and reputation (one batched JSON-RPC round and the
     event index), and to every card filled in with its spec from IPFS."""
-    from fame.web.build import build_frontend
-    from fame.web.devstack import start
+    from stack.web.build import build_frontend
+    from stack.web.devstack import start
 
     with tempfile.TemporaryDirectory(prefix="fame-bench-frontend-") as tmp:
         root = Path(tmp)

@@ -11,6 +11,7 @@ from typing import Sequence
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
+from fame.config import settings
 from zk import prove_did
 from zk.circuits.did import DIDWitnessInput, commitment as make_commitment
 from zk.field import R
@@ -73,5 +74,5 @@ def prove_action(pk, controller: Controller, tree: MerkleTree, scope_value: int,
     index = next(i for i in range(tree.size) if tree.node(0, i) == controller.commitment % R)
     siblings, bits = tree.proof(index)
     proof, public = prove_did(pk, DIDWitnessInput(controller.secret, controller.salt, siblings, bits,
-                                                  scope_value, msg_hash_value))
+                                                  scope_value, msg_hash_value), workers=settings().zk_workers)
     return public[0], public[1], flatten_proof(proof)

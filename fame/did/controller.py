@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from fame.config import settings
 from fame.errors import FameError
 
 from . import actions as A
@@ -204,8 +205,6 @@ def build_input(reg: Registry, action: str, persona_id: int, param: Any, sender:
 
 
 def dev_zkey_path(depth: int) -> Path:
-    from fame.config import settings
-
     return settings().state_dir / "did" / f"dev-depth{depth}.zkey"
 
 
@@ -270,7 +269,7 @@ def prove(inp: ActionInput, pk) -> ActionProof:
 
     circuit = did_circuit(inp.depth)
     witness = circuit.witness(inp.witness_input().assignment())
-    proof, public = g16_prove(pk, witness)
+    proof, public = g16_prove(pk, witness, workers=settings().zk_workers)
     return ActionProof(int(public[0]), int(public[1]), A.flatten_proof(proof))
 
 

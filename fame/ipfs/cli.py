@@ -1,6 +1,6 @@
 """`fame ipfs ...`: add, cat, pin, gc, export and the gateway, from the command line.
 
-The lead's fame/cli.py mounts `ipfs` as a subcommand; `python -m fame.ipfs` runs it alone.
+The `fame` command (stack/cli.py) mounts `ipfs` from its entry point; `python -m fame.ipfs` runs it alone.
 add/cat/pin go through the configured backend (FAME_IPFS_BACKEND), so the same command
 works against the embedded store, a Kubo node or a pinning service; gc, export and the
 gateway work on the embedded store.

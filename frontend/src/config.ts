@@ -1,4 +1,4 @@
-// Where the app finds the chain: /config.json from the web service (fame/web), with the
+// Where the app finds the chain: /config.json from the web service (stack/web), with the
 // chain id and addresses from the generated contracts module.
 import { chainId } from "./generated/contracts";
 

@@ -1,4 +1,4 @@
-// The backend's event index (fame/web/indexer.py): pages of decoded events from SQLite,
+// The backend's event index (stack/web/indexer.py): pages of decoded events from SQLite,
 // so no page load scans the chain's history.
 
 export interface IndexedEvent<A = Record<string, any>> {

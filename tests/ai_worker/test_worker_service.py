@@ -32,7 +32,7 @@ from fame.chain import Chain, connect, dev_account
 from fame.config import PROJECT_ROOT, Settings, WorkerSettings
 from fame.ipfs.backends import KuboBackend
 from fame.procs import Supervisor, free_port
-from fame.stack import deploy, seed_demo, start_gateway
+from stack.up import deploy, seed_demo, start_gateway
 
 FMC = 10**18
 FEE = 20 * FMC
@@ -227,7 +227,7 @@ def test_killed_mid_generation_resumes_without_double_fulfilment(world):
     env = {**os.environ, "FAME_RPC_URL": world.rpc, "FAME_DEPLOYMENTS_DIR": str(world.cfg.deployments_dir),
            "FAME_STATE_DIR": str(state), "FAME_IPFS_BACKEND": "kubo", "FAME_KUBO_API_URL": world.gateway,
            "FAME_WORKER_CONFIRMATIONS": "0"}
-    argv = [sys.executable, "-m", "fame.cli", "worker", "run", "--dev-account", "8", "--once"]
+    argv = [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "8", "--once"]
 
     def once(**extra):
         return subprocess.run(argv, env={**env, **extra}, cwd=PROJECT_ROOT, capture_output=True, text=True,

@@ -11,7 +11,7 @@ from eth_account import Account
 
 from fame.keys import sender_account
 from fame.chain import dev_account
-from fame.cli import main
+from stack.cli import main
 from fame.config import PROJECT_ROOT
 from fame.did.document import make_did
 from fame.errors import FameError

@@ -1,5 +1,5 @@
 """The frontend's tests run the real thing: a seeded anvil behind the web service
-(fame.web.devstack), the frontend built against its manifest, Node and headless Chromium.
+(stack.web.devstack), the frontend built against its manifest, Node and headless Chromium.
 
 The stack is a module fixture of processes of its own; it never touches the chain that
 ape's test provider runs, so ape's snapshot isolation has nothing of it to revert."""
@@ -18,7 +18,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(scope="module")
 def web_stack(tmp_path_factory):
-    from fame.web.devstack import start
+    from stack.web.devstack import start
 
     root: Path = tmp_path_factory.mktemp("frontend-stack")
     sup = Supervisor()

@@ -1,10 +1,10 @@
-"""The web service's event index (fame.web.indexer.EventIndex): storage, queries, holders,
+"""The web service's event index (stack.web.indexer.EventIndex): storage, queries, holders,
 and the cursor that lets the follower resume; the follower itself runs against a real chain
 in test_frontend.py."""
 
 import json
 
-from fame.web.indexer import EventIndex, _jsonable, _keys
+from stack.web.indexer import EventIndex, _jsonable, _keys
 
 ZERO = "0x" + "00" * 20
 A, B = "0x" + "aa" * 20, "0x" + "bb" * 20

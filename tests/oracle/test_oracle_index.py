@@ -8,7 +8,7 @@ import pytest
 
 from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
-from fame.web.indexer import EventIndex, Follower
+from stack.web.indexer import EventIndex, Follower
 from oracle.chainview import make_web3
 from oracle.keys import dev_signer, dev_transmitter
 from oracle.report import Domain, Engagement, Report, pack_all, sign_digest

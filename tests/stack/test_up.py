@@ -44,7 +44,7 @@ def free_ports_in_a_row(count: int) -> int:
 
 
 def run_stack(env, python, timeout=60):
-    return subprocess.run([python, "-m", "fame.stack"], env=env, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([python, "-m", "stack"], env=env, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL)
 
 
@@ -52,7 +52,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     port, gateway_port, oracle_base = free_port(), free_port(), free_ports_in_a_row(4)
     env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port),
                     FAME_ORACLE_BASE_PORT=str(oracle_base))
-    proc = subprocess.Popen([python, "-m", "fame.stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen([python, "-m", "stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)
     out = []
     try:

@@ -3,7 +3,7 @@ benchmarks, built from the pieces `make up` uses: anvil, the web service (fronte
 gateway, index), `ape run deploy --fresh` and the Nova Lumen seed, every file under one
 folder and every port free. No oracle operators (the tests drive the chain themselves).
 
-    python -m fame.web.devstack /tmp/dir    # the same stack by hand (Ctrl-C stops it)
+    python -m stack.web.devstack /tmp/dir    # the same stack by hand (Ctrl-C stops it)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fame.anvil import start_anvil
 from fame.config import PROJECT_ROOT, Settings
 from fame.manifest import manifest_path
 from fame.procs import Supervisor, free_port, wait_until
-from fame.stack import ape_run
+from stack.up import ape_run
 
 BIN = PROJECT_ROOT / ".venv" / "bin"
 
@@ -53,7 +53,7 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
     env = stack_env(root, FAME_ANVIL_PORT=str(anvil_port), FAME_GATEWAY_PORT=str(web_port), FAME_RPC_URL=rpc_url,
                     FAME_IPFS_FSYNC="false")
     web_url = f"http://127.0.0.1:{web_port}"
-    argv = [sys.executable, "-m", "fame.web", "--port", str(web_port), "--rpc-url", rpc_url]
+    argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url]
     if dist is not None:
         argv += ["--dist", str(dist)]
     proc = sup.start("web", argv,

@@ -17,12 +17,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .anvil import start_anvil
-from .chain import connect
-from .config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings
-from .errors import FameError
-from .manifest import Manifest, load_manifest, manifest_path
-from .procs import Supervisor, port_in_use, wait_until
+from fame.anvil import start_anvil
+from fame.chain import connect
+from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings
+from fame.errors import FameError
+from fame.manifest import Manifest, load_manifest, manifest_path
+from fame.procs import Supervisor, port_in_use, wait_until
 
 console = Console()
 
@@ -82,14 +82,14 @@ def start_service(sup: Supervisor, name: str, argv: list[str], health_url: str, 
 
 
 def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | None = None) -> str:
-    """The web service (fame.web): the embedded IPFS store's HTTP gateway (content, specs,
+    """The web service (stack.web): the embedded IPFS store's HTTP gateway (content, specs,
     manifests), the token holders' frontend, the DID resolver and the event index."""
     if port_in_use(cfg.host, cfg.gateway_port):
         raise FameError(f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
                         "FAME_GATEWAY_PORT=<port>")
     url = f"http://{cfg.host}:{cfg.gateway_port}"
     start_service(sup, "web (frontend, ipfs gateway, index)",
-                  [sys.executable, "-m", "fame.web", "--host", cfg.host, "--port", str(cfg.gateway_port),
+                  [sys.executable, "-m", "stack.web", "--host", cfg.host, "--port", str(cfg.gateway_port),
                    "--rpc-url", rpc_url or cfg.effective_rpc_url], f"{url}/health", logs / "gateway.log")
     return url
 
@@ -125,7 +125,7 @@ def start_worker(sup: Supervisor, cfg: Settings, rpc_url: str, gateway_url: str 
            "FAME_DEPLOYMENTS_DIR": str(cfg.deployments_dir)}
     if gateway_url:  # one writer for the embedded store: the gateway
         env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
-    sup.start("ai worker", [sys.executable, "-m", "fame.cli", "worker", "run", "--dev-account", "7"],
+    sup.start("ai worker", [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "7"],
               log=logs / "worker.log", env=env, cwd=PROJECT_ROOT)
     return f"dev account 7, jobs in {cfg.state_dir / 'worker'} (`fame worker status`)"
 

@@ -1,5 +1,5 @@
-"""`python -m fame.web [--host H] [--port P] [--rpc-url URL]`: the frontend, IPFS gateway,
-DID resolver and event index on one loopback origin (fame.stack starts it)."""
+"""`python -m stack.web [--host H] [--port P] [--rpc-url URL]`: the frontend, IPFS gateway,
+DID resolver and event index on one loopback origin (stack.up starts it)."""
 
 import argparse
 
@@ -10,7 +10,7 @@ from fame.procs import port_in_use
 from .app import serve
 
 s = settings()
-parser = argparse.ArgumentParser(prog="python -m fame.web")
+parser = argparse.ArgumentParser(prog="python -m stack.web")
 parser.add_argument("--host", default=s.host)
 parser.add_argument("--port", type=int, default=s.gateway_port)
 parser.add_argument("--rpc-url", default=s.effective_rpc_url)

@@ -25,7 +25,7 @@ from web3._utils.events import get_event_data
 from fame.manifest import Manifest, find_manifest
 from oracle.report import decode_logged
 
-log = logging.getLogger("fame.web.indexer")
+log = logging.getLogger("stack.web.indexer")
 
 # (contract in the manifest, event names) the frontend reads from the index.
 INDEXED: dict[str, tuple[str, ...]] = {

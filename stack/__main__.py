@@ -1,0 +1,5 @@
+"""`python -m stack`: the local stack in the foreground (what `make up` runs)."""
+
+from .up import main
+
+main()
