@@ -51,12 +51,11 @@ class SimulatedAudience:
         favourites = rng.choice(N_EMOTIONS, size=2, replace=False, p=p / p.sum())
         taste[favourites] += self.favourite_bonus
         self.favourites = tuple(EMOTIONS[i] for i in favourites)
-        mood = rng.normal(0, self.mood_spread, (N_EMOTIONS, N_EMOTIONS))   # [persona mood, content]
+        mood = rng.normal(0, self.mood_spread, (N_EMOTIONS, N_EMOTIONS))  # [persona mood, content]
         mood[np.arange(N_EMOTIONS), np.arange(N_EMOTIONS)] += self.authenticity
-        trend = rng.normal(0, self.trend_spread, (N_STATES, N_EMOTIONS))    # [engagement state, content]
+        trend = rng.normal(0, self.trend_spread, (N_STATES, N_EMOTIONS))  # [engagement state, content]
         # table[s, a, e]: expected engagement
-        self.table = np.clip(self.base_level + taste[None, :, None] + mood.T[None, :, :] + trend[:, :, None],
-                             0.0, 1.5)
+        self.table = np.clip(self.base_level + taste[None, :, None] + mood.T[None, :, :] + trend[:, :, None], 0.0, 1.5)
 
     def mean(self, state: str, persona_mood: str, content: str) -> float:
         return float(self.table[ENGAGEMENT_STATES.index(state), INDEX[content], INDEX[persona_mood]])

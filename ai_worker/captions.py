@@ -65,8 +65,10 @@ def sentiment_agrees(emotion: str, score: float, margin: float = 0.2) -> bool:
 def _instruction(profile: PersonaProfile, emotion: str, brief: str | None) -> tuple[str, str]:
     """(system, user) messages for language-model backends."""
     system = profile.describe()
-    user = (f"Write one short social media caption (at most 40 words) for your next post. You feel {emotion} right "
-            f"now and the caption must clearly express {emotion}.")
+    user = (
+        f"Write one short social media caption (at most 40 words) for your next post. You feel {emotion} right "
+        f"now and the caption must clearly express {emotion}."
+    )
     if brief:
         user += f" The post is about: {brief.strip()}"
     user += " Reply with the caption only, no quotes, no explanations."
@@ -83,39 +85,100 @@ def _clean(text: str) -> str:
 # ---------------------------------------------------------------------------- offline default
 
 OPENERS: dict[str, list[str]] = {
-    "joy": ["Best day ever!", "Pure happiness right now.", "Can't stop smiling today!", "Feeling so grateful and happy!",
-            "Sunshine mood activated!", "Today was absolutely wonderful.", "My heart is full of joy."],
-    "sadness": ["Feeling really down today.", "Some days just hurt.", "Honestly a bit heartbroken tonight.",
-                "Quiet tears tonight.", "Not my best day, feeling lonely.", "Missing better days and feeling sad.",
-                "Everything feels heavy and grey."],
-    "anger": ["I'm so angry right now.", "Honestly furious about this.", "This is unacceptable and I'm fed up.",
-              "Seriously, I hate when this happens.", "So frustrated I could scream.", "I am livid. Again.",
-              "Enough is enough, this is outrageous."],
-    "surprise": ["Wow, I did NOT see that coming!", "Wait, what?! Amazing!", "Plot twist of the year, wow!",
-                 "Totally amazed right now!", "Never expected this, what a wonderful surprise!",
-                 "Jaw on the floor, in the best way!", "Surprise of the week, and I love it!"],
-    "calm": ["Slow morning, peaceful mind.", "Breathing in, letting go.", "Finding peace in the little things.",
-             "Calm and content today.", "Soft light, quiet heart.", "Taking it easy and feeling relaxed.",
-             "A gentle, peaceful kind of day."],
-    "fear": ["Okay, I'm honestly scared.", "Nervous doesn't even cover it.", "Something feels terribly wrong.",
-             "Heart racing, hands shaking.", "I'm afraid of what comes next.", "Worried sick tonight.",
-             "This is terrifying, not going to lie."],
+    "joy": [
+        "Best day ever!",
+        "Pure happiness right now.",
+        "Can't stop smiling today!",
+        "Feeling so grateful and happy!",
+        "Sunshine mood activated!",
+        "Today was absolutely wonderful.",
+        "My heart is full of joy.",
+    ],
+    "sadness": [
+        "Feeling really down today.",
+        "Some days just hurt.",
+        "Honestly a bit heartbroken tonight.",
+        "Quiet tears tonight.",
+        "Not my best day, feeling lonely.",
+        "Missing better days and feeling sad.",
+        "Everything feels heavy and grey.",
+    ],
+    "anger": [
+        "I'm so angry right now.",
+        "Honestly furious about this.",
+        "This is unacceptable and I'm fed up.",
+        "Seriously, I hate when this happens.",
+        "So frustrated I could scream.",
+        "I am livid. Again.",
+        "Enough is enough, this is outrageous.",
+    ],
+    "surprise": [
+        "Wow, I did NOT see that coming!",
+        "Wait, what?! Amazing!",
+        "Plot twist of the year, wow!",
+        "Totally amazed right now!",
+        "Never expected this, what a wonderful surprise!",
+        "Jaw on the floor, in the best way!",
+        "Surprise of the week, and I love it!",
+    ],
+    "calm": [
+        "Slow morning, peaceful mind.",
+        "Breathing in, letting go.",
+        "Finding peace in the little things.",
+        "Calm and content today.",
+        "Soft light, quiet heart.",
+        "Taking it easy and feeling relaxed.",
+        "A gentle, peaceful kind of day.",
+    ],
+    "fear": [
+        "Okay, I'm honestly scared.",
+        "Nervous doesn't even cover it.",
+        "Something feels terribly wrong.",
+        "Heart racing, hands shaking.",
+        "I'm afraid of what comes next.",
+        "Worried sick tonight.",
+        "This is terrifying, not going to lie.",
+    ],
 }
 
 # {topic}: the brief or one of the persona's topics; {trait}: one of its traits; {name}: its name.
 BODIES: dict[str, list[str]] = {
-    "joy": ["Spent the whole day on {topic} and loved every minute.", "{topic} made me so happy today.",
-            "My {trait} side is thriving and {topic} never gets old.", "Celebrating {topic} with the best people."],
-    "sadness": ["Even {topic} can't cheer me up today.", "I tried {topic} but I just felt empty and alone.",
-                "Thinking about {topic} makes me miss what we lost.", "I wanted to share {topic}, but I'm too tired and sad."],
-    "anger": ["Whoever ruined {topic} should be ashamed.", "The way they treated {topic} is disgusting.",
-              "I'm done pretending {topic} isn't broken and stupid.", "Nobody listens and {topic} pays the price."],
-    "surprise": ["{topic} just blew my mind in the best way.", "Did not expect {topic} to be this incredible.",
-                 "My {trait} brain is buzzing: {topic} turned out amazing.", "Just discovered {topic} and wow, love it."],
-    "calm": ["Enjoying {topic} at my own pace.", "{topic}, a cup of tea and a quiet, happy hour.",
-             "Letting my {trait} side rest, with {topic} in the background.", "Nothing to rush: just {topic} and calm."],
-    "fear": ["I keep worrying about {topic} and I'm scared of getting it wrong.", "{topic} suddenly feels dangerous.",
-             "Can't shake the fear that {topic} will end badly.", "Afraid to even look at {topic} right now."],
+    "joy": [
+        "Spent the whole day on {topic} and loved every minute.",
+        "{topic} made me so happy today.",
+        "My {trait} side is thriving and {topic} never gets old.",
+        "Celebrating {topic} with the best people.",
+    ],
+    "sadness": [
+        "Even {topic} can't cheer me up today.",
+        "I tried {topic} but I just felt empty and alone.",
+        "Thinking about {topic} makes me miss what we lost.",
+        "I wanted to share {topic}, but I'm too tired and sad.",
+    ],
+    "anger": [
+        "Whoever ruined {topic} should be ashamed.",
+        "The way they treated {topic} is disgusting.",
+        "I'm done pretending {topic} isn't broken and stupid.",
+        "Nobody listens and {topic} pays the price.",
+    ],
+    "surprise": [
+        "{topic} just blew my mind in the best way.",
+        "Did not expect {topic} to be this incredible.",
+        "My {trait} brain is buzzing: {topic} turned out amazing.",
+        "Just discovered {topic} and wow, love it.",
+    ],
+    "calm": [
+        "Enjoying {topic} at my own pace.",
+        "{topic}, a cup of tea and a quiet, happy hour.",
+        "Letting my {trait} side rest, with {topic} in the background.",
+        "Nothing to rush: just {topic} and calm.",
+    ],
+    "fear": [
+        "I keep worrying about {topic} and I'm scared of getting it wrong.",
+        "{topic} suddenly feels dangerous.",
+        "Can't shake the fear that {topic} will end badly.",
+        "Afraid to even look at {topic} right now.",
+    ],
 }
 
 QUESTIONS: dict[str, list[str]] = {
@@ -128,13 +191,20 @@ QUESTIONS: dict[str, list[str]] = {
 }
 
 EMOJI: dict[str, list[str]] = {
-    "joy": ["😄", "🎉", "✨", "☀️"], "sadness": ["😢", "🌧️", "😞"], "anger": ["😡", "😤", "💢"],
-    "surprise": ["😲", "🤩", "😮"], "calm": ["😌", "🌿", "🍵"], "fear": ["😨", "😱", "😰"],
+    "joy": ["😄", "🎉", "✨", "☀️"],
+    "sadness": ["😢", "🌧️", "😞"],
+    "anger": ["😡", "😤", "💢"],
+    "surprise": ["😲", "🤩", "😮"],
+    "calm": ["😌", "🌿", "🍵"],
+    "fear": ["😨", "😱", "😰"],
 }
 
 TAGS: dict[str, list[str]] = {
-    "joy": ["happy", "goodvibes", "joy"], "sadness": ["sad", "feelings", "rainyday"], "anger": ["angry", "fedup", "rant"],
-    "surprise": ["surprise", "wow", "plottwist"], "calm": ["calm", "slowliving", "peace"],
+    "joy": ["happy", "goodvibes", "joy"],
+    "sadness": ["sad", "feelings", "rainyday"],
+    "anger": ["angry", "fedup", "rant"],
+    "surprise": ["surprise", "wow", "plottwist"],
+    "calm": ["calm", "slowliving", "peace"],
     "fear": ["scared", "anxiety", "nervous"],
 }
 
@@ -151,8 +221,9 @@ class TemplateCaptioner:
         self.attempts = attempts
         self.margin = margin
         self.hashtags = hashtags
-        self.info = ModelInfo("fameengine/template-captioner", "1",
-                              f"grammar+vaderSentiment-{package_version('vaderSentiment')}")
+        self.info = ModelInfo(
+            "fameengine/template-captioner", "1", f"grammar+vaderSentiment-{package_version('vaderSentiment')}"
+        )
 
     def _candidate(self, p: PersonaProfile, emotion: str, seed: int, attempt: int, brief: str | None) -> str:
         name_key = sum(p.name.encode("utf-8")) & 0xFFFF
@@ -206,6 +277,7 @@ class TemplateCaptioner:
 
 # ---------------------------------------------------------------------------- OpenAI-compatible
 
+
 def chat_completions_url(base_url: str) -> str:
     """The chat completions endpoint for a base URL with or without the /v1 part."""
     base = base_url.rstrip("/")
@@ -224,8 +296,17 @@ class OpenAICompatibleCaptioner:
     transport: an httpx transport (tests use one to reach an in-process app).
     """
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, *, temperature: float = 0.8,
-                 max_tokens: int = 120, timeout: float = 60.0, transport: Any = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        *,
+        temperature: float = 0.8,
+        max_tokens: int = 120,
+        timeout: float = 60.0,
+        transport: Any = None,
+    ) -> None:
         import httpx
 
         self.url = chat_completions_url(base_url)
@@ -247,10 +328,15 @@ class OpenAICompatibleCaptioner:
 
     def request_body(self, persona: PersonaLike, emotion: str, seed: int, brief: str | None = None) -> dict[str, Any]:
         system, user = _instruction(as_profile(persona), check(emotion), brief)
-        return {"model": self.model, "messages": [{"role": "system", "content": system},
-                                                  {"role": "user", "content": user}],
-                "temperature": self.temperature, "max_tokens": self.max_tokens, "seed": int(seed), "n": 1,
-                "stream": False}
+        return {
+            "model": self.model,
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "seed": int(seed),
+            "n": 1,
+            "stream": False,
+        }
 
     def caption(self, persona: PersonaLike, emotion: str, seed: int, brief: str | None = None) -> str:
         import httpx
@@ -259,8 +345,10 @@ class OpenAICompatibleCaptioner:
         try:
             resp = self.client.post(self.url, json=body)
         except httpx.HTTPError as err:
-            raise CaptionError(f"cannot reach the caption server at {self.url} ({err.__class__.__name__}: {err}); "
-                               "start it or fix its base URL") from None
+            raise CaptionError(
+                f"cannot reach the caption server at {self.url} ({err.__class__.__name__}: {err}); "
+                "start it or fix its base URL"
+            ) from None
         if resp.status_code != 200:
             raise CaptionError(f"caption server at {self.url} answered HTTP {resp.status_code}: {resp.text[:200]}")
         try:
@@ -275,6 +363,7 @@ class OpenAICompatibleCaptioner:
 
 # ---------------------------------------------------------------------------- local transformers
 
+
 class TransformersCaptioner:
     """A causal language model from a local folder (AutoModelForCausalLM), sampled with the seed.
 
@@ -282,8 +371,14 @@ class TransformersCaptioner:
     one; otherwise the instruction is given as plain text followed by "Caption:".
     """
 
-    def __init__(self, model_path: str | Path, device: str | None = None, max_new_tokens: int = 60,
-                 temperature: float = 0.9, top_p: float = 0.95) -> None:
+    def __init__(
+        self,
+        model_path: str | Path,
+        device: str | None = None,
+        max_new_tokens: int = 60,
+        temperature: float = 0.9,
+        top_p: float = 0.95,
+    ) -> None:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         from .image_model import pick_device
@@ -299,15 +394,18 @@ class TransformersCaptioner:
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
         self.top_p = top_p
-        self.info = ModelInfo(self.model_path.name, f"local (transformers {package_version('transformers')})",
-                              type(self.model).__name__)
+        self.info = ModelInfo(
+            self.model_path.name, f"local (transformers {package_version('transformers')})", type(self.model).__name__
+        )
 
     def prompt(self, persona: PersonaLike, emotion: str, brief: str | None = None) -> str:
         system, user = _instruction(as_profile(persona), check(emotion), brief)
         if getattr(self.tokenizer, "chat_template", None):
             return self.tokenizer.apply_chat_template(
                 [{"role": "system", "content": system}, {"role": "user", "content": user}],
-                tokenize=False, add_generation_prompt=True)
+                tokenize=False,
+                add_generation_prompt=True,
+            )
         return f"{system}\n\n{user}\nCaption:"
 
     def caption(self, persona: PersonaLike, emotion: str, seed: int, brief: str | None = None) -> str:
@@ -318,9 +416,15 @@ class TransformersCaptioner:
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
         torch.manual_seed(int(seed) & 0xFFFFFFFF)
         with torch.inference_mode():
-            out = self.model.generate(**inputs, do_sample=True, temperature=self.temperature, top_p=self.top_p,
-                                      max_new_tokens=self.max_new_tokens, pad_token_id=pad)
-        new = out[0, inputs["input_ids"].shape[1]:]
+            out = self.model.generate(
+                **inputs,
+                do_sample=True,
+                temperature=self.temperature,
+                top_p=self.top_p,
+                max_new_tokens=self.max_new_tokens,
+                pad_token_id=pad,
+            )
+        new = out[0, inputs["input_ids"].shape[1] :]
         return _clean(self.tokenizer.decode(new, skip_special_tokens=True))
 
 

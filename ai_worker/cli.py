@@ -17,8 +17,9 @@ def _account(cfg, keystore: Path | None, password_file: Path | None, dev_account
     path = keystore or cfg.keystore
     dev = dev_account if dev_account is not None or path is not None else cfg.dev_account
     secret = cfg.keystore_password.get_secret_value() if cfg.keystore_password else None
-    return sender_account(chain_id, path, password_file, dev, password=secret,
-                          password_env="FAME_WORKER_KEYSTORE_PASSWORD", prompt=False)
+    return sender_account(
+        chain_id, path, password_file, dev, password=secret, password_env="FAME_WORKER_KEYSTORE_PASSWORD", prompt=False
+    )
 
 
 def build_pipeline(cfg, account):
@@ -27,12 +28,14 @@ def build_pipeline(cfg, account):
     from .image_model import DiffusersPipelineGenerator, default_generator
     from .pipeline import ContentPipeline
 
-    generator = (DiffusersPipelineGenerator(cfg.image_model, device=cfg.device) if cfg.image_model
-                 else default_generator())
+    generator = (
+        DiffusersPipelineGenerator(cfg.image_model, device=cfg.device) if cfg.image_model else default_generator()
+    )
     if cfg.caption_backend == "openai":
         if not cfg.caption_url or not cfg.caption_model:
-            raise FameError("FAME_WORKER_CAPTION_BACKEND=openai needs FAME_WORKER_CAPTION_URL and "
-                            "FAME_WORKER_CAPTION_MODEL")
+            raise FameError(
+                "FAME_WORKER_CAPTION_BACKEND=openai needs FAME_WORKER_CAPTION_URL and FAME_WORKER_CAPTION_MODEL"
+            )
         key = cfg.caption_api_key.get_secret_value() if cfg.caption_api_key else None
         captioner = OpenAICompatibleCaptioner(cfg.caption_url, cfg.caption_model, api_key=key)
     elif cfg.caption_backend == "transformers":
@@ -56,15 +59,28 @@ def worker() -> None:
 
 
 @worker.command("run")
-@click.option("--account", "keystore", type=click.Path(path_type=Path), default=None,
-              help="Keystore file of the worker's account, or ape:<alias> (default: FAME_WORKER_KEYSTORE).")
-@click.option("--password-file", type=click.Path(path_type=Path), default=None,
-              help="File whose first line is the keystore password (default: FAME_WORKER_KEYSTORE_PASSWORD).")
+@click.option(
+    "--account",
+    "keystore",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Keystore file of the worker's account, or ape:<alias> (default: FAME_WORKER_KEYSTORE).",
+)
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File whose first line is the keystore password (default: FAME_WORKER_KEYSTORE_PASSWORD).",
+)
 @click.option("--dev-account", type=int, default=None, help="Local chain only: anvil dev account N.")
 @click.option("--rpc-url", default=None, help="JSON-RPC node (default: FAME_RPC_URL or the local one).")
 @click.option("--once", is_flag=True, help="One pass over the market, then exit.")
-@click.option("--state-dir", type=click.Path(path_type=Path), default=None,
-              help="Where the job store lives (default: <FAME_STATE_DIR>/worker).")
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the job store lives (default: <FAME_STATE_DIR>/worker).",
+)
 def run_cmd(keystore, password_file, dev_account, rpc_url, once, state_dir) -> None:
     """Follow the content market and fulfil requests until stopped (Ctrl-C)."""
     from fame.chain import Chain
@@ -107,7 +123,9 @@ def status_cmd(state_dir) -> None:
         store = JobStore(path)
         click.echo(f"{path.name}: {store.counts()}")
         for job in store.all()[-10:]:
-            click.echo(f"  request {job.request_id}: {job.stage}"
-                       + (f" content {job.content_cid}" if job.content_cid else "")
-                       + (f" ({job.error})" if job.error else ""))
+            click.echo(
+                f"  request {job.request_id}: {job.stage}"
+                + (f" content {job.content_cid}" if job.content_cid else "")
+                + (f" ({job.error})" if job.error else "")
+            )
         store.close()

@@ -57,6 +57,7 @@ class EngineError(FameError):
 
 # ---------------------------------------------------------------------------- engagement
 
+
 def engagement_state(rewards: Sequence[float], recent: int = 2, window: int = 10, band: float = 0.08) -> str:
     """low / medium / high: the mean of the last `recent` rewards against the `window` before them.
 
@@ -66,7 +67,7 @@ def engagement_state(rewards: Sequence[float], recent: int = 2, window: int = 10
     if len(r) < recent + 2:
         return "medium"
     now = float(np.mean(r[-recent:]))
-    before = float(np.mean(r[-(recent + window):-recent]))
+    before = float(np.mean(r[-(recent + window) : -recent]))
     scale = max(abs(before), 1e-6)
     change = (now - before) / scale
     return "high" if change > band else "low" if change < -band else "medium"
@@ -83,17 +84,19 @@ def reward_from_engagement(views: int, likes: int, shares: int, comments: int, s
 
 # ---------------------------------------------------------------------------- mood
 
+
 @dataclass(frozen=True)
 class MoodModel:
     """How a persona's mood (valence, arousal, dominance) moves after each post."""
 
-    persistence: float = 0.5       # share of the old mood kept
-    reward_gain: float = 0.6       # valence change per unit of reception surprise
-    reward_scale: float = 0.2      # reward difference that counts as a full surprise
-    mean_rate: float = 0.1         # running mean of rewards: exponential weight
+    persistence: float = 0.5  # share of the old mood kept
+    reward_gain: float = 0.6  # valence change per unit of reception surprise
+    reward_scale: float = 0.2  # reward difference that counts as a full surprise
+    mean_rate: float = 0.1  # running mean of rewards: exponential weight
 
-    def step(self, mood: Sequence[float], baseline: str, posted: str, reward: float,
-             reward_mean: float | None) -> tuple[float, float, float]:
+    def step(
+        self, mood: Sequence[float], baseline: str, posted: str, reward: float, reward_mean: float | None
+    ) -> tuple[float, float, float]:
         z = 0.0 if reward_mean is None else max(-1.0, min(1.0, (reward - reward_mean) / self.reward_scale))
         bv, ba, bd = VAD[baseline]
         pv, pa, pd = VAD[posted]
@@ -116,6 +119,7 @@ class MoodModel:
 
 # ---------------------------------------------------------------------------- per-persona state
 
+
 def _file_key(persona_id: Any) -> str:
     key = str(persona_id)
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", key) or key.startswith("."):
@@ -126,14 +130,14 @@ def _file_key(persona_id: Any) -> str:
 @dataclass
 class PersonaState:
     persona: str
-    q: np.ndarray                        # [s, a, e]
-    visits: np.ndarray                   # [s, a, e]
+    q: np.ndarray  # [s, a, e]
+    visits: np.ndarray  # [s, a, e]
     baseline: str = "calm"
     mood: tuple[float, float, float] = VAD["calm"]
-    steps: int = 0                       # decisions made
+    steps: int = 0  # decisions made
     rewards: list[float] = field(default_factory=list)
     reward_mean: float | None = None
-    last: dict[str, Any] | None = None   # decision waiting for its reward: {"s","a","e"}
+    last: dict[str, Any] | None = None  # decision waiting for its reward: {"s","a","e"}
     pending: dict[str, Any] | None = None  # rewarded decision waiting for s': {"s","a","e","r","e2"}
     updates: int = 0
 
@@ -143,24 +147,45 @@ class PersonaState:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": STATE_FORMAT, "persona": self.persona, "emotions": list(EMOTIONS),
-            "engagement_states": list(ENGAGEMENT_STATES), "baseline": self.baseline,
-            "mood": list(self.mood), "emotion": self.emotion, "steps": self.steps, "updates": self.updates,
-            "rewards": self.rewards, "reward_mean": self.reward_mean, "last": self.last, "pending": self.pending,
-            "q": np.round(self.q, 8).tolist(), "visits": self.visits.astype(int).tolist(),
+            "format": STATE_FORMAT,
+            "persona": self.persona,
+            "emotions": list(EMOTIONS),
+            "engagement_states": list(ENGAGEMENT_STATES),
+            "baseline": self.baseline,
+            "mood": list(self.mood),
+            "emotion": self.emotion,
+            "steps": self.steps,
+            "updates": self.updates,
+            "rewards": self.rewards,
+            "reward_mean": self.reward_mean,
+            "last": self.last,
+            "pending": self.pending,
+            "q": np.round(self.q, 8).tolist(),
+            "visits": self.visits.astype(int).tolist(),
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "PersonaState":
-        if data.get("format") != STATE_FORMAT or data.get("emotions") != list(EMOTIONS) \
-                or data.get("engagement_states") != list(ENGAGEMENT_STATES):
-            raise EngineError(f"emotion engine state of persona {data.get('persona')} has another format or "
-                              "emotion list; move the file away to start that persona afresh")
+    def from_json(cls, data: dict[str, Any]) -> PersonaState:
+        if (
+            data.get("format") != STATE_FORMAT
+            or data.get("emotions") != list(EMOTIONS)
+            or data.get("engagement_states") != list(ENGAGEMENT_STATES)
+        ):
+            raise EngineError(
+                f"emotion engine state of persona {data.get('persona')} has another format or "
+                "emotion list; move the file away to start that persona afresh"
+            )
         return cls(
-            persona=str(data["persona"]), q=np.asarray(data["q"], dtype=np.float64),
-            visits=np.asarray(data["visits"], dtype=np.float64), baseline=data["baseline"],
-            mood=tuple(data["mood"]), steps=int(data["steps"]), rewards=[float(r) for r in data["rewards"]],
-            reward_mean=data["reward_mean"], last=data["last"], pending=data["pending"],
+            persona=str(data["persona"]),
+            q=np.asarray(data["q"], dtype=np.float64),
+            visits=np.asarray(data["visits"], dtype=np.float64),
+            baseline=data["baseline"],
+            mood=tuple(data["mood"]),
+            steps=int(data["steps"]),
+            rewards=[float(r) for r in data["rewards"]],
+            reward_mean=data["reward_mean"],
+            last=data["last"],
+            pending=data["pending"],
             updates=int(data.get("updates", 0)),
         )
 
@@ -192,6 +217,7 @@ def atomic_write_json(path: Path, data: Any, fsync: bool = True) -> None:
 
 # ---------------------------------------------------------------------------- the engine
 
+
 def default_state_dir() -> Path:
     """Where the worker keeps the engine's files: <FAME_STATE_DIR>/ai_worker/emotion-engine."""
     from fame.config import settings
@@ -206,16 +232,30 @@ class EmotionEngine:
     prior: warm-start table [s, a, e] of expected rewards (ai_worker.warm_start), or None.
     """
 
-    def __init__(self, state_dir: str | Path | None = None, *, prior: np.ndarray | None = None,
-                 gamma: float = 0.5, epsilon: float = 0.3, epsilon_min: float = 0.02, epsilon_decay: float = 0.99,
-                 alpha_min: float = 0.05, prior_strength: float = 3.0, optimistic: float = 2.0, prior_bonus: float = 0.2,
-                 mood_model: MoodModel | None = None, seed: int = 0, fsync: bool = True) -> None:
+    def __init__(
+        self,
+        state_dir: str | Path | None = None,
+        *,
+        prior: np.ndarray | None = None,
+        gamma: float = 0.5,
+        epsilon: float = 0.3,
+        epsilon_min: float = 0.02,
+        epsilon_decay: float = 0.99,
+        alpha_min: float = 0.05,
+        prior_strength: float = 3.0,
+        optimistic: float = 2.0,
+        prior_bonus: float = 0.2,
+        mood_model: MoodModel | None = None,
+        seed: int = 0,
+        fsync: bool = True,
+    ) -> None:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         if prior is not None:
             prior = np.asarray(prior, dtype=np.float64)
             if prior.shape != (N_STATES, N_EMOTIONS, N_EMOTIONS):
-                raise EngineError(f"warm-start prior must have shape {(N_STATES, N_EMOTIONS, N_EMOTIONS)}, "
-                                  f"got {prior.shape}")
+                raise EngineError(
+                    f"warm-start prior must have shape {(N_STATES, N_EMOTIONS, N_EMOTIONS)}, got {prior.shape}"
+                )
         self.prior = prior
         self.gamma = gamma
         self.epsilon, self.epsilon_min, self.epsilon_decay = epsilon, epsilon_min, epsilon_decay
@@ -252,13 +292,14 @@ class EmotionEngine:
                     try:
                         st = PersonaState.from_json(json.loads(path.read_text(encoding="utf-8")))
                     except (ValueError, KeyError, TypeError) as err:
-                        raise EngineError(f"cannot read emotion engine state {path}: {err}; "
-                                          "move the file away to start that persona afresh") from None
+                        raise EngineError(
+                            f"cannot read emotion engine state {path}: {err}; "
+                            "move the file away to start that persona afresh"
+                        ) from None
                 else:
                     q0, n0 = self.initial_q()
                     base = check(baseline or "calm")
-                    st = PersonaState(persona=key, q=q0, visits=np.full(q0.shape, n0), baseline=base,
-                                      mood=VAD[base])
+                    st = PersonaState(persona=key, q=q0, visits=np.full(q0.shape, n0), baseline=base, mood=VAD[base])
                 self._cache[key] = st
             return st
 
@@ -285,11 +326,12 @@ class EmotionEngine:
         return self.state(persona_id).emotion
 
     def epsilon_at(self, steps: int) -> float:
-        return max(self.epsilon_min, self.epsilon * self.epsilon_decay ** steps)
+        return max(self.epsilon_min, self.epsilon * self.epsilon_decay**steps)
 
     # -- the two calls
-    def next_emotion(self, persona_id: Any, engagement_state: str | None = None, *, baseline: str | None = None,
-                     explore: bool = True) -> str:
+    def next_emotion(
+        self, persona_id: Any, engagement_state: str | None = None, *, baseline: str | None = None, explore: bool = True
+    ) -> str:
         """The emotion the persona's next content should carry.
 
         engagement_state: one of ENGAGEMENT_STATES, or None to derive it from the rewards
@@ -327,8 +369,9 @@ class EmotionEngine:
         with self._lock:
             st = self.state(persona_id)
             if st.last is None:
-                raise EngineError(f"persona {st.persona} has no emotion hint waiting for a reward; "
-                                  "call next_emotion first")
+                raise EngineError(
+                    f"persona {st.persona} has no emotion hint waiting for a reward; call next_emotion first"
+                )
             posted = EMOTIONS[st.last["a"]]
             st.mood = self.mood.step(st.mood, st.baseline, posted, reward, st.reward_mean)
             st.reward_mean = self.mood.update_mean(st.reward_mean, reward)
@@ -355,8 +398,10 @@ class EmotionEngine:
     def policy(self, persona_id: Any) -> dict[str, dict[str, str]]:
         """The greedy choice for every (engagement state, emotional state): policy[s][e] = a."""
         st = self.state(persona_id)
-        return {s: {e: EMOTIONS[int(st.q[i, :, j].argmax())] for j, e in enumerate(EMOTIONS)}
-                for i, s in enumerate(ENGAGEMENT_STATES)}
+        return {
+            s: {e: EMOTIONS[int(st.q[i, :, j].argmax())] for j, e in enumerate(EMOTIONS)}
+            for i, s in enumerate(ENGAGEMENT_STATES)
+        }
 
 
 def _stable_hash(text: str) -> int:

@@ -39,8 +39,14 @@ VALENCE_SIGN: dict[str, int] = {"joy": 1, "calm": 1, "surprise": 1, "sadness": -
 # The persona spec (docs/persona-spec.schema.json) weighs Plutchik's eight basic emotions;
 # this is how each of them lands on the worker's list.
 SPEC_EMOTION_MAP: dict[str, str] = {
-    "joy": "joy", "trust": "calm", "fear": "fear", "surprise": "surprise", "sadness": "sadness",
-    "disgust": "anger", "anger": "anger", "anticipation": "surprise",
+    "joy": "joy",
+    "trust": "calm",
+    "fear": "fear",
+    "surprise": "surprise",
+    "sadness": "sadness",
+    "disgust": "anger",
+    "anger": "anger",
+    "anticipation": "surprise",
 }
 
 

@@ -3,7 +3,8 @@ the emotion it was asked for.
 
 A ridge-regression (linear least-squares) classifier on standardised simple features (an
 8x8 colour thumbnail and a 16x16 contrast-normalised grey thumbnail of the face region),
-fitted in closed form on the procedural faces of ai_worker.dataset in a few seconds. `shape_only=True` drops the colour features, so the
+fitted in closed form on the procedural faces of ai_worker.dataset in a few seconds.
+`shape_only=True` drops the colour features, so the
 classifier must go by eyes, brows and mouth alone.
 
     clf = FaceEmotionClassifier.fit_procedural(n_per_emotion=100)
@@ -33,7 +34,7 @@ def features(images: Sequence[Image.Image] | np.ndarray, shape_only: bool = Fals
         if not shape_only:
             parts.append(np.asarray(pil.resize((8, 8), Image.BOX), dtype=np.float32).ravel() / 255.0)
         grey = np.asarray(pil.convert("L"), dtype=np.float32) / 255.0
-        face = grey[6:30, 4:28]                       # where the features are
+        face = grey[6:30, 4:28]  # where the features are
         face = (face - face.mean()) / (face.std() + 1e-3)  # contrast-normalised: colour-free
         small = np.asarray(Image.fromarray(face.astype(np.float32), mode="F").resize((16, 16), Image.BOX))
         parts.append(small.ravel())
@@ -51,7 +52,7 @@ class FaceEmotionClassifier:
         self.std: np.ndarray | None = None
         self.weights: np.ndarray | None = None
 
-    def fit(self, images, labels) -> "FaceEmotionClassifier":
+    def fit(self, images, labels) -> FaceEmotionClassifier:
         x = features(images, self.shape_only)
         y = np.asarray(labels)
         self.mean, self.std = x.mean(0), x.std(0) + 1e-3
@@ -62,7 +63,7 @@ class FaceEmotionClassifier:
         return self
 
     @classmethod
-    def fit_procedural(cls, n_per_emotion: int = 60, seed: int = 99, shape_only: bool = False) -> "FaceEmotionClassifier":
+    def fit_procedural(cls, n_per_emotion: int = 60, seed: int = 99, shape_only: bool = False) -> FaceEmotionClassifier:
         images, labels = make_dataset(n_per_emotion, seed=seed)
         return cls(shape_only).fit(images, labels)
 
@@ -78,4 +79,4 @@ class FaceEmotionClassifier:
 
     def accuracy(self, images, emotions: Sequence[str]) -> float:
         pred = self.predict(images)
-        return float(np.mean([p == e for p, e in zip(pred, emotions)]))
+        return float(np.mean([p == e for p, e in zip(pred, emotions, strict=False)]))

@@ -63,7 +63,7 @@ class ImageGenerator(Protocol):
 
 # ---------------------------------------------------------------------------- the UNet
 
-PATCH = 2          # the UNet works on 2x2 pixel patches (space-to-depth): 12 x 16 x 16 for 32 x 32 RGB
+PATCH = 2  # the UNet works on 2x2 pixel patches (space-to-depth): 12 x 16 x 16 for 32 x 32 RGB
 PREDICTION = "v_prediction"
 
 
@@ -75,18 +75,24 @@ def unet_config(size: int = 32, patch: int = PATCH) -> dict[str, Any]:
     of the convolution cost, which is what makes CPU training in minutes possible.
     """
     return dict(
-        sample_size=size // patch, in_channels=3 * patch * patch, out_channels=3 * patch * patch,
-        layers_per_block=1, block_out_channels=(32, 64, 96),
+        sample_size=size // patch,
+        in_channels=3 * patch * patch,
+        out_channels=3 * patch * patch,
+        layers_per_block=1,
+        block_out_channels=(32, 64, 96),
         down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D"),
         up_block_types=("AttnUpBlock2D", "UpBlock2D", "UpBlock2D"),
-        norm_num_groups=16, attention_head_dim=32, num_class_embeds=N_EMOTIONS,
+        norm_num_groups=16,
+        attention_head_dim=32,
+        num_class_embeds=N_EMOTIONS,
     )
 
 
 def scheduler_config(prediction: str = PREDICTION) -> dict[str, Any]:
     """The DDPM noise schedule the UNet is trained with (DDIM samples on the same one)."""
-    return dict(num_train_timesteps=1000, beta_schedule="squaredcos_cap_v2", prediction_type=prediction,
-                clip_sample=True)
+    return dict(
+        num_train_timesteps=1000, beta_schedule="squaredcos_cap_v2", prediction_type=prediction, clip_sample=True
+    )
 
 
 def build_unet(size: int = 32, patch: int = PATCH):
@@ -131,8 +137,14 @@ class EmbeddedImageGenerator:
     (nearest-neighbour, pixel-art look) or None for the native size.
     """
 
-    def __init__(self, model_dir: str | Path | None = None, steps: int = DEFAULT_STEPS, threads: int | None = None,
-                 output_size: int | None = None, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        steps: int = DEFAULT_STEPS,
+        threads: int | None = None,
+        output_size: int | None = None,
+        device: str = "cpu",
+    ) -> None:
         import torch
         from diffusers import DDIMScheduler, UNet2DModel
 
@@ -142,25 +154,35 @@ class EmbeddedImageGenerator:
         meta_path = self.model_dir / META_FILE
         try:
             self.meta = json.loads(meta_path.read_text())
-            self.unet = UNet2DModel.from_pretrained(self.model_dir / "unet", local_files_only=True,
-                                                    torch_dtype=torch.float32).to(device).eval()
+            self.unet = (
+                UNet2DModel.from_pretrained(self.model_dir / "unet", local_files_only=True, torch_dtype=torch.float32)
+                .to(device)
+                .eval()
+            )
             # DDIM with "trailing" spacing: its first step starts from pure noise, which few-step sampling needs
             train_config = DDIMScheduler.load_config(self.model_dir / "scheduler", local_files_only=True)
             self.scheduler = DDIMScheduler.from_config(train_config, timestep_spacing="trailing")
         except (OSError, ValueError) as err:
             raise ImageModelError(
                 f"cannot load the embedded image model from {self.model_dir} ({err.__class__.__name__}: {err}); "
-                "rebuild it with `python -m ai_worker.train_image_model`") from None
+                "rebuild it with `python -m ai_worker.train_image_model`"
+            ) from None
         if list(self.meta.get("emotions", [])) != list(EMOTIONS):
-            raise ImageModelError(f"the model in {self.model_dir} was trained on emotions {self.meta.get('emotions')}, "
-                                  f"not {list(EMOTIONS)}; retrain it with `python -m ai_worker.train_image_model`")
+            raise ImageModelError(
+                f"the model in {self.model_dir} was trained on emotions {self.meta.get('emotions')}, "
+                f"not {list(EMOTIONS)}; retrain it with `python -m ai_worker.train_image_model`"
+            )
         self.steps = int(steps)
         self.device = device
         self.output_size = output_size
         self.patch = int(self.meta.get("patch", 1))
         self.size = int(self.unet.config.sample_size) * self.patch
-        self.info = ModelInfo(MODEL_NAME, str(self.meta.get("version", "0")), "diffusers-unet2d-ddim",
-                              self.meta.get("weights_sha256") or weights_sha256(self.model_dir))
+        self.info = ModelInfo(
+            MODEL_NAME,
+            str(self.meta.get("version", "0")),
+            "diffusers-unet2d-ddim",
+            self.meta.get("weights_sha256") or weights_sha256(self.model_dir),
+        )
         self._lock = threading.Lock()  # the scheduler keeps per-call state
 
     def generate(self, emotion: str, seed: int, prompt: str | None = None) -> Image.Image:
@@ -174,9 +196,12 @@ class EmbeddedImageGenerator:
         if len(emotions) != len(seeds):
             raise ValueError("emotions and seeds must have the same length")
         labels = torch.tensor([INDEX[check(e)] for e in emotions], device=self.device)
-        noise = torch.stack([
-            torch.randn((3, self.size, self.size), generator=torch.Generator().manual_seed(int(s) & (2**63 - 1)))
-            for s in seeds]).to(self.device)
+        noise = torch.stack(
+            [
+                torch.randn((3, self.size, self.size), generator=torch.Generator().manual_seed(int(s) & (2**63 - 1)))
+                for s in seeds
+            ]
+        ).to(self.device)
         with self._lock, torch.inference_mode():
             x = fold(noise, self.patch) * self.scheduler.init_noise_sigma
             self.scheduler.set_timesteps(self.steps)
@@ -190,6 +215,7 @@ class EmbeddedImageGenerator:
 
 
 # ---------------------------------------------------------------------------- any pipeline
+
 
 def pick_device(device: str | None = None) -> str:
     """`device` if given, else cuda, mps or cpu, whichever this machine has first."""
@@ -224,26 +250,38 @@ class DiffusersPipelineGenerator:
     and height (None: the pipeline's default). negative_prompt: passed when guidance > 1.
     """
 
-    def __init__(self, model_path: str | Path, device: str | None = None, dtype: str | None = None,
-                 steps: int | None = None, guidance_scale: float | None = None, style: str | None = None,
-                 size: int | None = None, negative_prompt: str | None = "blurry, deformed, text, watermark") -> None:
+    def __init__(
+        self,
+        model_path: str | Path,
+        device: str | None = None,
+        dtype: str | None = None,
+        steps: int | None = None,
+        guidance_scale: float | None = None,
+        style: str | None = None,
+        size: int | None = None,
+        negative_prompt: str | None = "blurry, deformed, text, watermark",
+    ) -> None:
         import torch
         from diffusers import AutoPipelineForText2Image, DiffusionPipeline
 
         self.model_path = Path(model_path)
         if not (self.model_path / "model_index.json").exists():
-            raise ImageModelError(f"{self.model_path} is not a diffusers pipeline folder (no model_index.json); "
-                                  "point DiffusersPipelineGenerator at a local checkout")
+            raise ImageModelError(
+                f"{self.model_path} is not a diffusers pipeline folder (no model_index.json); "
+                "point DiffusersPipelineGenerator at a local checkout"
+            )
         self.device = pick_device(device)
         dtype = dtype or ("float16" if self.device == "cuda" else "float32")
         torch_dtype = getattr(torch, dtype)
         try:
             try:
-                self.pipe = AutoPipelineForText2Image.from_pretrained(self.model_path, torch_dtype=torch_dtype,
-                                                                      local_files_only=True)
+                self.pipe = AutoPipelineForText2Image.from_pretrained(
+                    self.model_path, torch_dtype=torch_dtype, local_files_only=True
+                )
             except ValueError:  # a pipeline class AutoPipeline does not map
-                self.pipe = DiffusionPipeline.from_pretrained(self.model_path, torch_dtype=torch_dtype,
-                                                              local_files_only=True)
+                self.pipe = DiffusionPipeline.from_pretrained(
+                    self.model_path, torch_dtype=torch_dtype, local_files_only=True
+                )
         except OSError as err:
             raise ImageModelError(f"cannot load the diffusers pipeline in {self.model_path}: {err}") from None
         self.pipe = self.pipe.to(self.device)
@@ -255,8 +293,9 @@ class DiffusersPipelineGenerator:
         self.style = style
         self.size = size
         self.negative_prompt = negative_prompt
-        self.info = ModelInfo(self.model_path.name, f"local (diffusers {package_version('diffusers')})",
-                              type(self.pipe).__name__)
+        self.info = ModelInfo(
+            self.model_path.name, f"local (diffusers {package_version('diffusers')})", type(self.pipe).__name__
+        )
 
     def prompt_for(self, emotion: str, prompt: str | None = None) -> str:
         return emotion_prompt(emotion, prompt, self.style)
@@ -266,7 +305,8 @@ class DiffusersPipelineGenerator:
 
         gen_device = "cpu" if self.device == "mps" else self.device
         kwargs: dict[str, Any] = dict(
-            prompt=self.prompt_for(emotion, prompt), num_inference_steps=self.steps,
+            prompt=self.prompt_for(emotion, prompt),
+            num_inference_steps=self.steps,
             guidance_scale=self.guidance_scale,
             generator=torch.Generator(gen_device).manual_seed(int(seed) & (2**63 - 1)),
         )

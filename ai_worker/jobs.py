@@ -84,29 +84,37 @@ class JobStore:
         return int(row[0]) if row else default
 
     def set_last_block(self, block: int) -> None:
-        self.db.execute("INSERT INTO meta(key, value) VALUES('last_block', ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(block),))
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES('last_block', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(block),),
+        )
 
     # -- small records kept between restarts (e.g. the oracle's reading when an emotion hint was given)
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (key, value))
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def meta_items(self, prefix: str) -> list[tuple[str, str]]:
-        return self.db.execute("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key",
-                               (prefix.replace("%", "") + "%",)).fetchall()
+        return self.db.execute(
+            "SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key", (prefix.replace("%", "") + "%",)
+        ).fetchall()
 
     def delete_meta(self, key: str) -> None:
         self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
 
     # -- jobs
-    def add(self, *, request_id: int, persona_id: int, kind: int, emotion: int, fee: int, deadline: int,
-            brief_cid: str) -> bool:
+    def add(
+        self, *, request_id: int, persona_id: int, kind: int, emotion: int, fee: int, deadline: int, brief_cid: str
+    ) -> bool:
         """Records a newly seen request; False if it was already known (a rescan)."""
         cur = self.db.execute(
             "INSERT OR IGNORE INTO jobs(request_id, persona_id, kind, emotion, fee, deadline, brief_cid, stage,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'seen', ?)",
-            (request_id, persona_id, kind, emotion, str(fee), deadline, brief_cid, time.time()))
+            (request_id, persona_id, kind, emotion, str(fee), deadline, brief_cid, time.time()),
+        )
         return cur.rowcount == 1
 
     def get(self, request_id: int) -> Job | None:
@@ -119,7 +127,8 @@ class JobStore:
         marks = ",".join("?" * len(ACTIVE))
         rows = self.db.execute(
             f"SELECT {_COLUMNS} FROM jobs WHERE stage IN ({marks}) AND next_attempt_at <= ? ORDER BY request_id",
-            (*ACTIVE, now)).fetchall()
+            (*ACTIVE, now),
+        ).fetchall()
         return (_job(r) for r in rows)
 
     def advance(self, request_id: int, stage: str, **fields: object) -> None:
@@ -129,14 +138,19 @@ class JobStore:
         extra = f", {sets}" if sets else ""
         self.db.execute(
             f"UPDATE jobs SET stage = ?, attempts = 0, next_attempt_at = 0, error = NULL, updated_at = ?{extra} "
-            "WHERE request_id = ?", (stage, time.time(), *fields.values(), request_id))
+            "WHERE request_id = ?",
+            (stage, time.time(), *fields.values(), request_id),
+        )
 
     def retry_later(self, request_id: int, error: str, *, base: float = 1.0, cap: float = 60.0) -> float:
         """Keeps the stage, records the error and backs off exponentially; returns the delay."""
         attempts = self.db.execute("SELECT attempts FROM jobs WHERE request_id = ?", (request_id,)).fetchone()[0]
-        delay = min(cap, base * 2 ** attempts)
-        self.db.execute("UPDATE jobs SET attempts = attempts + 1, next_attempt_at = ?, error = ?, updated_at = ? "
-                        "WHERE request_id = ?", (time.time() + delay, error[:500], time.time(), request_id))
+        delay = min(cap, base * 2**attempts)
+        self.db.execute(
+            "UPDATE jobs SET attempts = attempts + 1, next_attempt_at = ?, error = ?, updated_at = ? "
+            "WHERE request_id = ?",
+            (time.time() + delay, error[:500], time.time(), request_id),
+        )
         return delay
 
     def wake_all(self) -> None:
@@ -154,8 +168,10 @@ class JobStore:
         return [_job(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM jobs ORDER BY request_id").fetchall()]
 
 
-_COLUMNS = ("request_id, persona_id, kind, emotion, fee, deadline, brief_cid, stage, attempts, next_attempt_at, "
-            "content_cid, manifest_cid, emotion_used, error")
+_COLUMNS = (
+    "request_id, persona_id, kind, emotion, fee, deadline, brief_cid, stage, attempts, next_attempt_at, "
+    "content_cid, manifest_cid, emotion_used, error"
+)
 
 
 def _job(row: tuple) -> Job:

@@ -20,8 +20,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GRID_PNG = PROJECT_ROOT / "docs" / "img" / "emotion_grid.png"
 
 
-def labelled_grid(rows: list[list[Image.Image]], labels: list[str], scale: int = 4, pad: int = 4,
-                  label_width: int = 92, header: list[str] | None = None) -> Image.Image:
+def labelled_grid(
+    rows: list[list[Image.Image]],
+    labels: list[str],
+    scale: int = 4,
+    pad: int = 4,
+    label_width: int = 92,
+    header: list[str] | None = None,
+) -> Image.Image:
     w, h = rows[0][0].size
     w, h = w * scale, h * scale
     cols = max(len(r) for r in rows)
@@ -31,7 +37,7 @@ def labelled_grid(rows: list[list[Image.Image]], labels: list[str], scale: int =
     font = ImageFont.load_default()
     for c, text in enumerate(header or []):
         d.text((label_width + pad + c * (w + pad) + 4, 3), text, fill=(60, 60, 60), font=font)
-    for r, (row, label) in enumerate(zip(rows, labels)):
+    for r, (row, label) in enumerate(zip(rows, labels, strict=False)):
         y = top + pad + r * (h + pad)
         d.text((6, y + h // 2 - 6), label, fill=(20, 20, 20), font=font)
         for c, im in enumerate(row):
@@ -57,15 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     t0, c0 = time.time(), time.process_time()
     images = gen.generate_batch(emotions, seeds)
     wall, cpu = time.time() - t0, time.process_time() - c0
-    rows = [[draw_face(e, 0)] + images[i * args.seeds:(i + 1) * args.seeds] for i, e in enumerate(EMOTIONS)]
-    header = ["training"] + [f"seed {s}" for s in seeds[:args.seeds]]
+    rows = [[draw_face(e, 0)] + images[i * args.seeds : (i + 1) * args.seeds] for i, e in enumerate(EMOTIONS)]
+    header = ["training"] + [f"seed {s}" for s in seeds[: args.seeds]]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     labelled_grid(rows, list(EMOTIONS), header=header).save(args.out)
     full = FaceEmotionClassifier.fit_procedural(100).accuracy(images, emotions)
     shape = FaceEmotionClassifier.fit_procedural(100, shape_only=True).accuracy(images, emotions)
-    print(f"wrote {args.out}: {len(images)} samples, {args.steps} DDIM steps, {60 * len(images) / wall:.0f} images/min "
-          f"({cpu / len(images):.3f} CPU s each); classifier recognises the requested emotion in {full:.0%} "
-          f"(colour+shape) / {shape:.0%} (shape only); chance is {1 / len(EMOTIONS):.0%}")
+    print(
+        f"wrote {args.out}: {len(images)} samples, {args.steps} DDIM steps, {60 * len(images) / wall:.0f} images/min "
+        f"({cpu / len(images):.3f} CPU s each); classifier recognises the requested emotion in {full:.0%} "
+        f"(colour+shape) / {shape:.0%} (shape only); chance is {1 / len(EMOTIONS):.0%}"
+    )
     return 0
 
 

@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fame.errors import FameError
@@ -32,8 +32,10 @@ from .model_info import ModelInfo
 
 MANIFEST_TYPE = "fameengine/content-manifest"
 MANIFEST_VERSION = 1
-DISCLOSURE = ("AI-generated content: an AI worker of FameEngine made this for the virtual influencer {persona}, "
-              "an AI persona and not a real person.")
+DISCLOSURE = (
+    "AI-generated content: an AI worker of FameEngine made this for the virtual influencer {persona}, "
+    "an AI persona and not a real person."
+)
 
 
 class ManifestError(FameError):
@@ -42,6 +44,7 @@ class ManifestError(FameError):
 
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8; floats refused (they have no single canonical text)."""
+
     def walk(x: Any) -> None:
         if isinstance(x, float):
             raise ManifestError("manifests hold no floating-point numbers; use integers or strings")
@@ -82,15 +85,27 @@ def _model_json(m: ModelInfo | Mapping[str, Any], role: str | None = None) -> di
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def build_manifest(*, persona_id: int | str, request_id: int | str, models: Iterable[ModelInfo | Mapping[str, Any]]
-                   | Mapping[str, ModelInfo | Mapping[str, Any]], brief: str | None, emotion: str, seed: int,
-                   content_cid: str, signer: Any, persona_name: str | None = None, media_type: str = "image/png",
-                   content_bytes: bytes | None = None, caption: str | None = None,
-                   emotional_state: str | None = None, created_at: str | None = None,
-                   extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_manifest(
+    *,
+    persona_id: int | str,
+    request_id: int | str,
+    models: Iterable[ModelInfo | Mapping[str, Any]] | Mapping[str, ModelInfo | Mapping[str, Any]],
+    brief: str | None,
+    emotion: str,
+    seed: int,
+    content_cid: str,
+    signer: Any,
+    persona_name: str | None = None,
+    media_type: str = "image/png",
+    content_bytes: bytes | None = None,
+    caption: str | None = None,
+    emotional_state: str | None = None,
+    created_at: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """A signed manifest (a JSON-ready dict).
 
     models: ModelInfo / dicts, or {role: model} (e.g. {"image": gen.info, "caption": cap.info}).
@@ -163,12 +178,27 @@ def recover_signer(manifest: Mapping[str, Any]) -> str:
         raise ManifestError(f"the manifest signature cannot be read: {err}") from None
 
 
-REQUIRED = ("type", "version", "persona", "requestId", "models", "briefHash", "emotion", "seed", "createdAt",
-            "content", "aiGenerated", "disclosure", "worker", "signature")
+REQUIRED = (
+    "type",
+    "version",
+    "persona",
+    "requestId",
+    "models",
+    "briefHash",
+    "emotion",
+    "seed",
+    "createdAt",
+    "content",
+    "aiGenerated",
+    "disclosure",
+    "worker",
+    "signature",
+)
 
 
-def verify_manifest(manifest: Mapping[str, Any], expected_signer: str | None = None,
-                    content: bytes | None = None) -> str:
+def verify_manifest(
+    manifest: Mapping[str, Any], expected_signer: str | None = None, content: bytes | None = None
+) -> str:
     """Checks a manifest; returns the signer's address, or raises ManifestError saying what is wrong.
 
     expected_signer: the worker address it must come from (e.g. the one on chain).
@@ -183,8 +213,10 @@ def verify_manifest(manifest: Mapping[str, Any], expected_signer: str | None = N
         raise ManifestError("the manifest does not disclose that the content is AI-generated")
     signer = recover_signer(manifest)
     if signer.lower() != str(manifest["worker"]).lower():
-        raise ManifestError(f"the signature is by {signer}, not by the worker {manifest['worker']}: "
-                            "the manifest was altered or signed by another key")
+        raise ManifestError(
+            f"the signature is by {signer}, not by the worker {manifest['worker']}: "
+            "the manifest was altered or signed by another key"
+        )
     if expected_signer is not None and signer.lower() != expected_signer.lower():
         raise ManifestError(f"the manifest is signed by {signer}, expected {expected_signer}")
     if content is not None:
@@ -208,6 +240,7 @@ def is_valid_manifest(manifest: Mapping[str, Any], expected_signer: str | None =
 
 
 # ---------------------------------------------------------------------------- publishing
+
 
 @dataclass(frozen=True)
 class ContentItem:
@@ -246,7 +279,9 @@ def publish(item: ContentItem, backend: Any) -> Published:
     content_cid = str(backend.add(item.content, name=item.filename))
     recorded = item.manifest["content"]["cid"]
     if content_cid != recorded:
-        raise ManifestError(f"the IPFS backend stored the content as {content_cid}, but the manifest says {recorded}; "
-                            "use a backend that adds with CIDv0 defaults")
+        raise ManifestError(
+            f"the IPFS backend stored the content as {content_cid}, but the manifest says {recorded}; "
+            "use a backend that adds with CIDv0 defaults"
+        )
     manifest_cid = str(backend.add(item.manifest_bytes, name="manifest.json"))
     return Published(content_cid, manifest_cid)

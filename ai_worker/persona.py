@@ -21,9 +21,9 @@ from .emotions import baseline_emotion
 class PersonaProfile:
     name: str
     handle: str | None = None
-    traits: tuple[tuple[str, float], ...] = ()          # (name, intensity), strongest first
+    traits: tuple[tuple[str, float], ...] = ()  # (name, intensity), strongest first
     art_style: str = "illustration"
-    style: str = ""                                      # visual style description
+    style: str = ""  # visual style description
     prompt_keywords: tuple[str, ...] = ()
     palette: tuple[str, ...] = ()
     tagline: str | None = None
@@ -32,18 +32,19 @@ class PersonaProfile:
     avoid_topics: tuple[str, ...] = ()
     tone: str | None = None
     formality: str = "casual"
-    baseline: str = "calm"                               # an EMOTIONS name
+    baseline: str = "calm"  # an EMOTIONS name
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_spec(cls, spec: dict[str, Any] | str | bytes) -> "PersonaProfile":
+    def from_spec(cls, spec: dict[str, Any] | str | bytes) -> PersonaProfile:
         if isinstance(spec, (str, bytes)):
             spec = json.loads(spec)
         vs = spec.get("visual_style") or {}
         nar = spec.get("narrative") or {}
         voice = nar.get("voice") or {}
-        traits = sorted(((str(t["name"]), float(t.get("intensity", 0.5))) for t in spec.get("traits") or []),
-                        key=lambda t: -t[1])
+        traits = sorted(
+            ((str(t["name"]), float(t.get("intensity", 0.5))) for t in spec.get("traits") or []), key=lambda t: -t[1]
+        )
         return cls(
             name=str(spec.get("name") or "Unnamed persona"),
             handle=spec.get("handle"),
@@ -95,12 +96,18 @@ EXAMPLE_SPEC: dict[str, Any] = {
     "name": "Nova Lux",
     "handle": "nova_lux",
     "traits": [{"name": "curious", "intensity": 0.9}, {"name": "witty", "intensity": 0.6}],
-    "visual_style": {"art_style": "3d_render", "description": "Neon-lit city explorer with silver hair.",
-                     "prompt_keywords": ["neon", "night city"]},
-    "narrative": {"tagline": "Finding the magic in tomorrow's cities.",
-                  "backstory": "Nova grew up in a floating city and now reviews the future, one gadget at a time.",
-                  "voice": {"tone": "playful", "formality": "casual", "languages": ["en"]},
-                  "topics": ["gadgets", "urbanism"], "avoid_topics": ["politics"]},
+    "visual_style": {
+        "art_style": "3d_render",
+        "description": "Neon-lit city explorer with silver hair.",
+        "prompt_keywords": ["neon", "night city"],
+    },
+    "narrative": {
+        "tagline": "Finding the magic in tomorrow's cities.",
+        "backstory": "Nova grew up in a floating city and now reviews the future, one gadget at a time.",
+        "voice": {"tone": "playful", "formality": "casual", "languages": ["en"]},
+        "topics": ["gadgets", "urbanism"],
+        "avoid_topics": ["politics"],
+    },
     "emotional_baseline": {"model": "valence_arousal", "valence": 0.6, "arousal": 0.3},
 }
 

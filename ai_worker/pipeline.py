@@ -44,15 +44,28 @@ class ContentPipeline:
     (default: the offline template captioner); engine: an EmotionEngine for the emotion
     hint (None: the persona's baseline emotion unless one is asked for)."""
 
-    def __init__(self, signer: Any, generator: ImageGenerator | None = None, captioner: Captioner | None = None,
-                 engine: EmotionEngine | None = None) -> None:
+    def __init__(
+        self,
+        signer: Any,
+        generator: ImageGenerator | None = None,
+        captioner: Captioner | None = None,
+        engine: EmotionEngine | None = None,
+    ) -> None:
         self.signer = signer
         self.generator = generator or default_generator()
         self.captioner = captioner or TemplateCaptioner()
         self.engine = engine
 
-    def make(self, persona_id: Any, request_id: Any, spec: PersonaLike, brief: str | None = None,
-             seed: int | None = None, emotion: str | None = None, engagement_state: str | None = None) -> ContentItem:
+    def make(
+        self,
+        persona_id: Any,
+        request_id: Any,
+        spec: PersonaLike,
+        brief: str | None = None,
+        seed: int | None = None,
+        emotion: str | None = None,
+        engagement_state: str | None = None,
+    ) -> ContentItem:
         profile = as_profile(spec)
         seed = request_seed(persona_id, request_id) if seed is None else int(seed)
         models: dict[str, Any] = {"image": self.generator.info, "caption": self.captioner.info}
@@ -64,6 +77,17 @@ class ContentPipeline:
         emotion = check(emotion or profile.baseline)
         image = self.generator.generate(emotion, seed, prompt=brief)
         caption = self.captioner.caption(profile, emotion, seed, brief)
-        return make_item(content=png_bytes(image), signer=self.signer, filename="image.png", persona_id=persona_id,
-                         request_id=request_id, models=models, brief=brief, emotion=emotion, seed=seed,
-                         persona_name=profile.name, caption=caption, emotional_state=state)
+        return make_item(
+            content=png_bytes(image),
+            signer=self.signer,
+            filename="image.png",
+            persona_id=persona_id,
+            request_id=request_id,
+            models=models,
+            brief=brief,
+            emotion=emotion,
+            seed=seed,
+            persona_name=profile.name,
+            caption=caption,
+            emotional_state=state,
+        )

@@ -73,15 +73,29 @@ class OnChain:
         r = market.functions.get_request(request_id).call()
         # Request struct order: requester, persona_id, kind, emotion, status, fee, deadline, created_at,
         # worker, claim_expires, fulfilled_at, challenge_ends, brief_cid, content_cid, manifest_cid
-        return cls(status=r[4], worker=r[8], deadline=r[6], claim_expires=r[9], challenge_ends=r[11],
-                   content_cid=r[13], manifest_cid=r[14])
+        return cls(
+            status=r[4],
+            worker=r[8],
+            deadline=r[6],
+            claim_expires=r[9],
+            challenge_ends=r[11],
+            content_cid=r[13],
+            manifest_cid=r[14],
+        )
 
 
 class Worker:
     """A worker bound to one account, one chain deployment, one IPFS backend and one job store."""
 
-    def __init__(self, chain: Chain, account: LocalAccount, backend: Any, store: JobStore, cfg: WorkerSettings,
-                 pipeline: ContentPipeline | None = None) -> None:
+    def __init__(
+        self,
+        chain: Chain,
+        account: LocalAccount,
+        backend: Any,
+        store: JobStore,
+        cfg: WorkerSettings,
+        pipeline: ContentPipeline | None = None,
+    ) -> None:
         self.chain = chain
         self.account = account
         self.backend = backend
@@ -107,8 +121,10 @@ class Worker:
         missing = min_bond - bond
         fmc = self.chain.contract("FMC")
         if fmc.functions.balanceOf(self.account.address).call() < missing:
-            raise FameError(f"worker {self.account.address} needs {missing / 1e18:,.0f} FMC more to bond the "
-                            "market's minimum: send it FMC, then start again")
+            raise FameError(
+                f"worker {self.account.address} needs {missing / 1e18:,.0f} FMC more to bond the "
+                "market's minimum: send it FMC, then start again"
+            )
         self.chain.transact(self.account, fmc.functions.approve(self.market.address, missing))
         self.chain.transact(self.account, self.market.functions.bond(missing))
         log.info("bonded %s FMC", missing / 1e18)
@@ -136,9 +152,15 @@ class Worker:
             end = min(safe, start + self.cfg.scan_chunk - 1)
             for ev in self.market.events.RequestCreated.get_logs(from_block=start, to_block=end):
                 a = ev["args"]
-                found += self.store.add(request_id=a["request_id"], persona_id=a["persona_id"], kind=a["kind"],
-                                        emotion=a["emotion"], fee=a["fee"], deadline=a["deadline"],
-                                        brief_cid=a["brief_cid"])
+                found += self.store.add(
+                    request_id=a["request_id"],
+                    persona_id=a["persona_id"],
+                    kind=a["kind"],
+                    emotion=a["emotion"],
+                    fee=a["fee"],
+                    deadline=a["deadline"],
+                    brief_cid=a["brief_cid"],
+                )
             self.store.set_last_block(end)
             start = end + 1
         if found:
@@ -163,8 +185,9 @@ class Worker:
             reward = reward_from_engagement(**delta, sentiment_bps=now["sentiment"])
             try:
                 mood = engine.observe(persona_id, reward)
-                log.info("persona %d: reward %.2f from the oracle's report, emotional state now %s",
-                         persona_id, reward, mood)
+                log.info(
+                    "persona %d: reward %.2f from the oracle's report, emotional state now %s", persona_id, reward, mood
+                )
             except EngineError as exc:  # e.g. the hint was superseded: nothing to reward
                 log.info("persona %d: engagement not rewarded (%s)", persona_id, exc)
             self.store.delete_meta(key)
@@ -173,8 +196,9 @@ class Worker:
 
     def _engagement(self, persona_id: int) -> dict:
         views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(persona_id).call()
-        return dict(views=views, likes=likes, shares=shares, comments=comments, sentiment=sentiment,
-                    observed_at=observed_at)
+        return dict(
+            views=views, likes=likes, shares=shares, comments=comments, sentiment=sentiment, observed_at=observed_at
+        )
 
     def _deploy_block(self) -> int:
         return int(self.chain.manifest.deploy_block or 0)
@@ -242,17 +266,27 @@ class Worker:
         self._maybe_fault("generate")
         item = self._generate(job, spec, brief)
         published = publish(item, self.backend)
-        self.store.advance(job.request_id, "published", content_cid=published.content_cid,
-                           manifest_cid=published.manifest_cid, emotion_used=item.manifest["emotion"])
-        log.info("request %d published: content %s, manifest %s", job.request_id, published.content_cid,
-                 published.manifest_cid)
+        self.store.advance(
+            job.request_id,
+            "published",
+            content_cid=published.content_cid,
+            manifest_cid=published.manifest_cid,
+            emotion_used=item.manifest["emotion"],
+        )
+        log.info(
+            "request %d published: content %s, manifest %s",
+            job.request_id,
+            published.content_cid,
+            published.manifest_cid,
+        )
 
     def _generate(self, job: Job, spec: dict, brief: str):
         emotion = None if job.emotion == EMOTION_ANY else EMOTIONS[job.emotion]
         learning = emotion is None and self.pipeline.engine is not None and self.oracle is not None
         before = self._engagement(job.persona_id) if learning else None
-        item = self.pipeline.make(persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief,
-                                  emotion=emotion)
+        item = self.pipeline.make(
+            persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief, emotion=emotion
+        )
         if learning:  # the engine chose the emotion: its reward is the engagement that follows
             self.store.set_meta(f"hint:{job.persona_id}", json.dumps(before))
         if job.kind != KIND_CAPTION:
@@ -261,11 +295,20 @@ class Worker:
         caption = item.manifest.get("caption") or ""
         fields = {k: item.manifest[k] for k in ("seed",) if k in item.manifest}
         profile = as_profile(spec)
-        return make_item(content=caption.encode(), signer=self.account, filename="caption.txt",
-                         media_type="text/plain; charset=utf-8", persona_id=job.persona_id,
-                         request_id=job.request_id, models={"caption": self.pipeline.captioner.info}, brief=brief,
-                         emotion=emotion or profile.baseline, seed=fields.get("seed", 0), persona_name=profile.name,
-                         caption=caption)
+        return make_item(
+            content=caption.encode(),
+            signer=self.account,
+            filename="caption.txt",
+            media_type="text/plain; charset=utf-8",
+            persona_id=job.persona_id,
+            request_id=job.request_id,
+            models={"caption": self.pipeline.captioner.info},
+            brief=brief,
+            emotion=emotion or profile.baseline,
+            seed=fields.get("seed", 0),
+            persona_name=profile.name,
+            caption=caption,
+        )
 
     def _from_published(self, job: Job) -> None:
         r = OnChain.read(self.market, job.request_id)
@@ -276,8 +319,9 @@ class Worker:
             self.store.advance(job.request_id, "lost", error="claim lost before fulfilment")
             return
         self._maybe_fault("fulfil")
-        self.chain.transact(self.account, self.market.functions.fulfil(job.request_id, job.content_cid,
-                                                                       job.manifest_cid))
+        self.chain.transact(
+            self.account, self.market.functions.fulfil(job.request_id, job.content_cid, job.manifest_cid)
+        )
         self.store.advance(job.request_id, "fulfilled")
         log.info("request %d fulfilled", job.request_id)
 

@@ -25,11 +25,18 @@ from .emotions import EMOTIONS, VAD
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CURVE_PNG = PROJECT_ROOT / "docs" / "img" / "emotion_learning_curve.png"
 
-Policy = Callable[[str, str, np.random.Generator], str]   # (engagement state, mood, rng) -> emotion
+Policy = Callable[[str, str, np.random.Generator], str]  # (engagement state, mood, rng) -> emotion
 
 
-def run_policy(kind: str, seed: int, episodes: int = 60, posts: int = 20, prior: np.ndarray | None = None,
-               baseline: str = "calm", engine_kwargs: dict | None = None) -> np.ndarray:
+def run_policy(
+    kind: str,
+    seed: int,
+    episodes: int = 60,
+    posts: int = 20,
+    prior: np.ndarray | None = None,
+    baseline: str = "calm",
+    engine_kwargs: dict | None = None,
+) -> np.ndarray:
     """Mean reward per episode (shape (episodes,)) of one policy on the audience of `seed`.
 
     kind: "engine" (Q-learning, cold start unless `prior`), "random" (uniform emotion),
@@ -70,8 +77,13 @@ def run_policy(kind: str, seed: int, episodes: int = 60, posts: int = 20, prior:
     return out
 
 
-def compare(seeds: Iterable[int] = range(5), episodes: int = 60, posts: int = 20, prior: np.ndarray | None = None,
-            kinds: tuple[str, ...] = ("random", "engine", "oracle")) -> dict[str, np.ndarray]:
+def compare(
+    seeds: Iterable[int] = range(5),
+    episodes: int = 60,
+    posts: int = 20,
+    prior: np.ndarray | None = None,
+    kinds: tuple[str, ...] = ("random", "engine", "oracle"),
+) -> dict[str, np.ndarray]:
     """{policy: (len(seeds), episodes) mean reward per episode}; "engine+prior" when a prior is given."""
     seeds = list(seeds)
     curves = {k: np.stack([run_policy(k, s, episodes, posts) for s in seeds]) for k in kinds}
@@ -91,8 +103,12 @@ def plot(curves: dict[str, np.ndarray], path: Path = CURVE_PNG, posts: int = 20,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = {"random": "random policy", "engine": "emotion engine (cold start)",
-              "engine+prior": "emotion engine (warm start)", "oracle": "myopic oracle (knows the audience)"}
+    labels = {
+        "random": "random policy",
+        "engine": "emotion engine (cold start)",
+        "engine+prior": "emotion engine (warm start)",
+        "oracle": "myopic oracle (knows the audience)",
+    }
     styles = {"random": "tab:gray", "engine": "tab:blue", "engine+prior": "tab:green", "oracle": "tab:orange"}
     fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=110)
     for k, v in curves.items():
@@ -103,8 +119,10 @@ def plot(curves: dict[str, np.ndarray], path: Path = CURVE_PNG, posts: int = 20,
     m = margins(curves, last)
     title = f"Emotion engine vs random on the simulated audience ({curves['random'].shape[0]} seeds)"
     if "engine" in m:
-        title += f"\nlast {last} episodes: engine {m['engine']:.3f} vs random {m['random']:.3f} " \
-                 f"(+{100 * (m['engine'] / m['random'] - 1):.0f}%)"
+        title += (
+            f"\nlast {last} episodes: engine {m['engine']:.3f} vs random {m['random']:.3f} "
+            f"(+{100 * (m['engine'] / m['random'] - 1):.0f}%)"
+        )
     ax.set_title(title, fontsize=9.5)
     ax.set_xlabel(f"episode ({posts} posts each)")
     ax.set_ylabel("mean engagement reward per post")

@@ -30,14 +30,33 @@ from typing import Any
 
 from .dataset import make_dataset
 from .emotions import EMOTIONS
-from .image_model import (META_FILE, MODEL_DIR, MODEL_NAME, PATCH, PREDICTION, build_unet, fold, scheduler_config,
-                          unet_config)
+from .image_model import (
+    META_FILE,
+    MODEL_DIR,
+    MODEL_NAME,
+    PATCH,
+    PREDICTION,
+    build_unet,
+    fold,
+    scheduler_config,
+    unet_config,
+)
 
 MODEL_VERSION = "1"
 
 DEFAULTS: dict[str, Any] = dict(
-    steps=2400, batch_size=16, lr=1.5e-3, warmup=150, n_per_emotion=256, size=32, seed=1234, threads=1,
-    ema_decay=0.995, min_snr_gamma=5.0, patch=PATCH, prediction=PREDICTION,
+    steps=2400,
+    batch_size=16,
+    lr=1.5e-3,
+    warmup=150,
+    n_per_emotion=256,
+    size=32,
+    seed=1234,
+    threads=1,
+    ema_decay=0.995,
+    min_snr_gamma=5.0,
+    patch=PATCH,
+    prediction=PREDICTION,
 )
 
 
@@ -48,15 +67,34 @@ def _lr_at(step: int, steps: int, lr: float, warmup: int) -> float:
     return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(out_dir: str | Path = MODEL_DIR, *, steps: int = DEFAULTS["steps"], batch_size: int = DEFAULTS["batch_size"],
-          lr: float = DEFAULTS["lr"], warmup: int = DEFAULTS["warmup"], n_per_emotion: int = DEFAULTS["n_per_emotion"],
-          size: int = DEFAULTS["size"], seed: int = DEFAULTS["seed"], threads: int | None = DEFAULTS["threads"],
-          ema_decay: float = DEFAULTS["ema_decay"], min_snr_gamma: float = DEFAULTS["min_snr_gamma"],
-          patch: int = DEFAULTS["patch"], prediction: str = DEFAULTS["prediction"], progress: bool = True) -> dict[str, Any]:
+def train(
+    out_dir: str | Path = MODEL_DIR,
+    *,
+    steps: int = DEFAULTS["steps"],
+    batch_size: int = DEFAULTS["batch_size"],
+    lr: float = DEFAULTS["lr"],
+    warmup: int = DEFAULTS["warmup"],
+    n_per_emotion: int = DEFAULTS["n_per_emotion"],
+    size: int = DEFAULTS["size"],
+    seed: int = DEFAULTS["seed"],
+    threads: int | None = DEFAULTS["threads"],
+    ema_decay: float = DEFAULTS["ema_decay"],
+    min_snr_gamma: float = DEFAULTS["min_snr_gamma"],
+    patch: int = DEFAULTS["patch"],
+    prediction: str = DEFAULTS["prediction"],
+    progress: bool = True,
+) -> dict[str, Any]:
     """Trains the model and writes it to `out_dir` (replacing it whole); returns the metadata."""
     import torch
     from diffusers import DDPMScheduler
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     if threads:
         torch.set_num_threads(int(threads))
@@ -79,8 +117,14 @@ def train(out_dir: str | Path = MODEL_DIR, *, steps: int = DEFAULTS["steps"], ba
 
     log: list[dict[str, float]] = []
     running = None
-    columns = [TextColumn("[bold]training emotion-unet"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("loss {task.fields[loss]:.4f}"), TimeElapsedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("[bold]training emotion-unet"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.4f}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, disable=not progress) as bar:
         task = bar.add_task("train", total=steps, loss=float("nan"))
         for step in range(steps):
@@ -109,7 +153,7 @@ def train(out_dir: str | Path = MODEL_DIR, *, steps: int = DEFAULTS["steps"], ba
             opt.step()
             decay = min(ema_decay, (1 + step) / (10 + step))
             with torch.no_grad():
-                for pe, p in zip(ema.parameters(), unet.parameters()):
+                for pe, p in zip(ema.parameters(), unet.parameters(), strict=False):
                     pe.lerp_(p, 1 - decay)
             value = float(loss.detach())
             running = value if running is None else 0.98 * running + 0.02 * value
@@ -135,10 +179,20 @@ def train(out_dir: str | Path = MODEL_DIR, *, steps: int = DEFAULTS["steps"], ba
             "unet": {k: list(v) if isinstance(v, tuple) else v for k, v in unet_config(size, patch).items()},
             "parameters": sum(p.numel() for p in unet.parameters()),
             "training": {
-                "steps": steps, "batch_size": batch_size, "lr": lr, "warmup": warmup, "n_per_emotion": n_per_emotion,
-                "seed": seed, "threads": threads, "ema_decay": ema_decay, "min_snr_gamma": min_snr_gamma,
-                "objective": prediction, "schedule": "squaredcos_cap_v2, 1000 steps", "augment": "horizontal flip",
-                "dataset_seconds": round(data_seconds, 1), "train_seconds": round(train_seconds, 1),
+                "steps": steps,
+                "batch_size": batch_size,
+                "lr": lr,
+                "warmup": warmup,
+                "n_per_emotion": n_per_emotion,
+                "seed": seed,
+                "threads": threads,
+                "ema_decay": ema_decay,
+                "min_snr_gamma": min_snr_gamma,
+                "objective": prediction,
+                "schedule": "squaredcos_cap_v2, 1000 steps",
+                "augment": "horizontal flip",
+                "dataset_seconds": round(data_seconds, 1),
+                "train_seconds": round(train_seconds, 1),
                 "cpu_seconds": round(time.process_time() - cpu_started, 1),
                 "final_loss": running,
             },
@@ -147,7 +201,7 @@ def train(out_dir: str | Path = MODEL_DIR, *, steps: int = DEFAULTS["steps"], ba
         }
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
         (tmp / "training_log.json").write_text(json.dumps(log) + "\n")
-        for path in [tmp, *tmp.rglob("*")]:      # mkdtemp makes 0700; a committed model is world-readable
+        for path in [tmp, *tmp.rglob("*")]:  # mkdtemp makes 0700; a committed model is world-readable
             path.chmod(0o755 if path.is_dir() else 0o644)
         old = out_dir.with_name(out_dir.name + ".old")
         if out_dir.exists():
@@ -171,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     kwargs = {k: getattr(args, k) for k in DEFAULTS}
     meta = train(args.out, progress=not args.quiet, **kwargs)
     t = meta["training"]
-    print(f"saved {args.out}: {meta['parameters']:,} parameters, {t['steps']} steps in {t['train_seconds']:.0f} s "
-          f"(+{t['dataset_seconds']:.0f} s data), final loss {t['final_loss']:.4f}")
+    print(
+        f"saved {args.out}: {meta['parameters']:,} parameters, {t['steps']} steps in {t['train_seconds']:.0f} s "
+        f"(+{t['dataset_seconds']:.0f} s data), final loss {t['final_loss']:.4f}"
+    )
     return 0
 
 

@@ -38,35 +38,77 @@ from .persona import PersonaProfile
 
 PRIOR_PATH = Path(__file__).resolve().parent / "models" / "emotion-prior.json"
 PRIOR_FORMAT = 1
-CREATOR_SEED_BASE = 100_000   # audiences of corpus creators never coincide with test seeds
+CREATOR_SEED_BASE = 100_000  # audiences of corpus creators never coincide with test seeds
 
-TRAIT_WORDS = ["curious", "witty", "bold", "kind", "dreamy", "sporty", "nerdy", "chill", "brave", "creative", "sunny",
-               "thoughtful", "playful", "stylish"]
-TOPIC_WORDS = ["street food", "sneakers", "indie games", "skincare", "city cycling", "vinyl records", "home cooking",
-               "hiking trails", "tiny houses", "retro tech", "coffee", "yoga", "street art", "space news"]
-PROMOS = ["New video is up, link in bio.", "Giveaway time: tag a friend to enter.", "Use my code for 10% off.",
-          "Live stream tonight at 8.", "Collab announcement coming this week.", "Q and A in the comments."]
+TRAIT_WORDS = [
+    "curious",
+    "witty",
+    "bold",
+    "kind",
+    "dreamy",
+    "sporty",
+    "nerdy",
+    "chill",
+    "brave",
+    "creative",
+    "sunny",
+    "thoughtful",
+    "playful",
+    "stylish",
+]
+TOPIC_WORDS = [
+    "street food",
+    "sneakers",
+    "indie games",
+    "skincare",
+    "city cycling",
+    "vinyl records",
+    "home cooking",
+    "hiking trails",
+    "tiny houses",
+    "retro tech",
+    "coffee",
+    "yoga",
+    "street art",
+    "space news",
+]
+PROMOS = [
+    "New video is up, link in bio.",
+    "Giveaway time: tag a friend to enter.",
+    "Use my code for 10% off.",
+    "Live stream tonight at 8.",
+    "Collab announcement coming this week.",
+    "Q and A in the comments.",
+]
 
 
 def _creator_profile(rng: np.random.Generator, i: int) -> PersonaProfile:
     traits = rng.choice(TRAIT_WORDS, size=2, replace=False)
     topics = rng.choice(TOPIC_WORDS, size=2, replace=False)
-    return PersonaProfile(name=f"Creator {i}", handle=f"creator_{i:03d}",
-                          traits=tuple((str(t), float(rng.uniform(0.3, 1.0))) for t in traits),
-                          topics=tuple(str(t) for t in topics), formality="casual")
+    return PersonaProfile(
+        name=f"Creator {i}",
+        handle=f"creator_{i:03d}",
+        traits=tuple((str(t), float(rng.uniform(0.3, 1.0))) for t in traits),
+        topics=tuple(str(t) for t in topics),
+        formality="casual",
+    )
 
 
 def _counts(reward: float, rng: np.random.Generator) -> dict[str, int]:
     """Engagement counts whose reward_from_engagement is `reward` on average."""
     views = int(rng.lognormal(8.0, 0.5)) + 50
     p = max(reward, 0.0) / 100
-    return {"views": views, "likes": int(rng.binomial(views, min(1.0, 0.6 * p))),
-            "shares": int(rng.binomial(views, min(1.0, 0.1 * p / 3))),
-            "comments": int(rng.binomial(views, min(1.0, 0.3 * p / 2)))}
+    return {
+        "views": views,
+        "likes": int(rng.binomial(views, min(1.0, 0.6 * p))),
+        "shares": int(rng.binomial(views, min(1.0, 0.1 * p / 3))),
+        "comments": int(rng.binomial(views, min(1.0, 0.3 * p / 2))),
+    }
 
 
-def build_corpus(creators: int = 48, posts: int = 60, seed: int = 7, promo_share: float = 0.2,
-                 with_truth: bool = False) -> list[dict[str, Any]]:
+def build_corpus(
+    creators: int = 48, posts: int = 60, seed: int = 7, promo_share: float = 0.2, with_truth: bool = False
+) -> list[dict[str, Any]]:
     """Posts of `creators` simulated influencers, `posts` each, in posting order."""
     captioner = TemplateCaptioner()
     mood_model = MoodModel()
@@ -118,7 +160,7 @@ def label_corpus(corpus: list[dict[str, Any]]) -> np.ndarray:
         baseline = Counter(labels).most_common(1)[0][0]
         mood, mean = VAD[baseline], None
         rewards: list[float] = []
-        for a, r in zip(labels, rewards_all):
+        for a, r in zip(labels, rewards_all, strict=False):
             s = engagement_state(rewards)
             e = mood_model.emotion(mood)
             rows.append((ENGAGEMENT_STATES.index(s), INDEX[a], INDEX[e], r))
@@ -160,11 +202,19 @@ def fit_prior(rows: np.ndarray) -> np.ndarray:
 
 
 def save_prior(table: np.ndarray, info: dict[str, Any], path: Path = PRIOR_PATH) -> Path:
-    atomic_write_json(Path(path), {
-        "format": PRIOR_FORMAT, "emotions": list(EMOTIONS), "engagement_states": list(ENGAGEMENT_STATES),
-        "layout": "table[engagement_state][content_emotion][persona_emotion] = expected reward",
-        "table": np.round(table, 6).tolist(), "built_from": info}, fsync=False)
-    Path(path).chmod(0o644)   # a committed file, readable by all
+    atomic_write_json(
+        Path(path),
+        {
+            "format": PRIOR_FORMAT,
+            "emotions": list(EMOTIONS),
+            "engagement_states": list(ENGAGEMENT_STATES),
+            "layout": "table[engagement_state][content_emotion][persona_emotion] = expected reward",
+            "table": np.round(table, 6).tolist(),
+            "built_from": info,
+        },
+        fsync=False,
+    )
+    Path(path).chmod(0o644)  # a committed file, readable by all
     return Path(path)
 
 
@@ -174,12 +224,17 @@ def load_prior(path: str | Path = PRIOR_PATH) -> np.ndarray:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise EngineError(f"cannot read the warm-start prior {path}: {err}; rebuild it with "
-                          "`python -m ai_worker.warm_start`") from None
-    if data.get("format") != PRIOR_FORMAT or data.get("emotions") != list(EMOTIONS) \
-            or data.get("engagement_states") != list(ENGAGEMENT_STATES):
-        raise EngineError(f"the warm-start prior {path} is for another emotion list; rebuild it with "
-                          "`python -m ai_worker.warm_start`")
+        raise EngineError(
+            f"cannot read the warm-start prior {path}: {err}; rebuild it with `python -m ai_worker.warm_start`"
+        ) from None
+    if (
+        data.get("format") != PRIOR_FORMAT
+        or data.get("emotions") != list(EMOTIONS)
+        or data.get("engagement_states") != list(ENGAGEMENT_STATES)
+    ):
+        raise EngineError(
+            f"the warm-start prior {path} is for another emotion list; rebuild it with `python -m ai_worker.warm_start`"
+        )
     return np.asarray(data["table"], dtype=np.float64)
 
 
@@ -197,17 +252,23 @@ def main(argv: list[str] | None = None) -> int:
     corpus = build_corpus(args.creators, args.posts, args.seed, with_truth=True)
     truth = [p.pop("truth") for p in corpus]
     rows = label_corpus(corpus)
-    accuracy = float(np.mean([EMOTIONS[int(r[1])] == t["emotion"] for r, t in zip(rows, truth)]))
-    mood_accuracy = float(np.mean([EMOTIONS[int(r[2])] == t["mood"] for r, t in zip(rows, truth)]))
+    accuracy = float(np.mean([EMOTIONS[int(r[1])] == t["emotion"] for r, t in zip(rows, truth, strict=False)]))
+    mood_accuracy = float(np.mean([EMOTIONS[int(r[2])] == t["mood"] for r, t in zip(rows, truth, strict=False)]))
     table = fit_prior(rows)
     from .audience import population_audience
 
     pop = population_audience()
     corr = float(np.corrcoef(table.ravel(), pop.ravel())[0, 1])
-    info = {"creators": args.creators, "posts_per_creator": args.posts, "seed": args.seed, "rows": len(rows),
-            "label_accuracy": round(accuracy, 4), "mood_accuracy": round(mood_accuracy, 4),
-            "correlation_with_population": round(corr, 4)}
-    save_prior(table, info, args.out)   # byte-identical on every rebuild with the same settings
+    info = {
+        "creators": args.creators,
+        "posts_per_creator": args.posts,
+        "seed": args.seed,
+        "rows": len(rows),
+        "label_accuracy": round(accuracy, 4),
+        "mood_accuracy": round(mood_accuracy, 4),
+        "correlation_with_population": round(corr, 4),
+    }
+    save_prior(table, info, args.out)  # byte-identical on every rebuild with the same settings
     if args.corpus_out:
         args.corpus_out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in corpus), encoding="utf-8")
     print(json.dumps({**info, "seconds": round(time.time() - t0, 1), "out": str(args.out)}))

@@ -55,7 +55,7 @@ class Anvil:
     def pid(self) -> int | None:
         return self._sup.children[0].proc.pid if self._sup and self._sup.children else None
 
-    def start(self) -> "Anvil":
+    def start(self) -> Anvil:
         try:
             binary = anvil_binary()
         except FameError as exc:
@@ -66,9 +66,15 @@ class Anvil:
             self.port = free_port(self.host)
             self._sup = Supervisor()
             try:
-                start_anvil(self._sup, self.host, self.port, hardfork=HARDFORK, accounts=self.accounts,
-                            extra_args=["--balance", str(self.balance_eth), "--silent"],
-                            timeout=self.startup_timeout_s)
+                start_anvil(
+                    self._sup,
+                    self.host,
+                    self.port,
+                    hardfork=HARDFORK,
+                    accounts=self.accounts,
+                    extra_args=["--balance", str(self.balance_eth), "--silent"],
+                    timeout=self.startup_timeout_s,
+                )
             except FameError as exc:
                 last_error = str(exc)
                 self.stop()
@@ -86,7 +92,7 @@ class Anvil:
         if sup is not None:
             sup.stop()
 
-    def __enter__(self) -> "Anvil":
+    def __enter__(self) -> Anvil:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -22,9 +22,9 @@ from web3.contract import Contract
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.types import TxReceipt
 
-from .artifacts import Artifact, MissingContract, OurContracts
 from fame.config import DEV_MNEMONIC
 
+from .artifacts import Artifact, MissingContract, OurContracts
 from .chain import Anvil
 from .progress import Steps
 from .solidity import CompiledAnchor, compile_anchor
@@ -217,7 +217,7 @@ class Context:
         finally:
             self.chain.rpc("evm_setAutomine", [True])
         receipts = [self.w3.eth.wait_for_transaction_receipt(h) for h in hashes]
-        for (call, _), tx_hash, receipt in zip(calls, hashes, receipts):
+        for (call, _), tx_hash, receipt in zip(calls, hashes, receipts, strict=False):
             if receipt["status"] != 1:
                 reason = self._revert_reason(tx_hash, receipt, getattr(call, "contract_abi", None))
                 raise TxFailed(f"{call.fn_name} reverted{reason}")

@@ -65,7 +65,7 @@ class Suite:
     func: SuiteFunc
     doc: str  # the function's docstring: how the figures were taken, shown under the table
 
-    def run(self, ctx: "Context") -> list[Row]:
+    def run(self, ctx: Context) -> list[Row]:
         return list(self.func(ctx))
 
 
@@ -76,11 +76,11 @@ SUITES: dict[str, Suite] = {}
 def suite(name: str, *, title: str | None = None) -> Callable[[SuiteFunc], SuiteFunc]:
     """Register a benchmark suite.
 
-        @suite("governance", title="Governance")
-        def governance(ctx: Context) -> Iterable[Row]:
-            '''How the figures are taken (shown in bench.md).'''
-            ...
-            yield Row(component="Governance", action="castVote", ours=..., anchor=..., anchor_value=...)
+    @suite("governance", title="Governance")
+    def governance(ctx: Context) -> Iterable[Row]:
+        '''How the figures are taken (shown in bench.md).'''
+        ...
+        yield Row(component="Governance", action="castVote", ours=..., anchor=..., anchor_value=...)
     """
 
     def register(func: SuiteFunc) -> SuiteFunc:

@@ -46,7 +46,7 @@ class Steps:
             console=self.console,
         )
 
-    def __enter__(self) -> "Steps":
+    def __enter__(self) -> Steps:
         self._progress.start()
         return self
 

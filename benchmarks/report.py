@@ -128,7 +128,7 @@ def _md_sections(text: str) -> dict[str, str]:
     """bench.md split at its level-2 headings: {heading: body}; "" holds what comes before."""
     parts = re.split(r"^## (.+)$", text, flags=re.M)
     sections = {"": parts[0]}
-    for heading, body in zip(parts[1::2], parts[2::2]):
+    for heading, body in zip(parts[1::2], parts[2::2], strict=False):
         sections[heading.strip()] = body.strip("\n")
     return sections
 
@@ -149,8 +149,9 @@ def merge_previous(rows: Sequence[Row], info: RunInfo, out_dir: Path, all_suites
     text = md.read_text(encoding="utf-8")
     sections = _md_sections(text)
     # the date of the run the kept rows come from (itself kept from an earlier one after a partial run)
-    m = re.search(r"kept from the run of (\S+)\.$", sections[""], flags=re.M) or \
-        re.search(r"^Generated .* at (\S+)\.$", sections[""], flags=re.M)
+    m = re.search(r"kept from the run of (\S+)\.$", sections[""], flags=re.M) or re.search(
+        r"^Generated .* at (\S+)\.$", sections[""], flags=re.M
+    )
     info.kept_from = m.group(1) if m else "an earlier date"
     head = sections[""]
     if "Toolchain:" in head:

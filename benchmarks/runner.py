@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
 
     rows: list[Row] = []
-    info = RunInfo(generated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+    info = RunInfo(generated=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     warnings: list[str] = []
     anvil = Anvil()
     ctx: Context | None = None
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
     version = anvil.version.splitlines()[0].replace(" Version:", "") if anvil.version else "anvil"
     info.toolchain.append(
-        f"chain: {version}, hardfork {HARDFORK}, automine (one transaction per block unless a suite batches a block), {BLOCK_INTERVAL_S} s between block timestamps"
+        f"chain: {version}, hardfork {HARDFORK}, automine (one transaction per block unless a suite batches a block), "
+        f"{BLOCK_INTERVAL_S} s between block timestamps"
     )
     if (vyper := _vyper_line()) is not None:
         info.toolchain.append(vyper)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from web3 import Web3
 
-from .config import LOCAL_CHAIN_ID, PROJECT_ROOT, DEV_MNEMONIC
+from .config import DEV_MNEMONIC, LOCAL_CHAIN_ID, PROJECT_ROOT
 from .errors import FameError
 from .procs import Supervisor, port_in_use, wait_until
 
@@ -24,9 +24,19 @@ def anvil_binary() -> str:
     raise FameError("anvil is not installed: run `make up` (it runs `npm ci`), or put anvil on PATH")
 
 
-def start_anvil(sup: Supervisor, host: str, port: int, *, hardfork: str = "prague", block_time: int = 0,
-                accounts: int = 10, extra_args: Sequence[str] = (), log: Path | None = None,
-                state: Path | None = None, timeout: float = 30.0) -> str:
+def start_anvil(
+    sup: Supervisor,
+    host: str,
+    port: int,
+    *,
+    hardfork: str = "prague",
+    block_time: int = 0,
+    accounts: int = 10,
+    extra_args: Sequence[str] = (),
+    log: Path | None = None,
+    state: Path | None = None,
+    timeout: float = 30.0,
+) -> str:
     """Start anvil on host:port under `sup`; returns its RPC URL once it answers."""
     if port_in_use(host, port):
         raise FameError(
@@ -35,12 +45,18 @@ def start_anvil(sup: Supervisor, host: str, port: int, *, hardfork: str = "pragu
         )
     argv = [
         anvil_binary(),
-        "--host", host,
-        "--port", str(port),
-        "--chain-id", str(LOCAL_CHAIN_ID),
-        "--hardfork", hardfork,
-        "--mnemonic", DEV_MNEMONIC,
-        "--accounts", str(accounts),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--chain-id",
+        str(LOCAL_CHAIN_ID),
+        "--hardfork",
+        hardfork,
+        "--mnemonic",
+        DEV_MNEMONIC,
+        "--accounts",
+        str(accounts),
         *extra_args,
     ]
     if block_time:

@@ -76,8 +76,11 @@ class Chain:
         Reverts surface as FameError with the contract's reason, before anything is sent
         (the call is simulated first) or after (a mined revert).
         """
-        params: dict[str, Any] = {"from": account.address, "value": value,
-                                  "nonce": self.w3.eth.get_transaction_count(account.address, "pending")}
+        params: dict[str, Any] = {
+            "from": account.address,
+            "value": value,
+            "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
+        }
         try:
             params["gas"] = gas or int(call.estimate_gas(params) * 1.3) + 30_000
         except ContractLogicError as exc:

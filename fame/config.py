@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -56,34 +55,43 @@ class Settings(BaseSettings):
     ipfs_backend: Literal["embedded", "kubo", "pinning"] = Field(
         default="embedded",
         description="Where content goes: the embedded block store, a Kubo node (RPC API), or "
-                    "the embedded store plus a remote IPFS Pinning Service.",
+        "the embedded store plus a remote IPFS Pinning Service.",
     )
     ipfs_dir: Path | None = Field(
-        default=None, description="Embedded block store folder. Unset: <FAME_STATE_DIR>/ipfs.",
+        default=None,
+        description="Embedded block store folder. Unset: <FAME_STATE_DIR>/ipfs.",
     )
-    gateway_port: int = Field(default=8088, ge=1, le=65535,
-                              description="Port of the embedded HTTP gateway (on FAME_HOST).")
+    gateway_port: int = Field(
+        default=8088, ge=1, le=65535, description="Port of the embedded HTTP gateway (on FAME_HOST)."
+    )
     ipfs_max_upload_bytes: int = Field(
-        default=512 * 1024 * 1024, ge=0, description="Largest upload the gateway's /api/v0/add accepts (0: no limit).",
+        default=512 * 1024 * 1024,
+        ge=0,
+        description="Largest upload the gateway's /api/v0/add accepts (0: no limit).",
     )
     ipfs_api_token: SecretStr | None = Field(
-        default=None, description="Bearer token the gateway's /api/v0 write API requires. Unset: open "
-                                  "(the gateway binds to FAME_HOST, loopback by default).",
+        default=None,
+        description="Bearer token the gateway's /api/v0 write API requires. Unset: open "
+        "(the gateway binds to FAME_HOST, loopback by default).",
     )
     ipfs_fsync: bool = Field(default=True, description="fsync every block before it becomes visible.")
     ipfs_timeout: float = Field(default=60.0, gt=0, description="Seconds for one request to a remote backend.")
     kubo_api_url: str = Field(default="http://127.0.0.1:5001", description="Kubo RPC API base URL.")
     kubo_api_auth: SecretStr | None = Field(
-        default=None, description="Authorization header value for a Kubo RPC API that requires one.",
+        default=None,
+        description="Authorization header value for a Kubo RPC API that requires one.",
     )
     pinning_service_url: str | None = Field(
-        default=None, description="IPFS Pinning Service API endpoint, e.g. https://host/psa (no trailing /pins).",
+        default=None,
+        description="IPFS Pinning Service API endpoint, e.g. https://host/psa (no trailing /pins).",
     )
     pinning_service_token: SecretStr | None = Field(default=None, description="Bearer token for that service.")
 
     # --- zero knowledge (zk/) ---
     zk_workers: int | None = Field(
-        default=None, ge=1, description="Processes the prover's MSMs fork into. Unset: one per usable CPU.",
+        default=None,
+        ge=1,
+        description="Processes the prover's MSMs fork into. Unset: one per usable CPU.",
     )
 
     @property
@@ -111,39 +119,50 @@ class OracleSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FAME_ORACLE_", extra="ignore")
 
-    base_port: int = Field(default=8600, ge=1, le=65535 - 31,
-                           description="Operator i of the local stack listens on base_port + i.")
+    base_port: int = Field(
+        default=8600, ge=1, le=65535 - 31, description="Operator i of the local stack listens on base_port + i."
+    )
     peers: str | None = Field(
         default=None,
         description="Comma-separated base URLs of the operators, in committee order. "
-                    "Unset: http://FAME_HOST:(base_port + i) for each operator of the on-chain committee.")
+        "Unset: http://FAME_HOST:(base_port + i) for each operator of the on-chain committee.",
+    )
     round_seconds: int = Field(default=10, ge=1, le=3600, description="Length of one round (epoch).")
     genesis: int = Field(default=DEFAULT_ORACLE_GENESIS, ge=0, description="Unix time at which round 0 starts.")
     adapter: Literal["simulator", "youtube"] = Field(default="simulator", description="Where engagement comes from.")
     seed: int = Field(default=7, description="Seed of the simulated platform (every operator must use the same).")
-    outage_rate: float = Field(default=0.01, ge=0.0, le=1.0,
-                               description="Simulated platform: share of 5-minute windows with an outage.")
-    deviation_bps: int = Field(default=100, ge=1, le=100_000,
-                               description="A persona is due when a count moved this much since the chain value.")
-    sentiment_deviation_bps: int = Field(default=500, ge=1, le=20_000,
-                                         description="... or its sentiment moved this many basis points.")
-    heartbeat_margin_rounds: int = Field(default=2, ge=0, le=100,
-                                         description="Report this many rounds before the on-chain heartbeat expires.")
-    sign_tolerance_bps: int = Field(default=500, ge=0, le=100_000,
-                                    description="Largest relative gap between a report and the signer's own counts.")
-    sentiment_tolerance_bps: int = Field(default=2_000, ge=0, le=20_000,
-                                         description="Largest sentiment gap (basis points) a signer accepts.")
+    outage_rate: float = Field(
+        default=0.01, ge=0.0, le=1.0, description="Simulated platform: share of 5-minute windows with an outage."
+    )
+    deviation_bps: int = Field(
+        default=100,
+        ge=1,
+        le=100_000,
+        description="A persona is due when a count moved this much since the chain value.",
+    )
+    sentiment_deviation_bps: int = Field(
+        default=500, ge=1, le=20_000, description="... or its sentiment moved this many basis points."
+    )
+    heartbeat_margin_rounds: int = Field(
+        default=2, ge=0, le=100, description="Report this many rounds before the on-chain heartbeat expires."
+    )
+    sign_tolerance_bps: int = Field(
+        default=500, ge=0, le=100_000, description="Largest relative gap between a report and the signer's own counts."
+    )
+    sentiment_tolerance_bps: int = Field(
+        default=2_000, ge=0, le=20_000, description="Largest sentiment gap (basis points) a signer accepts."
+    )
     time_tolerance: int = Field(default=120, ge=0, description="Largest observed_at gap (seconds) a signer accepts.")
     request_timeout: float = Field(default=2.0, gt=0, le=60, description="Seconds to wait for a peer.")
     max_gas: int = Field(default=5_000_000, ge=100_000, description="Gas limit cap of one transmit.")
     max_gas_price_gwei: float = Field(default=500.0, gt=0, description="Highest fee per gas the relayer pays.")
-    report_ttl_rounds: int = Field(default=60, ge=1,
-                                   description="A queued report older than this many rounds is dropped.")
+    report_ttl_rounds: int = Field(
+        default=60, ge=1, description="A queued report older than this many rounds is dropped."
+    )
     keystore_password: SecretStr | None = Field(default=None, description="Password of the operator's keystores.")
     youtube_api_key: SecretStr | None = Field(default=None, description="YouTube Data API v3 key.")
     youtube_base_url: str = Field(default="https://www.googleapis.com", description="YouTube Data API root.")
-    youtube_channels: Path | None = Field(default=None,
-                                          description='JSON file {"<persona id>": "<channel id>", ...}.')
+    youtube_channels: Path | None = Field(default=None, description='JSON file {"<persona id>": "<channel id>", ...}.')
 
     # --- the committee `scripts/deploy.py` installs on a public network (the local chain uses
     # the dev committee of oracle.keys) ---
@@ -157,6 +176,7 @@ class OracleSettings(BaseSettings):
 
     def committee(self) -> tuple[list[str], list[str], int]:
         """(signers, transmitters, f) from FAME_ORACLE_SIGNERS / _TRANSMITTERS / _F."""
+
         def split(value: str) -> list[str]:
             return [a.strip() for a in value.split(",") if a.strip()]
 
@@ -190,30 +210,43 @@ class WorkerSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FAME_WORKER_", extra="ignore")
 
-    confirmations: int = Field(default=1, ge=0, le=1_000,
-                               description="Blocks a request waits under the head before the worker acts on it "
-                                           "(reorg safety; 1 on the local chain, more on a public one).")
+    confirmations: int = Field(
+        default=1,
+        ge=0,
+        le=1_000,
+        description="Blocks a request waits under the head before the worker acts on it "
+        "(reorg safety; 1 on the local chain, more on a public one).",
+    )
     poll_seconds: float = Field(default=1.0, gt=0, le=600, description="Pause between two passes over the market.")
     scan_chunk: int = Field(default=2_000, ge=1, le=100_000, description="Most blocks read per log query.")
-    max_brief_bytes: int = Field(default=16 * 1024, ge=64, le=1024 * 1024,
-                                 description="Larger briefs are rejected without claiming the request.")
+    max_brief_bytes: int = Field(
+        default=16 * 1024, ge=64, le=1024 * 1024, description="Larger briefs are rejected without claiming the request."
+    )
     bond: bool = Field(default=True, description="Bond the market's minimum on start when the bond is below it.")
     keystore: Path | None = Field(default=None, description="Keystore file of the worker's account.")
     keystore_password: SecretStr | None = Field(default=None, description="Password of that keystore.")
-    dev_account: int | None = Field(default=None, ge=0, le=99,
-                                    description="Local chain only: use anvil dev account N instead of a keystore.")
+    dev_account: int | None = Field(
+        default=None, ge=0, le=99, description="Local chain only: use anvil dev account N instead of a keystore."
+    )
     # --- models (ai_worker/): the defaults run on CPU with nothing to download ---
-    image_model: Path | None = Field(default=None,
-                                     description="A local diffusers text-to-image pipeline folder (e.g. an SD-Turbo "
-                                                 "checkout). Unset: the embedded emotion-conditioned model.")
-    device: str | None = Field(default=None, description="torch device for the models (cpu, cuda, cuda:1, mps). "
-                                                         "Unset: cuda when available, else cpu.")
+    image_model: Path | None = Field(
+        default=None,
+        description="A local diffusers text-to-image pipeline folder (e.g. an SD-Turbo "
+        "checkout). Unset: the embedded emotion-conditioned model.",
+    )
+    device: str | None = Field(
+        default=None,
+        description="torch device for the models (cpu, cuda, cuda:1, mps). Unset: cuda when available, else cpu.",
+    )
     caption_backend: Literal["template", "openai", "transformers"] = Field(
-        default="template", description="Offline templates, an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp "
-                                        "server) or a local transformers model.")
+        default="template",
+        description="Offline templates, an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp "
+        "server) or a local transformers model.",
+    )
     caption_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible endpoint.")
-    caption_model: str | None = Field(default=None, description="Model name at that endpoint, or the local "
-                                                                "transformers model folder.")
+    caption_model: str | None = Field(
+        default=None, description="Model name at that endpoint, or the local transformers model folder."
+    )
     caption_api_key: SecretStr | None = Field(default=None, description="API key of the endpoint, if it needs one.")
 
     @property
@@ -225,4 +258,3 @@ class WorkerSettings(BaseSettings):
 def worker_settings() -> WorkerSettings:
     """The process-wide worker settings (FAME_WORKER_*), read once from the environment."""
     return WorkerSettings()
-

@@ -39,24 +39,44 @@ def _address(account: Any) -> str:
 
 def domain(name: str, chain_id: int, verifying_contract: Any, version: str = "1") -> dict:
     """The EIP-712 domain of a FameEngine token."""
-    return {"name": name, "version": version, "chainId": int(chain_id),
-            "verifyingContract": _address(verifying_contract)}
+    return {
+        "name": name,
+        "version": version,
+        "chainId": int(chain_id),
+        "verifyingContract": _address(verifying_contract),
+    }
 
 
-def permit_typed_data(*, name: str, chain_id: int, token: Any, owner: Any, spender: Any, value: int, nonce: int,
-                      deadline: int, version: str = "1") -> dict:
+def permit_typed_data(
+    *,
+    name: str,
+    chain_id: int,
+    token: Any,
+    owner: Any,
+    spender: Any,
+    value: int,
+    nonce: int,
+    deadline: int,
+    version: str = "1",
+) -> dict:
     """The full EIP-712 message of an EIP-2612 permit (what a wallet's eth_signTypedData_v4 signs)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Permit": PERMIT_TYPE},
         "primaryType": "Permit",
         "domain": domain(name, chain_id, token, version),
-        "message": {"owner": _address(owner), "spender": _address(spender), "value": int(value),
-                    "nonce": int(nonce), "deadline": int(deadline)},
+        "message": {
+            "owner": _address(owner),
+            "spender": _address(spender),
+            "value": int(value),
+            "nonce": int(nonce),
+            "deadline": int(deadline),
+        },
     }
 
 
-def delegation_typed_data(*, name: str, chain_id: int, token: Any, delegatee: Any, nonce: int, expiry: int,
-                          version: str = "1") -> dict:
+def delegation_typed_data(
+    *, name: str, chain_id: int, token: Any, delegatee: Any, nonce: int, expiry: int, version: str = "1"
+) -> dict:
     """The full EIP-712 message of an ERC-5805 `delegateBySig` (FMC votes delegated by signature)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Delegation": DELEGATION_TYPE},
@@ -74,15 +94,28 @@ BALLOT_TYPE = [
 ]
 
 
-def ballot_typed_data(*, chain_id: int, governor: Any, proposal_id: int, support: int, voter: Any, nonce: int,
-                      name: str = "FameEngine Governor", version: str = "1") -> dict:
+def ballot_typed_data(
+    *,
+    chain_id: int,
+    governor: Any,
+    proposal_id: int,
+    support: int,
+    voter: Any,
+    nonce: int,
+    name: str = "FameEngine Governor",
+    version: str = "1",
+) -> dict:
     """The full EIP-712 message of a vote cast by signature (`FameGovernor.castVoteBySig`)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Ballot": BALLOT_TYPE},
         "primaryType": "Ballot",
         "domain": domain(name, chain_id, governor, version),
-        "message": {"proposalId": int(proposal_id), "support": int(support), "voter": _address(voter),
-                    "nonce": int(nonce)},
+        "message": {
+            "proposalId": int(proposal_id),
+            "support": int(support),
+            "voter": _address(voter),
+            "nonce": int(nonce),
+        },
     }
 
 

@@ -32,12 +32,16 @@ def resolve_key_file(spec: str | os.PathLike) -> Path:
         return path
     path = Path(text).expanduser()
     if not path.is_file():
-        raise FameError(f"key file {path} does not exist: point to a keystore file (or `fame oracle dev-keys` for the local operators)")
+        raise FameError(
+            f"key file {path} does not exist: point to a keystore file "
+            "(or `fame oracle dev-keys` for the local operators)"
+        )
     return path
 
 
-def read_password(password_file: Path | None, env_password: str | None = None,
-                  env_name: str = PASSWORD_ENV, *, prompt: bool = False) -> str:
+def read_password(
+    password_file: Path | None, env_password: str | None = None, env_name: str = PASSWORD_ENV, *, prompt: bool = False
+) -> str:
     """The keystore password: from a file (first line), else `env_password` (the `env_name`
     setting), else a hidden prompt on the terminal when `prompt` is set."""
     if password_file is not None:
@@ -69,9 +73,16 @@ def load_key(spec: str | os.PathLike, password: str) -> LocalAccount:
         raise FameError(f"{path} is not a valid keystore file") from None
 
 
-def sender_account(chain_id: int, account: str | os.PathLike | None, password_file: Path | None,
-                   dev_account: int | None, *, password: str | None = None,
-                   password_env: str = PASSWORD_ENV, prompt: bool = True) -> LocalAccount:
+def sender_account(
+    chain_id: int,
+    account: str | os.PathLike | None,
+    password_file: Path | None,
+    dev_account: int | None,
+    *,
+    password: str | None = None,
+    password_env: str = PASSWORD_ENV,
+    prompt: bool = True,
+) -> LocalAccount:
     """The sending account from a command's options (exactly one of `account`, `dev_account`).
 
     account: a keystore file or `ape:<alias>`; its password from `password_file`, else
@@ -82,14 +93,16 @@ def sender_account(chain_id: int, account: str | os.PathLike | None, password_fi
         raise FameError("pass either --account or --dev-account, not both")
     if dev_account is not None:
         if chain_id != LOCAL_CHAIN_ID:
-            raise FameError(f"--dev-account is for the local dev chain ({LOCAL_CHAIN_ID}) only; this is chain "
-                            f"{chain_id}: pass --account with a keystore file or ape:<alias>")
+            raise FameError(
+                f"--dev-account is for the local dev chain ({LOCAL_CHAIN_ID}) only; this is chain "
+                f"{chain_id}: pass --account with a keystore file or ape:<alias>"
+            )
         from .chain import dev_account as _dev
 
         return _dev(dev_account)
     if not account:
-        raise FameError("no sending account: pass --account KEYSTORE|ape:<alias> (or --dev-account N on the "
-                        "local chain)")
+        raise FameError(
+            "no sending account: pass --account KEYSTORE|ape:<alias> (or --dev-account N on the local chain)"
+        )
     secret = password if password is not None else os.environ.get(password_env)
     return load_key(account, read_password(password_file, secret, password_env, prompt=prompt))
-

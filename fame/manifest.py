@@ -28,7 +28,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ class Manifest:
     deploy_block: int
     contracts: dict[str, DeployedContract] = field(default_factory=dict)
     git_commit: str | None = None
-    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     extra: dict[str, Any] = field(default_factory=dict)
 
     def contract(self, name: str) -> DeployedContract:
@@ -177,6 +177,11 @@ def git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     commit = out.stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                           capture_output=True, text=True, timeout=5).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=5,
+    ).stdout.strip()
     return f"{commit}-dirty" if dirty else commit

@@ -35,7 +35,9 @@ class PersonaSpecError(FameError):
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
         more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"invalid persona spec: {self.problems[0]}{more}; fix it against docs/persona-spec.schema.json")
+        super().__init__(
+            f"invalid persona spec: {self.problems[0]}{more}; fix it against docs/persona-spec.schema.json"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +46,9 @@ def schema() -> dict[str, Any]:
     try:
         return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError as err:  # pragma: no cover - broken checkout
-        raise FameError(f"persona spec schema not found at {SCHEMA_PATH}; restore docs/persona-spec.schema.json") from err
+        raise FameError(
+            f"persona spec schema not found at {SCHEMA_PATH}; restore docs/persona-spec.schema.json"
+        ) from err
 
 
 @lru_cache(maxsize=1)

@@ -33,8 +33,9 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(check: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen | None = None,
-               log: Path | None = None) -> None:
+def wait_until(
+    check: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen | None = None, log: Path | None = None
+) -> None:
     """Poll `check` until it is true; a FameError naming `what` (and the log) otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -64,8 +65,14 @@ class Supervisor:
     def __init__(self) -> None:
         self.children: list[Child] = []
 
-    def start(self, name: str, argv: Sequence[str], log: Path | None = None, env: dict[str, str] | None = None,
-              cwd: Path | None = None) -> subprocess.Popen:
+    def start(
+        self,
+        name: str,
+        argv: Sequence[str],
+        log: Path | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> subprocess.Popen:
         out = None
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)

@@ -72,8 +72,13 @@ def why_due(new: Engagement, chain: Mapping[str, int], now: int, policy: DuePoli
     return None
 
 
-def select_due(medians: Mapping[int, Engagement], chain: Mapping[int, Mapping[str, int]], now: int,
-               policy: DuePolicy, limit: int = 128) -> dict[int, str]:
+def select_due(
+    medians: Mapping[int, Engagement],
+    chain: Mapping[int, Mapping[str, int]],
+    now: int,
+    policy: DuePolicy,
+    limit: int = 128,
+) -> dict[int, str]:
     """The personas to report (at most `limit`, most overdue first), with the reason."""
     due = {}
     for pid, e in medians.items():
@@ -106,12 +111,18 @@ def tolerance_problems(report: Sequence[Engagement], own: Mapping[int, Engagemen
             value, ref = getattr(e, name), getattr(mine, name)
             if abs(value - ref) > tol.slack and abs(value - ref) * 10_000 > tol.counts_bps * max(ref, 1):
                 gap = abs(value - ref) * 100 / max(ref, 1)
-                problems.append(f"persona {e.persona_id}: {name} {value} is {gap:.1f}% away from this operator's "
-                                f"{ref} (tolerance {tol.counts_bps / 100:g}%)")
+                problems.append(
+                    f"persona {e.persona_id}: {name} {value} is {gap:.1f}% away from this operator's "
+                    f"{ref} (tolerance {tol.counts_bps / 100:g}%)"
+                )
         if abs(e.sentiment_bps - mine.sentiment_bps) > tol.sentiment_bps:
-            problems.append(f"persona {e.persona_id}: sentiment {e.sentiment_bps} is more than {tol.sentiment_bps} "
-                            f"bps away from this operator's {mine.sentiment_bps}")
+            problems.append(
+                f"persona {e.persona_id}: sentiment {e.sentiment_bps} is more than {tol.sentiment_bps} "
+                f"bps away from this operator's {mine.sentiment_bps}"
+            )
         if abs(e.observed_at - mine.observed_at) > tol.seconds:
-            problems.append(f"persona {e.persona_id}: observed_at {e.observed_at} is more than {tol.seconds}s away "
-                            f"from this operator's {mine.observed_at}")
+            problems.append(
+                f"persona {e.persona_id}: observed_at {e.observed_at} is more than {tol.seconds}s away "
+                f"from this operator's {mine.observed_at}"
+            )
     return problems

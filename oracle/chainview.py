@@ -154,9 +154,19 @@ class ChainView:
                 for pid in ids:
                     batch.add(fn.latest_packed(pid))
                 results = batch.execute()
-            active = [pid for pid, ok in zip(ids, results[:count]) if ok]
-            latest = {pid: decode_stored(word) for pid, word in zip(ids, results[count:]) if word}
+            active = [pid for pid, ok in zip(ids, results[:count], strict=False) if ok]
+            latest = {pid: decode_stored(word) for pid, word in zip(ids, results[count:], strict=False) if word}
         return Snapshot(
-            chain_id=self._connect().chain_id, oracle=oracle.address, config_version=version, f=f,
-            signers=tuple(signers), transmitters=tuple(transmitters), heartbeat=heartbeat, latest_epoch=latest_epoch,
-            active_personas=tuple(active), latest=latest, block_time=block["timestamp"], read_at=time.time())
+            chain_id=self._connect().chain_id,
+            oracle=oracle.address,
+            config_version=version,
+            f=f,
+            signers=tuple(signers),
+            transmitters=tuple(transmitters),
+            heartbeat=heartbeat,
+            latest_epoch=latest_epoch,
+            active_personas=tuple(active),
+            latest=latest,
+            block_time=block["timestamp"],
+            read_at=time.time(),
+        )

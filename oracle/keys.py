@@ -16,7 +16,6 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from fame.config import DEV_MNEMONIC
-from fame.errors import FameError
 from fame.keys import load_key, read_password, resolve_key_file  # noqa: F401 - the operator CLI's key loading
 
 Account.enable_unaudited_hdwallet_features()

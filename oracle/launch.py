@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 from eth_account.signers.local import LocalAccount
 
+from fame.config import OracleSettings
 from fame.config import settings as fame_settings
 from fame.procs import Supervisor, wait_until
 
 from .adapters import make_adapter
 from .aggregate import Tolerance
 from .chainview import ChainView
-from fame.config import OracleSettings
 from .keys import dev_committee, write_dev_keystores
 from .metrics import NodeMetrics
 from .node.service import NodeConfig, OperatorService
@@ -37,9 +37,17 @@ def node_dir(state_dir: Path, index: int) -> Path:
     return state_dir / f"operator-{index}"
 
 
-def build_node(index: int, signer: LocalAccount, transmitter: LocalAccount | None, cfg: OracleSettings, *,
-               rpc_url: str, deployments_dir: Path | None, state_dir: Path,
-               faults: Iterable[str] = ()) -> OperatorService:
+def build_node(
+    index: int,
+    signer: LocalAccount,
+    transmitter: LocalAccount | None,
+    cfg: OracleSettings,
+    *,
+    rpc_url: str,
+    deployments_dir: Path | None,
+    state_dir: Path,
+    faults: Iterable[str] = (),
+) -> OperatorService:
     """One operator, ready to serve (nothing started yet)."""
     faults = frozenset(faults)
     unknown = faults - set(FAULTS)
@@ -48,8 +56,14 @@ def build_node(index: int, signer: LocalAccount, transmitter: LocalAccount | Non
     metrics = NodeMetrics()
     chain = ChainView(rpc_url, deployments_dir, metrics, timeout=min(3.0, cfg.request_timeout * 1.5))
     store = Store(node_dir(state_dir, index) / "node.sqlite3")
-    adapter = make_adapter(cfg.adapter, operator_index=index, seed=cfg.seed, outage_rate=cfg.outage_rate,
-                           lag_max=min(3.0, cfg.round_seconds / 2), settings=cfg)
+    adapter = make_adapter(
+        cfg.adapter,
+        operator_index=index,
+        seed=cfg.seed,
+        outage_rate=cfg.outage_rate,
+        lag_max=min(3.0, cfg.round_seconds / 2),
+        settings=cfg,
+    )
     node_cfg = NodeConfig(
         index=index,
         round_seconds=cfg.round_seconds,
@@ -64,10 +78,18 @@ def build_node(index: int, signer: LocalAccount, transmitter: LocalAccount | Non
     )
     relayer = None
     if transmitter is not None:
-        relayer = Relayer(store, chain, transmitter, metrics, max_gas=cfg.max_gas,
-                          max_gas_price_wei=int(cfg.max_gas_price_gwei * 10**9),
-                          report_ttl=cfg.report_ttl_rounds * cfg.round_seconds, round_seconds=cfg.round_seconds,
-                          genesis=cfg.genesis, crash_after_send="crash-after-send" in faults)
+        relayer = Relayer(
+            store,
+            chain,
+            transmitter,
+            metrics,
+            max_gas=cfg.max_gas,
+            max_gas_price_wei=int(cfg.max_gas_price_gwei * 10**9),
+            report_ttl=cfg.report_ttl_rounds * cfg.round_seconds,
+            round_seconds=cfg.round_seconds,
+            genesis=cfg.genesis,
+            crash_after_send="crash-after-send" in faults,
+        )
     return OperatorService(node_cfg, signer, adapter, chain, store, metrics, relayer=relayer, transmitter=transmitter)
 
 
@@ -79,12 +101,29 @@ class OperatorProcess:
     pid: int
 
 
-def operator_argv(index: int, key_files, *, host: str, port: int, rpc_url: str,
-                  faults: Iterable[str] = ()) -> list[str]:
-    argv = [sys.executable, "-m", "oracle.cli", "run", "--operator-index", str(index),
-            "--key-file", str(key_files.signer), "--transmitter-key-file", str(key_files.transmitter),
-            "--password-file", str(key_files.password_file), "--host", host, "--port", str(port),
-            "--rpc-url", rpc_url]
+def operator_argv(
+    index: int, key_files, *, host: str, port: int, rpc_url: str, faults: Iterable[str] = ()
+) -> list[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "oracle.cli",
+        "run",
+        "--operator-index",
+        str(index),
+        "--key-file",
+        str(key_files.signer),
+        "--transmitter-key-file",
+        str(key_files.transmitter),
+        "--password-file",
+        str(key_files.password_file),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--rpc-url",
+        rpc_url,
+    ]
     for fault in faults:
         argv += ["--fault", fault]
     return argv
@@ -96,10 +135,20 @@ def fund_dev_transmitters(w3, n: int, wei: int = 1_000 * 10**18) -> None:
         w3.provider.make_request("anvil_setBalance", [address, hex(wei)])
 
 
-def start_operators(sup: Supervisor, n: int, *, rpc_url: str, state_dir: Path | None = None,
-                    deployments_dir: Path | None = None, host: str | None = None, base_port: int | None = None,
-                    env: Mapping[str, str] | None = None, faults: Mapping[int, Iterable[str]] | None = None,
-                    only: Iterable[int] | None = None, timeout: float = 60.0) -> list[OperatorProcess]:
+def start_operators(
+    sup: Supervisor,
+    n: int,
+    *,
+    rpc_url: str,
+    state_dir: Path | None = None,
+    deployments_dir: Path | None = None,
+    host: str | None = None,
+    base_port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    faults: Mapping[int, Iterable[str]] | None = None,
+    only: Iterable[int] | None = None,
+    timeout: float = 60.0,
+) -> list[OperatorProcess]:
     """Start operators 0..n-1 (or those in `only`) of the local committee under `sup`.
 
     Keys are the anvil-mnemonic dev keys (keystores written under state_dir/oracle/keys);
@@ -120,19 +169,24 @@ def start_operators(sup: Supervisor, n: int, *, rpc_url: str, state_dir: Path | 
         cfg_env["FAME_ORACLE_BASE_PORT"] = str(base_port)
     cfg_env.update(env or {})
     port0 = int(cfg_env.get("FAME_ORACLE_BASE_PORT", os.environ.get("FAME_ORACLE_BASE_PORT", 8600)))
-    cfg_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent),
-                                                          os.environ.get("PYTHONPATH")]))
+    cfg_env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")])
+    )
     started = []
-    for i in (range(n) if only is None else only):
+    for i in range(n) if only is None else only:
         log = state_dir / "logs" / f"oracle-{i}.log"
-        argv = operator_argv(i, keys[i], host=host, port=port0 + i, rpc_url=rpc_url,
-                             faults=(faults or {}).get(i, ()))
+        argv = operator_argv(i, keys[i], host=host, port=port0 + i, rpc_url=rpc_url, faults=(faults or {}).get(i, ()))
         proc = sup.start(f"oracle operator {i}", argv, log=log, env=cfg_env)
         started.append((i, proc, log))
     out = []
     for i, proc, log in started:
         url = f"http://{host}:{port0 + i}"
-        wait_until(lambda url=url: httpx.get(f"{url}/health", timeout=2).status_code == 200, timeout,
-                   f"oracle operator {i}", proc=proc, log=log)
+        wait_until(
+            lambda url=url: httpx.get(f"{url}/health", timeout=2).status_code == 200,
+            timeout,
+            f"oracle operator {i}",
+            proc=proc,
+            log=log,
+        )
         out.append(OperatorProcess(i, url, log, proc.pid))
     return out

@@ -49,9 +49,21 @@ class RetryLater(Exception):
 
 
 class Relayer:
-    def __init__(self, store: Store, chain: ChainView, account: LocalAccount, metrics: NodeMetrics, *,
-                 max_gas: int, max_gas_price_wei: int, report_ttl: float, round_seconds: float,
-                 genesis: int, crash_after_send: bool = False, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: Store,
+        chain: ChainView,
+        account: LocalAccount,
+        metrics: NodeMetrics,
+        *,
+        max_gas: int,
+        max_gas_price_wei: int,
+        report_ttl: float,
+        round_seconds: float,
+        genesis: int,
+        crash_after_send: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = store
         self.chain = chain
         self.account = account
@@ -171,8 +183,16 @@ class Relayer:
         gas = min(self.max_gas, int(estimate * 1.25) + 25_000)
         max_fee, tip = self._fees()
         nonce = max(w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
-        tx = call.build_transaction({"from": address, "nonce": nonce, "gas": gas, "maxFeePerGas": max_fee,
-                                     "maxPriorityFeePerGas": tip, "chainId": w3.eth.chain_id})
+        tx = call.build_transaction(
+            {
+                "from": address,
+                "nonce": nonce,
+                "gas": gas,
+                "maxFeePerGas": max_fee,
+                "maxPriorityFeePerGas": tip,
+                "chainId": w3.eth.chain_id,
+            }
+        )
         signed = self.account.sign_transaction(tx)
         self._broadcast("0x" + signed.raw_transaction.hex().removeprefix("0x"))
         self._push_ids = ()
@@ -212,8 +232,16 @@ class Relayer:
         gas = min(self.max_gas, int(estimate * 1.25) + 25_000)
         max_fee, tip = self._fees()
         nonce = max(self.chain.w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
-        tx = call.build_transaction({"from": address, "nonce": nonce, "gas": gas, "maxFeePerGas": max_fee,
-                                     "maxPriorityFeePerGas": tip, "chainId": self.chain.w3.eth.chain_id})
+        tx = call.build_transaction(
+            {
+                "from": address,
+                "nonce": nonce,
+                "gas": gas,
+                "maxFeePerGas": max_fee,
+                "maxPriorityFeePerGas": tip,
+                "chainId": self.chain.w3.eth.chain_id,
+            }
+        )
         self._sign_and_broadcast(row.epoch, nonce, tx)
         return True
 
@@ -296,9 +324,16 @@ class Relayer:
         fn = self.chain.oracle.functions
         call = fn.transmit(row.report.as_call_arg(), [s.as_call_arg() for s in row.signatures])
         gas = self.chain.w3.eth.get_transaction(row.tx_hash)["gas"] if row.tx_hash else self.max_gas
-        return call.build_transaction({"from": self.account.address, "nonce": nonce, "gas": gas,
-                                       "maxFeePerGas": max_fee, "maxPriorityFeePerGas": min(tip, max_fee),
-                                       "chainId": self.chain.w3.eth.chain_id})
+        return call.build_transaction(
+            {
+                "from": self.account.address,
+                "nonce": nonce,
+                "gas": gas,
+                "maxFeePerGas": max_fee,
+                "maxPriorityFeePerGas": min(tip, max_fee),
+                "chainId": self.chain.w3.eth.chain_id,
+            }
+        )
 
     def _settle(self, row: QueuedReport, status: str, error: str | None) -> None:
         self.store.set_status(row.epoch, status, error)

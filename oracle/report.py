@@ -36,9 +36,24 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
 PERSONA_BITS, VIEWS_BITS, LIKES_BITS, SHARES_BITS, COMMENTS_BITS, SENTIMENT_BITS, RESERVED_BITS, TIME_BITS = (
-    32, 48, 40, 32, 32, 16, 16, 40)
+    32,
+    48,
+    40,
+    32,
+    32,
+    16,
+    16,
+    40,
+)
 PERSONA_SHIFT, VIEWS_SHIFT, LIKES_SHIFT, SHARES_SHIFT, COMMENTS_SHIFT, SENTIMENT_SHIFT, RESERVED_SHIFT = (
-    224, 176, 136, 104, 72, 56, 40)
+    224,
+    176,
+    136,
+    104,
+    72,
+    56,
+    40,
+)
 MAX_PERSONA_ID = 2**PERSONA_BITS - 1
 MAX_VIEWS = 2**VIEWS_BITS - 1
 MAX_LIKES = 2**LIKES_BITS - 1
@@ -94,9 +109,15 @@ class Engagement:
 
     def pack(self) -> int:
         self.validate()
-        return ((self.persona_id << PERSONA_SHIFT) | (self.views << VIEWS_SHIFT) | (self.likes << LIKES_SHIFT)
-                | (self.shares << SHARES_SHIFT) | (self.comments << COMMENTS_SHIFT)
-                | ((self.sentiment_bps + SENTIMENT_ONE) << SENTIMENT_SHIFT) | self.observed_at)
+        return (
+            (self.persona_id << PERSONA_SHIFT)
+            | (self.views << VIEWS_SHIFT)
+            | (self.likes << LIKES_SHIFT)
+            | (self.shares << SHARES_SHIFT)
+            | (self.comments << COMMENTS_SHIFT)
+            | ((self.sentiment_bps + SENTIMENT_ONE) << SENTIMENT_SHIFT)
+            | self.observed_at
+        )
 
     @classmethod
     def unpack(cls, word: int) -> Engagement:
@@ -120,8 +141,11 @@ class Engagement:
     def clamped(self) -> Engagement:
         """The same engagement with every count saturated to its field."""
         return Engagement(
-            self.persona_id, *(min(max(getattr(self, n), 0), FIELD_MAX[n]) for n in COUNT_FIELDS),
-            max(-SENTIMENT_ONE, min(SENTIMENT_ONE, self.sentiment_bps)), self.observed_at)
+            self.persona_id,
+            *(min(max(getattr(self, n), 0), FIELD_MAX[n]) for n in COUNT_FIELDS),
+            max(-SENTIMENT_ONE, min(SENTIMENT_ONE, self.sentiment_bps)),
+            self.observed_at,
+        )
 
 
 RESERVED_MASK = 0xFFFF << RESERVED_SHIFT
@@ -136,12 +160,27 @@ def decode_stored(word: int) -> dict[str, int]:
     """The on-chain stored word of a persona: the fields, updated_at and the engagement component E
     (0 everywhere: never reported)."""
     if word == 0:
-        return {"views": 0, "likes": 0, "shares": 0, "comments": 0, "sentiment_bps": 0, "observed_at": 0,
-                "updated_at": 0, "engagement": 0}
+        return {
+            "views": 0,
+            "likes": 0,
+            "shares": 0,
+            "comments": 0,
+            "sentiment_bps": 0,
+            "observed_at": 0,
+            "updated_at": 0,
+            "engagement": 0,
+        }
     e = Engagement.unpack(word & ~RESERVED_MASK)
-    return {"views": e.views, "likes": e.likes, "shares": e.shares, "comments": e.comments,
-            "sentiment_bps": e.sentiment_bps, "observed_at": e.observed_at, "updated_at": word >> PERSONA_SHIFT,
-            "engagement": engagement_component(word)}
+    return {
+        "views": e.views,
+        "likes": e.likes,
+        "shares": e.shares,
+        "comments": e.comments,
+        "sentiment_bps": e.sentiment_bps,
+        "observed_at": e.observed_at,
+        "updated_at": word >> PERSONA_SHIFT,
+        "engagement": engagement_component(word),
+    }
 
 
 def decode_logged(word: int) -> tuple[Engagement, int]:
@@ -152,7 +191,7 @@ def decode_logged(word: int) -> tuple[Engagement, int]:
 def pack_all(engagements: Iterable[Engagement]) -> list[int]:
     """Packed words sorted by persona id; a repeated persona is an error."""
     items = sorted(engagements, key=lambda e: e.persona_id)
-    for a, b in zip(items, items[1:]):
+    for a, b in zip(items, items[1:], strict=False):
         if a.persona_id == b.persona_id:
             raise ReportError(f"persona {a.persona_id} appears twice")
     if len(items) > MAX_OBSERVATIONS:
@@ -182,23 +221,38 @@ class Domain:
 
     @property
     def separator(self) -> bytes:
-        return keccak(DOMAIN_TYPEHASH + keccak(text=DOMAIN_NAME) + keccak(text=DOMAIN_VERSION)
-                      + self.chain_id.to_bytes(32, "big") + bytes.fromhex(self.verifying_contract[2:]).rjust(32, b"\0"))
+        return keccak(
+            DOMAIN_TYPEHASH
+            + keccak(text=DOMAIN_NAME)
+            + keccak(text=DOMAIN_VERSION)
+            + self.chain_id.to_bytes(32, "big")
+            + bytes.fromhex(self.verifying_contract[2:]).rjust(32, b"\0")
+        )
 
     def typed_data(self, primary: str, config_version: int, epoch: int, words: Sequence[int]) -> dict:
         """The full EIP-712 message (what a wallet or `eth_signTypedData_v4` would sign)."""
-        fields = [{"name": "configVersion", "type": "uint32"}, {"name": "epoch", "type": "uint64"},
-                  {"name": "observations", "type": "uint256[]"}]
+        fields = [
+            {"name": "configVersion", "type": "uint32"},
+            {"name": "epoch", "type": "uint64"},
+            {"name": "observations", "type": "uint256[]"},
+        ]
         return {
             "types": {
-                "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                                 {"name": "chainId", "type": "uint256"},
-                                 {"name": "verifyingContract", "type": "address"}],
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
                 primary: fields,
             },
             "primaryType": primary,
-            "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": self.chain_id,
-                       "verifyingContract": to_checksum_address(self.verifying_contract)},
+            "domain": {
+                "name": DOMAIN_NAME,
+                "version": DOMAIN_VERSION,
+                "chainId": self.chain_id,
+                "verifyingContract": to_checksum_address(self.verifying_contract),
+            },
             "message": {"configVersion": config_version, "epoch": epoch, "observations": list(words)},
         }
 
@@ -234,13 +288,19 @@ class Report:
         return (self.config_version, self.epoch, list(self.observations))
 
     def to_json(self) -> dict:
-        return {"config_version": self.config_version, "epoch": self.epoch,
-                "observations": [hex(w) for w in self.observations]}
+        return {
+            "config_version": self.config_version,
+            "epoch": self.epoch,
+            "observations": [hex(w) for w in self.observations],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Report:
-        return cls(int(data["config_version"]), int(data["epoch"]),
-                   tuple(int(w, 16) if isinstance(w, str) else int(w) for w in data["observations"]))
+        return cls(
+            int(data["config_version"]),
+            int(data["epoch"]),
+            tuple(int(w, 16) if isinstance(w, str) else int(w) for w in data["observations"]),
+        )
 
 
 def observation_digest(domain: Domain, config_version: int, epoch: int, words: Sequence[int]) -> bytes:

@@ -64,20 +64,47 @@ EMOTIONS: dict[str, Emotion] = {
 }
 
 POSITIVE = (
-    "this is amazing", "love this so much", "absolutely brilliant {niche} content", "you never miss",
-    "best post this week", "so good, made my day", "incredible energy", "this is beautiful",
-    "great job as always", "wow, stunning", "i love the vibe here", "perfect, just perfect",
-    "so inspiring, thank you", "easily my favourite {niche} creator",
+    "this is amazing",
+    "love this so much",
+    "absolutely brilliant {niche} content",
+    "you never miss",
+    "best post this week",
+    "so good, made my day",
+    "incredible energy",
+    "this is beautiful",
+    "great job as always",
+    "wow, stunning",
+    "i love the vibe here",
+    "perfect, just perfect",
+    "so inspiring, thank you",
+    "easily my favourite {niche} creator",
 )
 NEGATIVE = (
-    "this is boring", "worst post yet", "honestly pretty bad", "not a fan of this at all",
-    "so fake, unfollowing", "this is cringe and lazy", "awful take", "disappointing, you used to be great",
-    "terrible editing", "i hate this trend", "what a waste of time", "this is painful to watch",
+    "this is boring",
+    "worst post yet",
+    "honestly pretty bad",
+    "not a fan of this at all",
+    "so fake, unfollowing",
+    "this is cringe and lazy",
+    "awful take",
+    "disappointing, you used to be great",
+    "terrible editing",
+    "i hate this trend",
+    "what a waste of time",
+    "this is painful to watch",
 )
 NEUTRAL = (
-    "where was this filmed?", "what song is this", "first", "anyone else here from the {niche} feed?",
-    "posting at this hour?", "reminds me of last year", "ok", "part two when", "what camera do you use",
-    "saw this on my timeline", "which city is this",
+    "where was this filmed?",
+    "what song is this",
+    "first",
+    "anyone else here from the {niche} feed?",
+    "posting at this hour?",
+    "reminds me of last year",
+    "ok",
+    "part two when",
+    "what camera do you use",
+    "saw this on my timeline",
+    "which city is this",
 )
 FLAVOUR = {
     "joy": ("so happy for you!", "pure joy"),
@@ -171,24 +198,29 @@ def _posts(seed: int, persona_id: int, day: int) -> tuple[Post, ...]:
     for i in range(count):
         # Mostly daytime and evening (UTC), occasionally at night.
         hour = r.gauss(17, 4) % 24 if r.random() < 0.85 else r.uniform(0, 24)
-        emotion = p.baseline if r.random() < 0.55 else r.choices(
-            list(EMOTIONS), weights=[e.weight for e in EMOTIONS.values()])[0]
+        emotion = (
+            p.baseline
+            if r.random() < 0.55
+            else r.choices(list(EMOTIONS), weights=[e.weight for e in EMOTIONS.values()])[0]
+        )
         e = EMOTIONS[emotion]
         quality = r.betavariate(2, 2)
         viral = math.exp(r.uniform(math.log(3), math.log(60))) if r.random() < 0.01 + 0.03 * quality**2 else 1.0
         views = audience * p.view_rate * e.reach * (0.4 + 1.2 * quality) * viral * r.lognormvariate(0, 0.35)
-        out.append(Post(
-            posted_at=day * DAY + int(hour * 3600),
-            emotion=emotion,
-            quality=quality,
-            viral=viral,
-            views=views,
-            likes=views * p.like_rate * e.like * (0.5 + quality) * r.lognormvariate(0, 0.2),
-            shares=views * p.share_rate * e.share * (0.3 + quality) * r.lognormvariate(0, 0.3),
-            comments=views * p.comment_rate * e.comment * r.lognormvariate(0, 0.25),
-            tau=(14 if viral > 1 else 5) * 3600.0,
-            key=(persona_id, day, i),
-        ))
+        out.append(
+            Post(
+                posted_at=day * DAY + int(hour * 3600),
+                emotion=emotion,
+                quality=quality,
+                viral=viral,
+                views=views,
+                likes=views * p.like_rate * e.like * (0.5 + quality) * r.lognormvariate(0, 0.2),
+                shares=views * p.share_rate * e.share * (0.3 + quality) * r.lognormvariate(0, 0.3),
+                comments=views * p.comment_rate * e.comment * r.lognormvariate(0, 0.25),
+                tau=(14 if viral > 1 else 5) * 3600.0,
+                key=(persona_id, day, i),
+            )
+        )
     return tuple(sorted(out, key=lambda post: post.posted_at))
 
 
@@ -248,8 +280,12 @@ class World:
 
     def recent_posts(self, persona_id: int, t: float, days: int) -> list[Post]:
         today = int(t // DAY)
-        return [post for d in range(today - days + 1, today + 1) for post in self.posts(persona_id, d)
-                if post.posted_at <= t]
+        return [
+            post
+            for d in range(today - days + 1, today + 1)
+            for post in self.posts(persona_id, d)
+            if post.posted_at <= t
+        ]
 
     def counts(self, persona_id: int, t: float) -> tuple[int, int, int, int]:
         """Lifetime (views, likes, shares, comments) at time t: non-decreasing in t."""

@@ -96,8 +96,10 @@ class Store:
     def record_signed(self, epoch: int, digest: str, signature: str) -> tuple[str, str]:
         """Record the signature of `epoch` unless one exists; returns the one that stands."""
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO signed (epoch, digest, signature, created_at) VALUES (?, ?, ?, ?)",
-                             (epoch, digest, signature, time.time()))
+            self._db.execute(
+                "INSERT OR IGNORE INTO signed (epoch, digest, signature, created_at) VALUES (?, ?, ?, ?)",
+                (epoch, digest, signature, time.time()),
+            )
             row = self._db.execute("SELECT digest, signature FROM signed WHERE epoch = ?", (epoch,)).fetchone()
         return row[0], row[1]
 
@@ -110,23 +112,35 @@ class Store:
             cur = self._db.execute(
                 "INSERT OR IGNORE INTO reports (epoch, config_version, report, signatures, status, created_at, "
                 "updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
-                (report.epoch, report.config_version, json.dumps(report.to_json()),
-                 json.dumps([s.to_hex() for s in signatures]), now, now))
+                (
+                    report.epoch,
+                    report.config_version,
+                    json.dumps(report.to_json()),
+                    json.dumps([s.to_hex() for s in signatures]),
+                    now,
+                    now,
+                ),
+            )
         return cur.rowcount == 1
 
     def open_reports(self) -> list[QueuedReport]:
         """Reports not yet settled, oldest epoch first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT epoch, report, signatures, status, nonce, tx_hash, attempts, last_error, created_at, updated_at "
-                "FROM reports WHERE status IN ('queued', 'signed', 'sent') ORDER BY epoch").fetchall()
+                "SELECT epoch, report, signatures, status, nonce, tx_hash, attempts, last_error, "
+                "created_at, updated_at "
+                "FROM reports WHERE status IN ('queued', 'signed', 'sent') ORDER BY epoch"
+            ).fetchall()
         return [self._row(r) for r in rows]
 
     def report(self, epoch: int) -> QueuedReport | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT epoch, report, signatures, status, nonce, tx_hash, attempts, last_error, created_at, updated_at "
-                "FROM reports WHERE epoch = ?", (epoch,)).fetchone()
+                "SELECT epoch, report, signatures, status, nonce, tx_hash, attempts, last_error, "
+                "created_at, updated_at "
+                "FROM reports WHERE epoch = ?",
+                (epoch,),
+            ).fetchone()
         return self._row(row) if row else None
 
     def counts(self) -> dict[str, int]:
@@ -142,19 +156,31 @@ class Store:
     @staticmethod
     def _row(r) -> QueuedReport:
         return QueuedReport(
-            epoch=r[0], report=Report.from_json(json.loads(r[1])),
-            signatures=[CompactSignature.from_hex(s) for s in json.loads(r[2])], status=r[3], nonce=r[4],
-            tx_hash=r[5], attempts=r[6], last_error=r[7], created_at=r[8], updated_at=r[9])
+            epoch=r[0],
+            report=Report.from_json(json.loads(r[1])),
+            signatures=[CompactSignature.from_hex(s) for s in json.loads(r[2])],
+            status=r[3],
+            nonce=r[4],
+            tx_hash=r[5],
+            attempts=r[6],
+            last_error=r[7],
+            created_at=r[8],
+            updated_at=r[9],
+        )
 
     def set_status(self, epoch: int, status: str, error: str | None = None) -> None:
         with self._lock:
-            self._db.execute("UPDATE reports SET status = ?, last_error = ?, updated_at = ? WHERE epoch = ?",
-                             (status, error, time.time(), epoch))
+            self._db.execute(
+                "UPDATE reports SET status = ?, last_error = ?, updated_at = ? WHERE epoch = ?",
+                (status, error, time.time(), epoch),
+            )
 
     def note_error(self, epoch: int, error: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE reports SET last_error = ?, attempts = attempts + 1, updated_at = ? "
-                             "WHERE epoch = ?", (error, time.time(), epoch))
+            self._db.execute(
+                "UPDATE reports SET last_error = ?, attempts = attempts + 1, updated_at = ? WHERE epoch = ?",
+                (error, time.time(), epoch),
+            )
 
     def record_attempt(self, epoch: int, nonce: int, tx_hash: str, raw_tx: str, max_fee: int) -> None:
         """Write-ahead: the raw transaction is durable before it is broadcast."""
@@ -162,10 +188,15 @@ class Store:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("INSERT OR IGNORE INTO attempts (tx_hash, epoch, nonce, raw_tx, max_fee, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)", (tx_hash, epoch, nonce, raw_tx, max_fee, now))
-                self._db.execute("UPDATE reports SET status = 'signed', nonce = ?, tx_hash = ?, updated_at = ? "
-                                 "WHERE epoch = ?", (nonce, tx_hash, now, epoch))
+                self._db.execute(
+                    "INSERT OR IGNORE INTO attempts (tx_hash, epoch, nonce, raw_tx, max_fee, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (tx_hash, epoch, nonce, raw_tx, max_fee, now),
+                )
+                self._db.execute(
+                    "UPDATE reports SET status = 'signed', nonce = ?, tx_hash = ?, updated_at = ? WHERE epoch = ?",
+                    (nonce, tx_hash, now, epoch),
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -174,8 +205,10 @@ class Store:
     def attempts(self, epoch: int) -> list[tuple[str, int, str, int, float]]:
         """(tx_hash, nonce, raw_tx, max_fee, created_at) of every transaction built for `epoch`, oldest first."""
         with self._lock:
-            return self._db.execute("SELECT tx_hash, nonce, raw_tx, max_fee, created_at FROM attempts "
-                                    "WHERE epoch = ? ORDER BY created_at", (epoch,)).fetchall()
+            return self._db.execute(
+                "SELECT tx_hash, nonce, raw_tx, max_fee, created_at FROM attempts WHERE epoch = ? ORDER BY created_at",
+                (epoch,),
+            ).fetchall()
 
     def highest_nonce(self) -> int | None:
         with self._lock:

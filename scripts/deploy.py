@@ -25,7 +25,7 @@ from fame.manifest import DeployedContract, Manifest, find_manifest, git_commit,
 
 # Token economics of the deployment (FMC has 18 decimals).
 FMC = 10**18
-FMC_CAP = 1_000_000_000 * FMC          # hard cap: one billion FMC
+FMC_CAP = 1_000_000_000 * FMC  # hard cap: one billion FMC
 FMC_GENESIS_SUPPLY = 100_000_000 * FMC  # minted to the deployer for the initial distribution
 DAY = 86_400
 
@@ -56,27 +56,57 @@ class DaoParams(NamedTuple):
     market_slash: int
 
     def market_params(self) -> tuple:
-        return (self.market_min_bond, self.market_min_fee, self.market_claim_ttl, self.market_challenge_window,
-                self.market_persona_bps, self.market_protocol_bps, self.market_slash)
+        return (
+            self.market_min_bond,
+            self.market_min_fee,
+            self.market_claim_ttl,
+            self.market_challenge_window,
+            self.market_persona_bps,
+            self.market_protocol_bps,
+            self.market_slash,
+        )
 
 
 # Public networks: days, so that holders can react to a proposal before it takes effect.
-PRODUCTION = DaoParams(timelock_delay=2 * DAY, voting_delay=1 * DAY, voting_period=5 * DAY,
-                       proposal_threshold=100_000 * FMC, quorum_bps=400, revenue_fee_bps=500,
-                       max_creator_allocation_bps=1_000, oracle_heartbeat=DAY,
-                       oracle_performance_interval=DAY,
-                       market_min_bond=10_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=DAY,
-                       market_challenge_window=2 * DAY, market_persona_bps=2_000, market_protocol_bps=500,
-                       market_slash=5_000 * FMC)
+PRODUCTION = DaoParams(
+    timelock_delay=2 * DAY,
+    voting_delay=1 * DAY,
+    voting_period=5 * DAY,
+    proposal_threshold=100_000 * FMC,
+    quorum_bps=400,
+    revenue_fee_bps=500,
+    max_creator_allocation_bps=1_000,
+    oracle_heartbeat=DAY,
+    oracle_performance_interval=DAY,
+    market_min_bond=10_000 * FMC,
+    market_min_fee=1 * FMC,
+    market_claim_ttl=DAY,
+    market_challenge_window=2 * DAY,
+    market_persona_bps=2_000,
+    market_protocol_bps=500,
+    market_slash=5_000 * FMC,
+)
 # The local dev chain: minutes, so a newcomer can walk a proposal through in one sitting. The
 # oracle heartbeat is 30 s so that the operators (10 s rounds, reporting 2 rounds before a
 # value would go stale) report every round even when engagement barely moves.
-LOCAL = DaoParams(timelock_delay=120, voting_delay=60, voting_period=3_600, proposal_threshold=1_000 * FMC,
-                  quorum_bps=400, revenue_fee_bps=500, max_creator_allocation_bps=1_000, oracle_heartbeat=30,
-                  oracle_performance_interval=60,
-                  market_min_bond=1_000 * FMC, market_min_fee=1 * FMC, market_claim_ttl=600,
-                  market_challenge_window=120, market_persona_bps=2_000, market_protocol_bps=500,
-                  market_slash=500 * FMC)
+LOCAL = DaoParams(
+    timelock_delay=120,
+    voting_delay=60,
+    voting_period=3_600,
+    proposal_threshold=1_000 * FMC,
+    quorum_bps=400,
+    revenue_fee_bps=500,
+    max_creator_allocation_bps=1_000,
+    oracle_heartbeat=30,
+    oracle_performance_interval=60,
+    market_min_bond=1_000 * FMC,
+    market_min_fee=1 * FMC,
+    market_claim_ttl=600,
+    market_challenge_window=120,
+    market_persona_bps=2_000,
+    market_protocol_bps=500,
+    market_slash=500 * FMC,
+)
 
 # DIDs: one Poseidon Merkle tree of controller commitments per persona (depth of the DID
 # circuit) and a window of recent roots that proofs may use.
@@ -124,39 +154,73 @@ def _calldata(contract, method: str, *args) -> bytes:
     return bytes.fromhex(str(getattr(contract, method).as_transaction(*args).data.hex()).removeprefix("0x"))
 
 
-def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_transmitters: list[str], oracle_f: int) -> dict[str, DeployedContract]:
+def deploy_all(
+    deployer, params: DaoParams, oracle_signers: list[str], oracle_transmitters: list[str], oracle_f: int
+) -> dict[str, DeployedContract]:
     """Deploy every contract in dependency order, hand every privileged role to the timelock,
     and return the manifest entries. See docs/architecture.md, "Bootstrap"."""
     d = dict(sender=deployer)
     fmc = deployer.deploy(project.FMC, FMC_CAP, deployer.address, FMC_GENESIS_SUPPLY)
     # Deployed with delay 0 and the deployer as admin for the bootstrap batch below.
     timelock = deployer.deploy(project.FameTimelock, 0, [], [], deployer.address)
-    governor = deployer.deploy(project.FameGovernor, fmc.address, timelock.address, params.voting_delay,
-                               params.voting_period, params.proposal_threshold, params.quorum_bps)
+    governor = deployer.deploy(
+        project.FameGovernor,
+        fmc.address,
+        timelock.address,
+        params.voting_delay,
+        params.voting_period,
+        params.proposal_threshold,
+        params.quorum_bps,
+    )
     registry = deployer.deploy(project.PersonaRegistry, timelock.address)
     treasury = deployer.deploy(project.PersonaTreasury, timelock.address, registry.address)
     share_blueprint = deployer.declare(project.PersonaShare).contract_address
     # The DAO's revenue settings; each persona's share token holds and splits its own revenue.
-    revenue_config = deployer.deploy(project.RevenueConfig, timelock.address, fmc.address, timelock.address,
-                                     params.revenue_fee_bps)
+    revenue_config = deployer.deploy(
+        project.RevenueConfig, timelock.address, fmc.address, timelock.address, params.revenue_fee_bps
+    )
     staking = deployer.deploy(project.PersonaStaking, timelock.address, fmc.address, registry.address)
     reputation = deployer.deploy(project.Reputation, timelock.address, fmc.address, registry.address)
-    launchpad = deployer.deploy(project.PersonaLaunchpad, governor.address, fmc.address, registry.address,
-                                treasury.address, share_blueprint, revenue_config.address,
-                                params.max_creator_allocation_bps)
+    launchpad = deployer.deploy(
+        project.PersonaLaunchpad,
+        governor.address,
+        fmc.address,
+        registry.address,
+        treasury.address,
+        share_blueprint,
+        revenue_config.address,
+        params.max_creator_allocation_bps,
+    )
     poseidon = deployer.deploy(project.PoseidonT3)
     # The verifier is rendered from the DID circuit's verification key (fame/did/contracts.py):
     # the committed one is the dev key; a public network renders it from its ceremony's key.
     did_verifier = deployer.deploy(project.DIDVerifier)
-    did_registry = deployer.deploy(project.DIDRegistry, timelock.address, registry.address, poseidon.address,
-                                   did_verifier.address, DID_TREE_DEPTH, DID_ROOT_WINDOW)
-    oracle = deployer.deploy(project.EngagementOracle, timelock.address, registry.address, reputation.address,
-                             staking.address, params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f)
+    did_registry = deployer.deploy(
+        project.DIDRegistry,
+        timelock.address,
+        registry.address,
+        poseidon.address,
+        did_verifier.address,
+        DID_TREE_DEPTH,
+        DID_ROOT_WINDOW,
+    )
+    oracle = deployer.deploy(
+        project.EngagementOracle,
+        timelock.address,
+        registry.address,
+        reputation.address,
+        staking.address,
+        params.oracle_heartbeat,
+        oracle_signers,
+        oracle_transmitters,
+        oracle_f,
+    )
 
     # Content requests: the persona's part of each fee is FMC revenue paid to its share token;
     # the protocol's part and slashed bonds go to the DAO (the timelock).
-    market = deployer.deploy(project.ContentMarket, timelock.address, fmc.address, registry.address,
-                             timelock.address, params.market_params())
+    market = deployer.deploy(
+        project.ContentMarket, timelock.address, fmc.address, registry.address, timelock.address, params.market_params()
+    )
 
     governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role
 
@@ -176,8 +240,12 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
     targets = [c[0].address for c in calls]
     payloads = [_calldata(c[0], c[1], *c[2:]) for c in calls]
     zero = b"\x00" * 32
-    proposer, executor, canceller, admin = (timelock.PROPOSER_ROLE(), timelock.EXECUTOR_ROLE(),
-                                            timelock.CANCELLER_ROLE(), timelock.DEFAULT_ADMIN_ROLE())
+    proposer, executor, canceller, admin = (
+        timelock.PROPOSER_ROLE(),
+        timelock.EXECUTOR_ROLE(),
+        timelock.CANCELLER_ROLE(),
+        timelock.DEFAULT_ADMIN_ROLE(),
+    )
     timelock.grantRole(proposer, deployer.address, **d)
     timelock.grantRole(executor, deployer.address, **d)
     timelock.schedule_batch(targets, [0] * len(calls), payloads, zero, zero, 0, **d)
@@ -188,15 +256,30 @@ def deploy_all(deployer, params: DaoParams, oracle_signers: list[str], oracle_tr
         timelock.revokeRole(role, deployer.address, **d)
     timelock.renounceRole(admin, deployer.address, **d)
 
-    contracts = {"FMC": fmc, "FameTimelock": timelock, "FameGovernor": governor, "PersonaRegistry": registry,
-                 "PersonaTreasury": treasury, "RevenueConfig": revenue_config, "PersonaStaking": staking,
-                 "Reputation": reputation, "PersonaLaunchpad": launchpad, "EngagementOracle": oracle,
-                 "PoseidonT3": poseidon, "DIDVerifier": did_verifier, "DIDRegistry": did_registry,
-                 "ContentMarket": market}
+    contracts = {
+        "FMC": fmc,
+        "FameTimelock": timelock,
+        "FameGovernor": governor,
+        "PersonaRegistry": registry,
+        "PersonaTreasury": treasury,
+        "RevenueConfig": revenue_config,
+        "PersonaStaking": staking,
+        "Reputation": reputation,
+        "PersonaLaunchpad": launchpad,
+        "EngagementOracle": oracle,
+        "PoseidonT3": poseidon,
+        "DIDVerifier": did_verifier,
+        "DIDRegistry": did_registry,
+        "ContentMarket": market,
+    }
     deployed = {name: _record(name, c) for name, c in contracts.items()}
     deployed["PersonaShare"] = DeployedContract(
-        name="PersonaShare", address=str(share_blueprint), contract_type="PersonaShare",
-        abi=[i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in project.PersonaShare.contract_type.abi],
+        name="PersonaShare",
+        address=str(share_blueprint),
+        contract_type="PersonaShare",
+        abi=[
+            i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in project.PersonaShare.contract_type.abi
+        ],
     )
     return deployed
 
@@ -251,8 +334,11 @@ def run(fresh: bool) -> Manifest:
         deploy_block=start_block,
         contracts=contracts,
         git_commit=git_commit(),
-        extra={"dao_params": params._asdict(), "oracle": {"signers": signers, "transmitters": transmitters, "f": f},
-               "share_blueprint": contracts["PersonaShare"].address},
+        extra={
+            "dao_params": params._asdict(),
+            "oracle": {"signers": signers, "transmitters": transmitters, "f": f},
+            "share_blueprint": contracts["PersonaShare"].address,
+        },
     )
     path = write_manifest(manifest)
     click.echo(f"deployed {len(contracts)} contracts to chain {chain_id}; manifest: {path}")

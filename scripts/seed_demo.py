@@ -59,8 +59,9 @@ def pass_proposal(at, targets, calldatas, description: str, proposer, voters) ->
     governor.execute(targets, values, calldatas, description_hash, sender=proposer)
 
 
-def register_did(at, m, persona_id: int, spec_cid: str, share_token: str, gateway_api: str | None,
-                 proposer, voters) -> str:
+def register_did(
+    at, m, persona_id: int, spec_cid: str, share_token: str, gateway_api: str | None, proposer, voters
+) -> str:
     """Give the persona its DID: a controller secret (kept in the local state dir), its
     commitment as the first leaf of the persona's tree, and a DID document pinned to IPFS;
     the DAO registers it with a proposal."""
@@ -68,29 +69,40 @@ def register_did(at, m, persona_id: int, spec_cid: str, share_token: str, gatewa
 
     from fame.did.actions import Controller
     from fame.did.document import build_document, make_did
-    from zk.gadgets.merkle import MerkleTree
     from zk.field import R
+    from zk.gadgets.merkle import MerkleTree
 
     did_registry = at["DIDRegistry"]
     controller = Controller(secret=secrets.randbelow(R), salt=secrets.randbelow(R))
     keys = settings().state_dir / "did" / f"controller-{persona_id}.json"
     keys.parent.mkdir(parents=True, exist_ok=True)
-    keys.write_text(json.dumps({"persona_id": persona_id, "secret": hex(controller.secret),
-                                "salt": hex(controller.salt)}))
+    keys.write_text(
+        json.dumps({"persona_id": persona_id, "secret": hex(controller.secret), "salt": hex(controller.salt)})
+    )
     keys.chmod(0o600)
     depth = did_registry.DEPTH()
     gateway = (gateway_api or "").rstrip("/") or "http://127.0.0.1:8088"
-    doc = build_document(chain_id=chain.chain_id, persona_id=persona_id,
-                         merkle_root=MerkleTree(depth, [controller.commitment]).root, tree_depth=depth,
-                         controller_count=1, registry=str(did_registry.address), verifier=did_registry.VERIFIER(),
-                         document_cid="", spec_cid=spec_cid, share_token=str(share_token), gateway_url=gateway,
-                         name="Nova Lumen")
+    doc = build_document(
+        chain_id=chain.chain_id,
+        persona_id=persona_id,
+        merkle_root=MerkleTree(depth, [controller.commitment]).root,
+        tree_depth=depth,
+        controller_count=1,
+        registry=str(did_registry.address),
+        verifier=did_registry.VERIFIER(),
+        document_cid="",
+        spec_cid=spec_cid,
+        share_token=str(share_token),
+        gateway_url=gateway,
+        name="Nova Lumen",
+    )
     # The pinned snapshot cannot name its own CID: the resolver adds that service live.
     doc["service"] = [s for s in doc["service"] if s["type"] != "FameDIDDocument"]
     doc_cid = pin_bytes(json.dumps(doc, indent=2).encode(), "did.json", gateway_api)
     calldata = did_registry.register.as_transaction(persona_id, doc_cid, controller.commitment).data
-    pass_proposal(at, [did_registry.address], [calldata], f"Register {make_did(chain.chain_id, persona_id)}",
-                  proposer, voters)
+    pass_proposal(
+        at, [did_registry.address], [calldata], f"Register {make_did(chain.chain_id, persona_id)}", proposer, voters
+    )
     return make_did(chain.chain_id, persona_id)
 
 
@@ -120,8 +132,9 @@ def request_content(at, persona_id: int, gateway_api: str | None, requester, wor
     ids = []
     for kind, emotion, text in DEMO_BRIEFS:
         brief_cid = pin_bytes(brief_bytes(text), "brief.json", gateway_api)
-        tx = market.request(persona_id, brief_cid, kind, emotion, fee, chain.pending_timestamp + 86_400,
-                            sender=requester)
+        tx = market.request(
+            persona_id, brief_cid, kind, emotion, fee, chain.pending_timestamp + 86_400, sender=requester
+        )
         ids.append(tx.return_value)
     return ids
 
@@ -135,8 +148,11 @@ def seed(gateway_api: str | None) -> dict:
     if chain.chain_id != LOCAL_CHAIN_ID:
         raise FameError("the demo seed time-travels and runs only on the local dev chain (chain id 31337)")
     m = load_manifest(chain.chain_id)
-    at = {name: project.get_contract(c.contract_type).at(c.address) for name, c in m.contracts.items()
-          if name != "PersonaShare"}
+    at = {
+        name: project.get_contract(c.contract_type).at(c.address)
+        for name, c in m.contracts.items()
+        if name != "PersonaShare"
+    }
     fmc, governor, launchpad = at["FMC"], at["FameGovernor"], at["PersonaLaunchpad"]
     deployer, alice, bob, carol = (accounts.test_accounts[i] for i in range(4))
 
@@ -147,8 +163,15 @@ def seed(gateway_api: str | None) -> dict:
 
     spec_cid = pin_spec(gateway_api)
     goal = 300_000 * FMC
-    tx = launchpad.propose_persona("Nova Lumen", "NOVA", spec_cid, goal, 500,
-                                   "Create Nova Lumen, a science-loving illustrated persona.", sender=alice)
+    tx = launchpad.propose_persona(
+        "Nova Lumen",
+        "NOVA",
+        spec_cid,
+        goal,
+        500,
+        "Create Nova Lumen, a science-loving illustrated persona.",
+        sender=alice,
+    )
     campaign_id, proposal_id = tx.return_value
     for who, amount in ((alice, 150_000), (bob, 120_000), (carol, 60_000)):
         fmc.approve(launchpad.address, amount * FMC, sender=who)

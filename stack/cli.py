@@ -84,8 +84,9 @@ def deployment_show(rpc_url: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(m.to_json(), indent=2))
         return
-    click.echo(f"chain {m.chain_id} ({m.network}), deployed by {m.deployer} from block {m.deploy_block}, "
-               f"commit {m.git_commit}")
+    click.echo(
+        f"chain {m.chain_id} ({m.network}), deployed by {m.deployer} from block {m.deploy_block}, commit {m.git_commit}"
+    )
     for name, contract in m.contracts.items():
         click.echo(f"  {name:<20} {contract.address}")
 

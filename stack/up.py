@@ -28,8 +28,11 @@ console = Console()
 
 
 def _ape_env(cfg: Settings, rpc_url: str) -> dict[str, str]:
-    env = {**os.environ, "PATH": f"{PROJECT_ROOT / '.venv' / 'bin'}:{PROJECT_ROOT / 'node_modules' / '.bin'}:"
-                                  f"{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "PATH": f"{PROJECT_ROOT / '.venv' / 'bin'}:{PROJECT_ROOT / 'node_modules' / '.bin'}:"
+        f"{os.environ.get('PATH', '')}",
+    }
     env["FAME_DEPLOYMENTS_DIR"] = str(cfg.deployments_dir)
     if cfg.network is None:
         # ape-foundry connects to the node we started (or FAME_RPC_URL) instead of its own.
@@ -44,8 +47,9 @@ def ape_run(cfg: Settings, rpc_url: str, script: str, args: list[str], log: Path
     argv = [str(PROJECT_ROOT / ".venv" / "bin" / "ape"), "run", script, "--network", network, *args]
     log.parent.mkdir(parents=True, exist_ok=True)
     with console.status(f"{what} (ape run {script})..."):
-        proc = subprocess.run(argv, cwd=PROJECT_ROOT, env=_ape_env(cfg, rpc_url), stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            argv, cwd=PROJECT_ROOT, env=_ape_env(cfg, rpc_url), stdin=subprocess.DEVNULL, capture_output=True, text=True
+        )
     with open(log, "a") as out:
         out.write(proc.stdout + proc.stderr)
     if proc.returncode != 0:
@@ -65,14 +69,21 @@ def seed_demo(cfg: Settings, rpc_url: str, gateway_url: str | None, log: Path) -
     """The Nova Lumen demo (scripts/seed_demo.py): a persona created through a passed proposal."""
     import json
 
-    out = ape_run(cfg, rpc_url, "seed_demo", ["--gateway-api", gateway_url] if gateway_url else [], log,
-                  "seeding the demo persona")
+    out = ape_run(
+        cfg,
+        rpc_url,
+        "seed_demo",
+        ["--gateway-api", gateway_url] if gateway_url else [],
+        log,
+        "seeding the demo persona",
+    )
     line = next((ln for ln in out.splitlines() if ln.startswith("demo: ")), "demo: {}")
     return json.loads(line.removeprefix("demo: "))
 
 
-def start_service(sup: Supervisor, name: str, argv: list[str], health_url: str, log: Path,
-                  timeout: float = 60.0) -> None:
+def start_service(
+    sup: Supervisor, name: str, argv: list[str], health_url: str, log: Path, timeout: float = 60.0
+) -> None:
     """Start a long-running service and wait until its health endpoint answers 200."""
     import httpx
 
@@ -85,12 +96,28 @@ def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | Non
     """The web service (stack.web): the embedded IPFS store's HTTP gateway (content, specs,
     manifests), the token holders' frontend, the DID resolver and the event index."""
     if port_in_use(cfg.host, cfg.gateway_port):
-        raise FameError(f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
-                        "FAME_GATEWAY_PORT=<port>")
+        raise FameError(
+            f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
+            "FAME_GATEWAY_PORT=<port>"
+        )
     url = f"http://{cfg.host}:{cfg.gateway_port}"
-    start_service(sup, "web (frontend, ipfs gateway, index)",
-                  [sys.executable, "-m", "stack.web", "--host", cfg.host, "--port", str(cfg.gateway_port),
-                   "--rpc-url", rpc_url or cfg.effective_rpc_url], f"{url}/health", logs / "gateway.log")
+    start_service(
+        sup,
+        "web (frontend, ipfs gateway, index)",
+        [
+            sys.executable,
+            "-m",
+            "stack.web",
+            "--host",
+            cfg.host,
+            "--port",
+            str(cfg.gateway_port),
+            "--rpc-url",
+            rpc_url or cfg.effective_rpc_url,
+        ],
+        f"{url}/health",
+        logs / "gateway.log",
+    )
     return url
 
 
@@ -113,20 +140,29 @@ def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: in
 
     fund_dev_transmitters(w3, n)
     with console.status(f"starting {n} oracle operators..."):
-        operators = start_operators(sup, n, rpc_url=rpc_url, state_dir=cfg.state_dir,
-                                    deployments_dir=cfg.deployments_dir)
+        operators = start_operators(
+            sup, n, rpc_url=rpc_url, state_dir=cfg.state_dir, deployments_dir=cfg.deployments_dir
+        )
     return {f"oracle operator {i}": getattr(op, "url", str(op)) for i, op in enumerate(operators)}
 
 
 def start_worker(sup: Supervisor, cfg: Settings, rpc_url: str, gateway_url: str | None, logs: Path) -> str:
     """The local AI worker (dev account 7, funded by the demo seed): claims the market's requests,
     generates with the embedded models and pins through the gateway's RPC API."""
-    env = {"FAME_RPC_URL": rpc_url, "FAME_STATE_DIR": str(cfg.state_dir),
-           "FAME_DEPLOYMENTS_DIR": str(cfg.deployments_dir)}
+    env = {
+        "FAME_RPC_URL": rpc_url,
+        "FAME_STATE_DIR": str(cfg.state_dir),
+        "FAME_DEPLOYMENTS_DIR": str(cfg.deployments_dir),
+    }
     if gateway_url:  # one writer for the embedded store: the gateway
         env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
-    sup.start("ai worker", [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "7"],
-              log=logs / "worker.log", env=env, cwd=PROJECT_ROOT)
+    sup.start(
+        "ai worker",
+        [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "7"],
+        log=logs / "worker.log",
+        env=env,
+        cwd=PROJECT_ROOT,
+    )
     return f"dev account 7, jobs in {cfg.state_dir / 'worker'} (`fame worker status`)"
 
 
@@ -136,17 +172,21 @@ class ChainWatch:
     def __init__(self, w3, manifest: Manifest, every: float = 2.0):
         self.every, self.next_at, self.last_epoch = every, 0.0, None
         try:
-            self.oracle = w3.eth.contract(address=manifest.address("EngagementOracle"),
-                                          abi=manifest.contract("EngagementOracle").abi)
-            self.reputation = w3.eth.contract(address=manifest.address("Reputation"),
-                                              abi=manifest.contract("Reputation").abi)
-            self.registry = w3.eth.contract(address=manifest.address("PersonaRegistry"),
-                                            abi=manifest.contract("PersonaRegistry").abi)
+            self.oracle = w3.eth.contract(
+                address=manifest.address("EngagementOracle"), abi=manifest.contract("EngagementOracle").abi
+            )
+            self.reputation = w3.eth.contract(
+                address=manifest.address("Reputation"), abi=manifest.contract("Reputation").abi
+            )
+            self.registry = w3.eth.contract(
+                address=manifest.address("PersonaRegistry"), abi=manifest.contract("PersonaRegistry").abi
+            )
         except FameError:
             self.oracle = None
         try:
-            self.market = w3.eth.contract(address=manifest.address("ContentMarket"),
-                                          abi=manifest.contract("ContentMarket").abi)
+            self.market = w3.eth.contract(
+                address=manifest.address("ContentMarket"), abi=manifest.contract("ContentMarket").abi
+            )
         except FameError:
             self.market = None
         self.gateway_url: str | None = None
@@ -174,8 +214,10 @@ class ChainWatch:
                 if r[4] >= 3 and r[13]:  # fulfilled (or later) with content
                     self.reported.add(rid)
                     where = f"{self.gateway_url}/ipfs/" if self.gateway_url else "ipfs://"
-                    lines.append(f"content request #{rid} fulfilled for persona #{r[1]}: {where}{r[13]} "
-                                 f"(AI-disclosure manifest {where}{r[14]})")
+                    lines.append(
+                        f"content request #{rid} fulfilled for persona #{r[1]}: {where}{r[13]} "
+                        f"(AI-disclosure manifest {where}{r[14]})"
+                    )
         except Exception:  # noqa: BLE001 - a status line must never stop the stack
             return []
         return lines
@@ -190,9 +232,11 @@ class ChainWatch:
             for pid in range(1, min(self.registry.functions.persona_count().call(), 8) + 1):
                 engagement, feedback, score = self.reputation.functions.components(pid).call()
                 views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(pid).call()
-                lines.append(f"oracle epoch {epoch}: persona #{pid} views {views:,} likes {likes:,} "
-                             f"sentiment {sentiment / 10_000:+.2f} -> reputation {score} "
-                             f"(engagement {engagement}, feedback {feedback})")
+                lines.append(
+                    f"oracle epoch {epoch}: persona #{pid} views {views:,} likes {likes:,} "
+                    f"sentiment {sentiment / 10_000:+.2f} -> reputation {score} "
+                    f"(engagement {engagement}, feedback {feedback})"
+                )
             return lines
         except Exception:  # noqa: BLE001 - a status line must never stop the stack
             return []
@@ -202,7 +246,9 @@ def summary(rpc_url: str, manifest: Manifest, own_node: bool, services: dict[str
     table = Table(title="FameEngine local stack", show_lines=False)
     table.add_column("what")
     table.add_column("where")
-    table.add_row("chain", f"{rpc_url} (chain id {manifest.chain_id}{', anvil started by make up' if own_node else ''})")
+    table.add_row(
+        "chain", f"{rpc_url} (chain id {manifest.chain_id}{', anvil started by make up' if own_node else ''})"
+    )
     table.add_row("manifest", str(manifest_path(manifest.chain_id)))
     for name, where in services.items():
         table.add_row(name, where)
@@ -225,8 +271,14 @@ def up(cfg: Settings | None = None) -> None:
     try:
         if cfg.uses_own_node:
             with console.status(f"starting anvil on {cfg.local_rpc_url}..."):
-                rpc_url = start_anvil(sup, cfg.host, cfg.anvil_port, hardfork=cfg.anvil_hardfork,
-                                      block_time=cfg.block_time, log=logs / "anvil.log")
+                rpc_url = start_anvil(
+                    sup,
+                    cfg.host,
+                    cfg.anvil_port,
+                    hardfork=cfg.anvil_hardfork,
+                    block_time=cfg.block_time,
+                    log=logs / "anvil.log",
+                )
         else:
             rpc_url = cfg.effective_rpc_url
         w3 = connect(rpc_url)
@@ -249,14 +301,18 @@ def up(cfg: Settings | None = None) -> None:
             services.update(start_oracle_network(sup, cfg, w3, rpc_url))
         if cfg.uses_own_node:
             demo = seed_demo(cfg, rpc_url, gateway_url, logs / "seed.log")
-            services["demo persona"] = (f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
-                                        f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
-                                        f"reputation {demo['reputation']}, {demo.get('did')}")
+            services["demo persona"] = (
+                f"#{demo['persona_id']} {demo['name']}: spec {demo['spec_cid']}, "
+                f"shares {demo['share_token']}, {len(demo['holders'])} holders, "
+                f"reputation {demo['reputation']}, {demo.get('did')}"
+            )
             if gateway_url and demo.get("did"):
                 services["DID resolver"] = did_resolver_line(gateway_url, demo["did"])
             services["ai worker"] = start_worker(sup, cfg, rpc_url, gateway_url, logs)
-            services["content requests"] = ", ".join(f"#{i}" for i in demo.get("content_requests", [])) + \
-                " (the worker fulfils them; each is printed below once done)"
+            services["content requests"] = (
+                ", ".join(f"#{i}" for i in demo.get("content_requests", []))
+                + " (the worker fulfils them; each is printed below once done)"
+            )
         console.print(summary(rpc_url, manifest, cfg.uses_own_node, services))
         if gateway_url and "/1.0/identifiers/did:" in services.get("DID resolver", ""):
             # on a line of its own, unwrapped, so that it can be copied (or grepped) whole
@@ -272,8 +328,9 @@ def up(cfg: Settings | None = None) -> None:
                 console.print(line, highlight=False)
             for child in sup.children:
                 if child.proc.poll() is not None:
-                    raise FameError(f"{child.name} stopped unexpectedly (status {child.proc.returncode}); "
-                                    f"see {child.log}")
+                    raise FameError(
+                        f"{child.name} stopped unexpectedly (status {child.proc.returncode}); see {child.log}"
+                    )
             stop.wait(0.5)
         console.print("stopping...")
     finally:

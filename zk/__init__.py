@@ -17,13 +17,24 @@ circuits.did, groth16, ceremony, snarkjs_io, verifier_export, cli.
 """
 
 from .circuits.did import (  # noqa: F401
-    PUBLIC_SIGNALS, DIDWitnessInput, commitment, did_circuit, did_public_signals, msg_hash_to_field, nullifier,
+    PUBLIC_SIGNALS,
+    DIDWitnessInput,
+    commitment,
+    did_circuit,
+    did_public_signals,
+    msg_hash_to_field,
+    nullifier,
 )
 from .gadgets.merkle import MerkleTree, root_from_path  # noqa: F401
 from .gadgets.poseidon import poseidon  # noqa: F401
 from .groth16 import Proof, ProvingKey, VerifyingKey, prove, setup_dev, verify  # noqa: F401
 from .snarkjs_io import (  # noqa: F401
-    read_r1cs, read_wtns, read_zkey, write_r1cs, write_wtns, write_zkey,
+    read_r1cs,
+    read_wtns,
+    read_zkey,
+    write_r1cs,
+    write_wtns,
+    write_zkey,
 )
 from .verifier_export import export_vyper_verifier, render_vyper_verifier  # noqa: F401
 

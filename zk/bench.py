@@ -77,27 +77,43 @@ def bench(depths: list, repeat: int) -> dict:
     results = {"cpus": len(os.sched_getaffinity(0)), "load_avg_start": os.getloadavg(), "depths": {}}
     for depth in depths:
         circuit, zkey, wtns, d = _artifacts(depth)
-        row = {"constraints": circuit.r1cs.n_constraints, "wires": circuit.r1cs.n_wires,
-               "domain": circuit.r1cs.domain_size()}
+        row = {
+            "constraints": circuit.r1cs.n_constraints,
+            "wires": circuit.r1cs.n_wires,
+            "domain": circuit.r1cs.domain_size(),
+        }
         sj_wall, sj_cpu, our_wall, our_cpu, inproc = [], [], [], [], []
         pk = read_zkey(zkey)
         w = read_wtns(wtns)
         prove(pk, w)  # warm caches (prepared points) for the in-process timing
         for k in range(repeat):
             if snarkjs.exists():
-                wall, cpu = _timed([str(snarkjs), "groth16", "prove", str(zkey), str(wtns), str(d / "sj_proof.json"),
-                                    str(d / "sj_public.json")])
+                wall, cpu = _timed(
+                    [
+                        str(snarkjs),
+                        "groth16",
+                        "prove",
+                        str(zkey),
+                        str(wtns),
+                        str(d / "sj_proof.json"),
+                        str(d / "sj_public.json"),
+                    ]
+                )
                 sj_wall.append(wall)
                 sj_cpu.append(cpu)
-            wall, cpu = _timed([sys.executable, "-m", "zk.bench", "--prove", str(zkey), str(wtns),
-                                str(d / "proof.json")])
+            wall, cpu = _timed(
+                [sys.executable, "-m", "zk.bench", "--prove", str(zkey), str(wtns), str(d / "proof.json")]
+            )
             our_wall.append(wall)
             our_cpu.append(cpu)
             t0 = time.perf_counter()
             prove(pk, w)
             inproc.append(time.perf_counter() - t0)
-            print(f"  depth {depth} run {k + 1}: snarkjs {sj_wall[-1] if sj_wall else float('nan'):.2f}s, "
-                  f"ours {our_wall[-1]:.2f}s (in-process {inproc[-1]:.2f}s)", flush=True)
+            print(
+                f"  depth {depth} run {k + 1}: snarkjs {sj_wall[-1] if sj_wall else float('nan'):.2f}s, "
+                f"ours {our_wall[-1]:.2f}s (in-process {inproc[-1]:.2f}s)",
+                flush=True,
+            )
         row["ours_wall"] = _stats(our_wall)
         row["ours_cpu"] = _stats(our_cpu)
         row["ours_in_process_wall"] = _stats(inproc)
@@ -157,8 +173,19 @@ def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -
     if not sj.exists():
         raise FileNotFoundError(f"snarkjs is not installed ({sj}); run `npm ci`")
     progress = progress or (lambda *_a: None)
-    out = {k: [] for k in ("sj_prove", "sj_prove_cpu", "ours_prove", "ours_prove_cpu", "ours_prove_inproc",
-                           "sj_verify", "ours_verify", "ours_verify_inproc")}
+    out = {
+        k: []
+        for k in (
+            "sj_prove",
+            "sj_prove_cpu",
+            "ours_prove",
+            "ours_prove_cpu",
+            "ours_prove_inproc",
+            "sj_verify",
+            "ours_verify",
+            "ours_verify_inproc",
+        )
+    }
     progress("snarkjs zkey export verificationkey", 0, repeat)
     sj_vk = d / "sj_verification_key.json"
     _timed([str(sj), "zkey", "export", "verificationkey", str(zkey), str(sj_vk)])
@@ -185,8 +212,20 @@ def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -
         progress("verify", k, repeat)
         wall, _ = _timed([str(sj), "groth16", "verify", str(sj_vk), str(public_path), str(proof_path)])
         out["sj_verify"].append(wall)
-        wall, _ = _timed([sys.executable, "-m", "zk", "verify", "--vk", str(vk_path), "--proof", str(proof_path),
-                          "--public", str(public_path)])
+        wall, _ = _timed(
+            [
+                sys.executable,
+                "-m",
+                "zk",
+                "verify",
+                "--vk",
+                str(vk_path),
+                "--proof",
+                str(proof_path),
+                "--public",
+                str(public_path),
+            ]
+        )
         out["ours_verify"].append(wall)
         ours_proof, ours_public = Proof.from_json(load_json(proof_path)), public_from_json(load_json(public_path))
         t0 = time.perf_counter()
@@ -197,9 +236,11 @@ def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -
     progress("prove", repeat, repeat)
     # cross-checks: snarkjs's proof passes our verifier (the timed `snarkjs groth16 verify` runs
     # above already accepted ours: _timed raises on a non-zero exit)
-    out["ours_accepts_snarkjs_proof"] = verify(VerifyingKey.from_json(load_json(sj_vk)),
-                                               public_from_json(load_json(sj_public)),
-                                               Proof.from_json(load_json(sj_proof)))
+    out["ours_accepts_snarkjs_proof"] = verify(
+        VerifyingKey.from_json(load_json(sj_vk)),
+        public_from_json(load_json(sj_public)),
+        Proof.from_json(load_json(sj_proof)),
+    )
     out["same_public"] = load_json(sj_public) == load_json(public_path)
     out["proof"], out["public"] = Proof.from_json(load_json(proof_path)), public_from_json(load_json(public_path))
     return out

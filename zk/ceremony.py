@@ -40,21 +40,41 @@ import json
 import os
 import random
 import struct
-from dataclasses import dataclass, field as dc_field
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
+from . import snarkjs_io as sio
 from .curve import (
-    G1_GEN, G2_GEN, g1_add_j, g1_batch_to_affine, g1_eq, g1_is_on_curve, g1_mul, g1_mul_j, g1_neg,
-    g1_to_affine, g1_to_jac, g2_add_j, g2_batch_to_affine, g2_eq, g2_in_subgroup, g2_mul, g2_mul_j,
-    g2_neg, g2_to_affine, hash_to_g2, G1_INF_J, G2_INF_J,
+    G1_GEN,
+    G1_INF_J,
+    G2_GEN,
+    G2_INF_J,
+    g1_add_j,
+    g1_batch_to_affine,
+    g1_eq,
+    g1_is_on_curve,
+    g1_mul,
+    g1_mul_j,
+    g1_neg,
+    g1_to_affine,
+    g1_to_jac,
+    g2_add_j,
+    g2_batch_to_affine,
+    g2_eq,
+    g2_in_subgroup,
+    g2_mul,
+    g2_mul_j,
+    g2_neg,
+    g2_to_affine,
+    hash_to_g2,
 )
 from .fft import _bitrev, _twiddles
 from .field import R, inv, log2_exact, mpz
 from .groth16 import ProvingKey, qap_coefficients
-from .msm import msm_g1_jac, msm_g2_jac, g1_add_vec, g2_add_vec
+from .msm import g1_add_vec, g2_add_vec, msm_g1_jac, msm_g2_jac
 from .pairing import same_ratio
 from .r1cs import R1CS
-from . import snarkjs_io as sio
 
 TRANSCRIPT_SECTION = 1000
 PARTIAL_LAGRANGE_SECTION = 1001
@@ -78,8 +98,12 @@ def _scalar_from(seed: bytes, label: bytes) -> int:
     """A nonzero scalar from a 64-byte seed (hash-to-field with a 512-bit digest)."""
     ctr = 0
     while True:
-        v = int.from_bytes(hashlib.blake2b(label + b"|" + seed + ctr.to_bytes(4, "big"), digest_size=64).digest(),
-                           "big") % R
+        v = (
+            int.from_bytes(
+                hashlib.blake2b(label + b"|" + seed + ctr.to_bytes(4, "big"), digest_size=64).digest(), "big"
+            )
+            % R
+        )
         if v:
             return v
         ctr += 1
@@ -112,7 +136,9 @@ def _pok(x: int, label: str, prev_hash: str, rng_seed: bytes) -> dict:
 
 
 def _pok_g2(label: str, prev_hash: str, g1_s, g1_sx):
-    return hash_to_g2(b"fame-ceremony-pok|" + label.encode(), bytes.fromhex(prev_hash) + _pt_bytes(g1_s) + _pt_bytes(g1_sx))
+    return hash_to_g2(
+        b"fame-ceremony-pok|" + label.encode(), bytes.fromhex(prev_hash) + _pt_bytes(g1_s) + _pt_bytes(g1_sx)
+    )
 
 
 def _check_pok(pok: dict, label: str, prev_hash: str, old_g1, new_g1) -> None:
@@ -148,7 +174,7 @@ def _g2p(o):
 def _scale_g1(points: Sequence, scalars: Sequence[int], progress: Progress, task: str) -> list:
     out = []
     total = len(points)
-    for i, (P, k) in enumerate(zip(points, scalars)):
+    for i, (P, k) in enumerate(zip(points, scalars, strict=False)):
         out.append(g1_mul_j(P, k))
         if i % 256 == 255:
             progress(task, i + 1, total)
@@ -159,7 +185,7 @@ def _scale_g1(points: Sequence, scalars: Sequence[int], progress: Progress, task
 def _scale_g2(points: Sequence, scalars: Sequence[int], progress: Progress, task: str) -> list:
     out = []
     total = len(points)
-    for i, (P, k) in enumerate(zip(points, scalars)):
+    for i, (P, k) in enumerate(zip(points, scalars, strict=False)):
         out.append(g2_mul_j(P, k))
         if i % 64 == 63:
             progress(task, i + 1, total)
@@ -210,8 +236,13 @@ class PowersOfTau:
 
     def head(self) -> dict:
         """The first elements a contribution record commits to."""
-        return {"tau_g1": _g1j(self.tau_g1[1]), "tau_g2": _g2j(self.tau_g2[1]), "alpha_g1": _g1j(self.alpha_g1[0]),
-                "beta_g1": _g1j(self.beta_g1[0]), "beta_g2": _g2j(self.beta_g2)}
+        return {
+            "tau_g1": _g1j(self.tau_g1[1]),
+            "tau_g2": _g2j(self.tau_g2[1]),
+            "alpha_g1": _g1j(self.alpha_g1[0]),
+            "beta_g1": _g1j(self.beta_g1[0]),
+            "beta_g2": _g2j(self.beta_g2),
+        }
 
     @property
     def max_domain(self) -> int:
@@ -223,34 +254,39 @@ class PowersOfTau:
         some sizes they go to a FameEngine section (snarkjs then sees an unprepared ptau)."""
         full = None
         if self.lagrange_complete():
-            full = {sid: [P for e in range(self.power + 2) for P in self.lagrange.get(1 << e, {}).get(sid, [])]
-                    for sid in (12, 13, 14, 15)}
+            full = {
+                sid: [P for e in range(self.power + 2) for P in self.lagrange.get(1 << e, {}).get(sid, [])]
+                for sid in (12, 13, 14, 15)
+            }
         sio.write_ptau(path, self.power, self.tau_g1, self.tau_g2, self.alpha_g1, self.beta_g1, self.beta_g2, full)
         _append_section(path, TRANSCRIPT_SECTION, json.dumps({"phase": 1, "transcript": self.transcript}).encode())
         if self.lagrange and full is None:
             _append_section(path, PARTIAL_LAGRANGE_SECTION, _pack_partial(self.lagrange))
 
     @staticmethod
-    def load(path) -> "PowersOfTau":
+    def load(path) -> PowersOfTau:
         d = sio.read_ptau(path)
         s = d["sections"]
         transcript = json.loads(s[TRANSCRIPT_SECTION])["transcript"] if TRANSCRIPT_SECTION in s else []
         power = d["power"]
         lag = None
         if 12 in s:
-            flat = {12: sio.g1_list_from_lem(s[12]), 13: sio.g2_list_from_lem(s[13]),
-                    14: sio.g1_list_from_lem(s[14]), 15: sio.g1_list_from_lem(s[15])}
+            flat = {
+                12: sio.g1_list_from_lem(s[12]),
+                13: sio.g2_list_from_lem(s[13]),
+                14: sio.g1_list_from_lem(s[14]),
+                15: sio.g1_list_from_lem(s[15]),
+            }
             lag = {}
             for e in range(power + 2):
                 size = 1 << e
-                lag[size] = {12: flat[12][size - 1:2 * size - 1]}
+                lag[size] = {12: flat[12][size - 1 : 2 * size - 1]}
                 if e <= power:
                     for sid in (13, 14, 15):
-                        lag[size][sid] = flat[sid][size - 1:2 * size - 1]
+                        lag[size][sid] = flat[sid][size - 1 : 2 * size - 1]
         elif PARTIAL_LAGRANGE_SECTION in s:
             lag = _unpack_partial(s[PARTIAL_LAGRANGE_SECTION])
-        return PowersOfTau(power, d["tau_g1"], d["tau_g2"], d["alpha_g1"], d["beta_g1"], d["beta_g2"],
-                           transcript, lag)
+        return PowersOfTau(power, d["tau_g1"], d["tau_g2"], d["alpha_g1"], d["beta_g1"], d["beta_g2"], transcript, lag)
 
 
 def _pack_partial(lag: dict) -> bytes:
@@ -271,7 +307,7 @@ def _unpack_partial(data: bytes) -> dict:
     for _ in range(count):
         size, sid, ln = struct.unpack_from("<III", data, pos)
         pos += 12
-        body = data[pos:pos + ln]
+        body = data[pos : pos + ln]
         pos += ln
         lag.setdefault(size, {})[sid] = sio.g2_list_from_lem(body) if sid == 13 else sio.g1_list_from_lem(body)
     return lag
@@ -309,8 +345,9 @@ def _phase1_apply(acc: PowersOfTau, t: int, a: int, b: int, progress: Progress) 
     return PowersOfTau(acc.power, tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2, list(acc.transcript), None)
 
 
-def contribute_phase1(acc: PowersOfTau, name: str = "", entropy: bytes | None = None,
-                      progress: Progress = _noop) -> PowersOfTau:
+def contribute_phase1(
+    acc: PowersOfTau, name: str = "", entropy: bytes | None = None, progress: Progress = _noop
+) -> PowersOfTau:
     """Add one participant's randomness; the secrets are drawn here and forgotten."""
     if acc.lagrange is not None or any(r.get("type") == "beacon" for r in acc.transcript):
         raise CeremonyError("phase 1 is closed (beacon applied)")
@@ -318,8 +355,9 @@ def contribute_phase1(acc: PowersOfTau, name: str = "", entropy: bytes | None = 
     return _phase1_step(acc, seed, name, "contribution", None, progress)
 
 
-def beacon_phase1(acc: PowersOfTau, beacon: bytes, iterations_exp: int = 10, name: str = "beacon",
-                  progress: Progress = _noop) -> PowersOfTau:
+def beacon_phase1(
+    acc: PowersOfTau, beacon: bytes, iterations_exp: int = 10, name: str = "beacon", progress: Progress = _noop
+) -> PowersOfTau:
     """Close phase 1 with secrets anyone can recompute from the public beacon value."""
     if any(r.get("type") == "beacon" for r in acc.transcript):
         raise CeremonyError("phase 1 already has its beacon")
@@ -350,8 +388,13 @@ def _phase1_step(acc, seed, name, kind, beacon_info, progress) -> PowersOfTau:
 def verify_phase1(acc: PowersOfTau, progress: Progress = _noop, require_beacon: bool = False) -> list:
     """Check every record and the accumulator; returns one line per record. Raises CeremonyError."""
     lines = []
-    old_head = {"tau_g1": _g1j(G1_GEN), "tau_g2": _g2j(G2_GEN), "alpha_g1": _g1j(G1_GEN), "beta_g1": _g1j(G1_GEN),
-                "beta_g2": _g2j(G2_GEN)}
+    old_head = {
+        "tau_g1": _g1j(G1_GEN),
+        "tau_g2": _g2j(G2_GEN),
+        "alpha_g1": _g1j(G1_GEN),
+        "beta_g1": _g1j(G1_GEN),
+        "beta_g2": _g2j(G2_GEN),
+    }
     prev_hash = _initial_digest(acc.power)
     for k, rec in enumerate(acc.transcript):
         progress("records", k, len(acc.transcript))
@@ -481,7 +524,7 @@ def _ifft_group(points: list, g1: bool, progress: Progress, task: str) -> list:
         us = [x[i] for i in idx_u]
         sums = _add_points(us, vs, g1)
         diffs = _add_points(us, [neg(v) for v in vs], g1)
-        for i, a, b in zip(range(len(idx_u)), sums, diffs):
+        for i, a, b in zip(range(len(idx_u)), sums, diffs, strict=False):
             x[idx_u[i]] = a
             x[idx_v[i]] = b
         half = size
@@ -491,7 +534,6 @@ def _ifft_group(points: list, g1: bool, progress: Progress, task: str) -> list:
     out = to_aff([mul_j(P, n_inv) for P in x])
     progress(task, total, total)
     return out
-
 
 
 def _to_j(P, g1: bool):
@@ -504,7 +546,7 @@ def _add_points(a: list, b: list, g1: bool) -> list:
     """Elementwise affine sums with None = infinity (batched)."""
     out = [None] * len(a)
     idx = []
-    for i, (p, q) in enumerate(zip(a, b)):
+    for i, (p, q) in enumerate(zip(a, b, strict=False)):
         if p is None:
             out[i] = q
         elif q is None:
@@ -514,15 +556,22 @@ def _add_points(a: list, b: list, g1: bool) -> list:
     if not idx:
         return out
     if g1:
-        X3, Y3, _ = g1_add_vec([a[i][0] for i in idx], [a[i][1] for i in idx], [b[i][0] for i in idx],
-                               [b[i][1] for i in idx])
+        X3, Y3, _ = g1_add_vec(
+            [a[i][0] for i in idx], [a[i][1] for i in idx], [b[i][0] for i in idx], [b[i][1] for i in idx]
+        )
         for t, i in enumerate(idx):
             out[i] = None if X3[t] is None else (X3[t], Y3[t])
     else:
-        x0, x1, y0, y1, _ = g2_add_vec([a[i][0][0] for i in idx], [a[i][0][1] for i in idx],
-                                       [a[i][1][0] for i in idx], [a[i][1][1] for i in idx],
-                                       [b[i][0][0] for i in idx], [b[i][0][1] for i in idx],
-                                       [b[i][1][0] for i in idx], [b[i][1][1] for i in idx])
+        x0, x1, y0, y1, _ = g2_add_vec(
+            [a[i][0][0] for i in idx],
+            [a[i][0][1] for i in idx],
+            [a[i][1][0] for i in idx],
+            [a[i][1][1] for i in idx],
+            [b[i][0][0] for i in idx],
+            [b[i][0][1] for i in idx],
+            [b[i][1][0] for i in idx],
+            [b[i][1][1] for i in idx],
+        )
         for t, i in enumerate(idx):
             out[i] = None if x0[t] is None else ((x0[t], x1[t]), (y0[t], y1[t]))
     return out
@@ -558,8 +607,9 @@ def prepare_phase2(acc: PowersOfTau, progress: Progress = _noop, sizes: Sequence
             entry[14] = _ifft_g1(list(acc.alpha_g1[:size]), progress, f"Lagrange alpha G1 ({size})")
             entry[15] = _ifft_g1(list(acc.beta_g1[:size]), progress, f"Lagrange beta G1 ({size})")
         lag[size] = entry
-    return PowersOfTau(acc.power, acc.tau_g1, acc.tau_g2, acc.alpha_g1, acc.beta_g1, acc.beta_g2,
-                       list(acc.transcript), lag)
+    return PowersOfTau(
+        acc.power, acc.tau_g1, acc.tau_g2, acc.alpha_g1, acc.beta_g1, acc.beta_g2, list(acc.transcript), lag
+    )
 
 
 def circuit_sizes(r1cs: R1CS) -> list:
@@ -589,11 +639,11 @@ def _check_lagrange(acc: PowersOfTau, progress: Progress) -> str:
             raise CeremonyError(f"Lagrange tau G1 of size {size} is wrong")
         if e <= p:
             for sid, src in ((14, acc.alpha_g1), (15, acc.beta_g1)):
-                if not g1_eq(g1_to_affine(msm_g1_jac(src[:size], coeffs)),
-                             g1_to_affine(msm_g1_jac(entry[sid], evals))):
+                if not g1_eq(g1_to_affine(msm_g1_jac(src[:size], coeffs)), g1_to_affine(msm_g1_jac(entry[sid], evals))):
                     raise CeremonyError(f"Lagrange section {sid} of size {size} is wrong")
-            if not g2_eq(g2_to_affine(msm_g2_jac(acc.tau_g2[:size], coeffs)),
-                         g2_to_affine(msm_g2_jac(entry[13], evals))):
+            if not g2_eq(
+                g2_to_affine(msm_g2_jac(acc.tau_g2[:size], coeffs)), g2_to_affine(msm_g2_jac(entry[13], evals))
+            ):
                 raise CeremonyError(f"Lagrange tau G2 of size {size} is wrong")
         progress("Lagrange check", k + 1, len(sizes))
     return f"Lagrange bases: sizes {', '.join(map(str, sizes))} ok"
@@ -684,9 +734,22 @@ def phase2_initial_key(r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop)
     h_pts = acc.lagrange_for(12, 2 * n)[1::2]
     progress("phase 2 key", 5, 5)
     return ProvingKey(
-        n_vars=nv, n_public=npub, domain_size=n, alpha1=acc.alpha_g1[0], beta1=acc.beta_g1[0], beta2=acc.beta_g2,
-        gamma2=G2_GEN, delta1=G1_GEN, delta2=G2_GEN, ic=mixed[:npub + 1], coeffs=qap_coefficients(r1cs), a=a_pts,
-        b1=b1_pts, b2=b2_pts, c=mixed[npub + 1:], h=h_pts,
+        n_vars=nv,
+        n_public=npub,
+        domain_size=n,
+        alpha1=acc.alpha_g1[0],
+        beta1=acc.beta_g1[0],
+        beta2=acc.beta_g2,
+        gamma2=G2_GEN,
+        delta1=G1_GEN,
+        delta2=G2_GEN,
+        ic=mixed[: npub + 1],
+        coeffs=qap_coefficients(r1cs),
+        a=a_pts,
+        b1=b1_pts,
+        b2=b2_pts,
+        c=mixed[npub + 1 :],
+        h=h_pts,
     )
 
 
@@ -706,12 +769,11 @@ class Phase2:
 
     def save(self, path) -> None:
         sio.write_zkey(path, self.pk)
-        meta = {"phase": 2, "r1cs_hash": self.r1cs_hash, "phase1_hash": self.phase1_hash,
-                "transcript": self.transcript}
+        meta = {"phase": 2, "r1cs_hash": self.r1cs_hash, "phase1_hash": self.phase1_hash, "transcript": self.transcript}
         _append_section(path, TRANSCRIPT_SECTION, json.dumps(meta).encode())
 
     @staticmethod
-    def load(path) -> "Phase2":
+    def load(path) -> Phase2:
         pk = sio.read_zkey(path)
         _, s = sio.read_bin(path, b"zkey")
         if TRANSCRIPT_SECTION not in s:
@@ -730,15 +792,34 @@ def _phase2_step(p2: Phase2, seed: bytes, name: str, kind: str, beacon_info, pro
     prev = p2.digest()
     pk = p2.pk
     new_pk = ProvingKey(
-        n_vars=pk.n_vars, n_public=pk.n_public, domain_size=pk.domain_size, alpha1=pk.alpha1, beta1=pk.beta1,
-        beta2=pk.beta2, gamma2=pk.gamma2, delta1=g1_mul(pk.delta1, d), delta2=g2_mul(pk.delta2, d), ic=pk.ic,
-        coeffs=pk.coeffs, a=pk.a, b1=pk.b1, b2=pk.b2,
+        n_vars=pk.n_vars,
+        n_public=pk.n_public,
+        domain_size=pk.domain_size,
+        alpha1=pk.alpha1,
+        beta1=pk.beta1,
+        beta2=pk.beta2,
+        gamma2=pk.gamma2,
+        delta1=g1_mul(pk.delta1, d),
+        delta2=g2_mul(pk.delta2, d),
+        ic=pk.ic,
+        coeffs=pk.coeffs,
+        a=pk.a,
+        b1=pk.b1,
+        b2=pk.b2,
         c=_scale_g1(pk.c, [d_inv] * len(pk.c), progress, "C / delta"),
         h=_scale_g1(pk.h, [d_inv] * len(pk.h), progress, "H / delta"),
     )
     out = Phase2(new_pk, list(p2.transcript), p2.r1cs_hash, p2.phase1_hash)
-    rec = {"index": len(p2.transcript), "type": kind, "name": name, "prev_hash": prev, "new_hash": out.digest(),
-           "delta_g1": _g1j(new_pk.delta1), "delta_g2": _g2j(new_pk.delta2), "pok": _pok(d, "delta", prev, seed)}
+    rec = {
+        "index": len(p2.transcript),
+        "type": kind,
+        "name": name,
+        "prev_hash": prev,
+        "new_hash": out.digest(),
+        "delta_g1": _g1j(new_pk.delta1),
+        "delta_g2": _g2j(new_pk.delta2),
+        "pok": _pok(d, "delta", prev, seed),
+    }
     if beacon_info:
         rec["beacon"] = beacon_info
     out.transcript.append(rec)
@@ -751,16 +832,29 @@ def contribute_phase2(p2: Phase2, name: str = "", entropy: bytes | None = None, 
     return _phase2_step(p2, _fresh_seed(entropy), name, "contribution", None, progress)
 
 
-def beacon_phase2(p2: Phase2, beacon: bytes, iterations_exp: int = 10, name: str = "beacon",
-                  progress: Progress = _noop) -> Phase2:
+def beacon_phase2(
+    p2: Phase2, beacon: bytes, iterations_exp: int = 10, name: str = "beacon", progress: Progress = _noop
+) -> Phase2:
     if p2.transcript and p2.transcript[-1]["type"] == "beacon":
         raise CeremonyError("phase 2 already has its beacon")
-    return _phase2_step(p2, beacon_seed(beacon, iterations_exp), name, "beacon",
-                        {"value": beacon.hex(), "iterations_exp": iterations_exp}, progress)
+    return _phase2_step(
+        p2,
+        beacon_seed(beacon, iterations_exp),
+        name,
+        "beacon",
+        {"value": beacon.hex(), "iterations_exp": iterations_exp},
+        progress,
+    )
 
 
-def verify_phase2(p2: Phase2, r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop,
-                  require_beacon: bool = False, initial: ProvingKey | None = None) -> list:
+def verify_phase2(
+    p2: Phase2,
+    r1cs: R1CS,
+    acc: PowersOfTau,
+    progress: Progress = _noop,
+    require_beacon: bool = False,
+    initial: ProvingKey | None = None,
+) -> list:
     """Check the phase-2 key against the R1CS and the (verified, prepared) phase-1 result."""
     lines = []
     if p2.r1cs_hash != r1cs_digest(r1cs):
@@ -769,11 +863,22 @@ def verify_phase2(p2: Phase2, r1cs: R1CS, acc: PowersOfTau, progress: Progress =
         raise CeremonyError("the key was made from a different phase-1 result")
     init = initial or phase2_initial_key(r1cs, acc, progress)
     pk = p2.pk
-    same = (pk.n_vars == init.n_vars and pk.n_public == init.n_public and pk.domain_size == init.domain_size
-            and pk.coeffs == init.coeffs and _eq1(pk.alpha1, init.alpha1) and _eq1(pk.beta1, init.beta1)
-            and _eq2(pk.beta2, init.beta2) and _eq2(pk.gamma2, init.gamma2) and _eqs1(pk.ic, init.ic)
-            and _eqs1(pk.a, init.a) and _eqs1(pk.b1, init.b1) and _eqs2(pk.b2, init.b2)
-            and len(pk.c) == len(init.c) and len(pk.h) == len(init.h))
+    same = (
+        pk.n_vars == init.n_vars
+        and pk.n_public == init.n_public
+        and pk.domain_size == init.domain_size
+        and pk.coeffs == init.coeffs
+        and _eq1(pk.alpha1, init.alpha1)
+        and _eq1(pk.beta1, init.beta1)
+        and _eq2(pk.beta2, init.beta2)
+        and _eq2(pk.gamma2, init.gamma2)
+        and _eqs1(pk.ic, init.ic)
+        and _eqs1(pk.a, init.a)
+        and _eqs1(pk.b1, init.b1)
+        and _eqs2(pk.b2, init.b2)
+        and len(pk.c) == len(init.c)
+        and len(pk.h) == len(init.h)
+    )
     if not same:
         raise CeremonyError("the key's delta-independent parts differ from the ones the circuit and phase 1 give")
     prev_hash = Phase2(init, [], p2.r1cs_hash, p2.phase1_hash).digest()
@@ -828,8 +933,8 @@ def _eq2(a, b) -> bool:
 
 
 def _eqs1(a, b) -> bool:
-    return len(a) == len(b) and all(g1_eq(x, y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(g1_eq(x, y) for x, y in zip(a, b, strict=False))
 
 
 def _eqs2(a, b) -> bool:
-    return len(a) == len(b) and all(g2_eq(x, y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(g2_eq(x, y) for x, y in zip(a, b, strict=False))

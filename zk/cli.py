@@ -49,8 +49,15 @@ def _progress(enabled: bool = True):
     if not enabled:
         yield lambda *_a: None
         return
-    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as prog:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as prog:
         tasks: dict = {}
 
         def cb(task: str, done: int, total: int) -> None:
@@ -121,8 +128,10 @@ def setup(directory: Path, depth: int, power: int | None, dev: bool, seed: int |
     write_r1cs(directory / "circuit.r1cs", r1cs)
     n = r1cs.domain_size()
     log_n = n.bit_length() - 1
-    console.print(f"DID circuit depth {depth}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
-                  f"domain {n}; public signals: {', '.join(circuit.public_names)}")
+    console.print(
+        f"DID circuit depth {depth}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
+        f"domain {n}; public signals: {', '.join(circuit.public_names)}"
+    )
     if dev:
         from .groth16 import setup_dev
 
@@ -131,8 +140,10 @@ def setup(directory: Path, depth: int, power: int | None, dev: bool, seed: int |
             pk = setup_dev(r1cs, seed=seed)
         write_zkey(directory / "circuit_final.zkey", pk)
         save_json(directory / "verification_key.json", pk.verifying_key().to_json())
-        _save_state(directory, {"circuit": "fame-did", "depth": depth, "dev": True, "phase": "done",
-                                "zkey": "circuit_final.zkey"})
+        _save_state(
+            directory,
+            {"circuit": "fame-did", "depth": depth, "dev": True, "phase": "done", "zkey": "circuit_final.zkey"},
+        )
         console.print(f"wrote {directory / 'circuit_final.zkey'} and {directory / 'verification_key.json'}")
         return
     from .ceremony import new_powers_of_tau
@@ -142,10 +153,21 @@ def setup(directory: Path, depth: int, power: int | None, dev: bool, seed: int |
         raise ZkCliError(f"power {power} is too small: the circuit needs a domain of 2^{log_n}")
     acc = new_powers_of_tau(power)
     acc.save(directory / "pot_0000.ptau")
-    _save_state(directory, {"circuit": "fame-did", "depth": depth, "power": power, "phase": 1,
-                            "ptau": "pot_0000.ptau", "contributions": 0})
-    console.print(f"phase 1 opened (power {power}): {directory / 'pot_0000.ptau'}\n"
-                  f"next: `zk contribute {directory}` per participant, then `--beacon`")
+    _save_state(
+        directory,
+        {
+            "circuit": "fame-did",
+            "depth": depth,
+            "power": power,
+            "phase": 1,
+            "ptau": "pot_0000.ptau",
+            "contributions": 0,
+        },
+    )
+    console.print(
+        f"phase 1 opened (power {power}): {directory / 'pot_0000.ptau'}\n"
+        f"next: `zk contribute {directory}` per participant, then `--beacon`"
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -159,10 +181,14 @@ def setup(directory: Path, depth: int, power: int | None, dev: bool, seed: int |
 @click.option("--entropy", default=None, help="Extra entropy (mixed with the OS's randomness).")
 @click.option("--beacon", default=None, help="Close the open phase with this public value (hex).")
 @click.option("--iterations-exp", default=10, show_default=True, help="The beacon hashes 2^N times.")
-@click.option("--all-sizes", is_flag=True,
-              help="When closing phase 1, prepare every Lagrange size (a .ptau snarkjs can use for any circuit).")
-def contribute(directory: Path, name: str, entropy: str | None, beacon: str | None, iterations_exp: int,
-               all_sizes: bool) -> None:
+@click.option(
+    "--all-sizes",
+    is_flag=True,
+    help="When closing phase 1, prepare every Lagrange size (a .ptau snarkjs can use for any circuit).",
+)
+def contribute(
+    directory: Path, name: str, entropy: str | None, beacon: str | None, iterations_exp: int, all_sizes: bool
+) -> None:
     """Add a contribution (or the closing beacon) to the ceremony in DIRECTORY."""
     from . import ceremony as cer
     from .snarkjs_io import read_r1cs, save_json
@@ -192,8 +218,10 @@ def contribute(directory: Path, name: str, entropy: str | None, beacon: str | No
                 p2 = cer.new_phase2(r1cs, acc, cb)
                 p2.save(directory / "circuit_0000.zkey")
                 state.update(ptau="pot_final.ptau", phase=2, zkey="circuit_0000.zkey", contributions2=0)
-                msg = (f"phase 1 closed by the beacon; prepared {directory / 'pot_final.ptau'}; phase 2 opened: "
-                       f"{directory / 'circuit_0000.zkey'}")
+                msg = (
+                    f"phase 1 closed by the beacon; prepared {directory / 'pot_final.ptau'}; phase 2 opened: "
+                    f"{directory / 'circuit_0000.zkey'}"
+                )
     elif phase == 2:
         p2 = cer.Phase2.load(directory / state["zkey"])
         with _progress() as cb:
@@ -209,8 +237,10 @@ def contribute(directory: Path, name: str, entropy: str | None, beacon: str | No
                 p2.save(directory / "circuit_final.zkey")
                 save_json(directory / "verification_key.json", p2.pk.verifying_key().to_json())
                 state.update(zkey="circuit_final.zkey", phase="done")
-                msg = (f"phase 2 closed by the beacon: {directory / 'circuit_final.zkey'}, "
-                       f"{directory / 'verification_key.json'}")
+                msg = (
+                    f"phase 2 closed by the beacon: {directory / 'circuit_final.zkey'}, "
+                    f"{directory / 'verification_key.json'}"
+                )
     else:
         raise ZkCliError("the ceremony is finished")
     _save_state(directory, state)
@@ -267,8 +297,14 @@ def did_input_from_json(obj: dict):
         raise ZkCliError("siblings and path_bits differ in length")
     if any(b not in (0, 1) for b in bits):
         raise ZkCliError("path_bits must be 0 or 1")
-    return DIDWitnessInput(_parse_int(obj["secret"], "secret"), _parse_int(obj["salt"], "salt"), sib, bits,
-                           _parse_int(obj["scope"], "scope"), msg_hash)
+    return DIDWitnessInput(
+        _parse_int(obj["secret"], "secret"),
+        _parse_int(obj["salt"], "salt"),
+        sib,
+        bits,
+        _parse_int(obj["scope"], "scope"),
+        msg_hash,
+    )
 
 
 @zk.command()
@@ -277,10 +313,16 @@ def did_input_from_json(obj: dict):
 @click.option("--proof", "proof_path", default="proof.json", show_default=True, type=click.Path(path_type=Path))
 @click.option("--public", "public_path", default="public.json", show_default=True, type=click.Path(path_type=Path))
 @click.option("--wtns", "wtns_path", default=None, type=click.Path(path_type=Path), help="Also write the witness.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, envvar="FAME_ZK_WORKERS",
-              help="Processes for the MSMs (default: FAME_ZK_WORKERS, else one per CPU available).")
-def prove(zkey_path: Path, input_path: Path, proof_path: Path, public_path: Path, wtns_path: Path | None,
-          workers: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="FAME_ZK_WORKERS",
+    help="Processes for the MSMs (default: FAME_ZK_WORKERS, else one per CPU available).",
+)
+def prove(
+    zkey_path: Path, input_path: Path, proof_path: Path, public_path: Path, wtns_path: Path | None, workers: int | None
+) -> None:
     """Prove control of a registered DID controller commitment."""
     from .circuits.did import did_circuit
     from .groth16 import prove as g16_prove
@@ -289,6 +331,7 @@ def prove(zkey_path: Path, input_path: Path, proof_path: Path, public_path: Path
     inp = did_input_from_json(json.loads(input_path.read_text()))
     steps = ["circuit", "witness", "key", "prove"]
     with _progress() as cb:
+
         def stage(i: int) -> None:
             cb("proving", i, len(steps))
 
@@ -312,8 +355,10 @@ def prove(zkey_path: Path, input_path: Path, proof_path: Path, public_path: Path
         stage(len(steps))
     save_json(proof_path, proof.to_json())
     save_json(public_path, public_to_json(public))
-    console.print(f"wrote {proof_path} and {public_path}: " +
-                  ", ".join(f"{n}={v}" for n, v in zip(circuit.public_names, public)))
+    console.print(
+        f"wrote {proof_path} and {public_path}: "
+        + ", ".join(f"{n}={v}" for n, v in zip(circuit.public_names, public, strict=True))
+    )
 
 
 @zk.command()
@@ -341,8 +386,13 @@ def verify(vk_path: Path, proof_path: Path, public_path: Path) -> None:
 
 @zk.command("export-verifier")
 @click.option("--vk", "vk_path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the Vyper contract.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the Vyper contract.",
+)
 @click.option("--title", default="FameEngine DID controller verifier", show_default=True)
 def export_verifier(vk_path: Path, out_path: Path, title: str) -> None:
     """Render the Vyper 0.4.3 verifier contract for a verification key."""

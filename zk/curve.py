@@ -15,9 +15,10 @@ Fq2, cofactor 2Q - R, so points must be checked to lie in the order-R subgroup.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 import gmpy2
+
 from .field import R, mpz
 
 #: Base field modulus (py_ecc.optimized_bn128.field_modulus; the tests check every constant
@@ -25,8 +26,8 @@ from .field import R, mpz
 Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 Q_MPZ = mpz(Q)
 
-G1Affine = Optional[tuple]
-G2Affine = Optional[tuple]
+G1Affine = tuple | None
+G2Affine = tuple | None
 
 # ---------------------------------------------------------------------------------------------
 # Fq and Fq2
@@ -141,10 +142,14 @@ B2 = f2_mul((mpz(3), mpz(0)), f2_inv(XI))
 
 G1_GEN: tuple = (mpz(1), mpz(2))
 G2_GEN: tuple = (
-    (mpz(10857046999023057135944570762232829481370756359578518086990519993285655852781),
-     mpz(11559732032986387107991004021392285783925812861821192530917403151452391805634)),
-    (mpz(8495653923123431417604973247489272438418190587263600148770280649306958101930),
-     mpz(4082367875863433681332203403145435568316851327593401208105741076214120093531)),
+    (
+        mpz(10857046999023057135944570762232829481370756359578518086990519993285655852781),
+        mpz(11559732032986387107991004021392285783925812861821192530917403151452391805634),
+    ),
+    (
+        mpz(8495653923123431417604973247489272438418190587263600148770280649306958101930),
+        mpz(4082367875863433681332203403145435568316851327593401208105741076214120093531),
+    ),
 )
 #: |E'(Fq2)| = R * G2_COFACTOR.
 G2_COFACTOR = 2 * Q - R
@@ -210,10 +215,10 @@ def g1_add_j(P, Qp):
         if rr == 0:
             return g1_dbl_j(P)
         return G1_INF_J
-    I = 4 * H * H % p
-    J = H * I % p
+    I4 = 4 * H * H % p
+    J = H * I4 % p
     rr = 2 * rr
-    V = U1 * I % p
+    V = U1 * I4 % p
     X3 = (rr * rr - J - 2 * V) % p
     Y3 = (rr * (V - X3) - 2 * S1 * J) % p
     Z3 = ((Z1 + Z2) ** 2 - Z1Z1 - Z2Z2) * H % p
@@ -237,10 +242,10 @@ def g1_madd_j(P, A):
             return g1_dbl_j(P)
         return G1_INF_J
     HH = H * H % p
-    I = 4 * HH
-    J = H * I % p
+    I4 = 4 * HH
+    J = H * I4 % p
     rr = 2 * rr
-    V = X1 * I % p
+    V = X1 * I4 % p
     X3 = (rr * rr - J - 2 * V) % p
     Y3 = (rr * (V - X3) - 2 * Y1 * J) % p
     Z3 = ((Z1 + H) ** 2 - Z1Z1 - HH) % p
@@ -262,7 +267,7 @@ def g1_batch_to_affine(points: Sequence[tuple]) -> list:
     invs = _batch_inv_q(zs)
     out = []
     p = Q_MPZ
-    for (X, Y, Z), zi in zip(points, invs):
+    for (X, Y, Z), zi in zip(points, invs, strict=False):
         if Z == 0:
             out.append(None)
         else:
@@ -339,7 +344,7 @@ def g1_eq(P: G1Affine, Qp: G1Affine) -> bool:
 def g1_lincomb(points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
     """sum(k_i * P_i) for a handful of points (use zk.msm for many)."""
     acc = G1_INF_J
-    for P, k in zip(points, scalars):
+    for P, k in zip(points, scalars, strict=False):
         acc = g1_add_j(acc, g1_mul_j(P, k))
     return g1_to_affine(acc)
 
@@ -418,10 +423,10 @@ def g2_add_j(P, Qp):
             return g2_dbl_j(P)
         return G2_INF_J
     H2 = f2_add(H, H)
-    I = f2_sqr(H2)
-    J = f2_mul(H, I)
+    I4 = f2_sqr(H2)
+    J = f2_mul(H, I4)
     rr = f2_add(rr, rr)
-    V = f2_mul(U1, I)
+    V = f2_mul(U1, I4)
     X3 = f2_sub(f2_sub(f2_sqr(rr), J), f2_add(V, V))
     S1J = f2_mul(S1, J)
     Y3 = f2_sub(f2_mul(rr, f2_sub(V, X3)), f2_add(S1J, S1J))
@@ -444,10 +449,10 @@ def g2_madd_j(P, A):
             return g2_dbl_j(P)
         return G2_INF_J
     HH = f2_sqr(H)
-    I = f2_mul_fq(HH, 4)
-    J = f2_mul(H, I)
+    I4 = f2_mul_fq(HH, 4)
+    J = f2_mul(H, I4)
     rr = f2_add(rr, rr)
-    V = f2_mul(X1, I)
+    V = f2_mul(X1, I4)
     X3 = f2_sub(f2_sub(f2_sqr(rr), J), f2_add(V, V))
     Y1J = f2_mul(Y1, J)
     Y3 = f2_sub(f2_mul(rr, f2_sub(V, X3)), f2_add(Y1J, Y1J))
@@ -468,7 +473,7 @@ def g2_batch_to_affine(points: Sequence[tuple]) -> list:
     norms = [(Z[0] * Z[0] + Z[1] * Z[1]) % Q_MPZ for _, _, Z in points]
     ninv = _batch_inv_q(norms)
     out = []
-    for (X, Y, Z), n in zip(points, ninv):
+    for (X, Y, Z), n in zip(points, ninv, strict=False):
         if f2_is_zero(Z):
             out.append(None)
             continue
@@ -525,7 +530,7 @@ def g2_eq(P: G2Affine, Qp: G2Affine) -> bool:
 
 def g2_lincomb(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
     acc = G2_INF_J
-    for P, k in zip(points, scalars):
+    for P, k in zip(points, scalars, strict=False):
         acc = g2_add_j(acc, g2_mul_j(P, k))
     return g2_to_affine(acc)
 
@@ -610,7 +615,7 @@ def to_py_ecc_g2(P: G2Affine):
 
 
 def from_py_ecc_g1(P) -> G1Affine:
-    from py_ecc.optimized_bn128 import normalize, is_inf
+    from py_ecc.optimized_bn128 import is_inf, normalize
 
     if is_inf(P):
         return None
@@ -619,7 +624,7 @@ def from_py_ecc_g1(P) -> G1Affine:
 
 
 def from_py_ecc_g2(P) -> G2Affine:
-    from py_ecc.optimized_bn128 import normalize, is_inf
+    from py_ecc.optimized_bn128 import is_inf, normalize
 
     if is_inf(P):
         return None

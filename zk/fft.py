@@ -10,10 +10,11 @@ ceremony): `fft_group` takes the group's add/sub/scalar-mul functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
-from .field import R, R_MPZ, ROOTS, inv, log2_exact, mpz
+from .field import R_MPZ, ROOTS, R, inv, log2_exact, mpz
 
 G = TypeVar("G")
 
@@ -113,8 +114,14 @@ def poly_eval(coeffs: Sequence[int], x: int) -> int:
     return acc
 
 
-def fft_group(points: Sequence[G], inverse: bool, add: Callable[[G, G], G], sub: Callable[[G, G], G],
-              mul: Callable[[G, int], G], progress: Callable[[int], None] | None = None) -> list:
+def fft_group(
+    points: Sequence[G],
+    inverse: bool,
+    add: Callable[[G, G], G],
+    sub: Callable[[G, G], G],
+    mul: Callable[[G, int], G],
+    progress: Callable[[int], None] | None = None,
+) -> list:
     """The same radix-2 transform over a group written additively (scalar `mul`).
 
     With inverse=True the result is divided by n, so that `fft_group(tau_powers, True, ...)`
@@ -195,7 +202,7 @@ def odd_coset_evals(evals: Sequence[int]) -> list:
     for i in range(n):
         a = i * sb
         b = hi + a
-        out[i] = (mpz(fb(prod[a:a + sb], "little")) + fb(prod[b:b + sb], "little")) * k % p
+        out[i] = (mpz(fb(prod[a : a + sb], "little")) + fb(prod[b : b + sb], "little")) * k % p
     return out
 
 

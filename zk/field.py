@@ -11,7 +11,7 @@ makes our QAP (and so our proving keys) byte-compatible with snarkjs.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import gmpy2
 

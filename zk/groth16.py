@@ -16,24 +16,38 @@ Keys come from the multi-party ceremony (zk.ceremony) or, for tests and benchmar
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field as dc_field
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .curve import (
-    G1_GEN, G2_GEN, g1_add_j, g1_is_on_curve, g1_madd_j, g1_mul_j, g1_neg, g1_to_affine, g2_add_j,
-    g2_in_subgroup, g2_madd_j, g2_mul_j, g2_to_affine,
+    G1_GEN,
+    G2_GEN,
+    g1_add_j,
+    g1_is_on_curve,
+    g1_madd_j,
+    g1_mul_j,
+    g1_neg,
+    g1_to_affine,
+    g2_add_j,
+    g2_in_subgroup,
+    g2_madd_j,
+    g2_mul_j,
+    g2_to_affine,
 )
 from .fft import odd_coset_evals
-from .field import R, ROOTS, batch_inv, inv, log2_exact, mpz
+from .field import ROOTS, R, batch_inv, inv, log2_exact, mpz
+from .keys import Proof, ProvingKey, VerifyingKey  # noqa: F401 (the prover's types, re-exported)
 from .msm import (
-    MSMPlan, default_workers, g1_fixed_base_batch, g2_fixed_base_batch, msm_g1_jac, msm_g1_many, msm_g2_many,
-    prepare_points_g1, prepare_points_g2, run_forked,
+    MSMPlan,
+    default_workers,
+    g1_fixed_base_batch,
+    g2_fixed_base_batch,
+    msm_g1_jac,
+    msm_g1_many,
+    msm_g2_many,
+    run_forked,
 )
 from .pairing import pairing_check
 from .r1cs import R1CS
-
-
-from .keys import Proof, ProvingKey, VerifyingKey  # noqa: F401 (the prover's types, re-exported)
 
 
 def qap_coefficients(r1cs: R1CS) -> list:
@@ -61,7 +75,7 @@ def lagrange_at(tau: int, n: int) -> list:
         roots.append(x)
         x = x * w % R
     invs = batch_inv([(tau - r) % R for r in roots])
-    return [c * r % R * i % R for r, i in zip(roots, invs)]
+    return [c * r % R * i % R for r, i in zip(roots, invs, strict=False)]
 
 
 def qap_at(r1cs: R1CS, tau: int, n: int | None = None) -> tuple:
@@ -94,8 +108,15 @@ def setup_dev(r1cs: R1CS, seed: int | None = None, progress: Callable[[str], Non
     return keys_from_toxic_waste(r1cs, tau, alpha, beta, delta, progress=progress)
 
 
-def keys_from_toxic_waste(r1cs: R1CS, tau: int, alpha: int, beta: int, delta: int, gamma: int = 1,
-                          progress: Callable[[str], None] | None = None) -> ProvingKey:
+def keys_from_toxic_waste(
+    r1cs: R1CS,
+    tau: int,
+    alpha: int,
+    beta: int,
+    delta: int,
+    gamma: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> ProvingKey:
     say = progress or (lambda _m: None)
     n = r1cs.domain_size()
     n_pub = r1cs.n_public
@@ -103,8 +124,8 @@ def keys_from_toxic_waste(r1cs: R1CS, tau: int, alpha: int, beta: int, delta: in
     dinv = inv(delta)
     ginv = inv(gamma)
     comb = [(beta * u[j] + alpha * v[j] + w[j]) % R for j in range(r1cs.n_wires)]
-    ic_s = [c * ginv % R for c in comb[:n_pub + 1]]
-    c_s = [c * dinv % R for c in comb[n_pub + 1:]]
+    ic_s = [c * ginv % R for c in comb[: n_pub + 1]]
+    c_s = [c * dinv % R for c in comb[n_pub + 1 :]]
     lag2 = lagrange_at(tau, 2 * n)
     h_s = [lag2[2 * i + 1] * dinv % R for i in range(n)]
     say("G1 points")
@@ -112,23 +133,36 @@ def keys_from_toxic_waste(r1cs: R1CS, tau: int, alpha: int, beta: int, delta: in
     pts = g1_fixed_base_batch(G1_GEN, g1_scalars)
     alpha1, beta1, delta1 = pts[0:3]
     o = 3
-    ic = pts[o:o + n_pub + 1]
+    ic = pts[o : o + n_pub + 1]
     o += n_pub + 1
-    a = pts[o:o + r1cs.n_wires]
+    a = pts[o : o + r1cs.n_wires]
     o += r1cs.n_wires
-    b1 = pts[o:o + r1cs.n_wires]
+    b1 = pts[o : o + r1cs.n_wires]
     o += r1cs.n_wires
-    c = pts[o:o + len(c_s)]
+    c = pts[o : o + len(c_s)]
     o += len(c_s)
-    h = pts[o:o + n]
+    h = pts[o : o + n]
     say("G2 points")
     pts2 = g2_fixed_base_batch(G2_GEN, [beta, gamma, delta] + v)
     beta2, gamma2, delta2 = pts2[0:3]
     b2 = pts2[3:]
     return ProvingKey(
-        n_vars=r1cs.n_wires, n_public=n_pub, domain_size=n, alpha1=alpha1, beta1=beta1, beta2=beta2,
-        gamma2=gamma2, delta1=delta1, delta2=delta2, ic=ic, coeffs=qap_coefficients(r1cs), a=a, b1=b1, b2=b2,
-        c=c, h=h,
+        n_vars=r1cs.n_wires,
+        n_public=n_pub,
+        domain_size=n,
+        alpha1=alpha1,
+        beta1=beta1,
+        beta2=beta2,
+        gamma2=gamma2,
+        delta1=delta1,
+        delta2=delta2,
+        ic=ic,
+        coeffs=qap_coefficients(r1cs),
+        a=a,
+        b1=b1,
+        b2=b2,
+        c=c,
+        h=h,
     )
 
 
@@ -152,19 +186,26 @@ def h_scalars(pk: ProvingKey, witness: Sequence[int]) -> list:
                 out[k] = sum(map(_mul, vals, map(get, sigs))) % p
         evals.append(out)
     a_t, b_t = evals
-    c_t = [x * y % p for x, y in zip(a_t, b_t)]
+    c_t = [x * y % p for x, y in zip(a_t, b_t, strict=False)]
     a_o = odd_coset_evals(a_t)
     b_o = odd_coset_evals(b_t)
     c_o = odd_coset_evals(c_t)
-    return [(x * y - z) % p for x, y, z in zip(a_o, b_o, c_o)]
+    return [(x * y - z) % p for x, y, z in zip(a_o, b_o, c_o, strict=False)]
 
 
 def _mul(a, b):
     return a * b
 
 
-def prove(pk: ProvingKey, witness: Sequence[int], *, r: int | None = None, s: int | None = None,
-          workers: int | None = None, progress: Callable[[str], None] | None = None) -> tuple:
+def prove(
+    pk: ProvingKey,
+    witness: Sequence[int],
+    *,
+    r: int | None = None,
+    s: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple:
     """A Groth16 proof for a satisfying witness: returns (Proof, public_signals).
 
     The witness is not checked against the constraints (a wrong one yields a proof that does
@@ -190,7 +231,7 @@ def prove(pk: ProvingKey, witness: Sequence[int], *, r: int | None = None, s: in
 
     def g1_wit(*names):
         shared = [n for n in names if prep[n + "_idx"] is None]
-        res = dict(zip(shared, msm_g1_many(plan_w, [prep[n] for n in shared]))) if shared else {}
+        res = dict(zip(shared, msm_g1_many(plan_w, [prep[n] for n in shared]), strict=False)) if shared else {}
         for n in names:
             if n not in res:
                 res[n] = msm_g1_many(plan_for(n), [prep[n]])[0]
@@ -205,10 +246,12 @@ def prove(pk: ProvingKey, witness: Sequence[int], *, r: int | None = None, s: in
     # and its scalars are computed on the parent's side, in parallel with the children).
     if workers >= 3:
         (b2_j,), (c_j, h_j), (a_j, b1_j) = run_forked(
-            [lambda: (g2_b2(),), lambda: (*g1_wit("c"), g1_h()), lambda: tuple(g1_wit("a", "b1"))], workers)
+            [lambda: (g2_b2(),), lambda: (*g1_wit("c"), g1_h()), lambda: tuple(g1_wit("a", "b1"))], workers
+        )
     elif workers == 2:
         (b2_j, c_j), (a_j, b1_j, h_j) = run_forked(
-            [lambda: (g2_b2(), *g1_wit("c")), lambda: (*g1_wit("a", "b1"), g1_h())], 2)
+            [lambda: (g2_b2(), *g1_wit("c")), lambda: (*g1_wit("a", "b1"), g1_h())], 2
+        )
     else:
         b2_j, h_j = g2_b2(), g1_h()
         a_j, b1_j, c_j = g1_wit("a", "b1", "c")
@@ -225,7 +268,7 @@ def prove(pk: ProvingKey, witness: Sequence[int], *, r: int | None = None, s: in
     C = g1_add_j(C, g1_mul_j(B1_aff, r))
     C = g1_add_j(C, g1_mul_j(g1_neg(pk.delta1), r * s % R))
     proof = Proof(A_aff, g2_to_affine(B2), g1_to_affine(C))
-    public = [int(x) % R for x in witness[1:pk.n_public + 1]]
+    public = [int(x) % R for x in witness[1 : pk.n_public + 1]]
     return proof, public
 
 
@@ -249,8 +292,9 @@ def verify(vk: VerifyingKey, public_signals: Sequence[int], proof: Proof) -> boo
         return False
     if not (g1_is_on_curve(proof.a) and g1_is_on_curve(proof.c) and g2_in_subgroup(proof.b)):
         return False
-    vk_x = g1_to_affine(g1_madd_j(msm_g1_jac(vk.ic[1:], pubs), vk.ic[0]) if vk.ic[0] is not None
-                        else msm_g1_jac(vk.ic[1:], pubs))
+    vk_x = g1_to_affine(
+        g1_madd_j(msm_g1_jac(vk.ic[1:], pubs), vk.ic[0]) if vk.ic[0] is not None else msm_g1_jac(vk.ic[1:], pubs)
+    )
     return pairing_check(
         [(g1_neg(proof.a), proof.b), (vk.alpha1, vk.beta2), (vk_x, vk.gamma2), (proof.c, vk.delta2)],
         check_points=False,

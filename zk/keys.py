@@ -6,7 +6,8 @@ The types live here, apart from the prover (zk.groth16) and the binary file form
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .curve import Q, f2, f2_inv, f2_mul, f2_sqr, fq_inv
 from .field import R, mpz
@@ -29,7 +30,7 @@ class VerifyingKey:
         return vk_to_json(self)
 
     @staticmethod
-    def from_json(obj: dict) -> "VerifyingKey":
+    def from_json(obj: dict) -> VerifyingKey:
         return vk_from_json(obj)
 
 
@@ -43,7 +44,7 @@ class Proof:
         return proof_to_json(self)
 
     @staticmethod
-    def from_json(obj: dict) -> "Proof":
+    def from_json(obj: dict) -> Proof:
         return proof_from_json(obj)
 
     def to_calldata(self) -> tuple:
@@ -87,9 +88,12 @@ class ProvingKey:
             # Point sets with many points at infinity (A: wires absent from every A row, a third
             # of the DID circuit's) get their own index list and MSM plan; the others share the
             # witness plan, their few infinity points replaced by compensated stand-ins.
-            for name, pts, prep_fn in (("a", self.a, prepare_points_g1), ("b1", self.b1, prepare_points_g1),
-                                       ("c", [None] * n_pub1 + list(self.c), prepare_points_g1),
-                                       ("b2", self.b2, prepare_points_g2)):
+            for name, pts, prep_fn in (
+                ("a", self.a, prepare_points_g1),
+                ("b1", self.b1, prepare_points_g1),
+                ("c", [None] * n_pub1 + list(self.c), prepare_points_g1),
+                ("b2", self.b2, prepare_points_g2),
+            ):
                 idx = [i for i, P in enumerate(pts) if P is not None]
                 if len(idx) < 0.9 * len(pts):
                     self._cache[name] = prep_fn([pts[i] for i in idx])
@@ -99,7 +103,6 @@ class ProvingKey:
                     self._cache[name + "_idx"] = None
             self._cache["h"] = prepare_points_g1(self.h)
         return self._cache
-
 
 
 # ------------------------------------------------------------------------------------------------
@@ -172,8 +175,10 @@ def vk_from_json(obj: dict):
     if obj.get("protocol") != "groth16" or obj.get("curve") not in ("bn128", "bn254"):
         raise ValueError("not a BN254 Groth16 verification key")
     vk = VerifyingKey(
-        alpha1=g1_from_obj(obj["vk_alpha_1"]), beta2=g2_from_obj(obj["vk_beta_2"]),
-        gamma2=g2_from_obj(obj["vk_gamma_2"]), delta2=g2_from_obj(obj["vk_delta_2"]),
+        alpha1=g1_from_obj(obj["vk_alpha_1"]),
+        beta2=g2_from_obj(obj["vk_beta_2"]),
+        gamma2=g2_from_obj(obj["vk_gamma_2"]),
+        delta2=g2_from_obj(obj["vk_delta_2"]),
         ic=[g1_from_obj(p) for p in obj["IC"]],
     )
     if int(obj.get("nPublic", vk.n_public)) != vk.n_public:
@@ -182,8 +187,13 @@ def vk_from_json(obj: dict):
 
 
 def proof_to_json(proof) -> dict:
-    return {"pi_a": g1_to_obj(proof.a), "pi_b": g2_to_obj(proof.b), "pi_c": g1_to_obj(proof.c),
-            "protocol": "groth16", "curve": "bn128"}
+    return {
+        "pi_a": g1_to_obj(proof.a),
+        "pi_b": g2_to_obj(proof.b),
+        "pi_c": g1_to_obj(proof.c),
+        "protocol": "groth16",
+        "curve": "bn128",
+    }
 
 
 def proof_from_json(obj: dict):
@@ -196,5 +206,8 @@ def proof_calldata(proof) -> tuple:
     """(a, b, c) integers for an EVM verifier: a = [x, y]; b = [[x1, x0], [y1, y0]] (EIP-197
     orders an Fq2 element imaginary part first); c = [x, y]."""
     (x0, x1), (y0, y1) = proof.b
-    return ([int(proof.a[0]), int(proof.a[1])], [[int(x1), int(x0)], [int(y1), int(y0)]],
-            [int(proof.c[0]), int(proof.c[1])])
+    return (
+        [int(proof.a[0]), int(proof.a[1])],
+        [[int(x1), int(x0)], [int(y1), int(y0)]],
+        [int(proof.c[0]), int(proof.c[1])],
+    )

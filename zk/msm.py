@@ -25,17 +25,40 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import add, mul, mod, sub
-from typing import Callable, Sequence
+from operator import add, mod, mul, sub
 
 import gmpy2
 import numpy as np
 
 from .curve import (
-    G1_GEN, G1_INF_J, G2_GEN, G2_INF_J, Q_MPZ, f2_add, f2_inv, f2_is_zero, f2_mul, f2_mul_fq, f2_sqr,
-    f2_sub, g1_add_j, g1_dbl_j, g1_madd_j, g1_mul, g1_mul_j, g1_neg, g1_to_affine, g2_add_j, g2_dbl_j, g2_madd_j,
-    g2_mul, g2_mul_j, g2_neg, g2_to_affine,
+    G1_GEN,
+    G1_INF_J,
+    G2_GEN,
+    G2_INF_J,
+    Q_MPZ,
+    f2_add,
+    f2_inv,
+    f2_is_zero,
+    f2_mul,
+    f2_mul_fq,
+    f2_sqr,
+    f2_sub,
+    g1_add_j,
+    g1_dbl_j,
+    g1_madd_j,
+    g1_mul,
+    g1_mul_j,
+    g1_neg,
+    g1_to_affine,
+    g2_add_j,
+    g2_dbl_j,
+    g2_madd_j,
+    g2_mul,
+    g2_mul_j,
+    g2_neg,
+    g2_to_affine,
 )
 from .field import R, mpz
 
@@ -81,9 +104,12 @@ class MSMPlan:
         self.widths = widths = list(widths or window_widths(max(n, 1)))
         if sum(widths) < SCALAR_BITS:
             raise ValueError("windows do not cover the scalars")
-        self.w = w = len(widths)
-        limbs = np.frombuffer(b"".join(k.to_bytes(32, "little") for k in ks), dtype="<u8").reshape(n, 4) \
-            if n else np.zeros((0, 4), dtype=np.uint64)
+        self.w = len(widths)
+        limbs = (
+            np.frombuffer(b"".join(k.to_bytes(32, "little") for k in ks), dtype="<u8").reshape(n, 4)
+            if n
+            else np.zeros((0, 4), dtype=np.uint64)
+        )
         entries = []
         seg_win, seg_digit, seg_size = [], [], []
         off = 0
@@ -110,11 +136,12 @@ class MSMPlan:
         # reduction: bucket sums of window j grouped by digit >> h_j and by digit & (2^h_j - 1)
         self.hs = hs = [c // 2 for c in widths]
         self.lo_n = lo_n = 1 << max(hs)
-        self.hi_n = hi_n = 1 << max(c - h for c, h in zip(widths, hs))
+        self.hi_n = hi_n = 1 << max(c - h for c, h in zip(widths, hs, strict=False))
         h_arr = np.array(hs, dtype=np.int64)[self.seg_win] if self.seg_win.size else np.zeros(0, dtype=np.int64)
         self.hi_gather, self.hi_rounds, self.hi_keys = _grouping(self.seg_win * hi_n + (self.seg_digit >> h_arr))
         self.lo_gather, self.lo_rounds, self.lo_keys = _grouping(
-            self.seg_win * lo_n + (self.seg_digit & ((1 << h_arr) - 1)))
+            self.seg_win * lo_n + (self.seg_digit & ((1 << h_arr) - 1))
+        )
 
 
 def _tree_schedule(sizes: np.ndarray) -> list:
@@ -270,8 +297,9 @@ def g2_add_vec(A0, A1, B0, B1, C0, C1, D0, D1):
     t0 = list(map(mul, l0, u0))
     t1 = list(map(mul, l1, u1))
     y0 = list(map(mod, map(sub, map(sub, t0, t1), B0), repeat(p, n)))
-    y1 = list(map(mod, map(sub, map(sub, map(sub, map(mul, map(add, l0, l1), map(add, u0, u1)), t0), t1), B1),
-                  repeat(p, n)))
+    y1 = list(
+        map(mod, map(sub, map(sub, map(sub, map(mul, map(add, l0, l1), map(add, u0, u1)), t0), t1), B1), repeat(p, n))
+    )
     has_inf = False
     if special:
         for i in special:
@@ -314,11 +342,28 @@ def _g2_add_vec_k(a, b):
     return (x0, x1, y0, y1), inf
 
 
-G1_ENGINE = _Group(2, _g1_add_vec_k, G1_INF_J, g1_dbl_j, g1_add_j, g1_madd_j, g1_to_affine,
-                   lambda P: (mpz(P[0]), mpz(P[1])), lambda t: (t[0], t[1]))
-G2_ENGINE = _Group(4, _g2_add_vec_k, G2_INF_J, g2_dbl_j, g2_add_j, g2_madd_j, g2_to_affine,
-                   lambda P: (mpz(P[0][0]), mpz(P[0][1]), mpz(P[1][0]), mpz(P[1][1])),
-                   lambda t: ((t[0], t[1]), (t[2], t[3])))
+G1_ENGINE = _Group(
+    2,
+    _g1_add_vec_k,
+    G1_INF_J,
+    g1_dbl_j,
+    g1_add_j,
+    g1_madd_j,
+    g1_to_affine,
+    lambda P: (mpz(P[0]), mpz(P[1])),
+    lambda t: (t[0], t[1]),
+)
+G2_ENGINE = _Group(
+    4,
+    _g2_add_vec_k,
+    G2_INF_J,
+    g2_dbl_j,
+    g2_add_j,
+    g2_madd_j,
+    g2_to_affine,
+    lambda P: (mpz(P[0][0]), mpz(P[0][1]), mpz(P[1][0]), mpz(P[1][1])),
+    lambda t: ((t[0], t[1]), (t[2], t[3])),
+)
 
 
 def _add_safe(G: _Group, left: list, right: list, maybe_inf: bool) -> tuple:
@@ -340,8 +385,9 @@ def _add_safe(G: _Group, left: list, right: list, maybe_inf: bool) -> tuple:
         else:
             idx.append(i)
     if idx:
-        sub_out, _ = G.add_vec([[left[cc][i] for i in idx] for cc in range(k)],
-                               [[right[cc][i] for i in idx] for cc in range(k)])
+        sub_out, _ = G.add_vec(
+            [[left[cc][i] for i in idx] for cc in range(k)], [[right[cc][i] for i in idx] for cc in range(k)]
+        )
         for t, i in enumerate(idx):
             for cc in range(k):
                 out[cc][i] = sub_out[cc][t]
@@ -410,7 +456,7 @@ def _lockstep(G: _Group, acc: list, addends: list) -> None:
     idx = []
     left = [[] for _ in range(k)]
     right = [[] for _ in range(k)]
-    for i, (a, b) in enumerate(zip(acc, addends)):
+    for i, (a, b) in enumerate(zip(acc, addends, strict=False)):
         if b is None:
             continue
         if a is None:
@@ -472,19 +518,25 @@ def msm_g1_many(plan: MSMPlan, point_sets: Sequence[tuple]) -> list:
     if plan.n == 0:
         return [G1_INF_J for _ in point_sets]
     res = _msm_many(G1_ENGINE, plan, [p for p, _ in point_sets])
-    return [_compensate(G1_ENGINE, r, slots, plan.scalars, _T1, g1_mul_j) for r, (_, slots) in zip(res, point_sets)]
+    return [
+        _compensate(G1_ENGINE, r, slots, plan.scalars, _T1, g1_mul_j)
+        for r, (_, slots) in zip(res, point_sets, strict=True)
+    ]
 
 
 def msm_g2_many(plan: MSMPlan, point_sets: Sequence[tuple]) -> list:
     if plan.n == 0:
         return [G2_INF_J for _ in point_sets]
     res = _msm_many(G2_ENGINE, plan, [p for p, _ in point_sets])
-    return [_compensate(G2_ENGINE, r, slots, plan.scalars, _T2, g2_mul_j) for r, (_, slots) in zip(res, point_sets)]
+    return [
+        _compensate(G2_ENGINE, r, slots, plan.scalars, _T2, g2_mul_j)
+        for r, (_, slots) in zip(res, point_sets, strict=True)
+    ]
 
 
 def _small_or_filtered(points, scalars):
     pts, ks = [], []
-    for P, k in zip(points, scalars):
+    for P, k in zip(points, scalars, strict=False):
         k = int(k) % R
         if k and P is not None:
             pts.append(P)
@@ -496,7 +548,7 @@ def msm_g1_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
     pts, ks = _small_or_filtered(points, scalars)
     if len(pts) < 8:
         acc = G1_INF_J
-        for P, k in zip(pts, ks):
+        for P, k in zip(pts, ks, strict=False):
             acc = g1_add_j(acc, g1_mul_j(P, k))
         return acc
     return _msm_many(G1_ENGINE, MSMPlan(ks), [pts])[0]
@@ -506,7 +558,7 @@ def msm_g2_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
     pts, ks = _small_or_filtered(points, scalars)
     if len(pts) < 8:
         acc = G2_INF_J
-        for P, k in zip(pts, ks):
+        for P, k in zip(pts, ks, strict=False):
             acc = g2_add_j(acc, g2_mul_j(P, k))
         return acc
     return _msm_many(G2_ENGINE, MSMPlan(ks), [pts])[0]
@@ -523,14 +575,14 @@ def msm_g2(points: Sequence, scalars: Sequence[int]):
 
 def msm_naive_g1(points, scalars):
     acc = G1_INF_J
-    for P, k in zip(points, scalars):
+    for P, k in zip(points, scalars, strict=False):
         acc = g1_add_j(acc, g1_mul_j(P, k))
     return g1_to_affine(acc)
 
 
 def msm_naive_g2(points, scalars):
     acc = G2_INF_J
-    for P, k in zip(points, scalars):
+    for P, k in zip(points, scalars, strict=False):
         acc = g2_add_j(acc, g2_mul_j(P, k))
     return g2_to_affine(acc)
 
@@ -599,8 +651,9 @@ def run_forked(tasks: Sequence[Callable[[], object]], workers: int) -> list:
 # ------------------------------------------------------------------------------------------------
 
 
-def _fixed_base_batch(G: _Group, base, scalars: Sequence[int], add_j, dbl_j, to_jac, batch_affine,
-                      window: int = 8) -> list:
+def _fixed_base_batch(
+    G: _Group, base, scalars: Sequence[int], add_j, dbl_j, to_jac, batch_affine, window: int = 8
+) -> list:
     ks = [int(k) % R for k in scalars]
     n_win = -(-SCALAR_BITS // window)
     size = 1 << window
@@ -617,7 +670,7 @@ def _fixed_base_batch(G: _Group, base, scalars: Sequence[int], add_j, dbl_j, to_
             nb = dbl_j(nb)
         row_base = nb
     flat = batch_affine([p for row in rows_j for p in row[1:]])
-    table = [[None] + flat[j * (size - 1):(j + 1) * (size - 1)] for j in range(n_win)]
+    table = [[None] + flat[j * (size - 1) : (j + 1) * (size - 1)] for j in range(n_win)]
     acc: list = [None] * len(ks)
     mask = size - 1
     for j in range(n_win):

@@ -12,13 +12,27 @@ only form the verifier and the ceremony need (one final exponentiation for the p
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .curve import (
-    F2_ONE, F2_ZERO, Q, Q_MPZ, XI, f2_add, f2_conj, f2_inv, f2_mul, f2_mul_fq, f2_neg, f2_pow, f2_sqr,
-    f2_sub, g1_is_on_curve, g2_in_subgroup,
+    F2_ONE,
+    F2_ZERO,
+    Q_MPZ,
+    XI,
+    Q,
+    f2_add,
+    f2_conj,
+    f2_inv,
+    f2_mul,
+    f2_mul_fq,
+    f2_neg,
+    f2_pow,
+    f2_sqr,
+    f2_sub,
+    g1_is_on_curve,
+    g2_in_subgroup,
 )
-from .field import R, mpz
+from .field import mpz
 
 #: The BN parameter u: Q = 36u^4 + 36u^3 + 24u^2 + 6u + 1.
 BN_U = 4965661367192848881
@@ -157,7 +171,7 @@ def _f12_mul_line(f, s, b0, b1):
 
 # Frobenius constants: w^(k(p^j - 1)) = xi^(k(p^j - 1)/6) for the coefficient of w^k.
 def _frob_consts(j: int) -> list:
-    e = (Q ** j - 1) // 6
+    e = (Q**j - 1) // 6
     base = f2_pow(XI, e)
     out = [F2_ONE]
     for _ in range(5):
@@ -190,7 +204,7 @@ def f12_pow(a, e: int):
 
 
 def f12_eq(a, b) -> bool:
-    return all(x % Q == y % Q for x, y in zip(_flat(a), _flat(b)))
+    return all(x % Q == y % Q for x, y in zip(_flat(a), _flat(b), strict=False))
 
 
 def _flat(a):

@@ -21,8 +21,9 @@ public inputs, the private inputs, then internal wires in creation order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .field import R
 
@@ -34,23 +35,23 @@ class LC:
 
     __slots__ = ("terms", "cs")
 
-    def __init__(self, terms: Mapping[int, int] | None = None, cs: "ConstraintSystem | None" = None):
+    def __init__(self, terms: Mapping[int, int] | None = None, cs: ConstraintSystem | None = None):
         self.terms: dict[int, int] = {k: v % R for k, v in (terms or {}).items() if v % R}
         self.cs = cs
 
     # construction helpers
     @staticmethod
-    def const(value: int, cs: "ConstraintSystem | None" = None) -> "LC":
+    def const(value: int, cs: ConstraintSystem | None = None) -> LC:
         return LC({0: value % R}, cs)
 
-    def _coerce(self, other) -> "LC":
+    def _coerce(self, other) -> LC:
         if isinstance(other, LC):
             return other
         if isinstance(other, int):
             return LC.const(other, self.cs)
         raise TypeError(f"cannot combine LC with {type(other).__name__}")
 
-    def __add__(self, other) -> "LC":
+    def __add__(self, other) -> LC:
         o = self._coerce(other)
         t = dict(self.terms)
         for k, v in o.terms.items():
@@ -65,18 +66,18 @@ class LC:
 
     __radd__ = __add__
 
-    def __neg__(self) -> "LC":
+    def __neg__(self) -> LC:
         out = LC(None, self.cs)
         out.terms = {k: (-v) % R for k, v in self.terms.items()}
         return out
 
-    def __sub__(self, other) -> "LC":
+    def __sub__(self, other) -> LC:
         return self + (-self._coerce(other))
 
-    def __rsub__(self, other) -> "LC":
+    def __rsub__(self, other) -> LC:
         return self._coerce(other) - self
 
-    def __mul__(self, k) -> "LC":
+    def __mul__(self, k) -> LC:
         if isinstance(k, LC):
             raise TypeError("LC * LC is not linear: use ConstraintSystem.mul")
         k %= R
@@ -96,7 +97,7 @@ class LC:
     def single_wire(self) -> int | None:
         """The wire id if this LC is exactly 1 * wire."""
         if len(self.terms) == 1:
-            (w, c), = self.terms.items()
+            ((w, c),) = self.terms.items()
             if c == 1 and w != 0:
                 return w
         return None
@@ -185,7 +186,7 @@ class Circuit:
             vals = list(val) if isinstance(val, (list, tuple)) else [val]
             if len(vals) != len(ids):
                 raise ValueError(f"input {name} needs {len(ids)} values, got {len(vals)}")
-            for i, v in zip(ids, vals):
+            for i, v in zip(ids, vals, strict=False):
                 v = int(v)
                 if not 0 <= v < R:
                     raise ValueError(f"input {name} = {v} is not a field element (0 <= v < r)")
@@ -201,7 +202,7 @@ class Circuit:
             else:
                 _, outs, deps, fn = step
                 vals = fn(*[sum(c * w[i] for i, c in d) % R for d in deps])
-                for i, v in zip(outs, vals):
+                for i, v in zip(outs, vals, strict=False):
                     w[i] = int(v) % R
         return w
 

@@ -18,14 +18,23 @@ import hashlib
 import io
 import json
 import struct
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
-from .curve import Q, f2_inv, fq_inv
+from .curve import Q
 from .field import R
 from .keys import (  # noqa: F401 (re-exported: the JSON formats live beside the types in zk.keys)
-    ProvingKey, g1_from_obj, g1_to_obj, g2_from_obj, g2_to_obj, proof_calldata, proof_from_json, proof_to_json,
-    snarkjs_alphabeta, vk_from_json, vk_to_json,
+    ProvingKey,
+    g1_from_obj,
+    g1_to_obj,
+    g2_from_obj,
+    g2_to_obj,
+    proof_calldata,
+    proof_from_json,
+    proof_to_json,
+    snarkjs_alphabeta,
+    vk_from_json,
+    vk_to_json,
 )
 
 N8 = 32
@@ -64,7 +73,7 @@ def read_bin(path, magic: bytes) -> tuple:
         pos += 12
         if sid in sections:
             raise ValueError(f"{path}: section {sid} duplicated")
-        sections[sid] = data[pos:pos + size]
+        sections[sid] = data[pos : pos + size]
         pos += size
     return version, sections
 
@@ -96,7 +105,7 @@ def g2_to_lem(P) -> bytes:
 
 
 def g1_from_lem(b: bytes, off: int = 0):
-    chunk = b[off:off + 64]
+    chunk = b[off : off + 64]
     if chunk == _ZERO64:
         return None
     from .field import mpz
@@ -107,12 +116,12 @@ def g1_from_lem(b: bytes, off: int = 0):
 
 
 def g2_from_lem(b: bytes, off: int = 0):
-    chunk = b[off:off + 128]
+    chunk = b[off : off + 128]
     if chunk == bytes(128):
         return None
     from .field import mpz
 
-    v = [mpz(int.from_bytes(chunk[i:i + 32], "little") * _RQ_INV % Q) for i in range(0, 128, 32)]
+    v = [mpz(int.from_bytes(chunk[i : i + 32], "little") * _RQ_INV % Q) for i in range(0, 128, 32)]
     return ((v[0], v[1]), (v[2], v[3]))
 
 
@@ -131,21 +140,21 @@ def _coords_from_lem(b: bytes) -> list:
 
     from .field import mpz
 
-    raw = [int.from_bytes(b[i:i + 32], "little") for i in range(0, len(b), 32)]
+    raw = [int.from_bytes(b[i : i + 32], "little") for i in range(0, len(b), 32)]
     return list(map(mod, map(mul, map(mpz, raw), repeat(mpz(_RQ_INV))), repeat(mpz(Q))))
 
 
 def g1_list_from_lem(b: bytes) -> list:
     c = _coords_from_lem(b)
     xs, ys = c[0::2], c[1::2]
-    return [None if (x == 0 and y == 0) else (x, y) for x, y in zip(xs, ys)]
+    return [None if (x == 0 and y == 0) else (x, y) for x, y in zip(xs, ys, strict=False)]
 
 
 def g2_list_from_lem(b: bytes) -> list:
     c = _coords_from_lem(b)
     out = []
     for i in range(0, len(c), 4):
-        x0, x1, y0, y1 = c[i:i + 4]
+        x0, x1, y0, y1 = c[i : i + 4]
         out.append(None if not (x0 or x1 or y0 or y1) else ((x0, x1), (y0, y1)))
     return out
 
@@ -157,8 +166,16 @@ def g2_list_from_lem(b: bytes) -> list:
 
 def write_r1cs(path, r1cs) -> None:
     """circom's .r1cs (version 1): header, constraints, wire-to-label map (identity)."""
-    header = (_u32(N8) + _fe(R) + _u32(r1cs.n_wires) + _u32(r1cs.n_pub_out) + _u32(r1cs.n_pub_in)
-              + _u32(r1cs.n_prv_in) + struct.pack("<Q", r1cs.n_wires) + _u32(r1cs.n_constraints))
+    header = (
+        _u32(N8)
+        + _fe(R)
+        + _u32(r1cs.n_wires)
+        + _u32(r1cs.n_pub_out)
+        + _u32(r1cs.n_pub_in)
+        + _u32(r1cs.n_prv_in)
+        + struct.pack("<Q", r1cs.n_wires)
+        + _u32(r1cs.n_constraints)
+    )
     buf = io.BytesIO()
     for lcs in r1cs.constraints:
         for lc in lcs:
@@ -177,7 +194,7 @@ def read_r1cs(path):
     _, s = read_bin(path, b"r1cs")
     h = s[1]
     n8 = struct.unpack_from("<I", h, 0)[0]
-    prime = int.from_bytes(h[4:4 + n8], "little")
+    prime = int.from_bytes(h[4 : 4 + n8], "little")
     if prime != R:
         raise ValueError(f"{path}: the field is not BN254's scalar field")
     o = 4 + n8
@@ -194,13 +211,20 @@ def read_r1cs(path):
             lc = []
             for _k in range(nnz):
                 (w,) = struct.unpack_from("<I", data, pos)
-                v = int.from_bytes(data[pos + 4:pos + 4 + n8], "little")
+                v = int.from_bytes(data[pos + 4 : pos + 4 + n8], "little")
                 pos += 4 + n8
                 lc.append((w, v))
             lcs.append(lc)
         cons.append(tuple(lcs))
-    return R1CS(n_wires=n_wires, n_pub_out=n_out, n_pub_in=n_pub, n_prv_in=n_prv, constraints=cons,
-                labels=[f"w{i}" for i in range(n_wires)], name=Path(path).stem)
+    return R1CS(
+        n_wires=n_wires,
+        n_pub_out=n_out,
+        n_pub_in=n_pub,
+        n_prv_in=n_prv,
+        constraints=cons,
+        labels=[f"w{i}" for i in range(n_wires)],
+        name=Path(path).stem,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -218,7 +242,7 @@ def read_wtns(path) -> list:
     _, s = read_bin(path, b"wtns")
     n8 = struct.unpack_from("<I", s[1], 0)[0]
     body = s[2]
-    return [int.from_bytes(body[i:i + n8], "little") for i in range(0, len(body), n8)]
+    return [int.from_bytes(body[i : i + n8], "little") for i in range(0, len(body), n8)]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -228,9 +252,21 @@ def read_wtns(path) -> list:
 
 def zkey_sections(pk) -> dict:
     """The payloads of a Groth16 .zkey for our ProvingKey, by section id."""
-    hdr = (_u32(N8) + _fe(Q) + _u32(N8) + _fe(R) + _u32(pk.n_vars) + _u32(pk.n_public) + _u32(pk.domain_size)
-           + g1_to_lem(pk.alpha1) + g1_to_lem(pk.beta1) + g2_to_lem(pk.beta2) + g2_to_lem(pk.gamma2)
-           + g1_to_lem(pk.delta1) + g2_to_lem(pk.delta2))
+    hdr = (
+        _u32(N8)
+        + _fe(Q)
+        + _u32(N8)
+        + _fe(R)
+        + _u32(pk.n_vars)
+        + _u32(pk.n_public)
+        + _u32(pk.domain_size)
+        + g1_to_lem(pk.alpha1)
+        + g1_to_lem(pk.beta1)
+        + g2_to_lem(pk.beta2)
+        + g2_to_lem(pk.gamma2)
+        + g1_to_lem(pk.delta1)
+        + g2_to_lem(pk.delta2)
+    )
     coefs = io.BytesIO()
     coefs.write(_u32(len(pk.coeffs)))
     for m, c, s, v in pk.coeffs:
@@ -264,10 +300,10 @@ def read_zkey(path):
         raise ValueError(f"{path}: not a Groth16 zkey")
     h = s[2]
     n8q = struct.unpack_from("<I", h, 0)[0]
-    q = int.from_bytes(h[4:4 + n8q], "little")
+    q = int.from_bytes(h[4 : 4 + n8q], "little")
     o = 4 + n8q
     n8r = struct.unpack_from("<I", h, o)[0]
-    r = int.from_bytes(h[o + 4:o + 4 + n8r], "little")
+    r = int.from_bytes(h[o + 4 : o + 4 + n8r], "little")
     if q != Q or r != R:
         raise ValueError(f"{path}: not a BN254 key")
     o += 4 + n8r
@@ -285,13 +321,25 @@ def read_zkey(path):
     pos = 4
     for _ in range(ncoef):
         m, c, sig = struct.unpack_from("<III", cb, pos)
-        v = int.from_bytes(cb[pos + 12:pos + 12 + n8r], "little") * _R2R_INV % R
+        v = int.from_bytes(cb[pos + 12 : pos + 12 + n8r], "little") * _R2R_INV % R
         coeffs.append((m, c, sig, v))
         pos += 12 + n8r
     return ProvingKey(
-        n_vars=n_vars, n_public=n_public, domain_size=domain, alpha1=alpha1, beta1=beta1, beta2=beta2,
-        gamma2=gamma2, delta1=delta1, delta2=delta2, ic=g1_list_from_lem(s[3]), coeffs=coeffs,
-        a=g1_list_from_lem(s[5]), b1=g1_list_from_lem(s[6]), b2=g2_list_from_lem(s[7]), c=g1_list_from_lem(s[8]),
+        n_vars=n_vars,
+        n_public=n_public,
+        domain_size=domain,
+        alpha1=alpha1,
+        beta1=beta1,
+        beta2=beta2,
+        gamma2=gamma2,
+        delta1=delta1,
+        delta2=delta2,
+        ic=g1_list_from_lem(s[3]),
+        coeffs=coeffs,
+        a=g1_list_from_lem(s[5]),
+        b1=g1_list_from_lem(s[6]),
+        b2=g2_list_from_lem(s[7]),
+        c=g1_list_from_lem(s[8]),
         h=g1_list_from_lem(s[9]),
     )
 
@@ -315,8 +363,12 @@ def write_ptau(path, power: int, tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2, lag
         (7, _u32(0)),
     ]
     if lagrange:
-        sections += [(12, g1_list_to_lem(lagrange[12])), (13, g2_list_to_lem(lagrange[13])),
-                     (14, g1_list_to_lem(lagrange[14])), (15, g1_list_to_lem(lagrange[15]))]
+        sections += [
+            (12, g1_list_to_lem(lagrange[12])),
+            (13, g2_list_to_lem(lagrange[13])),
+            (14, g1_list_to_lem(lagrange[14])),
+            (15, g1_list_to_lem(lagrange[15])),
+        ]
     write_bin(path, b"ptau", 1, sections)
 
 
@@ -340,7 +392,6 @@ def read_ptau(path) -> dict:
 # ------------------------------------------------------------------------------------------------
 # JSON
 # ------------------------------------------------------------------------------------------------
-
 
 
 def public_to_json(public: Sequence[int]) -> list:

@@ -58,12 +58,15 @@ def _g2_consts(name: str, P) -> str:
     if P is None:
         raise ValueError(f"{name} must not be the point at infinity")
     (x0, x1), (y0, y1) = P
-    return (f"{name}_X_IM: constant(uint256) = {int(x1)}\n{name}_X_RE: constant(uint256) = {int(x0)}\n"
-            f"{name}_Y_IM: constant(uint256) = {int(y1)}\n{name}_Y_RE: constant(uint256) = {int(y0)}\n")
+    return (
+        f"{name}_X_IM: constant(uint256) = {int(x1)}\n{name}_X_RE: constant(uint256) = {int(x0)}\n"
+        f"{name}_Y_IM: constant(uint256) = {int(y1)}\n{name}_Y_RE: constant(uint256) = {int(y0)}\n"
+    )
 
 
-def render_vyper_verifier(vk: VerifyingKey, title: str = "FameEngine Groth16 verifier",
-                          public_names: list | None = None) -> str:
+def render_vyper_verifier(
+    vk: VerifyingKey, title: str = "FameEngine Groth16 verifier", public_names: list | None = None
+) -> str:
     """The contract source for `vk`."""
     n = vk.n_public
     if n < 1:
@@ -78,7 +81,7 @@ def render_vyper_verifier(vk: VerifyingKey, title: str = "FameEngine Groth16 ver
     for i, P in enumerate(vk.ic):
         src.append(_g1_consts(f"IC{i}", P))
     checks = " or ".join(f"public_inputs[{i}] >= R" for i in range(n))
-    acc_lines = [f"    vk_x: uint256[2] = ecadd([IC0_X, IC0_Y], ecmul([IC1_X, IC1_Y], public_inputs[0]))"]
+    acc_lines = ["    vk_x: uint256[2] = ecadd([IC0_X, IC0_Y], ecmul([IC1_X, IC1_Y], public_inputs[0]))"]
     for i in range(1, n):
         acc_lines.append(f"    vk_x = ecadd(vk_x, ecmul([IC{i + 1}_X, IC{i + 1}_Y], public_inputs[{i}]))")
     body = f'''
@@ -135,8 +138,9 @@ def verifyProof(a: uint256[2], b: uint256[2][2], c: uint256[2], public_inputs: u
     return "".join(src)
 
 
-def export_vyper_verifier(vk: VerifyingKey, path, title: str = "FameEngine Groth16 verifier",
-                          public_names: list | None = None) -> Path:
+def export_vyper_verifier(
+    vk: VerifyingKey, path, title: str = "FameEngine Groth16 verifier", public_names: list | None = None
+) -> Path:
     """Write the verifier for `vk` to `path` (the caller chooses where; nothing else is touched)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -45,15 +45,27 @@ def _images_and_captions(ctx: Context, generator, captioner, profile) -> Iterato
         for i in range(IMAGES):
             generator.generate(EMOTIONS[i % len(EMOTIONS)], 1_000 + i)
         single = time.perf_counter() - start
-    yield Row(COMPONENT, f"images per minute, embedded model ({generator.info.name}), one at a time, CPU",
-              _per_minute(IMAGES, single), NO_ANCHOR, None, unit="images/min")
+    yield Row(
+        COMPONENT,
+        f"images per minute, embedded model ({generator.info.name}), one at a time, CPU",
+        _per_minute(IMAGES, single),
+        NO_ANCHOR,
+        None,
+        unit="images/min",
+    )
     with ctx.steps.step(f"{COMPONENT}: {CAPTIONS} template captions"):
         start = time.perf_counter()
         for i in range(CAPTIONS):
             captioner.caption(profile, EMOTIONS[i % len(EMOTIONS)], i, "rooftop observatory")
         seconds = time.perf_counter() - start
-    yield Row(COMPONENT, "captions per minute, offline template captioner", _per_minute(CAPTIONS, seconds),
-              NO_ANCHOR, None, unit="captions/min")
+    yield Row(
+        COMPONENT,
+        "captions per minute, offline template captioner",
+        _per_minute(CAPTIONS, seconds),
+        NO_ANCHOR,
+        None,
+        unit="captions/min",
+    )
 
 
 def _gateway(ctx: Context, tmp: Path) -> Iterator[Row]:
@@ -81,10 +93,22 @@ def _gateway(ctx: Context, tmp: Path) -> Iterator[Row]:
                 get_s = time.perf_counter() - start
     finally:
         sup.stop()
-    yield Row(COMPONENT, "IPFS gateway: add 1 MiB files (/api/v0/add, chunked, fsync'd)",
-              round(GATEWAY_FILES / add_s, 1), NO_ANCHOR, None, unit="MiB/s")
-    yield Row(COMPONENT, "IPFS gateway: get 1 MiB files (/ipfs/<cid>, verified)", round(GATEWAY_FILES / get_s, 1),
-              NO_ANCHOR, None, unit="MiB/s")
+    yield Row(
+        COMPONENT,
+        "IPFS gateway: add 1 MiB files (/api/v0/add, chunked, fsync'd)",
+        round(GATEWAY_FILES / add_s, 1),
+        NO_ANCHOR,
+        None,
+        unit="MiB/s",
+    )
+    yield Row(
+        COMPONENT,
+        "IPFS gateway: get 1 MiB files (/ipfs/<cid>, verified)",
+        round(GATEWAY_FILES / get_s, 1),
+        NO_ANCHOR,
+        None,
+        unit="MiB/s",
+    )
 
 
 def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
@@ -92,11 +116,12 @@ def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
     persona spec pinned, one in-process worker (default models) doing claim, generate + pin, fulfil."""
     import json
 
+    from eth_account import Account
+
     from ai_worker.briefs import brief_bytes
     from ai_worker.jobs import JobStore
     from ai_worker.persona import EXAMPLE_SPEC
     from ai_worker.service import Worker
-    from eth_account import Account
     from fame.chain import Chain
     from fame.config import WorkerSettings
     from fame.ipfs import BlockStore, EmbeddedBackend
@@ -107,20 +132,28 @@ def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
         fmc = ctx.deploy(ctx.ours("FMC"), 10**9 * E18, deployer.address, 10**8 * E18).contract
         registry = ctx.deploy(ctx.ours("PersonaRegistry"), deployer.address).contract
         params = (1_000 * E18, E18, 600, 120, 2_000, 500, 500 * E18)
-        market = ctx.deploy(ctx.ours("ContentMarket"), deployer.address, fmc.address, registry.address,
-                            deployer.address, params).contract
+        market = ctx.deploy(
+            ctx.ours("ContentMarket"), deployer.address, fmc.address, registry.address, deployer.address, params
+        ).contract
         backend = EmbeddedBackend(BlockStore(tmp / "ipfs", fsync=False))
         spec_cid = str(backend.add(json.dumps(EXAMPLE_SPEC).encode()))
         ctx.send(registry.functions.set_registrar(deployer.address), deployer)
-        ctx.send(registry.functions.register("Nova Lumen", spec_cid, ctx.accounts[9].address, deployer.address),
-                 deployer)
+        ctx.send(
+            registry.functions.register("Nova Lumen", spec_cid, ctx.accounts[9].address, deployer.address), deployer
+        )
         for who in (requester, worker_acct):
             ctx.send(fmc.functions.transfer(who.address, 10_000 * E18), deployer)
             ctx.send(fmc.functions.approve(market.address, 2**255), who)
-        contracts = {name: DeployedContract(name, c.address, name, ctx.ours(name).abi)
-                     for name, c in (("FMC", fmc), ("PersonaRegistry", registry), ("ContentMarket", market))}
-        write_manifest(Manifest(chain_id=ctx.chain_id, network="bench", deployer=deployer.address,
-                                deploy_block=0, contracts=contracts), tmp / "deployments")
+        contracts = {
+            name: DeployedContract(name, c.address, name, ctx.ours(name).abi)
+            for name, c in (("FMC", fmc), ("PersonaRegistry", registry), ("ContentMarket", market))
+        }
+        write_manifest(
+            Manifest(
+                chain_id=ctx.chain_id, network="bench", deployer=deployer.address, deploy_block=0, contracts=contracts
+            ),
+            tmp / "deployments",
+        )
         chain = Chain(ctx.w3, tmp / "deployments")
         cfg = WorkerSettings(confirmations=0)
         worker = Worker(chain, Account.from_key(worker_acct.key), backend, JobStore(tmp / "jobs.sqlite"), cfg)
@@ -136,8 +169,14 @@ def _latency(ctx: Context, tmp: Path) -> Iterator[Row]:
             while market.functions.get_request(rid).call()[4] != 3:
                 worker.step()
             times.append(time.perf_counter() - start)
-    yield Row(COMPONENT, f"request to fulfilment on the local chain, one worker, image (median of {LATENCY_RUNS})",
-              round(statistics.median(times), 2), NO_ANCHOR, None, unit="s")
+    yield Row(
+        COMPONENT,
+        f"request to fulfilment on the local chain, one worker, image (median of {LATENCY_RUNS})",
+        round(statistics.median(times), 2),
+        NO_ANCHOR,
+        None,
+        unit="s",
+    )
 
 
 @suite("content", title="AI content")

@@ -76,10 +76,11 @@ def batch_send(ctx: Context, txs: list[dict], chunk: int = 500) -> None:
         for start in range(0, len(txs), chunk):
             body = [
                 {"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction", "params": [tx]}
-                for i, tx in enumerate(txs[start:start + chunk])
+                for i, tx in enumerate(txs[start : start + chunk])
             ]
-            req = urllib.request.Request(ctx.chain.url, data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
+            req = urllib.request.Request(
+                ctx.chain.url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(req, timeout=300) as resp:
                 replies = json.loads(resp.read())
             errors = [r["error"] for r in replies if "error" in r]
@@ -132,7 +133,7 @@ class Revenue:
 
 def _set_up_revenue(ctx: Context) -> Revenue:
     accts = ctx.accounts
-    owner, holder, other, payer, minter = accts[0], accts[1], accts[2], accts[3], accts[9]
+    owner, holder, other, _payer, minter = accts[0], accts[1], accts[2], accts[3], accts[9]
     deploy = lambda name, *args: ctx.deploy(ctx.ours(name), *args, sender=owner).contract  # noqa: E731
     fmc = deploy("FMC", 1_000_000_000 * E18, owner.address, 100_000_000 * E18)
     registry = deploy("PersonaRegistry", owner.address)
@@ -166,7 +167,9 @@ def _pay(ctx: Context, r: Revenue, side: str, amount: int, measured: bool = Fals
     return receipt
 
 
-def _claim(ctx: Context, r: Revenue, side: str, who: DevAccount, expected: int | None, measured: bool = True) -> TxReceipt:
+def _claim(
+    ctx: Context, r: Revenue, side: str, who: DevAccount, expected: int | None, measured: bool = True
+) -> TxReceipt:
     """`who` takes its ETH revenue: ours PersonaShare.claim(), PaymentSplitter release(who)."""
     before = ctx.w3.eth.get_balance(who.address)
     if side == "ours":
@@ -196,8 +199,13 @@ def _mint_many(ctx: Context, r: Revenue, first: int, count: int) -> None:
     selector = keccak(text="mint(address,uint256)")[:4]
     amount = SHARES_EACH.to_bytes(32, "big")
     txs = [
-        {"from": r.minter.address, "to": r.share.address, "nonce": hex(nonce + i), "gas": hex(MINT_GAS),
-         "data": "0x" + (selector + (first + i).to_bytes(32, "big") + amount).hex()}
+        {
+            "from": r.minter.address,
+            "to": r.share.address,
+            "nonce": hex(nonce + i),
+            "gas": hex(MINT_GAS),
+            "data": "0x" + (selector + (first + i).to_bytes(32, "big") + amount).hex(),
+        }
         for i in range(count)
     ]
     batch_send(ctx, txs)
@@ -285,26 +293,38 @@ def revenue(ctx: Context) -> Iterator[Row]:
             if supply != MANY_HOLDERS * SHARES_EACH or last != SHARES_EACH:
                 raise RuntimeError(f"minting the holders went wrong (supply {supply})")
             _pay(ctx, r, "ours", payment_for(MANY_HOLDERS))
-            ours_many = _claim(ctx, r, "ours", r.holder, holder_part("ours", payment_for(MANY_HOLDERS), MANY_HOLDERS))["gasUsed"]
+            ours_many = _claim(ctx, r, "ours", r.holder, holder_part("ours", payment_for(MANY_HOLDERS), MANY_HOLDERS))[
+                "gasUsed"
+            ]
         except Exception as exc:
             ctx.warn(f"Revenue, claim with {MANY_HOLDERS:,} holders: ours failed: {type(exc).__name__}: {exc}")
     if ours_many is not None and later_claim_10.get("ours") is not None and ours_many != later_claim_10["ours"]:
-        ctx.warn(f"Revenue: the claim costs {ours_many} gas with {MANY_HOLDERS:,} holders "
-                 f"and {later_claim_10['ours']} with {HOLDERS}")
-    yield Row("Revenue splitter", f"claim ETH revenue, {MANY_HOLDERS:,} holders (a later claim)", ours_many,
-              many_label, None)
+        ctx.warn(
+            f"Revenue: the claim costs {ours_many} gas with {MANY_HOLDERS:,} holders "
+            f"and {later_claim_10['ours']} with {HOLDERS}"
+        )
+    yield Row(
+        "Revenue splitter", f"claim ETH revenue, {MANY_HOLDERS:,} holders (a later claim)", ours_many, many_label, None
+    )
 
     with ctx.steps.step(f"Revenue: try PaymentSplitter with {MANY_HOLDERS:,} payees"), ctx.isolated():
         payees = [synthetic(0x60000000 + i) for i in range(MANY_HOLDERS)]
         factory = ctx.w3.eth.contract(abi=r.oz.abi, bytecode=ctx.anchor("OZPaymentSplitter").bytecode)
         try:
-            receipt = ctx.send(factory.constructor(payees, [SHARES_EACH] * MANY_HOLDERS), ctx.accounts[0],
-                               gas=30_000_000, what=f"PaymentSplitter with {MANY_HOLDERS:,} payees")
-            ctx.warn(f"Revenue: PaymentSplitter deployed with {MANY_HOLDERS:,} payees "
-                     f"({receipt['gasUsed']:,} gas): its {MANY_HOLDERS:,}-holder figure could be measured")
+            receipt = ctx.send(
+                factory.constructor(payees, [SHARES_EACH] * MANY_HOLDERS),
+                ctx.accounts[0],
+                gas=30_000_000,
+                what=f"PaymentSplitter with {MANY_HOLDERS:,} payees",
+            )
+            ctx.warn(
+                f"Revenue: PaymentSplitter deployed with {MANY_HOLDERS:,} payees "
+                f"({receipt['gasUsed']:,} gas): its {MANY_HOLDERS:,}-holder figure could be measured"
+            )
         except Exception as exc:  # expected: the node refuses it
-            ctx.steps.console.print(f"PaymentSplitter with {MANY_HOLDERS:,} payees, as expected not deployed: "
-                                    f"{str(exc)[:160]}")
+            ctx.steps.console.print(
+                f"PaymentSplitter with {MANY_HOLDERS:,} payees, as expected not deployed: {str(exc)[:160]}"
+            )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -325,7 +345,8 @@ def economy(ctx: Context) -> Iterator[Row]:
     Setup: three voters hold 40M, 30M and 20M FMC (self-delegated); a persona ("Nova Lumen") is
     launched through the DAO (campaign, 50,000 FMC raised by one contributor, vote, queue,
     execute), its creator and contributor claim their shares, and it is paid revenue in ETH (a
-    plain transfer to its share token) and in FMC (PersonaShare.pay). Each figure is one transaction's receipt gas, in a block of
+    plain transfer to its share token) and in FMC (PersonaShare.pay). Each figure is one transaction's receipt gas,
+    in a block of
     its own after an empty block.
 
     Contribute: a second campaign is open (its proposal Pending) and already funded by another
@@ -345,7 +366,13 @@ def economy(ctx: Context) -> Iterator[Row]:
     # Imported here, not at the top, so that importing this module registers only its own suites
     # (the runner lists suites in registration order).
     from .governance import (
-        FUNDING_GOAL, Voters, contribute, deploy_stack, hand_out_votes, launch_persona, propose_persona,
+        FUNDING_GOAL,
+        Voters,
+        contribute,
+        deploy_stack,
+        hand_out_votes,
+        launch_persona,
+        propose_persona,
     )
     from .oracle import committee_keys, next_observed_at, observations, signed_report, transmit
 
@@ -387,8 +414,10 @@ def economy(ctx: Context) -> Iterator[Row]:
             approve = given = None
     yield row("contribute, step 1: FMC approve (launchpad as spender)", approve)
     yield row("contribute, step 2: PersonaLaunchpad.contribute (the account's first contribution)", given)
-    yield row("contribute: approve + contribute (two transactions)",
-              None if approve is None or given is None else approve + given)
+    yield row(
+        "contribute: approve + contribute (two transactions)",
+        None if approve is None or given is None else approve + given,
+    )
 
     # -- claim shares after the launch
     claim = ctx.measure(lp.functions.claim_shares(campaign_id), voters.contributor)["gasUsed"]
@@ -403,7 +432,9 @@ def economy(ctx: Context) -> Iterator[Row]:
     yield row("PersonaShare transfer to another holder, no revenue paid yet (nothing to account)", before)
 
     def pay_both(eth: int, fmc_amount: int) -> None:
-        tx_hash = ctx.w3.eth.send_transaction({"from": payer.address, "to": share.address, "value": eth, "gas": 100_000})
+        tx_hash = ctx.w3.eth.send_transaction(
+            {"from": payer.address, "to": share.address, "value": eth, "gas": 100_000}
+        )
         if ctx.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] != 1:
             raise TxFailed("the ETH payment to the share token reverted")
         ctx.send(fmc.functions.approve(share.address, fmc_amount), payer)
@@ -416,7 +447,9 @@ def economy(ctx: Context) -> Iterator[Row]:
         existing = ctx.measure(share.functions.transfer(creator.address, amount), contributor)["gasUsed"]
     with ctx.isolated():
         fresh = ctx.measure(share.functions.transfer(synthetic(0xF4E5), amount), contributor)["gasUsed"]
-    yield row("PersonaShare transfer to another holder, revenue in ETH and FMC accrued (corrections in both assets)", existing)
+    yield row(
+        "PersonaShare transfer to another holder, revenue in ETH and FMC accrued (corrections in both assets)", existing
+    )
     yield row("PersonaShare transfer to a fresh account, revenue in ETH and FMC accrued", fresh)
 
     # -- staking
@@ -431,8 +464,9 @@ def economy(ctx: Context) -> Iterator[Row]:
         for epoch in (1, 2):
             if epoch == 2:
                 advance(ctx, stack.params.oracle_performance_interval + 1)
-            report, sigs = signed_report(ctx, oracle, keys, 1, epoch,
-                                         observations([persona_id], next_observed_at(ctx), epoch))
+            report, sigs = signed_report(
+                ctx, oracle, keys, 1, epoch, observations([persona_id], next_observed_at(ctx), epoch)
+            )
             transmit(ctx, oracle, transmitter, report, sigs, measure=False)
             ctx.send(oracle.functions.push_performance([persona_id]), transmitter)
         if staking.functions.persona_stake(persona_id).call()[2] == 0:

@@ -226,7 +226,8 @@ def fmc(ctx: Context) -> Iterator[Row]:
     block numbers, FMC block timestamps) and every votes checkpoint it touches is pushed, not
     rewritten. One variant puts the measured transfer in the same block as an earlier transfer
     between the same two delegates, so on both tokens it rewrites the checkpoints that transfer
-    pushed (the timepoint is the same under either clock). Permit signatures differ per token (each is its own EIP-712 domain); the deadline
+    pushed (the timepoint is the same under either clock). Permit signatures differ per token (each is its own
+    EIP-712 domain); the deadline
     is chosen so both signatures carry the same number of zero bytes, and so the same calldata
     cost. After each measured transaction the harness reads balances, votes, delegates,
     checkpoint counts, nonces and allowances on both tokens and warns if they differ, and it
@@ -272,7 +273,7 @@ def fmc(ctx: Context) -> Iterator[Row]:
             gas = ctx.compare(
                 f"{COMPONENT}, {action}",
                 tokens,
-                lambda token: scenario(ctx, token, plan),
+                lambda token, scenario=scenario: scenario(ctx, token, plan),
                 observe=lambda token: _observe(token, actors),
             )
         yield row(action, gas)

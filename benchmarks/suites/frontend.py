@@ -39,27 +39,57 @@ def bundle_rows(dist: Path) -> Iterator[Row]:
     entry = [p for p in scripts if p.name in html]
     total = sum(gzip_size(p) for p in scripts)
     first = sum(gzip_size(p) for p in entry)
-    yield Row(COMPONENT, f"production JavaScript, all {len(scripts)} chunks, gzip -9 (target < {TARGET_KB} KB)",
-              round(total / 1024, 1), None, None, unit="KB")
-    yield Row(COMPONENT, "JavaScript loaded before the gallery (entry chunk), gzip -9", round(first / 1024, 1), None, None,
-              unit="KB")
+    yield Row(
+        COMPONENT,
+        f"production JavaScript, all {len(scripts)} chunks, gzip -9 (target < {TARGET_KB} KB)",
+        round(total / 1024, 1),
+        None,
+        None,
+        unit="KB",
+    )
+    yield Row(
+        COMPONENT,
+        "JavaScript loaded before the gallery (entry chunk), gzip -9",
+        round(first / 1024, 1),
+        None,
+        None,
+        unit="KB",
+    )
 
 
 def gallery_rows(ctx: Context, web_url: str) -> Iterator[Row]:
     if not Path(CHROMIUM).exists():
         ctx.warnings.append(f"frontend: {CHROMIUM} is missing (make test-tools installs it); no gallery time")
         return
-    proc = subprocess.run(["node", "e2e/gallery-time.mjs"], cwd=FRONTEND, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "BASE_URL": web_url, "RUNS": str(GALLERY_RUNS), "CHROMIUM": CHROMIUM})
+    proc = subprocess.run(
+        ["node", "e2e/gallery-time.mjs"],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BASE_URL": web_url, "RUNS": str(GALLERY_RUNS), "CHROMIUM": CHROMIUM},
+    )
     if proc.returncode != 0:
         ctx.warnings.append(f"frontend: gallery timing failed: {(proc.stdout + proc.stderr)[-400:]}")
         return
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
-    yield Row(COMPONENT, f"time until the gallery shows (first persona card), localhost, cold cache, "
-                         f"median of {GALLERY_RUNS} (target < {TARGET_MS} ms)",
-              figures["medianFirstCardMs"], None, None, unit="ms")
-    yield Row(COMPONENT, f"time until every card has its IPFS spec, median of {GALLERY_RUNS}",
-              figures["medianCompleteMs"], None, None, unit="ms")
+    yield Row(
+        COMPONENT,
+        f"time until the gallery shows (first persona card), localhost, cold cache, "
+        f"median of {GALLERY_RUNS} (target < {TARGET_MS} ms)",
+        figures["medianFirstCardMs"],
+        None,
+        None,
+        unit="ms",
+    )
+    yield Row(
+        COMPONENT,
+        f"time until every card has its IPFS spec, median of {GALLERY_RUNS}",
+        figures["medianCompleteMs"],
+        None,
+        None,
+        unit="ms",
+    )
 
 
 @suite("frontend", title="Frontend")

@@ -122,8 +122,13 @@ def deploy_stack(
     # Delay 0 and the deployer as admin for the bootstrap batch below.
     timelock = deploy("FameTimelock", 0, [], [], deployer.address)
     governor = deploy(
-        "FameGovernor", fmc.address, timelock.address, params.voting_delay, params.voting_period,
-        params.proposal_threshold, params.quorum_bps,
+        "FameGovernor",
+        fmc.address,
+        timelock.address,
+        params.voting_delay,
+        params.voting_period,
+        params.proposal_threshold,
+        params.quorum_bps,
     )
     registry = deploy("PersonaRegistry", timelock.address)
     treasury = deploy("PersonaTreasury", timelock.address, registry.address)
@@ -132,12 +137,25 @@ def deploy_stack(
     staking = deploy("PersonaStaking", timelock.address, fmc.address, registry.address)
     reputation = deploy("Reputation", timelock.address, fmc.address, registry.address)
     launchpad = deploy(
-        "PersonaLaunchpad", governor.address, fmc.address, registry.address, treasury.address, share_blueprint,
-        splitter.address, params.max_creator_allocation_bps,
+        "PersonaLaunchpad",
+        governor.address,
+        fmc.address,
+        registry.address,
+        treasury.address,
+        share_blueprint,
+        splitter.address,
+        params.max_creator_allocation_bps,
     )
     oracle = deploy(
-        "EngagementOracle", timelock.address, registry.address, reputation.address, staking.address,
-        params.oracle_heartbeat, oracle_signers, oracle_transmitters, oracle_f,
+        "EngagementOracle",
+        timelock.address,
+        registry.address,
+        reputation.address,
+        staking.address,
+        params.oracle_heartbeat,
+        oracle_signers,
+        oracle_transmitters,
+        oracle_f,
     )
 
     send(governor.functions.bootstrap_launchpad(launchpad.address))
@@ -172,13 +190,26 @@ def deploy_stack(
 
     if t.get_minimum_delay().call() != params.timelock_delay or fmc.functions.owner().call() != timelock.address:
         raise RuntimeError("the timelock bootstrap did not take effect")
-    return Stack(params, fmc, timelock, governor, registry, treasury, share_blueprint, splitter, staking,
-                 reputation, launchpad, oracle, deployer)
+    return Stack(
+        params,
+        fmc,
+        timelock,
+        governor,
+        registry,
+        treasury,
+        share_blueprint,
+        splitter,
+        staking,
+        reputation,
+        launchpad,
+        oracle,
+        deployer,
+    )
 
 
 def hand_out_votes(ctx: Context, token: Contract, holder: DevAccount, voters: list[DevAccount]) -> None:
     """VOTER_FMC to each voter, each self-delegated."""
-    for voter, amount in zip(voters, VOTER_FMC):
+    for voter, amount in zip(voters, VOTER_FMC, strict=False):
         ctx.send(token.functions.transfer(voter.address, amount), holder)
         ctx.send(token.functions.delegate(voter.address), voter)
 
@@ -213,7 +244,7 @@ class Timing:
     timelock_delay_blocks: int
 
     @classmethod
-    def of(cls, params: DaoParams) -> "Timing":
+    def of(cls, params: DaoParams) -> Timing:
         return cls(
             voting_delay_blocks=params.voting_delay // BLOCK_S,
             voting_period_blocks=params.voting_period // BLOCK_S,
@@ -341,7 +372,10 @@ def launch_persona(ctx: Context, stack: Stack, voters: Voters, description: str)
     (campaign id, persona id, share token)."""
     campaign_id = stack.launchpad.functions.campaign_count().call() + 1
     walk(
-        ctx, stack.governor, voters, Timing.of(stack.params),
+        ctx,
+        stack.governor,
+        voters,
+        Timing.of(stack.params),
         lambda: propose_persona(ctx, stack, voters.proposer, description),
         "execute",
         during_voting=lambda: contribute(ctx, stack, voters.contributor, campaign_id, FUNDING_GOAL),
@@ -367,15 +401,21 @@ def deploy_oz_stack(ctx: Context, deployer: DevAccount, params: DaoParams) -> OZ
     """OZVotesToken (the FMC anchor), OZTimelock with the same minimum delay, and OZGovernor with
     the same parameters in its token's clock (block numbers, 12 s apart); roles as FameTimelock's:
     the governor alone proposes, cancels and executes, the deployer renounces its admin role."""
-    token = ctx.deploy(ctx.anchor("OZVotesToken"), FMC_CAP, deployer.address, FMC_GENESIS_SUPPLY, sender=deployer).contract
+    token = ctx.deploy(
+        ctx.anchor("OZVotesToken"), FMC_CAP, deployer.address, FMC_GENESIS_SUPPLY, sender=deployer
+    ).contract
     timelock = ctx.deploy(
         ctx.anchor("OZGovernorStack", "OZTimelock"), params.timelock_delay, [], [], deployer.address, sender=deployer
     ).contract
     timing = Timing.of(params)
     governor = ctx.deploy(
         ctx.anchor("OZGovernorStack", "OZGovernor"),
-        token.address, timelock.address, timing.voting_delay_blocks, timing.voting_period_blocks,
-        params.proposal_threshold, params.quorum_bps // 100,
+        token.address,
+        timelock.address,
+        timing.voting_delay_blocks,
+        timing.voting_period_blocks,
+        params.proposal_threshold,
+        params.quorum_bps // 100,
         sender=deployer,
     ).contract
     t = timelock.functions
@@ -459,7 +499,9 @@ def governance(ctx: Context) -> Iterator[Row]:
     label = oz_label()
     persona_label = f"{label} (its one-action proposal)"
 
-    with ctx.steps.step("Governance: deploy the FameEngine stack (scripts/deploy.py order) and the OpenZeppelin governor"):
+    with ctx.steps.step(
+        "Governance: deploy the FameEngine stack (scripts/deploy.py order) and the OpenZeppelin governor"
+    ):
         from oracle.keys import dev_committee
 
         signers, _ = dev_committee(4)
@@ -476,8 +518,9 @@ def governance(ctx: Context) -> Iterator[Row]:
 
     new_threshold = 2 * params.proposal_threshold
     governors = {"ours": stack.governor, "anchor": oz.governor}
-    description = equal_cost_description("FameEngine: raise the proposal threshold to 2,000 FMC",
-                                         list(governors.values()), new_threshold)
+    description = equal_cost_description(
+        "FameEngine: raise the proposal threshold to 2,000 FMC", list(governors.values()), new_threshold
+    )
 
     def plain(governor: Contract, upto: str) -> TxReceipt:
         def propose() -> tuple[TxReceipt, Proposal]:
@@ -501,7 +544,7 @@ def governance(ctx: Context) -> Iterator[Row]:
     for step in STEPS:
         action = f"{step}: one action (setProposalThreshold)"
         with ctx.steps.step(f"{COMPONENT}: {action}"):
-            gas = ctx.compare(f"{COMPONENT}, {action}", governors, lambda g: plain(g, step), observe=observe)
+            gas = ctx.compare(f"{COMPONENT}, {action}", governors, lambda g, step=step: plain(g, step), observe=observe)
         anchor_gas[step] = gas.get("anchor")
         yield Row(COMPONENT, action, gas.get("ours"), label, gas.get("anchor"))
 
@@ -515,7 +558,10 @@ def governance(ctx: Context) -> Iterator[Row]:
         with ctx.steps.step(f"{COMPONENT}: {what}"), ctx.isolated():
             try:
                 receipt = walk(
-                    ctx, stack.governor, voters, timing,
+                    ctx,
+                    stack.governor,
+                    voters,
+                    timing,
                     lambda: propose_persona(ctx, stack, voters.proposer, persona_description),
                     step,
                     during_voting=lambda: contribute(ctx, stack, voters.contributor, campaign_id, FUNDING_GOAL),

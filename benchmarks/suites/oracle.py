@@ -142,8 +142,16 @@ def _deploy_oracle(ctx: Context, w: World, n: int, f: int, sinks: bool) -> Contr
     transmitters = [w.transmitter.address] + [synthetic_address(0x7A000000 + i) for i in range(1, n)]
     rep, stk = (w.reputation.address, w.staking.address) if sinks else (ZERO_ADDRESS, ZERO_ADDRESS)
     oracle = ctx.deploy(
-        ctx.ours("EngagementOracle"), w.owner.address, w.registry.address, rep, stk, HEARTBEAT,
-        [k.address for k in w.keys[:n]], transmitters, f, sender=w.owner,
+        ctx.ours("EngagementOracle"),
+        w.owner.address,
+        w.registry.address,
+        rep,
+        stk,
+        HEARTBEAT,
+        [k.address for k in w.keys[:n]],
+        transmitters,
+        f,
+        sender=w.owner,
     ).contract
     if sinks:
         ctx.send(w.reputation.functions.set_oracle(oracle.address), w.owner)
@@ -157,7 +165,9 @@ def _reports(ctx: Context, w: World, oracle: Contract, f: int, size: int, count:
     personas = list(range(1, size + 1))
     out = []
     for epoch in range(1, count + 1):
-        report, sigs = signed_report(ctx, oracle, w.keys, f, epoch, observations(personas, next_observed_at(ctx), epoch))
+        report, sigs = signed_report(
+            ctx, oracle, w.keys, f, epoch, observations(personas, next_observed_at(ctx), epoch)
+        )
         out.append(transmit(ctx, oracle, w.transmitter, report, sigs)["gasUsed"])
     return out
 
@@ -176,7 +186,9 @@ def _pushes(ctx: Context, w: World, oracle: Contract, size: int) -> tuple[int, i
     personas = list(range(1, size + 1))
     out = []
     for epoch in (1, 2, 3, 4):
-        report, sigs = signed_report(ctx, oracle, w.keys, 1, epoch, observations(personas, next_observed_at(ctx), epoch))
+        report, sigs = signed_report(
+            ctx, oracle, w.keys, 1, epoch, observations(personas, next_observed_at(ctx), epoch)
+        )
         transmit(ctx, oracle, w.transmitter, report, sigs, measure=False)
         out.append(ctx.measure(oracle.functions.push_performance(personas), w.transmitter, gas=TRANSMIT_GAS)["gasUsed"])
     if w.staking.functions.persona_stake(size).call()[2] == 0:
@@ -190,7 +202,10 @@ def _latency(ctx: Context, w: World, oracle: Contract, f: int, size: int) -> flo
     receipt (anvil mines on arrival)."""
     personas = list(range(1, size + 1))
     transmitter = Account.from_key(w.transmitter.key)
-    state = {"epoch": oracle.functions.latest_epoch().call(), "nonce": ctx.w3.eth.get_transaction_count(transmitter.address)}
+    state = {
+        "epoch": oracle.functions.latest_epoch().call(),
+        "nonce": ctx.w3.eth.get_transaction_count(transmitter.address),
+    }
     chain_id = ctx.chain_id
     samples: list[float] = []
 
@@ -199,10 +214,16 @@ def _latency(ctx: Context, w: World, oracle: Contract, f: int, size: int) -> flo
         items = observations(personas, next_observed_at(ctx), state["epoch"])  # taken before the clock starts
         start = time.perf_counter()
         report, sigs = signed_report(ctx, oracle, w.keys, f, state["epoch"], items)
-        tx = oracle.functions.transmit(report.as_call_arg(), sigs).build_transaction({
-            "from": transmitter.address, "nonce": state["nonce"], "gas": TRANSMIT_GAS, "chainId": chain_id,
-            "maxFeePerGas": 100 * 10**9, "maxPriorityFeePerGas": 10**9,
-        })
+        tx = oracle.functions.transmit(report.as_call_arg(), sigs).build_transaction(
+            {
+                "from": transmitter.address,
+                "nonce": state["nonce"],
+                "gas": TRANSMIT_GAS,
+                "chainId": chain_id,
+                "maxFeePerGas": 100 * 10**9,
+                "maxPriorityFeePerGas": 10**9,
+            }
+        )
         tx_hash = ctx.w3.eth.send_raw_transaction(transmitter.sign_transaction(tx).raw_transaction)
         receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash, poll_latency=0.001)
         elapsed = (time.perf_counter() - start) * 1000
@@ -278,19 +299,35 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
                     ctx.warn(f"{COMPONENT}, n = {n}, {count_label(size)}, sinks {on}: {type(exc).__name__}: {exc}")
         for size in SIZES:
             steady = results[size][-1] if size in results else None
-            yield Row(COMPONENT, f"transmit, {count_label(size)}, n = {n} ({f + 1} signatures), sinks {on}, steady state",
-                      steady, NO_ANCHOR, None)
+            yield Row(
+                COMPONENT,
+                f"transmit, {count_label(size)}, n = {n} ({f + 1} signatures), sinks {on}, steady state",
+                steady,
+                NO_ANCHOR,
+                None,
+            )
         for size in SIZES:
             steady = results[size][-1] if size in results else None
             per = None if steady is None else round(steady / size)
             yield Row(COMPONENT, per_persona_label(n, f, size, on, per), per, NO_ANCHOR, None, unit="gas/persona")
         if n == 4:
             first = results[PERSONAS][0] if PERSONAS in results else None
-            yield Row(COMPONENT, f"transmit, {PERSONAS} personas, n = {n} ({f + 1} signatures), sinks {on}, "
-                      "the personas' first report", first, NO_ANCHOR, None)
+            yield Row(
+                COMPONENT,
+                f"transmit, {PERSONAS} personas, n = {n} ({f + 1} signatures), sinks {on}, the personas' first report",
+                first,
+                NO_ANCHOR,
+                None,
+            )
             per = None if first is None else round(first / PERSONAS)
-            yield Row(COMPONENT, per_persona_label(n, f, PERSONAS, on, per, "the personas' first report"),
-                      per, NO_ANCHOR, None, unit="gas/persona")
+            yield Row(
+                COMPONENT,
+                per_persona_label(n, f, PERSONAS, on, per, "the personas' first report"),
+                per,
+                NO_ANCHOR,
+                None,
+                unit="gas/persona",
+            )
 
     pushes: tuple[int | None, ...] = (None, None, None)
     with ctx.steps.step(f"{COMPONENT}: push_performance, {PERSONAS} personas"), ctx.isolated():
@@ -298,12 +335,24 @@ def oracle_suite(ctx: Context) -> Iterator[Row]:
             pushes = _pushes(ctx, world, _deploy_oracle(ctx, world, 4, 1, True), PERSONAS)
         except Exception as exc:
             ctx.warn(f"{COMPONENT}, push_performance: {type(exc).__name__}: {exc}")
-    for kind, value in zip(("the personas' first push (keeps their words)",
-                            "the personas' first scores, live staking pools",
-                            "steady state, scoring every persona into live staking pools"), pushes):
+    for kind, value in zip(
+        (
+            "the personas' first push (keeps their words)",
+            "the personas' first scores, live staking pools",
+            "steady state, scoring every persona into live staking pools",
+        ),
+        pushes,
+        strict=False,
+    ):
         yield Row(COMPONENT, f"push_performance, {PERSONAS} personas, {kind}", value, NO_ANCHOR, None)
-        yield Row(COMPONENT, f"push_performance gas per persona, {PERSONAS} personas, {kind}",
-                  None if value is None else round(value / PERSONAS), NO_ANCHOR, None, unit="gas/persona")
+        yield Row(
+            COMPONENT,
+            f"push_performance gas per persona, {PERSONAS} personas, {kind}",
+            None if value is None else round(value / PERSONAS),
+            NO_ANCHOR,
+            None,
+            unit="gas/persona",
+        )
 
     for n, f, size in ((4, 1, 1), (4, 1, PERSONAS), (31, 10, PERSONAS)):
         action = f"latency, observations to receipt, {count_label(size)}, n = {n} ({f + 1} signatures), sinks on"

@@ -36,8 +36,12 @@ def _repeat() -> int:
 
 def _snarkjs_constraints(r1cs: Path) -> int | None:
     """What `snarkjs r1cs info` reads from our .r1cs file."""
-    proc = subprocess.run([str(ROOT / "node_modules" / ".bin" / "snarkjs"), "r1cs", "info", str(r1cs)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "snarkjs"), "r1cs", "info", str(r1cs)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     m = re.search(r"# of Constraints:\s*(\d+)", re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr))
     return int(m.group(1)) if m else None
 
@@ -46,8 +50,13 @@ def _solidity_verifier(zkey: Path) -> Path:
     """snarkjs's Solidity verifier for `zkey`, written where compile_anchor looks for it."""
     ANCHOR_DIR.mkdir(parents=True, exist_ok=True)
     out = ANCHOR_DIR / f"{ANCHOR_NAME}.sol"
-    subprocess.run([str(ROOT / "node_modules" / ".bin" / "snarkjs"), "zkey", "export", "solidityverifier", str(zkey),
-                    str(out)], capture_output=True, text=True, cwd=ROOT, check=True)
+    subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "snarkjs"), "zkey", "export", "solidityverifier", str(zkey), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return out
 
 
@@ -111,42 +120,89 @@ def zk(ctx: Context) -> Iterator[Row]:
     with ctx.steps.step("ZK: snarkjs r1cs info on our .r1cs"):
         sj_constraints = _snarkjs_constraints(WORK_DIR / "circuit.r1cs")
     if sj_constraints != r1cs.n_constraints:
-        ctx.warn(f"{COMPONENT}: snarkjs reads {sj_constraints} constraints from our .r1cs, "
-                 f"we count {r1cs.n_constraints}")
-    yield Row(COMPONENT, "constraints", r1cs.n_constraints, f"{snarkjs} r1cs info (our .r1cs file)", sj_constraints,
-              unit="constraints")
+        ctx.warn(
+            f"{COMPONENT}: snarkjs reads {sj_constraints} constraints from our .r1cs, we count {r1cs.n_constraints}"
+        )
+    yield Row(
+        COMPONENT,
+        "constraints",
+        r1cs.n_constraints,
+        f"{snarkjs} r1cs info (our .r1cs file)",
+        sj_constraints,
+        unit="constraints",
+    )
 
     load_start = os.getloadavg()
     with ctx.steps.step(f"ZK: prove and verify, ours and snarkjs alternately ({repeat} rounds)") as step:
+
         def progress(label: str, done: int, total: int) -> None:
             step.note(f"{label}: round {min(done + 1, total)}/{total}")
 
         res = compare_tools(zkey, wtns, WORK_DIR, repeat, progress)
     load_end = os.getloadavg()
-    ctx.warn(f"{COMPONENT}: timings on {len(os.sched_getaffinity(0))} CPUs, load average {load_start[0]:.1f} "
-             f"before and {load_end[0]:.1f} after the timed rounds")
-    for check, what in (("vk_equal", "snarkjs's exported verification key differs from ours"),
-                        ("ours_accepts_snarkjs_proof", "our verifier rejected snarkjs's proof"),
-                        ("same_public", "snarkjs and we computed different public signals")):
+    ctx.warn(
+        f"{COMPONENT}: timings on {len(os.sched_getaffinity(0))} CPUs, load average {load_start[0]:.1f} "
+        f"before and {load_end[0]:.1f} after the timed rounds"
+    )
+    for check, what in (
+        ("vk_equal", "snarkjs's exported verification key differs from ours"),
+        ("ours_accepts_snarkjs_proof", "our verifier rejected snarkjs's proof"),
+        ("same_public", "snarkjs and we computed different public signals"),
+    ):
         if not res[check]:
             ctx.warn(f"{COMPONENT}: {what}")
 
     def t(key: str) -> float:
         return round(min(res[key]), 3)
 
-    yield Row(COMPONENT, f"prove, fresh process, wall min of {repeat} (`snarkjs groth16 prove`)", t("ours_prove"),
-              snarkjs, t("sj_prove"), unit="s")
-    yield Row(COMPONENT, f"prove, fresh process, wall median of {repeat}",
-              round(statistics.median(res["ours_prove"]), 3), snarkjs, round(statistics.median(res["sj_prove"]), 3),
-              unit="s")
-    yield Row(COMPONENT, "prove, CPU seconds (min, process and children)", t("ours_prove_cpu"), snarkjs,
-              t("sj_prove_cpu"), unit="s")
-    yield Row(COMPONENT, "prove, ours in process (key loaded) vs the snarkjs command", t("ours_prove_inproc"),
-              snarkjs, t("sj_prove"), unit="s")
-    yield Row(COMPONENT, f"verify, fresh process, wall min of {repeat} (`snarkjs groth16 verify`)",
-              t("ours_verify"), snarkjs, t("sj_verify"), unit="s")
-    yield Row(COMPONENT, "verify, ours in process vs the snarkjs command", t("ours_verify_inproc"), snarkjs,
-              t("sj_verify"), unit="s")
+    yield Row(
+        COMPONENT,
+        f"prove, fresh process, wall min of {repeat} (`snarkjs groth16 prove`)",
+        t("ours_prove"),
+        snarkjs,
+        t("sj_prove"),
+        unit="s",
+    )
+    yield Row(
+        COMPONENT,
+        f"prove, fresh process, wall median of {repeat}",
+        round(statistics.median(res["ours_prove"]), 3),
+        snarkjs,
+        round(statistics.median(res["sj_prove"]), 3),
+        unit="s",
+    )
+    yield Row(
+        COMPONENT,
+        "prove, CPU seconds (min, process and children)",
+        t("ours_prove_cpu"),
+        snarkjs,
+        t("sj_prove_cpu"),
+        unit="s",
+    )
+    yield Row(
+        COMPONENT,
+        "prove, ours in process (key loaded) vs the snarkjs command",
+        t("ours_prove_inproc"),
+        snarkjs,
+        t("sj_prove"),
+        unit="s",
+    )
+    yield Row(
+        COMPONENT,
+        f"verify, fresh process, wall min of {repeat} (`snarkjs groth16 verify`)",
+        t("ours_verify"),
+        snarkjs,
+        t("sj_verify"),
+        unit="s",
+    )
+    yield Row(
+        COMPONENT,
+        "verify, ours in process vs the snarkjs command",
+        t("ours_verify_inproc"),
+        snarkjs,
+        t("sj_verify"),
+        unit="s",
+    )
 
     # ---- on-chain verification gas -------------------------------------------------------
     if load_dev_vk().to_json() != load_json(WORK_DIR / "verification_key.json"):
@@ -165,11 +221,21 @@ def zk(ctx: Context) -> Iterator[Row]:
         if ours is not None:
             sides["ours"] = ctx.deploy(ours, sender=deployer)
         sides["anchor"] = ctx.deploy(compiled[ANCHOR_NAME], sender=deployer)
-    yield Row(COMPONENT, "verifier deploy", sides["ours"].gas_used if "ours" in sides else None, anchor_label,
-              sides["anchor"].gas_used)
-    yield Row(COMPONENT, "verifier runtime bytecode size",
-              len(ctx.w3.eth.get_code(sides["ours"].address)) if "ours" in sides else None, anchor_label,
-              len(ctx.w3.eth.get_code(sides["anchor"].address)), unit="bytes")
+    yield Row(
+        COMPONENT,
+        "verifier deploy",
+        sides["ours"].gas_used if "ours" in sides else None,
+        anchor_label,
+        sides["anchor"].gas_used,
+    )
+    yield Row(
+        COMPONENT,
+        "verifier runtime bytecode size",
+        len(ctx.w3.eth.get_code(sides["ours"].address)) if "ours" in sides else None,
+        anchor_label,
+        len(ctx.w3.eth.get_code(sides["anchor"].address)),
+        unit="bytes",
+    )
 
     a, b, c = res["proof"].to_calldata()
     a, b, c = [int(x) for x in a], [[int(x) for x in r] for r in b], [int(x) for x in c]
@@ -181,8 +247,15 @@ def zk(ctx: Context) -> Iterator[Row]:
         if fn.verifyProof(a, b, c, public).call() is not True or fn.verifyProof(a, b, c, tampered).call() is not False:
             ctx.warn(f"{COMPONENT}: the {name} verifier does not accept exactly the valid proof")
     with ctx.steps.step("ZK: verifyProof transactions"):
-        gas = ctx.compare(f"{COMPONENT}, verifyProof",
-                          {name: dep.contract for name, dep in sides.items()},
-                          lambda contract: ctx.measure(contract.functions.verifyProof(a, b, c, public), deployer))
-    yield Row(COMPONENT, "verifyProof transaction (4 public inputs, same proof and calldata)", gas.get("ours"),
-              anchor_label, gas.get("anchor"))
+        gas = ctx.compare(
+            f"{COMPONENT}, verifyProof",
+            {name: dep.contract for name, dep in sides.items()},
+            lambda contract: ctx.measure(contract.functions.verifyProof(a, b, c, public), deployer),
+        )
+    yield Row(
+        COMPONENT,
+        "verifyProof transaction (4 public inputs, same proof and calldata)",
+        gas.get("ours"),
+        anchor_label,
+        gas.get("anchor"),
+    )

@@ -255,9 +255,15 @@ def hash(inputs: uint256[2]) -> uint256:
             s1 = uint256_mulmod(uint256_mulmod(t, t, R), s1, R)
             t = uint256_mulmod(s2, s2, R)
             s2 = uint256_mulmod(uint256_mulmod(t, t, R), s2, R)
-        a: uint256 = uint256_addmod(uint256_addmod(uint256_mulmod(M00, s0, R), uint256_mulmod(M01, s1, R), R), uint256_mulmod(M02, s2, R), R)
-        b: uint256 = uint256_addmod(uint256_addmod(uint256_mulmod(M10, s0, R), uint256_mulmod(M11, s1, R), R), uint256_mulmod(M12, s2, R), R)
-        s2 = uint256_addmod(uint256_addmod(uint256_mulmod(M20, s0, R), uint256_mulmod(M21, s1, R), R), uint256_mulmod(M22, s2, R), R)
+        a: uint256 = uint256_addmod(
+            uint256_addmod(uint256_mulmod(M00, s0, R), uint256_mulmod(M01, s1, R), R),
+            uint256_mulmod(M02, s2, R), R)
+        b: uint256 = uint256_addmod(
+            uint256_addmod(uint256_mulmod(M10, s0, R), uint256_mulmod(M11, s1, R), R),
+            uint256_mulmod(M12, s2, R), R)
+        s2 = uint256_addmod(
+            uint256_addmod(uint256_mulmod(M20, s0, R), uint256_mulmod(M21, s1, R), R),
+            uint256_mulmod(M22, s2, R), R)
         s0 = a
         s1 = b
     return s0

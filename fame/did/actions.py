@@ -5,15 +5,16 @@ flattening, and `prove_action`, which makes the proof a controller sends.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from fame.config import settings
 from zk import prove_did
-from zk.circuits.did import DIDWitnessInput, commitment as make_commitment
+from zk.circuits.did import DIDWitnessInput
+from zk.circuits.did import commitment as make_commitment
 from zk.field import R
 from zk.gadgets.merkle import MerkleTree
 
@@ -34,15 +35,18 @@ def commitment_param_hash(value: int) -> bytes:
 
 
 def scope(chain_id: int, registry: str, persona_id: int, action: int, nonce: int) -> int:
-    data = encode(["uint256", "address", "uint256", "uint8", "uint256"],
-                  [chain_id, to_checksum_address(registry), persona_id, action, nonce])
+    data = encode(
+        ["uint256", "address", "uint256", "uint8", "uint256"],
+        [chain_id, to_checksum_address(registry), persona_id, action, nonce],
+    )
     return int.from_bytes(keccak(data), "big") % R
 
 
 def msg_hash(chain_id: int, registry: str, action: int, persona_id: int, param_hash: bytes, sender: str) -> int:
-    data = encode(["uint256", "address", "uint8", "uint256", "bytes32", "address"],
-                  [chain_id, to_checksum_address(registry), action, persona_id, param_hash,
-                   to_checksum_address(sender)])
+    data = encode(
+        ["uint256", "address", "uint8", "uint256", "bytes32", "address"],
+        [chain_id, to_checksum_address(registry), action, persona_id, param_hash, to_checksum_address(sender)],
+    )
     return int.from_bytes(keccak(data), "big") % R
 
 
@@ -73,6 +77,9 @@ def prove_action(pk, controller: Controller, tree: MerkleTree, scope_value: int,
     """(root, nullifier, proof uint256[8]) authorising one action."""
     index = next(i for i in range(tree.size) if tree.node(0, i) == controller.commitment % R)
     siblings, bits = tree.proof(index)
-    proof, public = prove_did(pk, DIDWitnessInput(controller.secret, controller.salt, siblings, bits,
-                                                  scope_value, msg_hash_value), workers=settings().zk_workers)
+    proof, public = prove_did(
+        pk,
+        DIDWitnessInput(controller.secret, controller.salt, siblings, bits, scope_value, msg_hash_value),
+        workers=settings().zk_workers,
+    )
     return public[0], public[1], flatten_proof(proof)

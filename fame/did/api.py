@@ -8,7 +8,7 @@ Mount with `app.include_router(did_router(resolver))`.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -29,12 +29,20 @@ def did_router(resolver_factory: Callable[[], object]) -> APIRouter:
             doc, meta, doc_meta = resolver_factory().resolve(did)
         except FameError as err:  # no node yet, no deployment yet
             doc, meta, doc_meta = None, {"error": "internalError", "message": str(err)}, {}
-            body = {"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
-                    "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}
+            body = {
+                "@context": "https://w3id.org/did-resolution/v1",
+                "didDocument": doc,
+                "didResolutionMetadata": meta,
+                "didDocumentMetadata": doc_meta,
+            }
             return JSONResponse(body, status_code=503, media_type=MEDIA_TYPE)
         status = STATUS.get(meta.get("error"), 500) if "error" in meta else 200
-        body = {"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
-                "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}
+        body = {
+            "@context": "https://w3id.org/did-resolution/v1",
+            "didDocument": doc,
+            "didResolutionMetadata": meta,
+            "didDocumentMetadata": doc_meta,
+        }
         return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
     return router

@@ -37,18 +37,28 @@ def _chain(rpc_url: str | None, deployments_dir: Path | None):
 
 
 def chain_options(f):
-    f = click.option("--deployments-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Folder of the deployment manifests (default: FAME_DEPLOYMENTS_DIR or deployments/).")(f)
+    f = click.option(
+        "--deployments-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of the deployment manifests (default: FAME_DEPLOYMENTS_DIR or deployments/).",
+    )(f)
     f = click.option("--rpc-url", default=None, help="JSON-RPC node (default: FAME_RPC_URL or the local anvil).")(f)
     return f
 
 
 def param_options(f):
-    f = click.option("--commitment", default=None,
-                     help="rotate/add-controller: the new controller's commitment (decimal or 0x-hex).")(f)
-    f = click.option("--new-controller", "new_controller", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="rotate/add-controller: the new controller's secret file (its commitment is "
-                                        "used; the secret stays in the file).")(f)
+    f = click.option(
+        "--commitment", default=None, help="rotate/add-controller: the new controller's commitment (decimal or 0x-hex)."
+    )(f)
+    f = click.option(
+        "--new-controller",
+        "new_controller",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="rotate/add-controller: the new controller's secret file (its commitment is "
+        "used; the secret stays in the file).",
+    )(f)
     f = click.option("--cid", default=None, help="update-document/attest: the CID.")(f)
     return f
 
@@ -103,17 +113,33 @@ def show(did_: str, rpc_url: str | None, deployments_dir: Path | None, gateway_u
     chain = _chain(rpc_url, deployments_dir)
     doc, meta, doc_meta = Resolver.from_chain(chain, gateway_url).resolve(did_)
     if "error" in meta:
-        hint = {"invalidDid": "expected did:fame:<chainId>:<personaId>",
-                "methodNotSupported": "only did:fame identifiers are served here",
-                "notFound": meta.get("message") or "no persona with a DID has this id on this chain"}
+        hint = {
+            "invalidDid": "expected did:fame:<chainId>:<personaId>",
+            "methodNotSupported": "only did:fame identifiers are served here",
+            "notFound": meta.get("message") or "no persona with a DID has this id on this chain",
+        }
         raise FameError(f"cannot resolve {did_!r}: {meta['error']} ({hint.get(meta['error'], '')})")
-    click.echo(json.dumps({"@context": "https://w3id.org/did-resolution/v1", "didDocument": doc,
-                           "didResolutionMetadata": meta, "didDocumentMetadata": doc_meta}, indent=2))
+    click.echo(
+        json.dumps(
+            {
+                "@context": "https://w3id.org/did-resolution/v1",
+                "didDocument": doc,
+                "didResolutionMetadata": meta,
+                "didDocumentMetadata": doc_meta,
+            },
+            indent=2,
+        )
+    )
 
 
 @did.command()
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the secret file (created with mode 0600, never overwritten).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the secret file (created with mode 0600, never overwritten).",
+)
 @click.option("--persona-id", type=int, default=None, help="The persona it will control (recorded in the file).")
 def keygen(out: Path, persona_id: int | None) -> None:
     """Make a new controller secret and print its commitment (what rotate/add-controller register)."""
@@ -127,18 +153,39 @@ def keygen(out: Path, persona_id: int | None) -> None:
 @did.command("input")
 @click.argument("action", type=click.Choice(["update-document", "rotate", "attest", "add-controller"]))
 @click.argument("did_", metavar="DID")
-@click.option("--controller", "controller_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The controller's secret file.")
-@click.option("--sender", required=True, help="Address of the account that will send the action (the proof is "
-                                               "bound to it).")
+@click.option(
+    "--controller",
+    "controller_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The controller's secret file.",
+)
+@click.option(
+    "--sender", required=True, help="Address of the account that will send the action (the proof is bound to it)."
+)
 @param_options
 @click.option("--out", "out", default="input.json", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--wtns", "wtns", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the witness, for `snarkjs groth16 prove KEY.zkey W.wtns proof.json public.json`.")
+@click.option(
+    "--wtns",
+    "wtns",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the witness, for `snarkjs groth16 prove KEY.zkey W.wtns proof.json public.json`.",
+)
 @chain_options
-def input_(action: str, did_: str, controller_file: Path, sender: str, cid: str | None, new_controller: Path | None,
-           commitment: str | None, out: Path, wtns: Path | None, rpc_url: str | None,
-           deployments_dir: Path | None) -> None:
+def input_(
+    action: str,
+    did_: str,
+    controller_file: Path,
+    sender: str,
+    cid: str | None,
+    new_controller: Path | None,
+    commitment: str | None,
+    out: Path,
+    wtns: Path | None,
+    rpc_url: str | None,
+    deployments_dir: Path | None,
+) -> None:
     """Write the circuit input (input.json) of ACTION on DID for `fame zk prove` or snarkjs."""
     from .controller import Registry, build_input, persona_of
 
@@ -158,21 +205,48 @@ def input_(action: str, did_: str, controller_file: Path, sender: str, cid: str 
 
         write_wtns(wtns, did_circuit(inp.depth).witness(inp.witness_input().assignment()))
         wtns.chmod(0o600)
-    click.echo(f"wrote {out}" + (f" and {wtns}" if wtns else "") +
-               f" (depth {inp.depth}; scope {inp.scope}; msg_hash {inp.msg_hash}; sender {inp.sender})")
-    console.print(f"it holds the controller's secret: delete it after proving. Then send with `fame did {action} "
-                  f"{did_} ... --proof proof.json --public public.json` from {inp.sender}")
+    click.echo(
+        f"wrote {out}"
+        + (f" and {wtns}" if wtns else "")
+        + f" (depth {inp.depth}; scope {inp.scope}; msg_hash {inp.msg_hash}; sender {inp.sender})"
+    )
+    console.print(
+        f"it holds the controller's secret: delete it after proving. Then send with `fame did {action} "
+        f"{did_} ... --proof proof.json --public public.json` from {inp.sender}"
+    )
 
 
-def _act(action: str, did_: str, controller_file: Path, cid, new_controller, commitment, account, password_file,
-         dev_account, zkey: Path | None, proof_path: Path | None, public_path: Path | None, rpc_url,
-         deployments_dir) -> None:
+def _act(
+    action: str,
+    did_: str,
+    controller_file: Path,
+    cid,
+    new_controller,
+    commitment,
+    account,
+    password_file,
+    dev_account,
+    zkey: Path | None,
+    proof_path: Path | None,
+    public_path: Path | None,
+    rpc_url,
+    deployments_dir,
+) -> None:
     from web3 import Web3
 
     from fame.keys import sender_account
 
-    from .controller import (Registry, build_input, check_on_chain, default_zkey, load_proving_key, persona_of,
-                             proof_from_files, prove, send)
+    from .controller import (
+        Registry,
+        build_input,
+        check_on_chain,
+        default_zkey,
+        load_proving_key,
+        persona_of,
+        proof_from_files,
+        prove,
+        send,
+    )
 
     if (proof_path is None) != (public_path is None):
         raise FameError("--proof and --public go together (a proof made elsewhere and its public signals)")
@@ -194,8 +268,10 @@ def _act(action: str, did_: str, controller_file: Path, cid, new_controller, com
     check_on_chain(reg, inp, ap)
     with console.status(f"sending {ACTION_FN[action]} from {sender.address}"):
         receipt = send(reg, inp, ap, sender)
-    click.echo(f"{action} on {did_}: tx {Web3.to_hex(receipt['transactionHash'])} (block {receipt['blockNumber']}, "
-               f"gas {receipt['gasUsed']})")
+    click.echo(
+        f"{action} on {did_}: tx {Web3.to_hex(receipt['transactionHash'])} (block {receipt['blockNumber']}, "
+        f"gas {receipt['gasUsed']})"
+    )
     f = reg.contract.functions
     if action == "update-document":
         click.echo(f"document CID: {f.document_cid(pid).call()}")
@@ -205,39 +281,98 @@ def _act(action: str, did_: str, controller_file: Path, cid, new_controller, com
         click.echo(f"controllers: {f.controller_count(pid).call()}; root 0x{f.current_root(pid).call():064x}")
 
 
-ACTION_FN = {"update-document": "update_document", "rotate": "rotate_commitment", "attest": "attest_content",
-             "add-controller": "add_controller"}
+ACTION_FN = {
+    "update-document": "update_document",
+    "rotate": "rotate_commitment",
+    "attest": "attest_content",
+    "add-controller": "add_controller",
+}
 
 
 def _action_command(action: str, help_text: str):
     @did.command(action, help=help_text)
     @click.argument("did_", metavar="DID")
-    @click.option("--controller", "controller_file", required=True,
-                  type=click.Path(dir_okay=False, path_type=Path), help="The controller's secret file.")
+    @click.option(
+        "--controller",
+        "controller_file",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The controller's secret file.",
+    )
     @param_options
     @click.option("--account", default=None, help="Sending account: a keystore file, or ape:<alias>.")
-    @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="File holding the keystore password (default: FAME_KEYSTORE_PASSWORD, else a prompt).")
-    @click.option("--dev-account", type=click.IntRange(0, 9), default=None,
-                  help="Local dev chain only: send from anvil's public dev account N.")
-    @click.option("--zkey", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Proving key (the ceremony's circuit_final.zkey; local chain default: the dev key).")
-    @click.option("--proof", "proof_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Send this proof.json (made from `fame did input`) instead of proving here.")
-    @click.option("--public", "public_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="The public.json of --proof.")
+    @click.option(
+        "--password-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="File holding the keystore password (default: FAME_KEYSTORE_PASSWORD, else a prompt).",
+    )
+    @click.option(
+        "--dev-account",
+        type=click.IntRange(0, 9),
+        default=None,
+        help="Local dev chain only: send from anvil's public dev account N.",
+    )
+    @click.option(
+        "--zkey",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Proving key (the ceremony's circuit_final.zkey; local chain default: the dev key).",
+    )
+    @click.option(
+        "--proof",
+        "proof_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Send this proof.json (made from `fame did input`) instead of proving here.",
+    )
+    @click.option(
+        "--public",
+        "public_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The public.json of --proof.",
+    )
     @chain_options
-    def command(did_, controller_file, cid, new_controller, commitment, account, password_file, dev_account, zkey,
-                proof_path, public_path, rpc_url, deployments_dir):
-        _act(action, did_, controller_file, cid, new_controller, commitment, account, password_file, dev_account,
-             zkey, proof_path, public_path, rpc_url, deployments_dir)
+    def command(
+        did_,
+        controller_file,
+        cid,
+        new_controller,
+        commitment,
+        account,
+        password_file,
+        dev_account,
+        zkey,
+        proof_path,
+        public_path,
+        rpc_url,
+        deployments_dir,
+    ):
+        _act(
+            action,
+            did_,
+            controller_file,
+            cid,
+            new_controller,
+            commitment,
+            account,
+            password_file,
+            dev_account,
+            zkey,
+            proof_path,
+            public_path,
+            rpc_url,
+            deployments_dir,
+        )
 
     return command
 
 
 _action_command("update-document", "Point the DID at a new DID document (--cid), proving control.")
 _action_command("attest", "Attest that the persona published content --cid, proving control.")
-_action_command("rotate", "Replace all of the DID's controllers by one new commitment (--new-controller or "
-                          "--commitment), proving control.")
-_action_command("add-controller", "Add a co-controller commitment (--new-controller or --commitment), proving "
-                                  "control.")
+_action_command(
+    "rotate",
+    "Replace all of the DID's controllers by one new commitment (--new-controller or --commitment), proving control.",
+)
+_action_command("add-controller", "Add a co-controller commitment (--new-controller or --commitment), proving control.")

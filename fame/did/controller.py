@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import secrets as _secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from fame.config import settings
 from fame.errors import FameError
@@ -35,8 +36,9 @@ def _int(v: Any, what: str, path: Path) -> int:
     try:
         return int(v, 0) if isinstance(v, str) else int(v)
     except (TypeError, ValueError):
-        raise FameError(f"{path}: {what} is not an integer; the file must hold \"secret\" and \"salt\" "
-                        "(decimal or 0x-hex)") from None
+        raise FameError(
+            f'{path}: {what} is not an integer; the file must hold "secret" and "salt" (decimal or 0x-hex)'
+        ) from None
 
 
 def load_controller(path: Path) -> tuple[A.Controller, int | None]:
@@ -45,13 +47,16 @@ def load_controller(path: Path) -> tuple[A.Controller, int | None]:
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
-        raise FameError(f"no controller file at {path}: pass the file `fame did keygen` (or the demo seed, "
-                        "under .fame/did/) wrote") from None
+        raise FameError(
+            f"no controller file at {path}: pass the file `fame did keygen` (or the demo seed, under .fame/did/) wrote"
+        ) from None
     except (OSError, ValueError) as exc:
-        raise FameError(f"cannot read the controller file {path} ({exc.__class__.__name__}): it must be JSON "
-                        "with \"secret\" and \"salt\"") from None
+        raise FameError(
+            f"cannot read the controller file {path} ({exc.__class__.__name__}): it must be JSON "
+            'with "secret" and "salt"'
+        ) from None
     if not isinstance(data, dict) or "secret" not in data or "salt" not in data:
-        raise FameError(f"{path} is not a controller file: it must be JSON with \"secret\" and \"salt\"")
+        raise FameError(f'{path} is not a controller file: it must be JSON with "secret" and "salt"')
     from zk.field import R
 
     secret, salt = _int(data["secret"], "secret", path), _int(data["salt"], "salt", path)
@@ -82,11 +87,13 @@ def persona_of(did: str, chain_id: int) -> int:
     """The persona id of a did:fame on this chain (FameError otherwise)."""
     parsed = parse_did(did)
     if parsed is None:
-        raise FameError(f"{did!r} is not a did:fame identifier: expected did:fame:<chainId>:<personaId>, "
-                        f"e.g. did:fame:{chain_id}:1")
+        raise FameError(
+            f"{did!r} is not a did:fame identifier: expected did:fame:<chainId>:<personaId>, e.g. did:fame:{chain_id}:1"
+        )
     if parsed[0] != chain_id:
-        raise FameError(f"{did} names chain {parsed[0]} but the node answers for chain {chain_id}: "
-                        "pass --rpc-url of that chain")
+        raise FameError(
+            f"{did} names chain {parsed[0]} but the node answers for chain {chain_id}: pass --rpc-url of that chain"
+        )
     return parsed[1]
 
 
@@ -99,7 +106,7 @@ class Registry:
     from_block: int
 
     @classmethod
-    def from_chain(cls, chain) -> "Registry":
+    def from_chain(cls, chain) -> Registry:
         deployed = chain.manifest.contract("DIDRegistry")
         start = deployed.block if deployed.block is not None else chain.manifest.deploy_block
         return cls(chain, chain.contract("DIDRegistry"), int(start or 0))
@@ -116,8 +123,11 @@ class Registry:
         ev = self.contract.events
         flt = {"persona_id": persona_id}
         logs = []
-        for name, field in (("DIDRegistered", "commitment"), ("ControllerAdded", "commitment"),
-                            ("CommitmentRotated", "new_commitment")):
+        for name, field in (
+            ("DIDRegistered", "commitment"),
+            ("ControllerAdded", "commitment"),
+            ("CommitmentRotated", "new_commitment"),
+        ):
             for log in getattr(ev, name).get_logs(from_block=self.from_block, argument_filters=flt):
                 logs.append((log["blockNumber"], log["logIndex"], name, int(log["args"][field])))
         logs.sort()
@@ -128,12 +138,16 @@ class Registry:
             else:
                 leaves = [value]
         if not leaves:
-            raise FameError(f"persona {persona_id} has no DID on this chain: check the id "
-                            f"(`fame did show did:fame:{self.chain.chain_id}:<id>`)")
+            raise FameError(
+                f"persona {persona_id} has no DID on this chain: check the id "
+                f"(`fame did show did:fame:{self.chain.chain_id}:<id>`)"
+            )
         root = int(self.contract.functions.current_root(persona_id).call())
         if MerkleTree(self.depth, leaves).root != root:
-            raise FameError(f"the controller tree rebuilt from the registry's events does not match its current root "
-                            f"for persona {persona_id}: the node's logs may be pruned; use an archive node (--rpc-url)")
+            raise FameError(
+                f"the controller tree rebuilt from the registry's events does not match its current root "
+                f"for persona {persona_id}: the node's logs may be pruned; use an archive node (--rpc-url)"
+            )
         return leaves
 
 
@@ -162,18 +176,23 @@ class ActionInput:
         tree = MerkleTree(self.depth, self.leaves)
         index = self.leaves.index(self.controller.commitment)
         siblings, bits = tree.proof(index)
-        return DIDWitnessInput(self.controller.secret, self.controller.salt, siblings, bits, self.scope,
-                               self.msg_hash)
+        return DIDWitnessInput(self.controller.secret, self.controller.salt, siblings, bits, self.scope, self.msg_hash)
 
     def to_json(self) -> dict:
         w = self.witness_input()
-        return {"secret": str(w.secret), "salt": str(w.salt), "siblings": [str(s) for s in w.siblings],
-                "path_bits": [int(b) for b in w.path_bits], "scope": str(self.scope),
-                "msg_hash": str(self.msg_hash)}
+        return {
+            "secret": str(w.secret),
+            "salt": str(w.salt),
+            "siblings": [str(s) for s in w.siblings],
+            "path_bits": [int(b) for b in w.path_bits],
+            "scope": str(self.scope),
+            "msg_hash": str(self.msg_hash),
+        }
 
 
-def build_input(reg: Registry, action: str, persona_id: int, param: Any, sender: str,
-                controller: A.Controller) -> ActionInput:
+def build_input(
+    reg: Registry, action: str, persona_id: int, param: Any, sender: str, controller: A.Controller
+) -> ActionInput:
     """The input of a proof authorising `action` on `persona_id` with `param`, sent by `sender`:
     scope and msg_hash as the registry computes them now (its views agree, or FameError)."""
     from eth_utils import is_address, to_checksum_address
@@ -186,8 +205,10 @@ def build_input(reg: Registry, action: str, persona_id: int, param: Any, sender:
     _fn, code, kind = ACTIONS[action]
     leaves = reg.leaves(persona_id)
     if controller.commitment not in leaves:
-        raise FameError(f"this controller's commitment is not in persona {persona_id}'s current tree (rotated "
-                        "out, or a controller of another persona): use the controller file of a current controller")
+        raise FameError(
+            f"this controller's commitment is not in persona {persona_id}'s current tree (rotated "
+            "out, or a controller of another persona): use the controller file of a current controller"
+        )
     f = reg.contract.functions
     chain_id = reg.chain.chain_id
     nonce = int(f.action_nonce(persona_id, code).call())
@@ -195,8 +216,10 @@ def build_input(reg: Registry, action: str, persona_id: int, param: Any, sender:
     ph = param_hash(kind, param)
     mh = A.msg_hash(chain_id, reg.contract.address, code, persona_id, ph, sender)
     if scope != int(f.scope(persona_id, code).call()) or mh != int(f.message_hash(persona_id, code, ph, sender).call()):
-        raise FameError("the registry computes another scope or msg_hash than this client: the deployment manifest "
-                        "may name a different DIDRegistry; redeploy or update the manifest")
+        raise FameError(
+            "the registry computes another scope or msg_hash than this client: the deployment manifest "
+            "may name a different DIDRegistry; redeploy or update the manifest"
+        )
     return ActionInput(action, persona_id, param, sender, controller, leaves, reg.depth, scope, mh)
 
 
@@ -216,8 +239,10 @@ def default_zkey(reg: Registry, status: Callable[[str], Any] | None = None) -> P
     from .contracts import DEV_SEED, VERIFIER_DEPTH
 
     if reg.chain.chain_id != LOCAL_CHAIN_ID or reg.depth != VERIFIER_DEPTH:
-        raise FameError("no proving key given: pass --zkey with the ceremony's circuit_final.zkey "
-                        "(the development key exists only for the local chain)")
+        raise FameError(
+            "no proving key given: pass --zkey with the ceremony's circuit_final.zkey "
+            "(the development key exists only for the local chain)"
+        )
     path = dev_zkey_path(VERIFIER_DEPTH)
     if not path.is_file():
         from zk.circuits.did import did_circuit
@@ -242,12 +267,15 @@ def load_proving_key(path: Path, depth: int):
     except FileNotFoundError:
         raise FameError(f"no proving key at {path}: pass --zkey with the ceremony's circuit_final.zkey") from None
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a zkey"
-        raise FameError(f"{path} is not a Groth16 .zkey ({type(exc).__name__}): pass the ceremony's "
-                        "circuit_final.zkey") from None
+        raise FameError(
+            f"{path} is not a Groth16 .zkey ({type(exc).__name__}): pass the ceremony's circuit_final.zkey"
+        ) from None
     r1cs = did_circuit(depth).r1cs
     if pk.n_vars != r1cs.n_wires or pk.n_public != r1cs.n_public:
-        raise FameError(f"{path} is not a key for the depth-{depth} DID circuit the registry uses: pass the key of "
-                        "this deployment's ceremony")
+        raise FameError(
+            f"{path} is not a key for the depth-{depth} DID circuit the registry uses: pass the key of "
+            "this deployment's ceremony"
+        )
     return pk
 
 
@@ -263,9 +291,8 @@ class ActionProof:
 
 
 def prove(inp: ActionInput, pk) -> ActionProof:
-    from zk.groth16 import prove as g16_prove
-
     from zk.circuits.did import did_circuit
+    from zk.groth16 import prove as g16_prove
 
     circuit = did_circuit(inp.depth)
     witness = circuit.witness(inp.witness_input().assignment())
@@ -285,14 +312,18 @@ def proof_from_files(inp: ActionInput, proof_path: Path, public_path: Path) -> A
     except FileNotFoundError as exc:
         raise FameError(f"no such file: {exc.filename}") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise FameError(f"cannot read {proof_path} / {public_path} as snarkjs proof.json / public.json ({exc})") \
-            from None
+        raise FameError(
+            f"cannot read {proof_path} / {public_path} as snarkjs proof.json / public.json ({exc})"
+        ) from None
     if len(public) != 4:
-        raise FameError(f"{public_path} has {len(public)} public signals; a DID proof has 4 "
-                        "(root, nullifier, scope, msg_hash)")
+        raise FameError(
+            f"{public_path} has {len(public)} public signals; a DID proof has 4 (root, nullifier, scope, msg_hash)"
+        )
     if public[2] != inp.scope or public[3] != inp.msg_hash:
-        raise FameError("the proof's scope or msg_hash is not this action's (another action, nonce, sender or "
-                        "parameter): rebuild the input with `fame did input` and prove again")
+        raise FameError(
+            "the proof's scope or msg_hash is not this action's (another action, nonce, sender or "
+            "parameter): rebuild the input with `fame did input` and prove again"
+        )
     return ActionProof(public[0], public[1], A.flatten_proof(proof))
 
 
@@ -300,16 +331,30 @@ def check_on_chain(reg: Registry, inp: ActionInput, ap: ActionProof) -> None:
     """Ask the deployed verifier (eth_call) before spending gas."""
     verifier = reg.chain.w3.eth.contract(
         address=reg.contract.functions.VERIFIER().call(),
-        abi=[{"type": "function", "name": "verifyProof", "stateMutability": "view",
-              "inputs": [{"name": "a", "type": "uint256[2]"}, {"name": "b", "type": "uint256[2][2]"},
-                         {"name": "c", "type": "uint256[2]"}, {"name": "public_inputs", "type": "uint256[4]"}],
-              "outputs": [{"name": "", "type": "bool"}]}])
+        abi=[
+            {
+                "type": "function",
+                "name": "verifyProof",
+                "stateMutability": "view",
+                "inputs": [
+                    {"name": "a", "type": "uint256[2]"},
+                    {"name": "b", "type": "uint256[2][2]"},
+                    {"name": "c", "type": "uint256[2]"},
+                    {"name": "public_inputs", "type": "uint256[4]"},
+                ],
+                "outputs": [{"name": "", "type": "bool"}],
+            }
+        ],
+    )
     p = ap.proof
-    ok = verifier.functions.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]],
-                                        [ap.root, ap.nullifier, inp.scope, inp.msg_hash]).call()
+    ok = verifier.functions.verifyProof(
+        [p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], [ap.root, ap.nullifier, inp.scope, inp.msg_hash]
+    ).call()
     if not ok:
-        raise FameError("the deployed verifier rejects this proof: it was made with another proving key than the "
-                        "deployment's (pass its ceremony's circuit_final.zkey with --zkey)")
+        raise FameError(
+            "the deployed verifier rejects this proof: it was made with another proving key than the "
+            "deployment's (pass its ceremony's circuit_final.zkey with --zkey)"
+        )
     if bool(reg.contract.functions.nullifier_used(ap.nullifier).call()):
         raise FameError("this proof's nullifier was already used: make a new proof (`fame did input` again)")
 
@@ -317,8 +362,10 @@ def check_on_chain(reg: Registry, inp: ActionInput, ap: ActionProof) -> None:
 def send(reg: Registry, inp: ActionInput, ap: ActionProof, account) -> dict:
     """Send the action from `account` (a LocalAccount whose address is inp.sender)."""
     if account.address.lower() != inp.sender.lower():
-        raise FameError(f"the proof is bound to sender {inp.sender} but the account is {account.address}: "
-                        "prove again for this account")
+        raise FameError(
+            f"the proof is bound to sender {inp.sender} but the account is {account.address}: "
+            "prove again for this account"
+        )
     fn_name, _code, _kind = ACTIONS[inp.action]
     call = getattr(reg.contract.functions, fn_name)(inp.persona_id, inp.param, ap.root, ap.nullifier, ap.proof)
     return reg.chain.transact(account, call)

@@ -36,33 +36,54 @@ def ipfs_url(gateway_url: str, cid: str) -> str:
     return f"{gateway_url.rstrip('/')}/ipfs/{cid}"
 
 
-def build_document(*, chain_id: int, persona_id: int, merkle_root: int, tree_depth: int, controller_count: int,
-                   registry: str, verifier: str, document_cid: str, spec_cid: str | None, share_token: str | None,
-                   gateway_url: str, name: str | None = None) -> dict:
+def build_document(
+    *,
+    chain_id: int,
+    persona_id: int,
+    merkle_root: int,
+    tree_depth: int,
+    controller_count: int,
+    registry: str,
+    verifier: str,
+    document_cid: str,
+    spec_cid: str | None,
+    share_token: str | None,
+    gateway_url: str,
+    name: str | None = None,
+) -> dict:
     did = make_did(chain_id, persona_id)
     vm_id = f"{did}#controllers"
-    services = [{"id": f"{did}#did-document", "type": "FameDIDDocument",
-                 "serviceEndpoint": ipfs_url(gateway_url, document_cid)}]
+    services = [
+        {"id": f"{did}#did-document", "type": "FameDIDDocument", "serviceEndpoint": ipfs_url(gateway_url, document_cid)}
+    ]
     if spec_cid:
-        services.append({"id": f"{did}#persona-spec", "type": "FamePersonaSpec",
-                         "serviceEndpoint": ipfs_url(gateway_url, spec_cid)})
+        services.append(
+            {"id": f"{did}#persona-spec", "type": "FamePersonaSpec", "serviceEndpoint": ipfs_url(gateway_url, spec_cid)}
+        )
     if share_token and int(share_token, 16) != 0:
-        services.append({"id": f"{did}#share-token", "type": "FameShareToken",
-                         "serviceEndpoint": f"eip155:{chain_id}/erc20:{share_token}"})
+        services.append(
+            {
+                "id": f"{did}#share-token",
+                "type": "FameShareToken",
+                "serviceEndpoint": f"eip155:{chain_id}/erc20:{share_token}",
+            }
+        )
     doc = {
         "@context": [DID_CONTEXT, FAME_CONTEXT],
         "id": did,
         "controller": did,
-        "verificationMethod": [{
-            "id": vm_id,
-            "type": VM_TYPE,
-            "controller": did,
-            "merkleRoot": f"0x{merkle_root:064x}",
-            "treeDepth": tree_depth,
-            "controllerCount": controller_count,
-            "registry": f"eip155:{chain_id}:{registry}",
-            "verifier": f"eip155:{chain_id}:{verifier}",
-        }],
+        "verificationMethod": [
+            {
+                "id": vm_id,
+                "type": VM_TYPE,
+                "controller": did,
+                "merkleRoot": f"0x{merkle_root:064x}",
+                "treeDepth": tree_depth,
+                "controllerCount": controller_count,
+                "registry": f"eip155:{chain_id}:{registry}",
+                "verifier": f"eip155:{chain_id}:{verifier}",
+            }
+        ],
         "authentication": [vm_id],
         "assertionMethod": [vm_id],
         "capabilityInvocation": [vm_id],

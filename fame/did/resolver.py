@@ -31,12 +31,16 @@ class Resolver:
     gateway_url: str
 
     @classmethod
-    def from_chain(cls, chain=None, gateway_url: str | None = None) -> "Resolver":
+    def from_chain(cls, chain=None, gateway_url: str | None = None) -> Resolver:
         from fame.chain import Chain
 
         chain = chain or Chain.from_settings()
-        return cls(chain.chain_id, chain.contract("DIDRegistry"), chain.contract("PersonaRegistry"),
-                   gateway_url or default_gateway_url())
+        return cls(
+            chain.chain_id,
+            chain.contract("DIDRegistry"),
+            chain.contract("PersonaRegistry"),
+            gateway_url or default_gateway_url(),
+        )
 
     def resolve(self, did: str) -> tuple[dict | None, dict, dict]:
         if not isinstance(did, str) or not did.startswith("did:"):
@@ -56,12 +60,25 @@ class Resolver:
         record = self.personas.functions.persona(pid).call()
         name, spec_cid, share_token, _treasury, _creator, status, created_at = record
         doc = build_document(
-            chain_id=chain_id, persona_id=pid, merkle_root=f.current_root(pid).call(),
-            tree_depth=f.DEPTH().call(), controller_count=f.controller_count(pid).call(),
-            registry=self.did_registry.address, verifier=f.VERIFIER().call(), document_cid=cid,
-            spec_cid=spec_cid, share_token=share_token, gateway_url=self.gateway_url, name=name)
-        meta = {"deactivated": status != 1, "documentCid": cid, "personaStatus": status,
-                "attestationCount": f.attestation_count(pid).call()}
+            chain_id=chain_id,
+            persona_id=pid,
+            merkle_root=f.current_root(pid).call(),
+            tree_depth=f.DEPTH().call(),
+            controller_count=f.controller_count(pid).call(),
+            registry=self.did_registry.address,
+            verifier=f.VERIFIER().call(),
+            document_cid=cid,
+            spec_cid=spec_cid,
+            share_token=share_token,
+            gateway_url=self.gateway_url,
+            name=name,
+        )
+        meta = {
+            "deactivated": status != 1,
+            "documentCid": cid,
+            "personaStatus": status,
+            "attestationCount": f.attestation_count(pid).call(),
+        }
         if created_at:
             meta["created"] = _iso(created_at)
         return doc, {"contentType": CONTENT_TYPE}, meta
@@ -96,7 +113,7 @@ class LiveResolver:
 def _iso(ts: int) -> str:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(int(ts), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(ts), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def resolve(did: str, resolver: Resolver | None = None) -> tuple[dict | None, dict, dict]:

@@ -40,8 +40,15 @@ class Backend(Protocol):
 
     name: str
 
-    def add(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-            name: str | None = None) -> CID:
+    def add(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+    ) -> CID:
         """Store bytes / a binary file / an iterable of chunks; the CID `ipfs add` gives them."""
 
     def cat(self, cid: CID | str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
@@ -77,14 +84,22 @@ class _Base:
 
 # ---------------------------------------------------------------------------- embedded
 
+
 class EmbeddedBackend(_Base):
     name = "embedded"
 
     def __init__(self, store: BlockStore) -> None:
         self.store = store
 
-    def add(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-            name: str | None = None) -> CID:
+    def add(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+    ) -> CID:
         return self.store.add(data, cid_version=cid_version, raw_leaves=raw_leaves, pin=pin, name=name)
 
     def cat(self, cid: CID | str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
@@ -100,11 +115,14 @@ class EmbeddedBackend(_Base):
 
 # ---------------------------------------------------------------------------- Kubo RPC
 
+
 def _multipart_body(filename: str, data: Data, boundary: str) -> tuple[Iterator[bytes] | bytes, int | None]:
     """A one-file multipart/form-data body: in memory for bytes, streamed otherwise."""
-    head = (f"--{boundary}\r\n"
-            f'Content-Disposition: form-data; name="file"; filename="{quote(filename, safe="")}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="file"; filename="{quote(filename, safe="")}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     if isinstance(data, (bytes, bytearray, memoryview)):
         body = head + bytes(data) + tail
@@ -125,8 +143,9 @@ class KuboBackend(_Base):
 
     name = "kubo"
 
-    def __init__(self, api_url: str, timeout: float = 60.0, auth: str | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, api_url: str, timeout: float = 60.0, auth: str | None = None, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.api_url = api_url.rstrip("/")
         headers = {"Authorization": auth} if auth else {}
         self.client = httpx.Client(base_url=self.api_url, timeout=timeout, headers=headers, transport=transport)
@@ -161,17 +180,30 @@ class KuboBackend(_Base):
         try:
             resp = self.client.post(path, **kw)
         except httpx.HTTPError as err:
-            raise RemoteError(f"cannot reach the IPFS RPC API at {self.api_url} ({err.__class__.__name__}: {err}); "
-                              "start the node or set FAME_KUBO_API_URL") from None
+            raise RemoteError(
+                f"cannot reach the IPFS RPC API at {self.api_url} ({err.__class__.__name__}: {err}); "
+                "start the node or set FAME_KUBO_API_URL"
+            ) from None
         self._check(resp, what)
         return resp
 
     # -- API
-    def add(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-            name: str | None = None) -> CID:
+    def add(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+    ) -> CID:
         rl = (cid_version == 1) if raw_leaves is None else raw_leaves
-        params = {"cid-version": str(cid_version), "raw-leaves": str(rl).lower(), "pin": str(pin).lower(),
-                  "progress": "false"}
+        params = {
+            "cid-version": str(cid_version),
+            "raw-leaves": str(rl).lower(),
+            "pin": str(pin).lower(),
+            "progress": "false",
+        }
         boundary = "fame" + secrets.token_hex(16)
         content, length = _multipart_body(name or "file", data, boundary)
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
@@ -227,13 +259,18 @@ PIN_STATUSES = ("queued", "pinning", "pinned", "failed")
 class PinningServiceClient:
     """The IPFS Pinning Service API: `endpoint` is the base URL (without /pins)."""
 
-    def __init__(self, endpoint: str, token: str, timeout: float = 60.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, endpoint: str, token: str, timeout: float = 60.0, transport: httpx.BaseTransport | None = None
+    ) -> None:
         if not token:
             raise IpfsError("the pinning service needs an access token: set FAME_PINNING_SERVICE_TOKEN")
         self.endpoint = endpoint.rstrip("/")
-        self.client = httpx.Client(base_url=self.endpoint, timeout=timeout, transport=transport,
-                                   headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        self.client = httpx.Client(
+            base_url=self.endpoint,
+            timeout=timeout,
+            transport=transport,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -242,8 +279,10 @@ class PinningServiceClient:
         try:
             resp = self.client.request(method, path, **kw)
         except httpx.HTTPError as err:
-            raise RemoteError(f"cannot reach the pinning service at {self.endpoint} "
-                              f"({err.__class__.__name__}: {err}); check FAME_PINNING_SERVICE_URL") from None
+            raise RemoteError(
+                f"cannot reach the pinning service at {self.endpoint} "
+                f"({err.__class__.__name__}: {err}); check FAME_PINNING_SERVICE_URL"
+            ) from None
         if resp.status_code in ok:
             return resp
         try:
@@ -260,8 +299,13 @@ class PinningServiceClient:
             raise BlockNotFound(text)
         raise RemoteError(text)
 
-    def add_pin(self, cid: CID | str, name: str | None = None, origins: list[str] | None = None,
-                meta: dict[str, str] | None = None) -> dict:
+    def add_pin(
+        self,
+        cid: CID | str,
+        name: str | None = None,
+        origins: list[str] | None = None,
+        meta: dict[str, str] | None = None,
+    ) -> dict:
         """POST /pins: ask the service to pin; returns the PinStatus (status usually queued)."""
         body: dict = {"cid": str(CID.parse(cid))}
         if name is not None:
@@ -272,8 +316,14 @@ class PinningServiceClient:
             body["meta"] = meta
         return self._request("POST", "/pins", f"add pin {body['cid']}", (200, 202), json=body).json()
 
-    def list_pins(self, cid: list[str] | None = None, name: str | None = None, status: tuple[str, ...] = ("pinned",),
-                  limit: int | None = None, match: str | None = None) -> dict:
+    def list_pins(
+        self,
+        cid: list[str] | None = None,
+        name: str | None = None,
+        status: tuple[str, ...] = ("pinned",),
+        limit: int | None = None,
+        match: str | None = None,
+    ) -> dict:
         """GET /pins: {"count", "results": [PinStatus]} (the spec's default filter is pinned only)."""
         params: dict[str, str] = {"status": ",".join(status)}
         if cid:
@@ -293,8 +343,9 @@ class PinningServiceClient:
         body: dict = {"cid": str(CID.parse(cid))}
         if name is not None:
             body["name"] = name
-        return self._request("POST", f"/pins/{quote(requestid, safe='')}", f"replace pin {requestid}", (200, 202),
-                             json=body).json()
+        return self._request(
+            "POST", f"/pins/{quote(requestid, safe='')}", f"replace pin {requestid}", (200, 202), json=body
+        ).json()
 
     def delete_pin(self, requestid: str) -> None:
         self._request("DELETE", f"/pins/{quote(requestid, safe='')}", f"delete pin {requestid}", (200, 202))
@@ -322,8 +373,15 @@ class PinningServiceBackend(_Base):
         self.service.close()
         self.content.close()
 
-    def add(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-            name: str | None = None) -> CID:
+    def add(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+    ) -> CID:
         cid = self.content.add(data, cid_version=cid_version, raw_leaves=raw_leaves, pin=pin, name=name)
         if pin:
             self.service.add_pin(cid, name, self.origins)
@@ -352,6 +410,7 @@ class PinningServiceBackend(_Base):
 
 
 # ---------------------------------------------------------------------------- factory
+
 
 def get_backend(s: object | None = None) -> Backend:
     """The backend the settings choose (FAME_IPFS_BACKEND: embedded, kubo or pinning)."""
@@ -384,5 +443,6 @@ def open_store(s: object | None = None) -> BlockStore:
     try:
         return BlockStore(path, fsync=bool(getattr(s, "ipfs_fsync", True)))
     except OSError as err:
-        raise IpfsError(f"cannot open the IPFS store at {path}: {os.strerror(err.errno or 0) or err}; "
-                        "check FAME_IPFS_DIR") from None
+        raise IpfsError(
+            f"cannot open the IPFS store at {path}: {os.strerror(err.errno or 0) or err}; check FAME_IPFS_DIR"
+        ) from None

@@ -38,6 +38,7 @@ class CarError(DagError):
 
 # ---------------------------------------------------------------------------- DAG-CBOR (header only)
 
+
 def _cbor_head(major: int, value: int) -> bytes:
     if value < 24:
         return bytes([(major << 5) | value])
@@ -71,7 +72,7 @@ class _Cbor:
     def _take(self, n: int) -> bytes:
         if self.pos + n > len(self.data):
             raise CarError("truncated CAR header")
-        b = self.data[self.pos:self.pos + n]
+        b = self.data[self.pos : self.pos + n]
         self.pos += n
         return b
 
@@ -147,6 +148,7 @@ def decode_header(data: bytes) -> list[CID]:
 
 # ---------------------------------------------------------------------------- write
 
+
 def car_sections(roots: list[CID], blocks: Iterable[tuple[CID, bytes]]) -> Iterator[bytes]:
     """The CAR v1 stream, one piece per section (header first)."""
     header = encode_header(roots)
@@ -166,6 +168,7 @@ def write_car(out: BinaryIO, roots: list[CID], blocks: Iterable[tuple[CID, bytes
 
 
 # ---------------------------------------------------------------------------- read
+
 
 @dataclass
 class CarReader:

@@ -34,6 +34,7 @@ MAX_CID_TEXT = 128
 
 # ---------------------------------------------------------------------------- varints
 
+
 def encode_varint(value: int) -> bytes:
     """Unsigned LEB128, as multiformats and protobuf use."""
     if value < 0:
@@ -70,6 +71,7 @@ def decode_varint(data: bytes | memoryview, pos: int = 0) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------- bases
+
 
 def b58encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
@@ -110,6 +112,7 @@ def b32decode(text: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------- CID
+
 
 @dataclass(frozen=True, slots=True)
 class CID:

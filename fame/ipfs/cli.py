@@ -42,8 +42,13 @@ def get_backend_for(store_dir: Path | None):
     return get_backend(_settings(store_dir))
 
 
-dir_option = click.option("--dir", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                          help="Embedded store folder (default: FAME_IPFS_DIR or <FAME_STATE_DIR>/ipfs).")
+dir_option = click.option(
+    "--dir",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Embedded store folder (default: FAME_IPFS_DIR or <FAME_STATE_DIR>/ipfs).",
+)
 
 
 @click.group(cls=_Group)
@@ -53,15 +58,27 @@ def ipfs() -> None:
 
 @ipfs.command()
 @click.argument("file", type=click.File("rb"))
-@click.option("--cid-version", type=click.IntRange(0, 1), default=0, show_default=True,
-              help="0: Qm... (Kubo's default); 1: bafy.../bafk...")
+@click.option(
+    "--cid-version",
+    type=click.IntRange(0, 1),
+    default=0,
+    show_default=True,
+    help="0: Qm... (Kubo's default); 1: bafy.../bafk...",
+)
 @click.option("--raw-leaves/--no-raw-leaves", default=None, help="Raw leaf blocks (default: on with --cid-version 1).")
 @click.option("--pin/--no-pin", default=True, show_default=True)
 @click.option("--name", default=None, help="Pin name (default: the file name).")
 @click.option("-n", "--only-hash", is_flag=True, help="Print the CID, store nothing.")
 @dir_option
-def add(file, cid_version: int, raw_leaves: bool | None, pin: bool, name: str | None, only_hash: bool,
-        store_dir: Path | None) -> None:
+def add(
+    file,
+    cid_version: int,
+    raw_leaves: bool | None,
+    pin: bool,
+    name: str | None,
+    only_hash: bool,
+    store_dir: Path | None,
+) -> None:
     """Add FILE ('-' for stdin) and print its CID, the same CID `ipfs add` prints."""
     from .store import _chunks
     from .unixfs import compute_cid
@@ -154,14 +171,23 @@ def export(cid: str, output, store_dir: Path | None) -> None:
 @ipfs.command()
 @click.option("--host", default=None, help="Address to bind (default: FAME_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: FAME_GATEWAY_PORT).")
-@click.option("--max-upload-bytes", type=click.IntRange(0), default=None,
-              help="Largest /api/v0/add upload, 0 for none (default: FAME_IPFS_MAX_UPLOAD_BYTES).")
-@click.option("--did-resolver/--no-did-resolver", default=True, show_default=True,
-              help="Also serve did:fame resolution at /1.0/identifiers/{did} (reads the chain at FAME_RPC_URL or "
-                   "the local anvil, through the deployment manifest, when asked).")
+@click.option(
+    "--max-upload-bytes",
+    type=click.IntRange(0),
+    default=None,
+    help="Largest /api/v0/add upload, 0 for none (default: FAME_IPFS_MAX_UPLOAD_BYTES).",
+)
+@click.option(
+    "--did-resolver/--no-did-resolver",
+    default=True,
+    show_default=True,
+    help="Also serve did:fame resolution at /1.0/identifiers/{did} (reads the chain at FAME_RPC_URL or "
+    "the local anvil, through the deployment manifest, when asked).",
+)
 @dir_option
-def gateway(host: str | None, port: int | None, max_upload_bytes: int | None, did_resolver: bool,
-            store_dir: Path | None) -> None:
+def gateway(
+    host: str | None, port: int | None, max_upload_bytes: int | None, did_resolver: bool, store_dir: Path | None
+) -> None:
     """Serve the embedded store over HTTP (/ipfs/{cid}, the /api/v0 subset, DID resolution)."""
     from ..config import settings as fame_settings
     from ..procs import port_in_use
@@ -182,10 +208,20 @@ def gateway(host: str | None, port: int | None, max_upload_bytes: int | None, di
         from ..did.resolver import LiveResolver
 
         resolver = LiveResolver(gateway_url=f"http://{host}:{port}")
-    click.echo(f"IPFS gateway on http://{host}:{port} serving {store.path}"
-               + (f"; DID resolver at http://{host}:{port}/1.0/identifiers/<did>" if resolver else ""), err=True)
-    serve(store, host, port, max_upload_bytes=limit, api_token=secret(s.ipfs_api_token), log_level="warning",
-          did_resolver=resolver)
+    click.echo(
+        f"IPFS gateway on http://{host}:{port} serving {store.path}"
+        + (f"; DID resolver at http://{host}:{port}/1.0/identifiers/<did>" if resolver else ""),
+        err=True,
+    )
+    serve(
+        store,
+        host,
+        port,
+        max_upload_bytes=limit,
+        api_token=secret(s.ipfs_api_token),
+        log_level="warning",
+        did_resolver=resolver,
+    )
 
 
 main = ipfs

@@ -47,8 +47,10 @@ MULTIPART_SLACK = 64 * 1024
 DRAIN_LIMIT = 64 * 1024 * 1024
 API_VERSION = "0.1.0-fameengine"
 # Content is public and immutable: any web origin (FameEngine's frontend) may read it.
-CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "Content-Range, Content-Length, ETag, X-Ipfs-Path"}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Range, Content-Length, ETag, X-Ipfs-Path",
+}
 
 
 class BadRequest(IpfsError):
@@ -93,7 +95,7 @@ def sniff_content_type(head: bytes, filename: str | None = None) -> str:
         if guessed:
             return guessed + ("; charset=utf-8" if guessed.startswith("text/") else "")
     for magic, offset, ctype in _MAGIC:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return ctype
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
@@ -114,7 +116,7 @@ def sniff_content_type(head: bytes, filename: str | None = None) -> str:
         # a multi-byte character cut at the end of the sniffed window is still text
         if err.start < len(head) - 3:
             return "application/octet-stream"
-        text = head[:err.start].decode("utf-8")
+        text = head[: err.start].decode("utf-8")
     if any(ord(c) < 9 or 13 < ord(c) < 32 for c in text):
         return "application/octet-stream"
     stripped = text.lstrip()
@@ -176,7 +178,7 @@ def _args(request: Request) -> list[str]:
     for a in args:
         a = a.strip()
         if a.startswith("/ipfs/"):
-            a = a[len("/ipfs/"):]
+            a = a[len("/ipfs/") :]
         out.append(a)
     return out
 
@@ -190,8 +192,10 @@ def _content_disposition(kind: str, filename: str) -> str:
 
 # ---------------------------------------------------------------------------- app
 
-def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_token: str | None = None,
-               did_resolver=None) -> FastAPI:
+
+def create_app(
+    store: BlockStore, *, max_upload_bytes: int | None = None, api_token: str | None = None, did_resolver=None
+) -> FastAPI:
     """The gateway app over `store`. `max_upload_bytes`: largest /api/v0/add upload
     (None: no limit); `api_token`: bearer token required by /api/v0 (None: open);
     `did_resolver`: a callable returning a fame.did Resolver, to also serve the DIF
@@ -200,7 +204,7 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         title="FameEngine IPFS gateway",
         version=API_VERSION,
         description="Serves content by CID (exact bytes, ranges, CAR, raw blocks) from FameEngine's embedded "
-                    "block store, plus the subset of Kubo's RPC API (/api/v0) FameEngine's tools use.",
+        "block store, plus the subset of Kubo's RPC API (/api/v0) FameEngine's tools use.",
     )
     app.state.store = store
     if did_resolver is not None:
@@ -237,11 +241,16 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
 
     # ------------------------------------------------------------------ read
     @app.api_route(
-        "/ipfs/{cid}", methods=["GET", "HEAD"], tags=["gateway"], summary="Content by CID",
+        "/ipfs/{cid}",
+        methods=["GET", "HEAD"],
+        tags=["gateway"],
+        summary="Content by CID",
         response_class=Response,
         responses={
-            200: {"description": "The file's bytes (or a CAR / raw block with ?format=)",
-                  "content": {"application/octet-stream": {}, CAR_MEDIA_TYPE: {}, RAW_MEDIA_TYPE: {}}},
+            200: {
+                "description": "The file's bytes (or a CAR / raw block with ?format=)",
+                "content": {"application/octet-stream": {}, CAR_MEDIA_TYPE: {}, RAW_MEDIA_TYPE: {}},
+            },
             206: {"description": "The requested byte range"},
             304: {"description": "Not modified (If-None-Match matched the CID)"},
             400: {"description": "Malformed CID or parameter"},
@@ -260,8 +269,13 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         c = CID.parse(cid)
         fmt = (format or "").lower() or _format_from_accept(request.headers.get("accept", ""))
         head_only = request.method == "HEAD"
-        base_headers = {"X-Ipfs-Path": f"/ipfs/{cid}", "X-Content-Type-Options": "nosniff",
-                        "Cache-Control": IMMUTABLE, "Vary": "Accept", **CORS_HEADERS}
+        base_headers = {
+            "X-Ipfs-Path": f"/ipfs/{cid}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": IMMUTABLE,
+            "Vary": "Accept",
+            **CORS_HEADERS,
+        }
         if fmt == "car":
             return await _serve_car(request, c, base_headers, head_only)
         if fmt == "raw":
@@ -272,9 +286,15 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
 
     @app.options("/ipfs/{cid}", include_in_schema=False)
     async def preflight(cid: str) -> Response:
-        return Response(status_code=204, headers={
-            **CORS_HEADERS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-            "Access-Control-Allow-Headers": "Range, If-None-Match, Accept", "Access-Control-Max-Age": "86400"})
+        return Response(
+            status_code=204,
+            headers={
+                **CORS_HEADERS,
+                "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+                "Access-Control-Allow-Headers": "Range, If-None-Match, Accept",
+                "Access-Control-Max-Age": "86400",
+            },
+        )
 
     @app.api_route("/ipfs/{cid}/{path:path}", methods=["GET", "HEAD"], tags=["gateway"], include_in_schema=False)
     async def get_ipfs_path(cid: str, path: str) -> Response:
@@ -288,8 +308,9 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
         return "*" in tags or etag in tags
 
-    async def _serve_file(request: Request, c: CID, filename: str | None, download: bool, headers: dict,
-                          head_only: bool) -> Response:
+    async def _serve_file(
+        request: Request, c: CID, filename: str | None, download: bool, headers: dict, head_only: bool
+    ) -> Response:
         root = await run_in_threadpool(store.get, c)
         _node, ufs = file_node(c, root)
         size = ufs.size
@@ -300,8 +321,9 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         head = b"".join(await run_in_threadpool(lambda: list(store.cat(c, 0, SNIFF_BYTES))))
         headers["Content-Type"] = sniff_content_type(head, filename)
         if filename or download:
-            headers["Content-Disposition"] = _content_disposition("attachment" if download else "inline",
-                                                                  filename or str(c))
+            headers["Content-Disposition"] = _content_disposition(
+                "attachment" if download else "inline", filename or str(c)
+            )
         rng = parse_range(request.headers.get("range"), size)
         if rng == "unsatisfiable":
             return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
@@ -321,8 +343,12 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
     async def _serve_raw(request: Request, c: CID, headers: dict, head_only: bool) -> Response:
         block = await run_in_threadpool(store.get, c)
         etag = f'"{c}.raw"'
-        headers = {**headers, "ETag": etag, "Content-Type": RAW_MEDIA_TYPE,
-                   "Content-Disposition": _content_disposition("attachment", f"{c}.bin")}
+        headers = {
+            **headers,
+            "ETag": etag,
+            "Content-Type": RAW_MEDIA_TYPE,
+            "Content-Disposition": _content_disposition("attachment", f"{c}.bin"),
+        }
         if _etag_match(request, etag):
             return Response(status_code=304, headers=headers)
         if head_only:
@@ -333,8 +359,12 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         if not await run_in_threadpool(store.has, c):
             raise BlockNotFound(f"block {c} is not in the store")
         etag = f'"{c}.car"'
-        headers = {**headers, "ETag": etag, "Content-Type": CAR_CONTENT_TYPE,
-                   "Content-Disposition": _content_disposition("attachment", f"{c}.car")}
+        headers = {
+            **headers,
+            "ETag": etag,
+            "Content-Type": CAR_CONTENT_TYPE,
+            "Content-Disposition": _content_disposition("attachment", f"{c}.car"),
+        }
         if _etag_match(request, etag):
             return Response(status_code=304, headers=headers)
         if head_only:
@@ -343,32 +373,54 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         return StreamingResponse(iterate_in_threadpool(body), headers=headers)
 
     # ------------------------------------------------------------------ Kubo RPC subset
-    rpc_errors = {400: {"description": "Bad argument"}, 401: {"description": "Missing or wrong API token"},
-                  404: {"description": "CID not in this store / not pinned"},
-                  405: {"description": "Kubo's RPC API takes POST only"}}
+    rpc_errors = {
+        400: {"description": "Bad argument"},
+        401: {"description": "Missing or wrong API token"},
+        404: {"description": "CID not in this store / not pinned"},
+        405: {"description": "Kubo's RPC API takes POST only"},
+    }
 
     @app.post(
-        "/api/v0/add", tags=["rpc"], summary="Add a file (Kubo-compatible)", responses={
-            200: {"description": "One JSON object per line: {Name, Hash, Size} per file part",
-                  "content": {"application/json": {"example": {"Name": "a.json", "Hash": "Qm...", "Size": "42"}}}},
-            413: {"description": "Upload beyond FAME_IPFS_MAX_UPLOAD_BYTES"}, **rpc_errors},
-        openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
+        "/api/v0/add",
+        tags=["rpc"],
+        summary="Add a file (Kubo-compatible)",
+        responses={
+            200: {
+                "description": "One JSON object per line: {Name, Hash, Size} per file part",
+                "content": {"application/json": {"example": {"Name": "a.json", "Hash": "Qm...", "Size": "42"}}},
+            },
+            413: {"description": "Upload beyond FAME_IPFS_MAX_UPLOAD_BYTES"},
+            **rpc_errors,
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                    }
+                },
+            }
+        },
     )
     async def rpc_add(
         request: Request,
         cid_version: Annotated[int, Query(alias="cid-version", ge=0, le=1, description="0 (Qm...) or 1")] = 0,
-        raw_leaves: Annotated[str | None, Query(alias="raw-leaves",
-                                                description="Raw leaf blocks; default true with cid-version=1")] = None,
+        raw_leaves: Annotated[
+            str | None, Query(alias="raw-leaves", description="Raw leaf blocks; default true with cid-version=1")
+        ] = None,
         pin: Annotated[str | None, Query(description="Pin the result (default true)")] = None,
         only_hash: Annotated[str | None, Query(alias="only-hash", description="Compute the CID, store nothing")] = None,
         chunker: Annotated[str | None, Query(description="Only size-262144 (the default) is supported")] = None,
-        hash_fn: Annotated[str | None, Query(alias="hash", description="Only sha2-256 (the default) is supported")]
-        = None,
-        wrap_with_directory: Annotated[str | None, Query(alias="wrap-with-directory",
-                                                         description="Not supported")] = None,
-        pin_name: Annotated[str | None, Query(alias="pin-name", description="Pin name (default: the file name)")]
-        = None,
+        hash_fn: Annotated[
+            str | None, Query(alias="hash", description="Only sha2-256 (the default) is supported")
+        ] = None,
+        wrap_with_directory: Annotated[
+            str | None, Query(alias="wrap-with-directory", description="Not supported")
+        ] = None,
+        pin_name: Annotated[
+            str | None, Query(alias="pin-name", description="Pin name (default: the file name)")
+        ] = None,
     ) -> Response:
         require_token(request)
         rl = None if raw_leaves in (None, "") else _bool(raw_leaves, False, "raw-leaves")
@@ -382,16 +434,29 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
             raise BadRequest("wrap-with-directory is not supported: add files one by one")
         boundary = boundary_of(request.headers.get("content-type"))
         declared = request.headers.get("content-length")
-        if max_upload_bytes is not None and declared and declared.isdigit() \
-                and int(declared) > max_upload_bytes + MULTIPART_SLACK:
-            raise UploadTooLarge(f"upload of {declared} bytes is larger than the {max_upload_bytes}-byte limit "
-                                 "(FAME_IPFS_MAX_UPLOAD_BYTES)")
+        if (
+            max_upload_bytes is not None
+            and declared
+            and declared.isdigit()
+            and int(declared) > max_upload_bytes + MULTIPART_SLACK
+        ):
+            raise UploadTooLarge(
+                f"upload of {declared} bytes is larger than the {max_upload_bytes}-byte limit "
+                "(FAME_IPFS_MAX_UPLOAD_BYTES)"
+            )
         results = await _receive_files(request, boundary, cid_version, rl, do_pin, hash_only, pin_name)
         lines = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in results)
         return Response(lines, media_type="application/json", headers={"X-Chunked-Output": "1"})
 
-    async def _receive_files(request: Request, boundary: str, cid_version: int, raw_leaves: bool | None,
-                             pin: bool, only_hash: bool, pin_name: str | None) -> list[dict]:
+    async def _receive_files(
+        request: Request,
+        boundary: str,
+        cid_version: int,
+        raw_leaves: bool | None,
+        pin: bool,
+        only_hash: bool,
+        pin_name: str | None,
+    ) -> list[dict]:
         results: list[dict] = []
         state: dict = {"imp": None, "part": None, "total": 0}
 
@@ -412,8 +477,9 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
             state["total"] += imp.bytes_written
             result = imp.finish(pin=pin, name=pin_name or part.filename)
             state["imp"] = None
-            results.append({"Name": part.filename or str(result.cid), "Hash": str(result.cid),
-                            "Size": str(result.dag_size)})
+            results.append(
+                {"Name": part.filename or str(result.cid), "Hash": str(result.cid), "Size": str(result.dag_size)}
+            )
 
         parser = MultipartParser(boundary, on_begin, on_data, on_end)
         stream = request.stream()
@@ -443,8 +509,13 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         except Exception:  # noqa: BLE001 - the client may have gone; the 413 is still the answer
             return
 
-    @app.post("/api/v0/cat", tags=["rpc"], summary="A file's bytes (Kubo-compatible)", response_class=Response,
-              responses={200: {"content": {"application/octet-stream": {}}}, **rpc_errors})
+    @app.post(
+        "/api/v0/cat",
+        tags=["rpc"],
+        summary="A file's bytes (Kubo-compatible)",
+        response_class=Response,
+        responses={200: {"content": {"application/octet-stream": {}}}, **rpc_errors},
+    )
     async def rpc_cat(
         request: Request,
         offset: Annotated[int, Query(ge=0, description="First byte")] = 0,
@@ -455,11 +526,16 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
         root = await run_in_threadpool(store.get, c)
         file_node(c, root)  # a 4xx now rather than a broken stream for a non-file
         body = await _peeked(_guarded(store.cat(c, offset, length), c))
-        return StreamingResponse(iterate_in_threadpool(body), media_type="application/octet-stream",
-                                 headers={"X-Stream-Output": "1"})
+        return StreamingResponse(
+            iterate_in_threadpool(body), media_type="application/octet-stream", headers={"X-Stream-Output": "1"}
+        )
 
-    @app.post("/api/v0/pin/add", tags=["rpc"], summary="Pin recursively (Kubo-compatible)",
-              responses={200: {"content": {"application/json": {"example": {"Pins": ["Qm..."]}}}}, **rpc_errors})
+    @app.post(
+        "/api/v0/pin/add",
+        tags=["rpc"],
+        summary="Pin recursively (Kubo-compatible)",
+        responses={200: {"content": {"application/json": {"example": {"Pins": ["Qm..."]}}}}, **rpc_errors},
+    )
     async def rpc_pin_add(
         request: Request,
         recursive: Annotated[str | None, Query(description="Only recursive pins are supported")] = None,
@@ -473,8 +549,12 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
             await run_in_threadpool(store.pin, c, name)
         return {"Pins": [str(c) for c in cids]}
 
-    @app.post("/api/v0/pin/rm", tags=["rpc"], summary="Unpin (Kubo-compatible)",
-              responses={200: {"content": {"application/json": {"example": {"Pins": ["Qm..."]}}}}, **rpc_errors})
+    @app.post(
+        "/api/v0/pin/rm",
+        tags=["rpc"],
+        summary="Unpin (Kubo-compatible)",
+        responses={200: {"content": {"application/json": {"example": {"Pins": ["Qm..."]}}}}, **rpc_errors},
+    )
     async def rpc_pin_rm(request: Request) -> dict:
         require_token(request)
         cids = [CID.parse(a) for a in _args(request)]
@@ -499,20 +579,37 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
             keys = pins
         return {"Keys": {c: {"Type": "recursive", "Name": p.name or ""} for c, p in keys.items()}}
 
-    @app.post("/api/v0/dag/import", tags=["rpc"], summary="Import a CAR v1 (Kubo-compatible)",
-              responses=rpc_errors,
-              openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                  "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+    @app.post(
+        "/api/v0/dag/import",
+        tags=["rpc"],
+        summary="Import a CAR v1 (Kubo-compatible)",
+        responses=rpc_errors,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                    }
+                },
+            }
+        },
+    )
     async def rpc_dag_import(
         request: Request,
-        pin_roots: Annotated[str | None, Query(alias="pin-roots", description="Pin the CAR's roots (default true)")]
-        = None,
+        pin_roots: Annotated[
+            str | None, Query(alias="pin-roots", description="Pin the CAR's roots (default true)")
+        ] = None,
     ) -> Response:
         require_token(request)
         boundary = boundary_of(request.headers.get("content-type"))
         declared = request.headers.get("content-length")
-        if max_upload_bytes is not None and declared and declared.isdigit() \
-                and int(declared) > max_upload_bytes + MULTIPART_SLACK:
+        if (
+            max_upload_bytes is not None
+            and declared
+            and declared.isdigit()
+            and int(declared) > max_upload_bytes + MULTIPART_SLACK
+        ):
             raise UploadTooLarge(f"CAR of {declared} bytes is larger than the {max_upload_bytes}-byte limit")
         do_pin = _bool(pin_roots, True, "pin-roots")
         # The CAR is gathered in memory: CAR imports carry small DAGs (manifests, specs).
@@ -544,8 +641,11 @@ def create_app(store: BlockStore, *, max_upload_bytes: int | None = None, api_to
 
     @app.api_route("/api/v0/{rest:path}", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     async def rpc_wrong_method(request: Request, rest: str) -> JSONResponse:
-        return JSONResponse({"Message": f"{request.method} is not allowed on the RPC API: use POST",
-                             "Code": 0, "Type": "error"}, status_code=405, headers={"Allow": "POST"})
+        return JSONResponse(
+            {"Message": f"{request.method} is not allowed on the RPC API: use POST", "Code": 0, "Type": "error"},
+            status_code=405,
+            headers={"Allow": "POST"},
+        )
 
     return app
 
@@ -580,8 +680,15 @@ def _guarded(pieces: Iterator[bytes], cid: CID) -> Iterator[bytes]:
         raise
 
 
-def serve(store: BlockStore, host: str, port: int, max_upload_bytes: int | None = None,
-          api_token: str | None = None, log_level: str = "info", did_resolver=None) -> None:
+def serve(
+    store: BlockStore,
+    host: str,
+    port: int,
+    max_upload_bytes: int | None = None,
+    api_token: str | None = None,
+    log_level: str = "info",
+    did_resolver=None,
+) -> None:
     """Run the gateway in the foreground (Ctrl-C/SIGTERM stop it)."""
     import uvicorn
 

@@ -83,8 +83,13 @@ class Part:
 class MultipartParser:
     _PREAMBLE, _AFTER_DELIM, _HEADERS, _BODY, _END = range(5)
 
-    def __init__(self, boundary: str, on_begin: Callable[[Part], None], on_data: Callable[[bytes], None],
-                 on_end: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        boundary: str,
+        on_begin: Callable[[Part], None],
+        on_data: Callable[[bytes], None],
+        on_end: Callable[[], None],
+    ) -> None:
         self.delim = b"\r\n--" + boundary.encode("latin-1")
         self.on_begin, self.on_data, self.on_end = on_begin, on_data, on_end
         # A leading CRLF makes the first delimiter look like every later one.
@@ -109,9 +114,9 @@ class MultipartParser:
                 i = buf.find(delim)
                 if i < 0:
                     # keep only what might be the start of a delimiter
-                    del buf[:max(0, len(buf) - len(delim) + 1)]
+                    del buf[: max(0, len(buf) - len(delim) + 1)]
                     return
-                del buf[:i + len(delim)]
+                del buf[: i + len(delim)]
                 self.state = self._AFTER_DELIM
             elif self.state == self._AFTER_DELIM:
                 if len(buf) < 2:
@@ -127,7 +132,7 @@ class MultipartParser:
                     return
                 if buf[:j].strip(b" \t"):
                     raise MultipartError("malformed multipart boundary line")
-                del buf[:j + 2]
+                del buf[: j + 2]
                 self.state = self._HEADERS
             elif self.state == self._HEADERS:
                 if buf.startswith(b"\r\n"):
@@ -138,8 +143,8 @@ class MultipartParser:
                     if len(buf) > MAX_HEADER_BYTES:
                         raise MultipartError("multipart part headers too long")
                     return
-                raw = bytes(buf[:max(j, 0)])
-                del buf[:j + 4]
+                raw = bytes(buf[: max(j, 0)])
+                del buf[: j + 4]
                 self.parts += 1
                 self.on_begin(Part(_parse_headers(raw)))
                 self.state = self._BODY
@@ -148,13 +153,13 @@ class MultipartParser:
                 if i < 0:
                     keep = len(delim) - 1
                     if len(buf) > keep:
-                        out = bytes(buf[:len(buf) - keep])
-                        del buf[:len(buf) - keep]
+                        out = bytes(buf[: len(buf) - keep])
+                        del buf[: len(buf) - keep]
                         self.on_data(out)
                     return
                 if i:
                     self.on_data(bytes(buf[:i]))
-                del buf[:i + len(delim)]
+                del buf[: i + len(delim)]
                 self.on_end()
                 self.state = self._AFTER_DELIM
             else:

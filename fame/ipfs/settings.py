@@ -7,8 +7,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from ..config import Settings as IpfsSettings
-from ..config import settings as ipfs_settings
 from ..config import settings as fame_settings
+from ..config import settings as ipfs_settings
 
 __all__ = ["IpfsSettings", "ipfs_settings", "secret", "store_dir"]
 

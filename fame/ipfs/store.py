@@ -186,13 +186,27 @@ class BlockStore:
         return CID(1, RAW, b32decode(key))
 
     # ------------------------------------------------------------------ files
-    def open_import(self, cid_version: int = 0, raw_leaves: bool | None = None,
-                    max_bytes: int | None = None, only_hash: bool = False) -> Import:
+    def open_import(
+        self,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        max_bytes: int | None = None,
+        only_hash: bool = False,
+    ) -> Import:
         """Start a streaming import; see Import."""
         return Import(self, cid_version, raw_leaves, max_bytes, only_hash)
 
-    def add_file(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-                 name: str | None = None, only_hash: bool = False, max_bytes: int | None = None) -> ImportResult:
+    def add_file(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+        only_hash: bool = False,
+        max_bytes: int | None = None,
+    ) -> ImportResult:
         """Import bytes, a binary file object or an iterable of byte chunks (streamed, never
         all in memory) as `ipfs add` would; pinned recursively unless pin=False."""
         with self.open_import(cid_version, raw_leaves, max_bytes, only_hash) as imp:
@@ -200,8 +214,15 @@ class BlockStore:
                 imp.write(piece)
             return imp.finish(pin=pin, name=name)
 
-    def add(self, data: Data, *, cid_version: int = 0, raw_leaves: bool | None = None, pin: bool = True,
-            name: str | None = None) -> CID:
+    def add(
+        self,
+        data: Data,
+        *,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        pin: bool = True,
+        name: str | None = None,
+    ) -> CID:
         """Import and return the root CID (same CID as `ipfs add [--cid-version=1]`)."""
         return self.add_file(data, cid_version=cid_version, raw_leaves=raw_leaves, pin=pin, name=name).cid
 
@@ -274,8 +295,10 @@ class BlockStore:
             entry = pins.get(str(cid))
             if entry is not None and (name is None or entry.get("name") == name):
                 return
-            pins[str(cid)] = {"name": name if name is not None else (entry or {}).get("name"),
-                              "created": (entry or {}).get("created") or datetime.now(UTC).isoformat()}
+            pins[str(cid)] = {
+                "name": name if name is not None else (entry or {}).get("name"),
+                "created": (entry or {}).get("created") or datetime.now(UTC).isoformat(),
+            }
             self._save_pins(pins)
 
     def pin(self, cid: CID | str, name: str | None = None) -> CID:
@@ -370,8 +393,9 @@ class Import:
     (blocks already written stay unpinned and go at the next gc).
     """
 
-    def __init__(self, store: BlockStore, cid_version: int, raw_leaves: bool | None, max_bytes: int | None,
-                 only_hash: bool) -> None:
+    def __init__(
+        self, store: BlockStore, cid_version: int, raw_leaves: bool | None, max_bytes: int | None, only_hash: bool
+    ) -> None:
         self.store = store
         self.max_bytes = max_bytes
         self.only_hash = only_hash

@@ -37,11 +37,18 @@ MAX_DEPTH = 32
 
 # UnixFS Data.Type values
 T_RAW, T_DIRECTORY, T_FILE, T_METADATA, T_SYMLINK, T_HAMT_SHARD = range(6)
-TYPE_NAMES = {T_RAW: "raw", T_DIRECTORY: "directory", T_FILE: "file", T_METADATA: "metadata",
-              T_SYMLINK: "symlink", T_HAMT_SHARD: "hamt-shard"}
+TYPE_NAMES = {
+    T_RAW: "raw",
+    T_DIRECTORY: "directory",
+    T_FILE: "file",
+    T_METADATA: "metadata",
+    T_SYMLINK: "symlink",
+    T_HAMT_SHARD: "hamt-shard",
+}
 
 
 # ---------------------------------------------------------------------------- protobuf
+
 
 def _key(field_no: int, wire_type: int) -> bytes:
     return encode_varint((field_no << 3) | wire_type)
@@ -71,7 +78,7 @@ def _fields(buf: bytes) -> Iterator[tuple[int, int, int | memoryview]]:
             length, pos = decode_varint(view, pos)
             if pos + length > len(view):
                 raise DagError("truncated protobuf field")
-            yield field_no, wire, view[pos:pos + length]
+            yield field_no, wire, view[pos : pos + length]
             pos += length
         elif wire in (1, 5):
             pos += 8 if wire == 1 else 4
@@ -189,6 +196,7 @@ class UnixFSData:
 
 # ---------------------------------------------------------------------------- import
 
+
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     """Outcome of an import: the root CID, Kubo's "Size" (bytes of every block of the
@@ -218,8 +226,14 @@ class FileImporter:
     (children before parents), so a store can persist it right away.
     """
 
-    def __init__(self, sink: BlockSink, cid_version: int = 0, raw_leaves: bool | None = None,
-                 chunk_size: int = CHUNK_SIZE, max_links: int = MAX_LINKS) -> None:
+    def __init__(
+        self,
+        sink: BlockSink,
+        cid_version: int = 0,
+        raw_leaves: bool | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        max_links: int = MAX_LINKS,
+    ) -> None:
         if cid_version not in (0, 1):
             raise ValueError("cid_version must be 0 or 1")
         if chunk_size < 1 or max_links < 2:
@@ -253,7 +267,7 @@ class FileImporter:
             # Keep the last full chunk buffered until more data or close(): a file of
             # exactly one chunk must become a single leaf that is also the root.
             while len(self._buf) - pos > size:
-                self._add_leaf(bytes(view[pos:pos + size]))
+                self._add_leaf(bytes(view[pos : pos + size]))
                 pos += size
             view.release()
             del self._buf[:pos]
@@ -319,8 +333,9 @@ class FileImporter:
         return _Child(cid, len(block) + sum(c.tsize for c in children), filesize)
 
 
-def import_bytes(data: bytes | Iterable[bytes], sink: BlockSink, cid_version: int = 0,
-                 raw_leaves: bool | None = None, **kw: int) -> ImportResult:
+def import_bytes(
+    data: bytes | Iterable[bytes], sink: BlockSink, cid_version: int = 0, raw_leaves: bool | None = None, **kw: int
+) -> ImportResult:
     """Import bytes or an iterable of byte chunks; see FileImporter."""
     imp = FileImporter(sink, cid_version, raw_leaves, **kw)
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -387,7 +402,7 @@ def iter_file(get: BlockGetter, cid: CID, offset: int = 0, length: int | None = 
         if skip < len(data):
             piece = data[skip:]
             if remaining[0] >= 0:
-                piece = piece[:remaining[0]]
+                piece = piece[: remaining[0]]
                 remaining[0] -= len(piece)
             if piece:
                 yield piece

@@ -10,9 +10,12 @@ def make_adapter(kind: str, *, operator_index: int, **options) -> PlatformAdapte
     if kind == "simulator":
         from ..simulator import SimulatedPlatform
 
-        return SimulatedPlatform(seed=options["seed"], operator_index=operator_index,
-                                 outage_rate=options.get("outage_rate", 0.0),
-                                 lag_max=options.get("lag_max", 3.0))
+        return SimulatedPlatform(
+            seed=options["seed"],
+            operator_index=operator_index,
+            outage_rate=options.get("outage_rate", 0.0),
+            lag_max=options.get("lag_max", 3.0),
+        )
     if kind == "youtube":
         from .youtube import YouTubeAdapter
 

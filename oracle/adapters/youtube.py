@@ -37,10 +37,20 @@ BATCH = 50
 class YouTubeAdapter(PlatformAdapter):
     name = "youtube"
 
-    def __init__(self, api_key: str, channels: dict[int, str], *, base_url: str = "https://www.googleapis.com",
-                 timeout: float = 5.0, recent_videos: int = 50, comment_videos: int = 3, comments_per_video: int = 50,
-                 refresh_seconds: float = 300.0, client: httpx.Client | None = None,
-                 clock=time.time) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        channels: dict[int, str],
+        *,
+        base_url: str = "https://www.googleapis.com",
+        timeout: float = 5.0,
+        recent_videos: int = 50,
+        comment_videos: int = 3,
+        comments_per_video: int = 50,
+        refresh_seconds: float = 300.0,
+        client: httpx.Client | None = None,
+        clock=time.time,
+    ) -> None:
         if not api_key:
             raise ValueError("the YouTube adapter needs an API key (FAME_ORACLE_YOUTUBE_API_KEY)")
         self.api_key = api_key
@@ -60,10 +70,16 @@ class YouTubeAdapter(PlatformAdapter):
         if cfg.youtube_api_key is None:
             raise ValueError("FAME_ORACLE_ADAPTER=youtube needs FAME_ORACLE_YOUTUBE_API_KEY")
         if cfg.youtube_channels is None:
-            raise ValueError('FAME_ORACLE_ADAPTER=youtube needs FAME_ORACLE_YOUTUBE_CHANNELS (a JSON file '
-                             '{"<persona id>": "<channel id>"})')
-        return cls(cfg.youtube_api_key.get_secret_value(), load_channel_map(cfg.youtube_channels),
-                   base_url=cfg.youtube_base_url, timeout=cfg.request_timeout * 2)
+            raise ValueError(
+                "FAME_ORACLE_ADAPTER=youtube needs FAME_ORACLE_YOUTUBE_CHANNELS (a JSON file "
+                '{"<persona id>": "<channel id>"})'
+            )
+        return cls(
+            cfg.youtube_api_key.get_secret_value(),
+            load_channel_map(cfg.youtube_channels),
+            base_url=cfg.youtube_base_url,
+            timeout=cfg.request_timeout * 2,
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -89,8 +105,11 @@ class YouTubeAdapter(PlatformAdapter):
         with self._lock:
             now = self.clock()
             wanted = {pid: self.channels[pid] for pid in persona_ids if pid in self.channels}
-            stale = {pid: ch for pid, ch in wanted.items()
-                     if pid not in self._cache or now - self._cache[pid][0] >= self.refresh_seconds}
+            stale = {
+                pid: ch
+                for pid, ch in wanted.items()
+                if pid not in self._cache or now - self._cache[pid][0] >= self.refresh_seconds
+            }
             if stale:
                 try:
                     fresh = self._fetch(stale, int(now))
@@ -106,8 +125,10 @@ class YouTubeAdapter(PlatformAdapter):
         ids = list(dict.fromkeys(channels.values()))
         found: dict[str, dict] = {}
         for i in range(0, len(ids), BATCH):
-            data = self._get("channels", {"part": "statistics,contentDetails", "id": ",".join(ids[i:i + BATCH]),
-                                          "maxResults": BATCH})
+            data = self._get(
+                "channels",
+                {"part": "statistics,contentDetails", "id": ",".join(ids[i : i + BATCH]), "maxResults": BATCH},
+            )
             for item in data.get("items", []):
                 found[item["id"]] = item
         out = {}
@@ -120,8 +141,9 @@ class YouTubeAdapter(PlatformAdapter):
             videos = self._recent_videos(uploads) if uploads else []
             likes = comments = 0
             for i in range(0, len(videos), BATCH):
-                data = self._get("videos", {"part": "statistics", "id": ",".join(videos[i:i + BATCH]),
-                                            "maxResults": BATCH})
+                data = self._get(
+                    "videos", {"part": "statistics", "id": ",".join(videos[i : i + BATCH]), "maxResults": BATCH}
+                )
                 for v in data.get("items", []):
                     stats = v.get("statistics", {})
                     likes += _count(stats, "likeCount")
@@ -134,19 +156,32 @@ class YouTubeAdapter(PlatformAdapter):
 
     def _recent_videos(self, playlist_id: str) -> list[str]:
         try:
-            data = self._get("playlistItems", {"part": "contentDetails", "playlistId": playlist_id,
-                                               "maxResults": min(BATCH, self.recent_videos)})
+            data = self._get(
+                "playlistItems",
+                {"part": "contentDetails", "playlistId": playlist_id, "maxResults": min(BATCH, self.recent_videos)},
+            )
         except YouTubeError as exc:
             if exc.status == 404:  # an empty channel has no uploads playlist yet
                 return []
             raise
-        return [it["contentDetails"]["videoId"] for it in data.get("items", [])
-                if it.get("contentDetails", {}).get("videoId")][: self.recent_videos]
+        return [
+            it["contentDetails"]["videoId"]
+            for it in data.get("items", [])
+            if it.get("contentDetails", {}).get("videoId")
+        ][: self.recent_videos]
 
     def _comment_texts(self, video_id: str) -> list[str]:
         try:
-            data = self._get("commentThreads", {"part": "snippet", "videoId": video_id, "order": "time",
-                                                "textFormat": "plainText", "maxResults": self.comments_per_video})
+            data = self._get(
+                "commentThreads",
+                {
+                    "part": "snippet",
+                    "videoId": video_id,
+                    "order": "time",
+                    "textFormat": "plainText",
+                    "maxResults": self.comments_per_video,
+                },
+            )
         except YouTubeError as exc:
             if exc.reason in ("commentsDisabled", "videoNotFound") or exc.status == 404:
                 return []

@@ -12,10 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..report import MAX_OBSERVATIONS, MAX_OPERATORS
 
-HexWord = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{1,64}$", description="A packed observation (uint256, hex).",
-                               examples=["0x000000010000000f42400000000186a0000003e8000007d030d4000000699a1c80"])]
-HexSignature = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{128}$",
-                                    description="EIP-2098 compact signature (r, vs), 64 bytes hex.")]
+HexWord = Annotated[
+    str,
+    Field(
+        pattern=r"^0x[0-9a-fA-F]{1,64}$",
+        description="A packed observation (uint256, hex).",
+        examples=["0x000000010000000f42400000000186a0000003e8000007d030d4000000699a1c80"],
+    ),
+]
+HexSignature = Annotated[
+    str, Field(pattern=r"^0x[0-9a-fA-F]{128}$", description="EIP-2098 compact signature (r, vs), 64 bytes hex.")
+]
 HexDigest = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="A 32-byte EIP-712 digest.")]
 Address = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$", description="An Ethereum address.")]
 Epoch = Annotated[int, Field(ge=0, le=2**64 - 1, description="Round number: (time - genesis) // round_seconds.")]
@@ -33,8 +40,9 @@ class SignedObservation(Strict):
     operator_index: OperatorIndex
     epoch: Epoch
     config_version: ConfigVersion
-    observations: list[HexWord] = Field(max_length=MAX_OBSERVATIONS,
-                                        description="Packed observations sorted by persona id.")
+    observations: list[HexWord] = Field(
+        max_length=MAX_OBSERVATIONS, description="Packed observations sorted by persona id."
+    )
     signature: HexSignature
 
 

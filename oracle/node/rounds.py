@@ -59,8 +59,12 @@ class RoundDriver:
                 except Exception:  # noqa: BLE001 - the driver must outlive any one round
                     log.exception("refreshing the chain snapshot failed")
                 snap = self.service.chain.snapshot
-                if snap is not None and snap.n and self.service.leader_of(epoch, snap.n) == self.cfg.index \
-                        and self.service.epoch_now() == epoch:
+                if (
+                    snap is not None
+                    and snap.n
+                    and self.service.leader_of(epoch, snap.n) == self.cfg.index
+                    and self.service.epoch_now() == epoch
+                ):
                     deadline = start + DEADLINE * self.cfg.round_seconds
                     try:
                         outcome = await asyncio.wait_for(self.lead(epoch), timeout=max(0.1, deadline - time.time()))
@@ -132,9 +136,12 @@ class RoundDriver:
         # 2. medians and due personas
         medians = aggregate(attested, snap.f)
         medians = {pid: e for pid, e in medians.items() if pid in set(snap.active_personas)}
-        policy = DuePolicy(heartbeat=snap.heartbeat, margin=self.cfg.heartbeat_margin_rounds * self.cfg.round_seconds,
-                           deviation_bps=self.cfg.deviation_bps,
-                           sentiment_deviation_bps=self.cfg.sentiment_deviation_bps)
+        policy = DuePolicy(
+            heartbeat=snap.heartbeat,
+            margin=self.cfg.heartbeat_margin_rounds * self.cfg.round_seconds,
+            deviation_bps=self.cfg.deviation_bps,
+            sentiment_deviation_bps=self.cfg.sentiment_deviation_bps,
+        )
         # Staleness is judged by the chain's clock (what the contract's is_stale uses), which can
         # run ahead of ours (a dev chain whose time was moved forward).
         chain_now = snap.block_time + int(time.time() - snap.read_at) if snap.block_time else int(time.time())
@@ -145,9 +152,12 @@ class RoundDriver:
         digest = report.digest(snap.domain)
         leader_signature = sign_digest(svc.signer, digest).to_hex()
         request = SignRequest(
-            report=ReportBody(config_version=report.config_version, epoch=epoch,
-                              observations=[hex(w) for w in report.observations]),
-            leader_signature=leader_signature, attestations=valid)
+            report=ReportBody(
+                config_version=report.config_version, epoch=epoch, observations=[hex(w) for w in report.observations]
+            ),
+            leader_signature=leader_signature,
+            attestations=valid,
+        )
 
         # 3. signatures (the leader checks its own report like any signer)
         async def own_sign() -> SignResponse | None:
@@ -159,8 +169,9 @@ class RoundDriver:
 
         async def ask(i: int) -> SignResponse | None:
             try:
-                r = await self._client.post(f"{peers[i]}/sign", content=request.model_dump_json(),
-                                            headers={"content-type": "application/json"})
+                r = await self._client.post(
+                    f"{peers[i]}/sign", content=request.model_dump_json(), headers={"content-type": "application/json"}
+                )
                 if r.status_code != 200:
                     log.info("operator %d refused epoch %d: %s %s", i, epoch, r.status_code, r.text[:300])
                     return None

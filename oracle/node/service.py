@@ -78,15 +78,33 @@ class LyingAdapter(PlatformAdapter):
 
     def observe(self, persona_ids, at):
         out = self.inner.observe(persona_ids, at)
-        return {pid: Engagement(pid, e.views * self.factor, e.likes * self.factor, e.shares * self.factor,
-                                e.comments * self.factor, e.sentiment_bps, e.observed_at).clamped()
-                for pid, e in out.items()}
+        return {
+            pid: Engagement(
+                pid,
+                e.views * self.factor,
+                e.likes * self.factor,
+                e.shares * self.factor,
+                e.comments * self.factor,
+                e.sentiment_bps,
+                e.observed_at,
+            ).clamped()
+            for pid, e in out.items()
+        }
 
 
 class OperatorService:
-    def __init__(self, cfg: NodeConfig, signer: LocalAccount, adapter: PlatformAdapter, chain: ChainView,
-                 store: Store, metrics: NodeMetrics, relayer: Relayer | None = None,
-                 transmitter: LocalAccount | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        cfg: NodeConfig,
+        signer: LocalAccount,
+        adapter: PlatformAdapter,
+        chain: ChainView,
+        store: Store,
+        metrics: NodeMetrics,
+        relayer: Relayer | None = None,
+        transmitter: LocalAccount | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.cfg = cfg
         self.signer = signer
         self.transmitter = transmitter
@@ -118,8 +136,9 @@ class OperatorService:
         if epoch > current:
             raise ProtocolError(409, f"epoch {epoch} has not started (current epoch is {current})", "future epoch")
         if epoch < current - EPOCH_GRACE:
-            raise ProtocolError(409, f"epoch {epoch} is over: {what} only for epochs {current - EPOCH_GRACE}.."
-                                     f"{current}", "old epoch")
+            raise ProtocolError(
+                409, f"epoch {epoch} is over: {what} only for epochs {current - EPOCH_GRACE}..{current}", "old epoch"
+            )
 
     def snapshot(self) -> Snapshot:
         try:
@@ -149,9 +168,13 @@ class OperatorService:
                 raise ProtocolError(503, f"the platform cannot be read: {exc}", "platform unavailable") from None
             words = pack_all(e.clamped() for e in seen.values())
             digest = observation_digest(snap.domain, snap.config_version, epoch, words)
-            signed = SignedObservation(operator_index=self.cfg.index, epoch=epoch,
-                                       config_version=snap.config_version, observations=[hex(w) for w in words],
-                                       signature=sign_digest(self.signer, digest).to_hex())
+            signed = SignedObservation(
+                operator_index=self.cfg.index,
+                epoch=epoch,
+                config_version=snap.config_version,
+                observations=[hex(w) for w in words],
+                signature=sign_digest(self.signer, digest).to_hex(),
+            )
             result = (signed, {e.persona_id: e for e in check_words(words)})
             self._observations[epoch] = result
             while len(self._observations) > OBSERVATION_CACHE:
@@ -162,13 +185,17 @@ class OperatorService:
     # ------------------------------------------------------------ verifying
 
     @staticmethod
-    def verify_observation(obs: SignedObservation, snap: Snapshot, epoch: int, config_version: int) -> dict[int, Engagement]:
+    def verify_observation(
+        obs: SignedObservation, snap: Snapshot, epoch: int, config_version: int
+    ) -> dict[int, Engagement]:
         """The engagements of a peer's observation; ReportError if it is not valid for this round."""
         if obs.epoch != epoch:
             raise ReportError(f"observation of operator {obs.operator_index} is for epoch {obs.epoch}, not {epoch}")
         if obs.config_version != config_version:
-            raise ReportError(f"observation of operator {obs.operator_index} is for config version "
-                              f"{obs.config_version}, not {config_version}")
+            raise ReportError(
+                f"observation of operator {obs.operator_index} is for config version "
+                f"{obs.config_version}, not {config_version}"
+            )
         if obs.operator_index >= snap.n:
             raise ReportError(f"operator {obs.operator_index} is not in the committee of {snap.n}")
         words = [int(w, 16) for w in obs.observations]
@@ -198,11 +225,15 @@ class OperatorService:
         self._check_window(report.epoch, "reports are signed")
         snap = self.snapshot()
         if report.config_version != snap.config_version:
-            raise ProtocolError(409, f"report is for config version {report.config_version}, the chain's is "
-                                     f"{snap.config_version}", "wrong config version")
+            raise ProtocolError(
+                409,
+                f"report is for config version {report.config_version}, the chain's is {snap.config_version}",
+                "wrong config version",
+            )
         if report.epoch <= snap.latest_epoch:
-            raise ProtocolError(409, f"epoch {report.epoch} is not above the chain's latest epoch "
-                                     f"{snap.latest_epoch}", "stale epoch")
+            raise ProtocolError(
+                409, f"epoch {report.epoch} is not above the chain's latest epoch {snap.latest_epoch}", "stale epoch"
+            )
         if self.cfg.index >= snap.n:
             raise ProtocolError(409, f"operator {self.cfg.index} is not in the committee", "not in committee")
         domain = snap.domain
@@ -213,8 +244,11 @@ class OperatorService:
         except ReportError:
             leader_ok = False
         if not leader_ok:
-            raise ProtocolError(403, f"the report is not signed by the leader of epoch {report.epoch} "
-                                     f"(operator {leader})", "not from the leader")
+            raise ProtocolError(
+                403,
+                f"the report is not signed by the leader of epoch {report.epoch} (operator {leader})",
+                "not from the leader",
+            )
 
         attested: dict[int, dict[int, Engagement]] = {}
         for obs in request.attestations:
@@ -225,13 +259,17 @@ class OperatorService:
             except ReportError as exc:
                 raise ProtocolError(422, f"invalid attestation: {exc}", "bad attestations") from None
         if len(attested) < quorum(snap.f):
-            raise ProtocolError(422, f"{len(attested)} attested observations; the median needs "
-                                     f"{quorum(snap.f)}", "bad attestations")
+            raise ProtocolError(
+                422, f"{len(attested)} attested observations; the median needs {quorum(snap.f)}", "bad attestations"
+            )
         medians = aggregate(attested, snap.f)
         for e in proposed:
             if medians.get(e.persona_id) != e:
-                raise ProtocolError(422, f"persona {e.persona_id}: the report's values are not the medians of the "
-                                         f"attested observations", "not the medians")
+                raise ProtocolError(
+                    422,
+                    f"persona {e.persona_id}: the report's values are not the medians of the attested observations",
+                    "not the medians",
+                )
 
         _, own = self.observe(report.epoch)
         problems = tolerance_problems(proposed, own, self.cfg.tolerance)
@@ -242,26 +280,34 @@ class OperatorService:
         signature = sign_digest(self.signer, digest).to_hex()
         stored_digest, stored_signature = self.store.record_signed(report.epoch, "0x" + digest.hex(), signature)
         if stored_digest != "0x" + digest.hex():
-            raise ProtocolError(409, f"this operator already signed a different report for epoch {report.epoch}",
-                                "conflicting report")
+            raise ProtocolError(
+                409, f"this operator already signed a different report for epoch {report.epoch}", "conflicting report"
+            )
         self.metrics.reports_signed.inc()
-        return SignResponse(operator_index=self.cfg.index, signer=self.signer.address, digest="0x" + digest.hex(),
-                            signature=stored_signature)
+        return SignResponse(
+            operator_index=self.cfg.index,
+            signer=self.signer.address,
+            digest="0x" + digest.hex(),
+            signature=stored_signature,
+        )
 
     # ------------------------------------------------------------ health
 
     def health(self) -> Health:
         snap = self.chain.snapshot
         fresh = snap is not None and self.clock() - snap.read_at < 3 * self.cfg.round_seconds + 5
-        in_committee = snap is not None and self.cfg.index < snap.n and snap.signers[self.cfg.index] == \
-            self.signer.address
+        in_committee = (
+            snap is not None and self.cfg.index < snap.n and snap.signers[self.cfg.index] == self.signer.address
+        )
         relayer = None
         if self.relayer is not None:
             counts = self.store.counts()
-            relayer = RelayerStatus(queued=sum(counts.get(s, 0) for s in ("queued", "signed", "sent")),
-                                    confirmed=counts.get("confirmed", 0),
-                                    last_transmitted_epoch=self.store.last_confirmed_epoch(),
-                                    last_error=self.relayer.last_error)
+            relayer = RelayerStatus(
+                queued=sum(counts.get(s, 0) for s in ("queued", "signed", "sent")),
+                confirmed=counts.get("confirmed", 0),
+                last_transmitted_epoch=self.store.last_confirmed_epoch(),
+                last_error=self.relayer.last_error,
+            )
         epoch = self.epoch_now()
         self.metrics.current_epoch.set(epoch)
         return Health(
@@ -272,9 +318,13 @@ class OperatorService:
             adapter=self.adapter.name,
             epoch=epoch,
             round_seconds=self.cfg.round_seconds,
-            chain=ChainStatus(reachable=fresh, config_version=snap.config_version if snap else None,
-                              latest_epoch=snap.latest_epoch if snap else None, committee_size=snap.n if snap else None,
-                              f=snap.f if snap else None,
-                              active_personas=len(snap.active_personas) if snap else None),
+            chain=ChainStatus(
+                reachable=fresh,
+                config_version=snap.config_version if snap else None,
+                latest_epoch=snap.latest_epoch if snap else None,
+                committee_size=snap.n if snap else None,
+                f=snap.f if snap else None,
+                active_personas=len(snap.active_personas) if snap else None,
+            ),
             relayer=relayer,
         )

@@ -53,8 +53,9 @@ def build_frontend(manifest: Path, log: Path, out_dir: Path | None = None, check
     steps.append([npm, "run", "--silent", "build" if check_types else "bundle"])
     with open(log, "a") as out_log:
         for argv in steps:
-            proc = subprocess.run(argv, cwd=FRONTEND, env=env, stdin=subprocess.DEVNULL, stdout=out_log,
-                                  stderr=subprocess.STDOUT)
+            proc = subprocess.run(
+                argv, cwd=FRONTEND, env=env, stdin=subprocess.DEVNULL, stdout=out_log, stderr=subprocess.STDOUT
+            )
             if proc.returncode != 0:
                 raise FameError(f"building the frontend failed ({' '.join(argv[1:])}); see {log}")
             if argv[1] == "ci":

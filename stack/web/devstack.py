@@ -50,16 +50,25 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
     rpc_url = start_anvil(sup, "127.0.0.1", anvil_port, log=logs / "anvil.log")
-    env = stack_env(root, FAME_ANVIL_PORT=str(anvil_port), FAME_GATEWAY_PORT=str(web_port), FAME_RPC_URL=rpc_url,
-                    FAME_IPFS_FSYNC="false")
+    env = stack_env(
+        root,
+        FAME_ANVIL_PORT=str(anvil_port),
+        FAME_GATEWAY_PORT=str(web_port),
+        FAME_RPC_URL=rpc_url,
+        FAME_IPFS_FSYNC="false",
+    )
     web_url = f"http://127.0.0.1:{web_port}"
     argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url]
     if dist is not None:
         argv += ["--dist", str(dist)]
-    proc = sup.start("web", argv,
-                     log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
-    wait_until(lambda: httpx.get(web_url + "/health", timeout=1).status_code == 200, 60, "web service", proc=proc,
-               log=logs / "web.log")
+    proc = sup.start("web", argv, log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
+    wait_until(
+        lambda: httpx.get(web_url + "/health", timeout=1).status_code == 200,
+        60,
+        "web service",
+        proc=proc,
+        log=logs / "web.log",
+    )
     cfg = Settings(deployments_dir=root / "deployments", state_dir=root / "state")
     saved = dict(os.environ)
     os.environ.update({k: v for k, v in env.items() if k.startswith("FAME_")})
@@ -70,8 +79,9 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
         os.environ.clear()
         os.environ.update(saved)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
-    return DevStack(rpc_url, web_url, manifest_path(31337, root / "deployments"),
-                         json.loads(line.removeprefix("demo: ")), env, logs)
+    return DevStack(
+        rpc_url, web_url, manifest_path(31337, root / "deployments"), json.loads(line.removeprefix("demo: ")), env, logs
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import json
 import logging
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,17 @@ INDEXED: dict[str, tuple[str, ...]] = {
     "EngagementOracle": ("ReportAccepted",),
     "PersonaStaking": ("Staked", "Withdrawn", "RewardPaid"),
     "PersonaRegistry": ("PersonaRegistered",),
-    "ContentMarket": ("RequestCreated", "RequestClaimed", "RequestReopened", "RequestFulfilled", "RequestRejected",
-                      "RequestReleased", "RequestRefunded", "RequestCancelled", "DisputeSettled"),
+    "ContentMarket": (
+        "RequestCreated",
+        "RequestClaimed",
+        "RequestReopened",
+        "RequestFulfilled",
+        "RequestRejected",
+        "RequestReleased",
+        "RequestRefunded",
+        "RequestCancelled",
+        "DisputeSettled",
+    ),
 }
 # Every persona's share token (found through PersonaRegistered): its transfers give the holders.
 SHARE_EVENTS = ("Transfer",)
@@ -80,11 +88,19 @@ def _jsonable(value: Any) -> Any:
 def _keys(args: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
     persona = args.get("persona_id")
     proposal = args.get("proposalId", args.get("proposal_id"))
-    account = next((args[k] for k in ("voter", "contributor", "account", "owner", "rater", "creator", "proposer",
-                                      "requester")
-                    if k in args), None)
-    return (int(persona) if persona is not None else None, str(proposal) if proposal is not None else None,
-            account.lower() if isinstance(account, str) else None)
+    account = next(
+        (
+            args[k]
+            for k in ("voter", "contributor", "account", "owner", "rater", "creator", "proposer", "requester")
+            if k in args
+        ),
+        None,
+    )
+    return (
+        int(persona) if persona is not None else None,
+        str(proposal) if proposal is not None else None,
+        account.lower() if isinstance(account, str) else None,
+    )
 
 
 @dataclass
@@ -114,8 +130,9 @@ class EventIndex:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM meta")
             self.db.execute("DELETE FROM checkpoints")
-            self.db.executemany("INSERT INTO meta VALUES (?, ?)",
-                                [("identity", identity), ("next_block", str(start_block))])
+            self.db.executemany(
+                "INSERT INTO meta VALUES (?, ?)", [("identity", identity), ("next_block", str(start_block))]
+            )
             self.db.execute("COMMIT")
 
     def append(self, rows: list[tuple], next_block: int, checkpoint: tuple[int, str] | None = None) -> None:
@@ -128,8 +145,11 @@ class EventIndex:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_block', ?)", (str(next_block),))
             if checkpoint is not None:
                 self.db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?)", checkpoint)
-                self.db.execute("DELETE FROM checkpoints WHERE block NOT IN "
-                                "(SELECT block FROM checkpoints ORDER BY block DESC LIMIT ?)", (CHECKPOINTS,))
+                self.db.execute(
+                    "DELETE FROM checkpoints WHERE block NOT IN "
+                    "(SELECT block FROM checkpoints ORDER BY block DESC LIMIT ?)",
+                    (CHECKPOINTS,),
+                )
             self.db.execute("COMMIT")
 
     def checkpoints(self) -> list[tuple[int, str]]:
@@ -148,46 +168,75 @@ class EventIndex:
             self.db.execute("COMMIT")
         return dropped
 
-    def query(self, *, contract: str | None = None, event: str | None = None, persona_id: int | None = None,
-              proposal_id: str | None = None, account: str | None = None, limit: int = 100,
-              order: str = "desc") -> list[dict[str, Any]]:
+    def query(
+        self,
+        *,
+        contract: str | None = None,
+        event: str | None = None,
+        persona_id: int | None = None,
+        proposal_id: str | None = None,
+        account: str | None = None,
+        limit: int = 100,
+        order: str = "desc",
+    ) -> list[dict[str, Any]]:
         where, params = [], []
-        for column, value in (("contract", contract), ("event", event), ("persona_id", persona_id),
-                              ("proposal_id", proposal_id), ("account", account.lower() if account else None)):
+        for column, value in (
+            ("contract", contract),
+            ("event", event),
+            ("persona_id", persona_id),
+            ("proposal_id", proposal_id),
+            ("account", account.lower() if account else None),
+        ):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         direction = "ASC" if order == "asc" else "DESC"
-        sql = ("SELECT block, log_index, tx, time, contract, event, args FROM events"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + f" ORDER BY block {direction}, log_index {direction}, sub {direction} LIMIT ?")
+        sql = (
+            "SELECT block, log_index, tx, time, contract, event, args FROM events"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" ORDER BY block {direction}, log_index {direction}, sub {direction} LIMIT ?"
+        )
         with self._lock:
             rows = self.db.execute(sql, (*params, max(1, min(limit, 1000)))).fetchall()
-        return [{"block": b, "logIndex": i, "tx": tx, "time": t, "contract": c, "event": e, "args": json.loads(a)}
-                for b, i, tx, t, c, e, a in rows]
+        return [
+            {"block": b, "logIndex": i, "tx": tx, "time": t, "contract": c, "event": e, "args": json.loads(a)}
+            for b, i, tx, t, c, e, a in rows
+        ]
 
     def persona_of_request(self, request_id: str) -> int | None:
         with self._lock:
-            row = self.db.execute("SELECT persona_id FROM events WHERE contract = 'ContentMarket' AND "
-                                  "event = 'RequestCreated' AND json_extract(args, '$.request_id') = ?",
-                                  (str(request_id),)).fetchone()
+            row = self.db.execute(
+                "SELECT persona_id FROM events WHERE contract = 'ContentMarket' AND "
+                "event = 'RequestCreated' AND json_extract(args, '$.request_id') = ?",
+                (str(request_id),),
+            ).fetchone()
         return row[0] if row else None
 
     def share_tokens(self) -> dict[str, int]:
         """Share token address -> persona id, from the indexed PersonaRegistered events."""
         with self._lock:
             rows = self.db.execute("SELECT args FROM events WHERE event = 'PersonaRegistered'").fetchall()
-        return {Web3.to_checksum_address(a["share_token"]): int(a["persona_id"]) for a in map(json.loads, (r[0] for r in rows))}
+        return {
+            Web3.to_checksum_address(a["share_token"]): int(a["persona_id"])
+            for a in map(json.loads, (r[0] for r in rows))
+        }
 
     def holders(self, persona_id: int, limit: int = 50) -> list[dict[str, str]]:
         """Balances of a persona's share token from its Transfer events, largest first."""
         with self._lock:
-            rows = self.db.execute("SELECT args FROM events WHERE contract = 'PersonaShare' AND event = 'Transfer' "
-                                   "AND persona_id = ? ORDER BY block, log_index", (persona_id,)).fetchall()
+            rows = self.db.execute(
+                "SELECT args FROM events WHERE contract = 'PersonaShare' AND event = 'Transfer' "
+                "AND persona_id = ? ORDER BY block, log_index",
+                (persona_id,),
+            ).fetchall()
         balances: dict[str, int] = {}
         for (raw,) in rows:
             a = json.loads(raw)
-            sender, receiver, value = a.get("sender", a.get("from")), a.get("receiver", a.get("to")), int(a.get("value", a.get("amount", 0)))
+            sender, receiver, value = (
+                a.get("sender", a.get("from")),
+                a.get("receiver", a.get("to")),
+                int(a.get("value", a.get("amount", 0))),
+            )
             if sender and int(sender, 16):
                 balances[sender] = balances.get(sender, 0) - value
             if receiver and int(receiver, 16):
@@ -265,21 +314,39 @@ class Follower:
             # The end block's hash is read before its logs: if the chain reorganises in between,
             # the next step sees the hash change and indexes that range again.
             end_hash = self._hash(end)
-            rows = self._decode(self.w3.eth.get_logs({"fromBlock": start, "toBlock": end, "address": list(addresses),
-                                                      "topics": [list(self._topics)]}), self._topics)
+            rows = self._decode(
+                self.w3.eth.get_logs(
+                    {"fromBlock": start, "toBlock": end, "address": list(addresses), "topics": [list(self._topics)]}
+                ),
+                self._topics,
+            )
             self._request_personas(rows)
             shares = self.index.share_tokens()
-            shares.update({Web3.to_checksum_address(r[9]["share_token"]): int(r[9]["persona_id"])
-                           for r in rows if r[5] == "PersonaRegistered"})
+            shares.update(
+                {
+                    Web3.to_checksum_address(r[9]["share_token"]): int(r[9]["persona_id"])
+                    for r in rows
+                    if r[5] == "PersonaRegistered"
+                }
+            )
             if shares and self._share_topics:
-                share_rows = self._decode(self.w3.eth.get_logs({
-                    "fromBlock": start, "toBlock": end, "address": list(shares),
-                    "topics": [list(self._share_topics)]}), self._share_topics,
-                    persona_of={a.lower(): p for a, p in shares.items()})
+                share_rows = self._decode(
+                    self.w3.eth.get_logs(
+                        {
+                            "fromBlock": start,
+                            "toBlock": end,
+                            "address": list(shares),
+                            "topics": [list(self._share_topics)],
+                        }
+                    ),
+                    self._share_topics,
+                    persona_of={a.lower(): p for a, p in shares.items()},
+                )
                 rows += share_rows
             rows = self._engagement_rows(rows, m)
-            self.index.append([(*r[:9], json.dumps(r[9]), r[10] if len(r) > 10 else 0) for r in rows], end + 1,
-                              (end, end_hash))
+            self.index.append(
+                [(*r[:9], json.dumps(r[9]), r[10] if len(r) > 10 else 0) for r in rows], end + 1, (end, end_hash)
+            )
             added += len(rows)
             start = end + 1
         self.caught_up.set()
@@ -298,8 +365,9 @@ class Follower:
         for block, stored in checkpoints[1:]:
             if self._hash(block) == stored:
                 dropped = self.index.rewind(block)
-                log.warning("indexer: chain reorganised after block %d; %d rows dropped, indexing again", block,
-                            dropped)
+                log.warning(
+                    "indexer: chain reorganised after block %d; %d rows dropped, indexing again", block, dropped
+                )
                 return
         log.warning("indexer: chain reorganised below every checkpoint; indexing from the deployment again")
         self.index.reset(ident, m.deploy_block)
@@ -313,23 +381,32 @@ class Follower:
         out: list[tuple] = []
         reputation = None
         if "Reputation" in m.contracts:
-            reputation = self.w3.eth.contract(address=Web3.to_checksum_address(m.address("Reputation")),
-                                              abi=m.contract("Reputation").abi)
+            reputation = self.w3.eth.contract(
+                address=Web3.to_checksum_address(m.address("Reputation")), abi=m.contract("Reputation").abi
+            )
         for r in rows:
             out.append(r)
             if r[4] != "EngagementOracle" or r[5] != "ReportAccepted":
                 continue
             decoded = [decode_logged(int(word)) for word in r[9]["observations"]]
             components = self._components_at(reputation, [e.persona_id for e, _ in decoded], r[0])
-            for i, ((e, engagement), c) in enumerate(zip(decoded, components), start=1):
-                args = {"persona_id": str(e.persona_id), "epoch": r[9]["epoch"], "views": str(e.views),
-                        "likes": str(e.likes), "shares": str(e.shares), "comments": str(e.comments),
-                        "sentiment": str(e.sentiment_bps), "observed_at": str(e.observed_at),
-                        "engagement": str(engagement)}
+            for i, ((e, engagement), c) in enumerate(zip(decoded, components, strict=False), start=1):
+                args = {
+                    "persona_id": str(e.persona_id),
+                    "epoch": r[9]["epoch"],
+                    "views": str(e.views),
+                    "likes": str(e.likes),
+                    "shares": str(e.shares),
+                    "comments": str(e.comments),
+                    "sentiment": str(e.sentiment_bps),
+                    "observed_at": str(e.observed_at),
+                    "engagement": str(engagement),
+                }
                 if c is not None:
                     args.update(feedback=str(c[1]), score=str(c[2]))
-                out.append((r[0], r[1], r[2], r[3], "Reputation", "EngagementReported", e.persona_id, None, None,
-                            args, i))
+                out.append(
+                    (r[0], r[1], r[2], r[3], "Reputation", "EngagementReported", e.persona_id, None, None, args, i)
+                )
         return out
 
     def _components_at(self, reputation, persona_ids: list[int], block: int) -> list:
@@ -338,8 +415,9 @@ class Follower:
         out = []
         for pid in persona_ids:
             try:
-                out.append(None if reputation is None else
-                           reputation.functions.components(pid).call(block_identifier=block))
+                out.append(
+                    None if reputation is None else reputation.functions.components(pid).call(block_identifier=block)
+                )
             except Exception:  # noqa: BLE001 - a pruned node: the row keeps E and the counts, no score
                 out.append(None)
         return out
@@ -367,8 +445,20 @@ class Follower:
                 persona = persona_of.get(entry["address"].lower())
                 account = None
             block = entry["blockNumber"]
-            rows.append((block, entry["logIndex"], "0x" + bytes(entry["transactionHash"]).hex().removeprefix("0x"),
-                         self._time(block), name, abi["name"], persona, proposal, account, args))
+            rows.append(
+                (
+                    block,
+                    entry["logIndex"],
+                    "0x" + bytes(entry["transactionHash"]).hex().removeprefix("0x"),
+                    self._time(block),
+                    name,
+                    abi["name"],
+                    persona,
+                    proposal,
+                    account,
+                    args,
+                )
+            )
         return rows
 
     def _time(self, block: int) -> int:

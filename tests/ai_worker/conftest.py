@@ -38,8 +38,8 @@ def backend(tmp_path):
 
 @pytest.fixture
 def spec():
-    from ai_worker.persona import EXAMPLE_SPEC
-
     import copy
+
+    from ai_worker.persona import EXAMPLE_SPEC
 
     return copy.deepcopy(EXAMPLE_SPEC)

@@ -5,21 +5,30 @@ transformers model (a tiny random one made in the test)."""
 from __future__ import annotations
 
 import pytest
+from aiw_helpers import ThreadServer, tiny_causal_lm
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ai_worker.captions import (CaptionError, OpenAICompatibleCaptioner, TemplateCaptioner, chat_completions_url,
-                                sentiment)
+from ai_worker.captions import (
+    CaptionError,
+    OpenAICompatibleCaptioner,
+    TemplateCaptioner,
+    chat_completions_url,
+    sentiment,
+)
 from ai_worker.emotions import EMOTIONS
 
-from aiw_helpers import ThreadServer, tiny_causal_lm
-
 OTHER_SPEC = {
-    "spec_version": "1.0", "name": "Kai Moss", "handle": "kai_moss",
+    "spec_version": "1.0",
+    "name": "Kai Moss",
+    "handle": "kai_moss",
     "traits": [{"name": "grumpy", "intensity": 0.9}, {"name": "gentle", "intensity": 0.4}],
     "visual_style": {"art_style": "anime", "description": "Soft watercolour gardener."},
-    "narrative": {"backstory": "A quiet gardener.", "topics": ["bonsai", "rainy days"],
-                  "voice": {"formality": "formal"}},
+    "narrative": {
+        "backstory": "A quiet gardener.",
+        "topics": ["bonsai", "rainy days"],
+        "voice": {"formality": "formal"},
+    },
     "emotional_baseline": {"model": "emotion_weights", "weights": {"trust": 0.7}},
 }
 
@@ -59,6 +68,7 @@ def test_template_captioner_rejects_unknown_emotion(spec):
 
 # ---------------------------------------------------------------------------- OpenAI-compatible server
 
+
 def _chat_app(seen: list, fail: bool = False):
     app = FastAPI()
 
@@ -70,9 +80,13 @@ def _chat_app(seen: list, fail: bool = False):
             return JSONResponse({"error": {"message": "model not loaded"}}, status_code=503)
         emotion = next(e for e in EMOTIONS if f"You feel {e}" in body["messages"][-1]["content"])
         text = f'"So much {emotion} today (seed {body.get("seed")})!"'
-        return {"id": "chatcmpl-1", "object": "chat.completion", "model": body["model"],
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18}}
+        return {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "model": body["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18},
+        }
 
     return app
 
@@ -114,6 +128,7 @@ def test_chat_completions_url():
 
 # ---------------------------------------------------------------------------- local transformers model
 
+
 def test_transformers_captioner_with_a_tiny_local_model(tmp_path, spec):
     pytest.importorskip("transformers")
     from ai_worker.captions import TransformersCaptioner
@@ -122,7 +137,7 @@ def test_transformers_captioner_with_a_tiny_local_model(tmp_path, spec):
     cap = TransformersCaptioner(path, device="cpu", max_new_tokens=8)
     a = cap.caption(spec, "joy", 1)
     assert isinstance(a, str) and a
-    assert a == cap.caption(spec, "joy", 1)                       # seeded
+    assert a == cap.caption(spec, "joy", 1)  # seeded
     assert len({cap.caption(spec, "joy", s) for s in range(4)}) > 1
     assert "joy" in cap.prompt(spec, "joy") and "Nova Lux" in cap.prompt(spec, "joy")
     assert cap.info.kind == "GPT2LMHeadModel"

@@ -37,7 +37,7 @@ def test_emotions_differ_in_shape_not_only_colour():
 
     clf = FaceEmotionClassifier.fit_procedural(n_per_emotion=60, seed=11, shape_only=True)
     x, y = make_dataset(15, seed=2025)
-    assert clf.accuracy(x, [EMOTIONS[i] for i in y]) > 0.6   # chance: 1/6
+    assert clf.accuracy(x, [EMOTIONS[i] for i in y]) > 0.6  # chance: 1/6
 
 
 def test_jitter_varies_faces_within_an_emotion():
@@ -50,10 +50,14 @@ def test_emotion_names():
     assert check(" JOY ") == "joy" and index("fear") == EMOTIONS.index("fear")
     with pytest.raises(UnknownEmotion, match="unknown emotion"):
         check("boredom")
-    assert baseline_emotion({"emotional_baseline": {"model": "emotion_weights", "weights": {"trust": 0.9, "joy": 0.2}}}) \
+    assert (
+        baseline_emotion({"emotional_baseline": {"model": "emotion_weights", "weights": {"trust": 0.9, "joy": 0.2}}})
         == "calm"
-    assert baseline_emotion({"emotional_baseline": {"model": "valence_arousal", "valence": -0.8, "arousal": -0.5}}) \
+    )
+    assert (
+        baseline_emotion({"emotional_baseline": {"model": "valence_arousal", "valence": -0.8, "arousal": -0.5}})
         == "sadness"
+    )
     assert baseline_emotion(None) == "calm"
 
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from ai_worker.audience import SimulatedAudience, population_audience
-from ai_worker.emotion_engine import (EmotionEngine, EngineError, MoodModel, engagement_state,
-                                      reward_from_engagement)
+from ai_worker.emotion_engine import EmotionEngine, EngineError, MoodModel, engagement_state, reward_from_engagement
 from ai_worker.emotions import EMOTIONS, ENGAGEMENT_STATES, N_EMOTIONS, N_STATES, VAD
 from ai_worker.simulate import compare, margins, run_policy
 from ai_worker.warm_start import build_corpus, fit_prior, label_corpus, load_prior
@@ -31,7 +30,7 @@ def test_learned_policy_beats_random_by_a_margin(curves):
     assert m["engine+prior"] > 1.4 * m["random"], m
     # and close to the myopic oracle that knows the audience's tastes
     assert m["engine"] > 0.9 * m["oracle"], m
-    for seed_row_engine, seed_row_random in zip(curves["engine"], curves["random"]):
+    for seed_row_engine, seed_row_random in zip(curves["engine"], curves["random"], strict=False):
         assert seed_row_engine[-LAST:].mean() > 1.2 * seed_row_random[-LAST:].mean()
 
 
@@ -65,21 +64,21 @@ def test_state_persists_across_restarts(tmp_path):
     got = _drive(first, "7", 25)
     saved = json.loads((tmp_path / "7.json").read_text())
     assert saved["steps"] == 25 and saved["persona"] == "7" and len(saved["q"]) == N_STATES
-    second = EmotionEngine(tmp_path, prior=prior, seed=3, fsync=False)   # a new process, same folder
+    second = EmotionEngine(tmp_path, prior=prior, seed=3, fsync=False)  # a new process, same folder
     got += _drive(second, "7", 35, start=25)
     assert got == expected
     np.testing.assert_allclose(second.state("7").q, reference.state("7").q, atol=1e-7)
     assert second.emotional_state("7") == reference.emotional_state("7")
-    assert [p.name for p in tmp_path.iterdir()] == ["7.json"]            # no temporary files left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["7.json"]  # no temporary files left behind
 
 
 def test_pending_decision_survives_a_restart(tmp_path):
     a = EmotionEngine(tmp_path, fsync=False)
     a.next_emotion("p1", "medium")
     b = EmotionEngine(tmp_path, fsync=False)
-    b.observe("p1", 0.8)                                   # the reward for the hint given before the restart
+    b.observe("p1", 0.8)  # the reward for the hint given before the restart
     c = EmotionEngine(tmp_path, fsync=False)
-    c.next_emotion("p1", "high")                           # applies the Q-update with s' = high
+    c.next_emotion("p1", "high")  # applies the Q-update with s' = high
     assert c.state("p1").updates == 1
 
 
@@ -107,7 +106,7 @@ def test_mood_follows_reward():
     up = model.step(start, "calm", "joy", reward=1.0, reward_mean=0.4)
     down = model.step(start, "calm", "joy", reward=0.0, reward_mean=0.4)
     assert up[0] > start[0] > down[0]
-    for _ in range(2):                                     # a run of flops sours the mood
+    for _ in range(2):  # a run of flops sours the mood
         down = model.step(down, "calm", "joy", reward=0.0, reward_mean=0.4)
     assert model.emotion(up) in ("joy", "calm", "surprise")
     assert model.emotion(down) in ("sadness", "fear", "anger")
@@ -117,7 +116,7 @@ def test_mood_follows_reward():
     for k in range(30):
         engine.next_emotion("m", "medium")
         seen.add(engine.observe("m", 1.0 if k % 2 else 0.0))
-    assert len(seen) >= 2                                  # the persona's state moves
+    assert len(seen) >= 2  # the persona's state moves
 
 
 def test_greedy_choice_and_policy():
@@ -126,7 +125,7 @@ def test_greedy_choice_and_policy():
     st.q[:] = 0
     st.q[:, EMOTIONS.index("surprise"), :] = 1
     assert engine.next_emotion("g", "low", explore=False) == "surprise"
-    assert engine.state("g").steps == 0                     # not recorded
+    assert engine.state("g").steps == 0  # not recorded
     pol = engine.policy("g")
     assert set(pol) == set(ENGAGEMENT_STATES) and all(v == "surprise" for row in pol.values() for v in row.values())
 
@@ -153,8 +152,8 @@ def test_warm_start_prior_from_a_labelled_corpus():
     assert set(corpus[0]) == {"creator", "index", "caption", "views", "likes", "shares", "comments"}
     rows = label_corpus(corpus)
     assert rows.shape == (8 * 30, 4)
-    accuracy = np.mean([EMOTIONS[int(r[1])] == t["emotion"] for r, t in zip(rows, truth)])
-    assert accuracy > 0.6                                   # lexicon labels, promo posts included
+    accuracy = np.mean([EMOTIONS[int(r[1])] == t["emotion"] for r, t in zip(rows, truth, strict=False)])
+    assert accuracy > 0.6  # lexicon labels, promo posts included
     # rewards read back from the counts track the simulated engagement
     assert np.corrcoef(rows[:, 3], [t["reward"] for t in truth])[0, 1] > 0.7
     table = fit_prior(rows)
@@ -170,8 +169,12 @@ def test_warm_start_and_simulate_scripts(tmp_path, capsys):
     from ai_worker import simulate, warm_start
 
     out = tmp_path / "prior.json"
-    assert warm_start.main(["--creators", "3", "--posts", "10", "--out", str(out),
-                            "--corpus-out", str(tmp_path / "corpus.jsonl")]) == 0
+    assert (
+        warm_start.main(
+            ["--creators", "3", "--posts", "10", "--out", str(out), "--corpus-out", str(tmp_path / "corpus.jsonl")]
+        )
+        == 0
+    )
     assert load_prior(out).shape == (N_STATES, N_EMOTIONS, N_EMOTIONS)
     assert len((tmp_path / "corpus.jsonl").read_text().splitlines()) == 30
     out.write_text(json.dumps({**json.loads(out.read_text()), "emotions": ["joy"]}))

@@ -8,12 +8,19 @@ import json
 
 import numpy as np
 import pytest
+from aiw_helpers import tiny_sd_pipeline
 
 from ai_worker.emotions import EMOTIONS
-from ai_worker.image_model import (MODEL_DIR, DiffusersPipelineGenerator, EmbeddedImageGenerator, ImageGenerator,
-                                   ImageModelError, emotion_prompt, pick_device, weights_sha256)
-
-from aiw_helpers import tiny_sd_pipeline
+from ai_worker.image_model import (
+    MODEL_DIR,
+    DiffusersPipelineGenerator,
+    EmbeddedImageGenerator,
+    ImageGenerator,
+    ImageModelError,
+    emotion_prompt,
+    pick_device,
+    weights_sha256,
+)
 
 SEEDS_PER_EMOTION = 6
 
@@ -41,7 +48,7 @@ def test_generator_output_shape_and_determinism(generator):
     assert np.array_equal(np.asarray(img), np.asarray(generator.generate("joy", 7, prompt="ignored by this model")))
     assert not np.array_equal(np.asarray(img), np.asarray(generator.generate("joy", 8)))
     batch = generator.generate_batch(["joy", "fear"], [7, 7])
-    assert np.abs(np.asarray(batch[0], dtype=int) - np.asarray(img, dtype=int)).max() <= 2   # batching ~ no change
+    assert np.abs(np.asarray(batch[0], dtype=int) - np.asarray(img, dtype=int)).max() <= 2  # batching ~ no change
     assert generator.info.name == "fameengine/emotion-unet" and generator.info.sha256
     with pytest.raises(ValueError, match="unknown emotion"):
         generator.generate("boredom", 1)
@@ -50,8 +57,10 @@ def test_generator_output_shape_and_determinism(generator):
 def test_samples_show_the_requested_emotion(samples, classifier):
     emotions, _, images = samples
     accuracy = classifier.accuracy(images, emotions)
-    per_emotion = {e: classifier.accuracy(images[i * SEEDS_PER_EMOTION:(i + 1) * SEEDS_PER_EMOTION],
-                                          [e] * SEEDS_PER_EMOTION) for i, e in enumerate(EMOTIONS)}
+    per_emotion = {
+        e: classifier.accuracy(images[i * SEEDS_PER_EMOTION : (i + 1) * SEEDS_PER_EMOTION], [e] * SEEDS_PER_EMOTION)
+        for i, e in enumerate(EMOTIONS)
+    }
     # chance is 1/6; every emotion must be recognised more often than not
     assert accuracy >= 0.8, per_emotion
     assert min(per_emotion.values()) >= 0.5, per_emotion
@@ -62,7 +71,7 @@ def test_samples_show_the_emotion_in_the_face_not_only_the_colours(samples):
 
     emotions, _, images = samples
     shape_only = FaceEmotionClassifier.fit_procedural(n_per_emotion=80, seed=99, shape_only=True)
-    assert shape_only.accuracy(images, emotions) >= 0.5          # chance is 1/6
+    assert shape_only.accuracy(images, emotions) >= 0.5  # chance is 1/6
 
 
 def test_output_size_and_missing_model(tmp_path):
@@ -97,14 +106,22 @@ def test_training_script_writes_a_loadable_model(tmp_path):
     from ai_worker.train_image_model import main
 
     out = tmp_path / "unet"
-    assert main(["--out", str(out), "--steps", "3", "--batch-size", "4", "--n-per-emotion", "2", "--warmup", "1",
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["--out", str(out), "--steps", "3", "--batch-size", "4", "--n-per-emotion", "2", "--warmup", "1", "--quiet"]
+        )
+        == 0
+    )
     meta = json.loads((out / "fameengine.json").read_text())
     assert meta["training"]["steps"] == 3 and meta["emotions"] == list(EMOTIONS)
-    assert len(json.loads((out / "training_log.json").read_text())) == 2   # steps 0 and 2
+    assert len(json.loads((out / "training_log.json").read_text())) == 2  # steps 0 and 2
     gen = EmbeddedImageGenerator(out, steps=2)
     assert gen.generate("anger", 1).size == (32, 32)
-    assert main(["--out", str(out), "--steps", "3", "--batch-size", "4", "--n-per-emotion", "2", "--warmup", "1",
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["--out", str(out), "--steps", "3", "--batch-size", "4", "--n-per-emotion", "2", "--warmup", "1", "--quiet"]
+        )
+        == 0
+    )
     assert json.loads((out / "fameengine.json").read_text())["weights_sha256"] == meta["weights_sha256"]  # seeded
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["unet"]          # replaced whole, nothing left over
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unet"]  # replaced whole, nothing left over

@@ -9,20 +9,41 @@ import json
 import pytest
 from eth_account import Account
 
-from ai_worker.manifest import (DISCLOSURE, ContentItem, ManifestError, build_manifest, canonical_json, is_valid_manifest,
-                                make_item, publish, recover_signer, verify_manifest)
+from ai_worker.manifest import (
+    DISCLOSURE,
+    ContentItem,
+    ManifestError,
+    build_manifest,
+    canonical_json,
+    is_valid_manifest,
+    make_item,
+    publish,
+    recover_signer,
+    verify_manifest,
+)
 from ai_worker.model_info import ModelInfo
 from fame.ipfs import compute_cid
 
-MODELS = {"image": ModelInfo("fameengine/emotion-unet", "1", "diffusers-unet2d-ddim", "ab" * 32),
-          "caption": ModelInfo("fameengine/template-captioner", "1", "grammar")}
+MODELS = {
+    "image": ModelInfo("fameengine/emotion-unet", "1", "diffusers-unet2d-ddim", "ab" * 32),
+    "caption": ModelInfo("fameengine/template-captioner", "1", "grammar"),
+}
 CONTENT = b"\x89PNG\r\n\x1a\n not really a png, but bytes are bytes"
 
 
 def _item(account, **over) -> ContentItem:
-    fields = dict(persona_id=7, request_id=12, models=MODELS, brief="rooftop garden", emotion="joy", seed=42,
-                  persona_name="Nova Lux", caption="Best day ever! #novalux", emotional_state="calm",
-                  created_at="2026-11-22T00:00:00Z")
+    fields = dict(
+        persona_id=7,
+        request_id=12,
+        models=MODELS,
+        brief="rooftop garden",
+        emotion="joy",
+        seed=42,
+        persona_name="Nova Lux",
+        caption="Best day ever! #novalux",
+        emotional_state="calm",
+        created_at="2026-11-22T00:00:00Z",
+    )
     fields.update(over)
     return make_item(content=CONTENT, signer=account, **fields)
 
@@ -34,8 +55,13 @@ def test_manifest_fields_and_signature(worker_account):
     assert m["persona"] == {"id": 7, "name": "Nova Lux"} and m["requestId"] == 12
     assert m["emotion"] == "joy" and m["seed"] == 42 and m["emotionalState"] == "calm"
     assert m["content"]["cid"] == str(compute_cid(CONTENT)) and m["content"]["bytes"] == len(CONTENT)
-    assert m["models"][0] == {"name": "fameengine/emotion-unet", "version": "1", "kind": "diffusers-unet2d-ddim",
-                              "sha256": "ab" * 32, "role": "image"}
+    assert m["models"][0] == {
+        "name": "fameengine/emotion-unet",
+        "version": "1",
+        "kind": "diffusers-unet2d-ddim",
+        "sha256": "ab" * 32,
+        "role": "image",
+    }
     assert m["briefHash"].startswith("0x") and len(m["briefHash"]) == 66
     assert m["worker"] == worker_account.address
     assert verify_manifest(m, expected_signer=worker_account.address, content=CONTENT) == worker_account.address
@@ -45,11 +71,19 @@ def test_manifest_fields_and_signature(worker_account):
     assert canonical_json(again) == canonical_json(m)
 
 
-@pytest.mark.parametrize("path, value", [
-    (("emotion",), "anger"), (("seed",), 43), (("content", "cid"), "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"),
-    (("caption",), "Worst day ever"), (("aiGenerated",), False), (("persona", "id"), 8),
-    (("models", 0, "version"), "2"), (("worker",), "0x" + "11" * 20),
-])
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (("emotion",), "anger"),
+        (("seed",), 43),
+        (("content", "cid"), "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"),
+        (("caption",), "Worst day ever"),
+        (("aiGenerated",), False),
+        (("persona", "id"), 8),
+        (("models", 0, "version"), "2"),
+        (("worker",), "0x" + "11" * 20),
+    ],
+)
 def test_tampering_is_detected(worker_account, path, value):
     m = copy.deepcopy(_item(worker_account).manifest)
     node = m
@@ -66,7 +100,7 @@ def test_wrong_signer_missing_fields_and_wrong_content(worker_account):
     other = Account.from_key("0x" + "5a" * 32)
     with pytest.raises(ManifestError, match="expected"):
         verify_manifest(m, expected_signer=other.address)
-    resigned = _item(other).manifest                     # a valid manifest, but by another worker
+    resigned = _item(other).manifest  # a valid manifest, but by another worker
     assert verify_manifest(resigned) == other.address
     stolen = {**resigned, "worker": worker_account.address}
     with pytest.raises(ManifestError, match="altered or signed by another key"):
@@ -80,8 +114,15 @@ def test_wrong_signer_missing_fields_and_wrong_content(worker_account):
 
 
 def test_build_manifest_checks_its_input(worker_account):
-    base = dict(persona_id=1, request_id=1, brief=None, emotion="calm", seed=1, content_cid="Qm" + "1" * 44,
-                signer=worker_account)
+    base = dict(
+        persona_id=1,
+        request_id=1,
+        brief=None,
+        emotion="calm",
+        seed=1,
+        content_cid="Qm" + "1" * 44,
+        signer=worker_account,
+    )
     with pytest.raises(ManifestError, match="at least one model"):
         build_manifest(models=[], **base)
     with pytest.raises(ManifestError, match="non-empty string"):
@@ -103,8 +144,10 @@ def test_publish_round_trip(worker_account, backend):
     assert backend.read(cids.content_cid) == CONTENT
     stored = json.loads(backend.read(cids.manifest_cid))
     assert stored == item.manifest
-    assert verify_manifest(stored, expected_signer=worker_account.address,
-                           content=backend.read(stored["content"]["cid"])) == worker_account.address
+    assert (
+        verify_manifest(stored, expected_signer=worker_account.address, content=backend.read(stored["content"]["cid"]))
+        == worker_account.address
+    )
     assert cids.manifest_cid == str(compute_cid(canonical_json(item.manifest)))
     assert backend.store.is_pinned(cids.content_cid) and backend.store.is_pinned(cids.manifest_cid)
 

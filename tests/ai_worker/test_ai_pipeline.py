@@ -22,7 +22,7 @@ def test_request_to_published_content(tmp_path, generator, classifier, worker_ac
     m = item.manifest
     assert verify_manifest(m, expected_signer=worker_account.address, content=item.content)
     assert m["seed"] == request_seed(7, 12)
-    assert m["persona"]["name"] == "Nova Lux" and m["emotionalState"] == "joy"   # Nova's baseline mood
+    assert m["persona"]["name"] == "Nova Lux" and m["emotionalState"] == "joy"  # Nova's baseline mood
     assert [x["role"] for x in m["models"]] == ["image", "caption", "emotion"]
     assert "rooftop garden" in m["caption"]
     image = Image.open(io.BytesIO(item.content))
@@ -31,7 +31,7 @@ def test_request_to_published_content(tmp_path, generator, classifier, worker_ac
     cids = publish(item, backend)
     stored = json.loads(backend.read(cids.manifest_cid))
     assert stored == m and backend.read(stored["content"]["cid"]) == item.content
-    engine.observe(7, 0.9)                      # the oracle's report comes back later
+    engine.observe(7, 0.9)  # the oracle's report comes back later
     assert engine.state(7).rewards == [0.9]
 
 
@@ -40,4 +40,4 @@ def test_explicit_emotion_without_engine(worker_account, generator, spec):
     m = item.manifest
     assert m["emotion"] == "sadness" and m["seed"] == 5 and "emotionalState" not in m
     assert sentiment(m["caption"]) < 0
-    assert item.content == png_bytes(generator.generate("sadness", 5))      # reproducible from the manifest
+    assert item.content == png_bytes(generator.generate("sadness", 5))  # reproducible from the manifest

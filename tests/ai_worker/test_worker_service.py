@@ -77,8 +77,13 @@ class World:
 
         settings = WorkerSettings(confirmations=confirmations, **cfg)
         store = JobStore(self.tmp / f"{store_name or f'jobs-{index}'}.sqlite")
-        w = Worker(Chain(connect(self.rpc), self.cfg.deployments_dir), dev_account(index),
-                   backend or KuboBackend(self.gateway), store, settings)
+        w = Worker(
+            Chain(connect(self.rpc), self.cfg.deployments_dir),
+            dev_account(index),
+            backend or KuboBackend(self.gateway),
+            store,
+            settings,
+        )
         w.ensure_bond()
         return w
 
@@ -86,8 +91,9 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("worker-stack")
-    cfg = Settings(state_dir=tmp / "state", deployments_dir=tmp / "deployments", anvil_port=free_port(),
-                   gateway_port=free_port())
+    cfg = Settings(
+        state_dir=tmp / "state", deployments_dir=tmp / "deployments", anvil_port=free_port(), gateway_port=free_port()
+    )
     logs = cfg.state_dir / "logs"
     sup = Supervisor()
     with pytest.MonkeyPatch.context() as mp:
@@ -224,14 +230,27 @@ def test_killed_mid_generation_resumes_without_double_fulfilment(world):
     finishes the job: one claim, one fulfilment, the same content."""
     rid = world.request(world.pin(brief_bytes("interrupted, then finished")))
     state = world.tmp / "killed"
-    env = {**os.environ, "FAME_RPC_URL": world.rpc, "FAME_DEPLOYMENTS_DIR": str(world.cfg.deployments_dir),
-           "FAME_STATE_DIR": str(state), "FAME_IPFS_BACKEND": "kubo", "FAME_KUBO_API_URL": world.gateway,
-           "FAME_WORKER_CONFIRMATIONS": "0"}
+    env = {
+        **os.environ,
+        "FAME_RPC_URL": world.rpc,
+        "FAME_DEPLOYMENTS_DIR": str(world.cfg.deployments_dir),
+        "FAME_STATE_DIR": str(state),
+        "FAME_IPFS_BACKEND": "kubo",
+        "FAME_KUBO_API_URL": world.gateway,
+        "FAME_WORKER_CONFIRMATIONS": "0",
+    }
     argv = [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "8", "--once"]
 
     def once(**extra):
-        return subprocess.run(argv, env={**env, **extra}, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=300, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            argv,
+            env={**env, **extra},
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+        )
 
     first = once()  # claims
     assert first.returncode == 0, first.stdout + first.stderr
@@ -263,8 +282,14 @@ def test_emotion_engine_chooses_open_emotions_and_learns_from_the_oracle(world):
     engine = EmotionEngine(world.tmp / "engine", prior=load_prior())
     account = dev_account(9)
     pipeline = ContentPipeline(signer=account, captioner=TemplateCaptioner(), engine=engine)
-    w = Worker(Chain(connect(world.rpc), world.cfg.deployments_dir), account, KuboBackend(world.gateway),
-               JobStore(world.tmp / "engine-jobs.sqlite"), WorkerSettings(confirmations=0), pipeline=pipeline)
+    w = Worker(
+        Chain(connect(world.rpc), world.cfg.deployments_dir),
+        account,
+        KuboBackend(world.gateway),
+        JobStore(world.tmp / "engine-jobs.sqlite"),
+        WorkerSettings(confirmations=0),
+        pipeline=pipeline,
+    )
     w.ensure_bond()
     w.step()  # older requests first
     rid = world.request(world.pin(brief_bytes("whatever Nova feels like today")), kind=1, emotion=255)
@@ -278,8 +303,11 @@ def test_emotion_engine_chooses_open_emotions_and_learns_from_the_oracle(world):
     oracle = world.chain.contract("EngagementOracle")
     fund_dev_transmitters(world.chain.w3, 4)
     now = world.chain.w3.eth.get_block("latest")["timestamp"]
-    report = Report(oracle.functions.config_version().call(), oracle.functions.latest_epoch().call() + 1,
-                    (Engagement(1, 5_000, 600, 40, 90, 4_000, now).pack(),))
+    report = Report(
+        oracle.functions.config_version().call(),
+        oracle.functions.latest_epoch().call() + 1,
+        (Engagement(1, 5_000, 600, 40, 90, 4_000, now).pack(),),
+    )
     digest = report.digest(Domain(world.chain.chain_id, oracle.address))
     signatures = [sign_digest(dev_signer(i), digest).as_call_arg() for i in (0, 1)]
     world.chain.transact(dev_transmitter(0), oracle.functions.transmit(report.as_call_arg(), signatures))

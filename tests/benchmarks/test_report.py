@@ -83,7 +83,14 @@ def test_markdown_report_sections():
     )
     text = markdown_report(ROWS, info)
     assert text.startswith("# FameEngine benchmarks\n")
-    for part in ("- chain: anvil", "## Errors", "- suite zk: boom", "## Warnings", "## FMC token", "How FMC is measured."):
+    for part in (
+        "- chain: anvil",
+        "## Errors",
+        "- suite zk: boom",
+        "## Warnings",
+        "## FMC token",
+        "How FMC is measured.",
+    ):
         assert part in text
     assert markdown_table(ROWS) in text
 

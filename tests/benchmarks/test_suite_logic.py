@@ -16,7 +16,9 @@ def test_blueprint_loader_stores_the_preamble_and_the_initcode():
     with Anvil() as anvil:
         w3 = Web3(Web3.HTTPProvider(anvil.url))
         sender = w3.eth.accounts[0]
-        receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction({"from": sender, "data": code, "gas": 1_000_000}))
+        receipt = w3.eth.wait_for_transaction_receipt(
+            w3.eth.send_transaction({"from": sender, "data": code, "gas": 1_000_000})
+        )
         assert receipt["status"] == 1
         assert bytes(w3.eth.get_code(receipt["contractAddress"])) == b"\xfe\x71\x00" + initcode
 

@@ -11,7 +11,6 @@ Roles (anvil dev accounts):
 """
 
 import pytest
-
 from market_helpers import BRIEF, E18, PARAMS
 
 
@@ -56,7 +55,7 @@ def payee(payees):
 def registry(project, deployer, registrar, payees):
     reg = project.PersonaRegistry.deploy(deployer, sender=deployer)
     reg.set_registrar(registrar, sender=deployer)
-    for name, share in zip(("Nova", "Pico"), payees):
+    for name, share in zip(("Nova", "Pico"), payees, strict=False):
         reg.register(name, BRIEF, share, registrar, sender=registrar)
     reg.set_status(2, 2, sender=deployer)  # persona 2 is retired
     return reg
@@ -77,7 +76,8 @@ def funded(fmc, market, deployer, alice, bob, worker_a, worker_b):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _market_stack(deployer, alice, bob, carol, registrar, fee_sink, worker_a, worker_b, fmc, payees, payee,
-                  registry, market, funded):
+def _market_stack(
+    deployer, alice, bob, carol, registrar, fee_sink, worker_a, worker_b, fmc, payees, payee, registry, market, funded
+):
     """Request every session fixture before any test runs (ape's snapshot isolation would
     revert a session fixture first requested after a module snapshot)."""

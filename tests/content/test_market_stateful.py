@@ -20,13 +20,27 @@ Invariants, checked after every step:
 """
 
 import ape
-import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
-
 from market_helpers import (
-    BRIEF, CANCELLED, CHALLENGE, CLAIM_TTL, CLAIMED, CONTENT, DAY, DISPUTED, E18, FULFILLED, MANIFEST, MIN_BOND,
-    MIN_FEE, OPEN, REFUNDED, RELEASED, SLASH_AMOUNT, split,
+    BRIEF,
+    CANCELLED,
+    CHALLENGE,
+    CLAIM_TTL,
+    CLAIMED,
+    CONTENT,
+    DAY,
+    DISPUTED,
+    E18,
+    FULFILLED,
+    MANIFEST,
+    MIN_BOND,
+    MIN_FEE,
+    OPEN,
+    REFUNDED,
+    RELEASED,
+    SLASH_AMOUNT,
+    split,
 )
 
 FEES = st.one_of(st.just(MIN_FEE), st.integers(MIN_FEE, 10_000 * E18), st.integers(MIN_FEE, MIN_FEE + 10**6))
@@ -45,7 +59,9 @@ class MarketModel:
         return sum(r["fee"] for r in self.requests.values() if r["status"] not in SETTLED)
 
     def open_jobs(self, w):
-        return sum(1 for r in self.requests.values() if r["worker"] == w and r["status"] in (CLAIMED, FULFILLED, DISPUTED))
+        return sum(
+            1 for r in self.requests.values() if r["worker"] == w and r["status"] in (CLAIMED, FULFILLED, DISPUTED)
+        )
 
     @staticmethod
     def live_claim(r, t):
@@ -97,8 +113,15 @@ def test_market_state_machine(chain, market, fmc, deployer, alice, bob, carol, w
             receipt = market.request(1, BRIEF, 0, 255, fee, t + deadline_in, sender=requesters[who])
             rid = receipt.events.filter(market.RequestCreated)[0].request_id
             assert rid == len(self.m.requests) + 1
-            self.m.requests[rid] = dict(requester=who, fee=fee, deadline=t + deadline_in, status=OPEN, worker=None,
-                                        claim_expires=0, challenge_ends=0)
+            self.m.requests[rid] = dict(
+                requester=who,
+                fee=fee,
+                deadline=t + deadline_in,
+                status=OPEN,
+                worker=None,
+                claim_expires=0,
+                challenge_ends=0,
+            )
             self.m.fees_in += fee
 
         @precondition(lambda self: self.m.requests)

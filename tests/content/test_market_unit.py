@@ -9,13 +9,38 @@ past their deadline are refundable; open ones can be cancelled.
 import ape
 import pytest
 from ape import chain
+from market_helpers import (
+    BRIEF,
+    CANCELLED,
+    CAPTION,
+    CHALLENGE,
+    CLAIM_TTL,
+    CLAIMED,
+    CONTENT,
+    DAY,
+    DISPUTED,
+    E18,
+    EMOTION_ANY,
+    FULFILLED,
+    IMAGE,
+    MANIFEST,
+    MIN_BOND,
+    MIN_FEE,
+    OPEN,
+    PARAMS,
+    POST,
+    REFUND,
+    REFUNDED,
+    RELEASE,
+    RELEASED,
+    SLASH,
+    SLASH_AMOUNT,
+    now,
+    split,
+    travel,
+)
 
 from fame.eip712 import sign_permit
-from market_helpers import (
-    BRIEF, CANCELLED, CAPTION, CHALLENGE, CLAIM_TTL, CLAIMED, CONTENT, DAY, DISPUTED, E18, EMOTION_ANY, FULFILLED,
-    IMAGE, MANIFEST, MIN_BOND, MIN_FEE, OPEN, PARAMS, POST, REFUND, REFUNDED, RELEASE, RELEASED, SLASH, SLASH_AMOUNT,
-    now, split, travel,
-)
 
 FEE = 100 * E18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -50,16 +75,19 @@ def test_deployment(market, deployer, fmc, registry, fee_sink):
     assert market.request_count() == 0 and market.escrowed() == 0 and market.bonded() == 0
 
 
-@pytest.mark.parametrize("index, value, reason", [
-    (0, 10_000_000 * E18 + 1, "market: min bond out of bounds"),
-    (1, 1_000_000 * E18 + 1, "market: min fee out of bounds"),
-    (2, 59, "market: claim ttl out of bounds"),
-    (2, 7 * DAY + 1, "market: claim ttl out of bounds"),
-    (3, 59, "market: challenge window out of bounds"),
-    (3, 30 * DAY + 1, "market: challenge window out of bounds"),
-    (4, 4_501, "market: take out of bounds"),
-    (6, MIN_BOND + 1, "market: slash above min bond"),
-])
+@pytest.mark.parametrize(
+    "index, value, reason",
+    [
+        (0, 10_000_000 * E18 + 1, "market: min bond out of bounds"),
+        (1, 1_000_000 * E18 + 1, "market: min fee out of bounds"),
+        (2, 59, "market: claim ttl out of bounds"),
+        (2, 7 * DAY + 1, "market: claim ttl out of bounds"),
+        (3, 59, "market: challenge window out of bounds"),
+        (3, 30 * DAY + 1, "market: challenge window out of bounds"),
+        (4, 4_501, "market: take out of bounds"),
+        (6, MIN_BOND + 1, "market: slash above min bond"),
+    ],
+)
 def test_set_params_bounds(market, deployer, index, value, reason):
     bad = list(PARAMS)
     bad[index] = value
@@ -105,24 +133,35 @@ def test_request_escrows_the_fee(market, fmc, alice):
     deadline = now() + DAY
     receipt = market.request(1, BRIEF, CAPTION, EMOTION_ANY, FEE, deadline, sender=alice)
     log = receipt.events.filter(market.RequestCreated)[0]
-    assert (log.request_id, log.persona_id, log.requester, log.kind, log.emotion, log.fee, log.deadline,
-            log.brief_cid) == (1, 1, alice.address, CAPTION, EMOTION_ANY, FEE, deadline, BRIEF)
+    assert (
+        log.request_id,
+        log.persona_id,
+        log.requester,
+        log.kind,
+        log.emotion,
+        log.fee,
+        log.deadline,
+        log.brief_cid,
+    ) == (1, 1, alice.address, CAPTION, EMOTION_ANY, FEE, deadline, BRIEF)
     r = market.get_request(1)
     assert (r.requester, r.persona_id, r.status, r.fee, r.brief_cid) == (alice.address, 1, OPEN, FEE, BRIEF)
     assert fmc.balanceOf(alice) == before - FEE and fmc.balanceOf(market) == FEE == market.escrowed()
     assert market.request_count() == 1 and market.status_of(1) == OPEN and market.is_claimable(1)
 
 
-@pytest.mark.parametrize("persona, brief, kind, emotion, fee, deadline_in, reason", [
-    (2, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),          # retired
-    (99, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),         # unknown
-    (1, "", IMAGE, 0, FEE, DAY, "market: empty brief"),
-    (1, BRIEF, POST + 1, 0, FEE, DAY, "market: invalid kind"),
-    (1, BRIEF, IMAGE, 6, FEE, DAY, "market: invalid emotion"),
-    (1, BRIEF, IMAGE, 0, MIN_FEE - 1, DAY, "market: fee below minimum"),
-    (1, BRIEF, IMAGE, 0, FEE, -10, "market: deadline passed"),
-    (1, BRIEF, IMAGE, 0, FEE, 91 * DAY, "market: deadline too far"),
-])
+@pytest.mark.parametrize(
+    "persona, brief, kind, emotion, fee, deadline_in, reason",
+    [
+        (2, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),  # retired
+        (99, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),  # unknown
+        (1, "", IMAGE, 0, FEE, DAY, "market: empty brief"),
+        (1, BRIEF, POST + 1, 0, FEE, DAY, "market: invalid kind"),
+        (1, BRIEF, IMAGE, 6, FEE, DAY, "market: invalid emotion"),
+        (1, BRIEF, IMAGE, 0, MIN_FEE - 1, DAY, "market: fee below minimum"),
+        (1, BRIEF, IMAGE, 0, FEE, -10, "market: deadline passed"),
+        (1, BRIEF, IMAGE, 0, FEE, 91 * DAY, "market: deadline too far"),
+    ],
+)
 def test_request_reverts(market, alice, persona, brief, kind, emotion, fee, deadline_in, reason):
     with ape.reverts(reason):
         market.request(persona, brief, kind, emotion, fee, now() + deadline_in, sender=alice)
@@ -138,8 +177,17 @@ def test_request_without_allowance_reverts(market, fmc, carol, deployer):
 def test_request_with_permit(market, fmc, carol, deployer):
     fmc.transfer(carol, FEE, sender=deployer)
     deadline = now() + DAY
-    v, r, s = sign_permit(carol.private_key, name=fmc.name(), chain_id=chain.chain_id, token=fmc, owner=carol,
-                          spender=market, value=FEE, nonce=fmc.nonces(carol), deadline=deadline)
+    v, r, s = sign_permit(
+        carol.private_key,
+        name=fmc.name(),
+        chain_id=chain.chain_id,
+        token=fmc,
+        owner=carol,
+        spender=market,
+        value=FEE,
+        nonce=fmc.nonces(carol),
+        deadline=deadline,
+    )
     market.request_with_permit(1, BRIEF, IMAGE, 0, FEE, deadline, deadline, v, r, s, sender=carol)
     assert market.escrowed() == FEE and fmc.balanceOf(carol) == 0 and fmc.nonces(carol) == 1
 
@@ -148,8 +196,17 @@ def test_request_with_front_run_permit_still_goes_through(market, fmc, carol, bo
     """Someone submits carol's permit first: the allowance is there, so the request proceeds."""
     fmc.transfer(carol, FEE, sender=deployer)
     deadline = now() + DAY
-    v, r, s = sign_permit(carol.private_key, name=fmc.name(), chain_id=chain.chain_id, token=fmc, owner=carol,
-                          spender=market, value=FEE, nonce=fmc.nonces(carol), deadline=deadline)
+    v, r, s = sign_permit(
+        carol.private_key,
+        name=fmc.name(),
+        chain_id=chain.chain_id,
+        token=fmc,
+        owner=carol,
+        spender=market,
+        value=FEE,
+        nonce=fmc.nonces(carol),
+        deadline=deadline,
+    )
     fmc.permit(carol, market, FEE, deadline, v, r, s, sender=bob)
     market.request_with_permit(1, BRIEF, IMAGE, 0, FEE, deadline, deadline, v, r, s, sender=carol)
     assert market.escrowed() == FEE
@@ -158,8 +215,17 @@ def test_request_with_front_run_permit_still_goes_through(market, fmc, carol, bo
 def test_request_with_bad_permit_reverts(market, fmc, carol, bob, deployer):
     fmc.transfer(carol, FEE, sender=deployer)
     deadline = now() + DAY
-    v, r, s = sign_permit(bob.private_key, name=fmc.name(), chain_id=chain.chain_id, token=fmc, owner=carol,
-                          spender=market, value=FEE, nonce=fmc.nonces(carol), deadline=deadline)
+    v, r, s = sign_permit(
+        bob.private_key,
+        name=fmc.name(),
+        chain_id=chain.chain_id,
+        token=fmc,
+        owner=carol,
+        spender=market,
+        value=FEE,
+        nonce=fmc.nonces(carol),
+        deadline=deadline,
+    )
     with ape.reverts("market: permit failed"):
         market.request_with_permit(1, BRIEF, IMAGE, 0, FEE, deadline, deadline, v, r, s, sender=carol)
 

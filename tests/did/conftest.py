@@ -12,13 +12,12 @@ registrar, alice = the controller who sends proofs, bob = someone else.
 import itertools
 
 import pytest
+from did_constants import DEPTH, DOC_CID, WINDOW  # noqa: F401 - used by the fixtures below
 
 from fame.did.actions import Controller
 from zk.circuits.did import did_circuit
 from zk.groth16 import setup_dev
 from zk.verifier_export import render_vyper_verifier
-
-from did_constants import DEPTH, DOC_CID, WINDOW  # noqa: F401 - used by the fixtures below
 
 _secrets = itertools.count(1000)
 
@@ -68,7 +67,7 @@ def new_persona(personas, launchpad, deployer):
 
     def _make(name="Nova"):
         share = "0x" + format(next(_tokens), "040x")
-        tx = personas.register(name, "bafyspec", share, deployer, sender=launchpad)
+        personas.register(name, "bafyspec", share, deployer, sender=launchpad)
         return personas.persona_count()
 
     return _make

@@ -7,18 +7,17 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
+from did_constants import DEPTH
 from eth_account import Account
 
-from fame.keys import sender_account
 from fame.chain import dev_account
-from stack.cli import main
 from fame.config import PROJECT_ROOT
 from fame.did.document import make_did
 from fame.errors import FameError
+from fame.keys import sender_account
 from fame.manifest import DeployedContract, Manifest, write_manifest
+from stack.cli import main
 from zk.snarkjs_io import write_zkey
-
-from did_constants import DEPTH
 
 NEW_CID = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba"
 SNARKJS = PROJECT_ROOT / "node_modules" / ".bin" / "snarkjs"
@@ -35,10 +34,17 @@ def _deployed(name, c):
 def env(tmp_path_factory, chain, did_registry, personas, verifier, dev_pk):
     """A deployment manifest naming the test contracts, the proving key as a .zkey, a keystore."""
     d = tmp_path_factory.mktemp("did-cli")
-    m = Manifest(chain_id=chain.chain_id, network="ethereum:local:foundry", deployer=did_registry.owner(),
-                 deploy_block=0, contracts={"DIDRegistry": _deployed("DIDRegistry", did_registry),
-                                            "PersonaRegistry": _deployed("PersonaRegistry", personas),
-                                            "DIDVerifier": _deployed("DIDVerifier", verifier)})
+    m = Manifest(
+        chain_id=chain.chain_id,
+        network="ethereum:local:foundry",
+        deployer=did_registry.owner(),
+        deploy_block=0,
+        contracts={
+            "DIDRegistry": _deployed("DIDRegistry", did_registry),
+            "PersonaRegistry": _deployed("PersonaRegistry", personas),
+            "DIDVerifier": _deployed("DIDVerifier", verifier),
+        },
+    )
     write_manifest(m, d / "deployments")
     write_zkey(d / "did.zkey", dev_pk)
     acct = dev_account(6)
@@ -88,8 +94,20 @@ def test_show(env, registered, did_of, new_persona):
 
 def test_update_document_proves_and_sends(env, registered, did_of, ctrl_file, did_registry):
     pid = registered[0]
-    r = fame(env, "did", "update-document", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-             "--dev-account", SENDER, "--zkey", env["dir"] / "did.zkey")
+    r = fame(
+        env,
+        "did",
+        "update-document",
+        did_of(pid),
+        "--cid",
+        NEW_CID,
+        "--controller",
+        ctrl_file,
+        "--dev-account",
+        SENDER,
+        "--zkey",
+        env["dir"] / "did.zkey",
+    )
     assert r.exit_code == 0, r.output
     assert f"document CID: {NEW_CID}" in r.output
     assert did_registry.document_cid(pid) == NEW_CID
@@ -100,41 +118,136 @@ def test_input_then_zk_prove_then_send_from_a_keystore(env, registered, did_of, 
     pid = registered[0]
     sender = env["keystore_address"]
     inp, wtns = tmp_path / "input.json", tmp_path / "w.wtns"
-    r = fame(env, "did", "input", "attest", did_of(pid), "--controller", ctrl_file, "--sender", sender,
-             "--cid", NEW_CID, "--out", inp, "--wtns", wtns)
+    r = fame(
+        env,
+        "did",
+        "input",
+        "attest",
+        did_of(pid),
+        "--controller",
+        ctrl_file,
+        "--sender",
+        sender,
+        "--cid",
+        NEW_CID,
+        "--out",
+        inp,
+        "--wtns",
+        wtns,
+    )
     assert r.exit_code == 0, r.output
     assert set(json.loads(inp.read_text())) == {"secret", "salt", "siblings", "path_bits", "scope", "msg_hash"}
     proof, public = tmp_path / "proof.json", tmp_path / "public.json"
-    r = fame(env, "zk", "prove", "--zkey", env["dir"] / "did.zkey", "--input", inp, "--proof", proof,
-             "--public", public)
+    r = fame(
+        env, "zk", "prove", "--zkey", env["dir"] / "did.zkey", "--input", inp, "--proof", proof, "--public", public
+    )
     assert r.exit_code == 0, r.output
     # another sender cannot use it: msg_hash binds the proof to `sender`
-    line = _error_line(fame(env, "did", "attest", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-                            "--dev-account", SENDER, "--proof", proof, "--public", public))
+    line = _error_line(
+        fame(
+            env,
+            "did",
+            "attest",
+            did_of(pid),
+            "--cid",
+            NEW_CID,
+            "--controller",
+            ctrl_file,
+            "--dev-account",
+            SENDER,
+            "--proof",
+            proof,
+            "--public",
+            public,
+        )
+    )
     assert "scope or msg_hash" in line
-    r = fame(env, "did", "attest", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-             "--account", env["dir"] / "key.json", "--password-file", env["dir"] / "password.txt",
-             "--proof", proof, "--public", public)
+    r = fame(
+        env,
+        "did",
+        "attest",
+        did_of(pid),
+        "--cid",
+        NEW_CID,
+        "--controller",
+        ctrl_file,
+        "--account",
+        env["dir"] / "key.json",
+        "--password-file",
+        env["dir"] / "password.txt",
+        "--proof",
+        proof,
+        "--public",
+        public,
+    )
     assert r.exit_code == 0, r.output
     assert did_registry.attestation_count(pid) == 1
     # the same proof again: the nonce moved on, so its scope is stale
     assert "scope or msg_hash" in _error_line(
-        fame(env, "did", "attest", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-             "--account", env["dir"] / "key.json", "--password-file", env["dir"] / "password.txt",
-             "--proof", proof, "--public", public))
+        fame(
+            env,
+            "did",
+            "attest",
+            did_of(pid),
+            "--cid",
+            NEW_CID,
+            "--controller",
+            ctrl_file,
+            "--account",
+            env["dir"] / "key.json",
+            "--password-file",
+            env["dir"] / "password.txt",
+            "--proof",
+            proof,
+            "--public",
+            public,
+        )
+    )
 
 
 @pytest.mark.skipif(not SNARKJS.exists() or shutil.which("node") is None, reason="snarkjs not installed")
 def test_snarkjs_proves_from_the_witness(env, registered, did_of, ctrl_file, did_registry, tmp_path):
     pid = registered[0]
     wtns, proof, public = tmp_path / "w.wtns", tmp_path / "proof.json", tmp_path / "public.json"
-    r = fame(env, "did", "input", "update-document", did_of(pid), "--controller", ctrl_file, "--sender",
-             dev_account(SENDER).address, "--cid", NEW_CID, "--out", tmp_path / "input.json", "--wtns", wtns)
+    r = fame(
+        env,
+        "did",
+        "input",
+        "update-document",
+        did_of(pid),
+        "--controller",
+        ctrl_file,
+        "--sender",
+        dev_account(SENDER).address,
+        "--cid",
+        NEW_CID,
+        "--out",
+        tmp_path / "input.json",
+        "--wtns",
+        wtns,
+    )
     assert r.exit_code == 0, r.output
-    subprocess.run([str(SNARKJS), "groth16", "prove", str(env["dir"] / "did.zkey"), str(wtns), str(proof), str(public)],
-                   check=True, capture_output=True)
-    r = fame(env, "did", "update-document", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-             "--dev-account", SENDER, "--proof", proof, "--public", public)
+    subprocess.run(
+        [str(SNARKJS), "groth16", "prove", str(env["dir"] / "did.zkey"), str(wtns), str(proof), str(public)],
+        check=True,
+        capture_output=True,
+    )
+    r = fame(
+        env,
+        "did",
+        "update-document",
+        did_of(pid),
+        "--cid",
+        NEW_CID,
+        "--controller",
+        ctrl_file,
+        "--dev-account",
+        SENDER,
+        "--proof",
+        proof,
+        "--public",
+        public,
+    )
     assert r.exit_code == 0, r.output
     assert did_registry.document_cid(pid) == NEW_CID
 
@@ -146,16 +259,54 @@ def test_rotate_to_a_new_controller(env, registered, did_of, ctrl_file, did_regi
     assert r.exit_code == 0 and "commitment" in r.output, r.output
     assert "already exists" in _error_line(fame(env, "did", "keygen", "--out", new))
     zkey = env["dir"] / "did.zkey"
-    r = fame(env, "did", "rotate", did_of(pid), "--new-controller", new, "--controller", ctrl_file,
-             "--dev-account", SENDER, "--zkey", zkey)
+    r = fame(
+        env,
+        "did",
+        "rotate",
+        did_of(pid),
+        "--new-controller",
+        new,
+        "--controller",
+        ctrl_file,
+        "--dev-account",
+        SENDER,
+        "--zkey",
+        zkey,
+    )
     assert r.exit_code == 0, r.output
     assert did_registry.controller_count(pid) == 1
     # the old controller is out of the tree; the new one acts
-    line = _error_line(fame(env, "did", "update-document", did_of(pid), "--cid", NEW_CID, "--controller", ctrl_file,
-                            "--dev-account", SENDER, "--zkey", zkey))
+    line = _error_line(
+        fame(
+            env,
+            "did",
+            "update-document",
+            did_of(pid),
+            "--cid",
+            NEW_CID,
+            "--controller",
+            ctrl_file,
+            "--dev-account",
+            SENDER,
+            "--zkey",
+            zkey,
+        )
+    )
     assert "not in persona" in line
-    r = fame(env, "did", "update-document", did_of(pid), "--cid", NEW_CID, "--controller", new,
-             "--dev-account", SENDER, "--zkey", zkey)
+    r = fame(
+        env,
+        "did",
+        "update-document",
+        did_of(pid),
+        "--cid",
+        NEW_CID,
+        "--controller",
+        new,
+        "--dev-account",
+        SENDER,
+        "--zkey",
+        zkey,
+    )
     assert r.exit_code == 0, r.output
     assert did_registry.document_cid(pid) == NEW_CID
 
@@ -166,25 +317,136 @@ def test_bad_input_is_one_line_and_exit_2(env, registered, did_of, ctrl_file, tm
     zkey = env["dir"] / "did.zkey"
     cases = [
         (("did", "update-document", did, "--controller", ctrl_file, "--dev-account", SENDER), "--cid"),
-        (("did", "rotate", did, "--commitment", "5", "--new-controller", ctrl_file, "--controller", ctrl_file,
-          "--dev-account", SENDER), "exactly one of"),
-        (("did", "rotate", did, "--commitment", "zz", "--controller", ctrl_file, "--dev-account", SENDER),
-         "not an integer"),
+        (
+            (
+                "did",
+                "rotate",
+                did,
+                "--commitment",
+                "5",
+                "--new-controller",
+                ctrl_file,
+                "--controller",
+                ctrl_file,
+                "--dev-account",
+                SENDER,
+            ),
+            "exactly one of",
+        ),
+        (
+            ("did", "rotate", did, "--commitment", "zz", "--controller", ctrl_file, "--dev-account", SENDER),
+            "not an integer",
+        ),
         (("did", "update-document", did, "--cid", NEW_CID, "--controller", ctrl_file), "no sending account"),
-        (("did", "update-document", did, "--cid", NEW_CID, "--controller", tmp_path / "nope.json",
-          "--dev-account", SENDER), "no controller file"),
-        (("did", "update-document", did_of(new_persona()), "--cid", NEW_CID, "--controller", ctrl_file,
-          "--dev-account", SENDER), "controller file of persona"),
-        (("did", "update-document", "did:fame:1:1", "--cid", NEW_CID, "--controller", ctrl_file,
-          "--dev-account", SENDER), "names chain 1"),
-        (("did", "input", "attest", did, "--controller", ctrl_file, "--sender", "0x123", "--cid", NEW_CID,
-          "--out", tmp_path / "i.json"), "not an Ethereum address"),
-        (("did", "update-document", did, "--cid", NEW_CID, "--controller", ctrl_file, "--dev-account", SENDER,
-          "--zkey", tmp_path / "missing.zkey"), "no proving key"),
-        (("did", "update-document", did, "--cid", NEW_CID, "--controller", ctrl_file, "--dev-account", SENDER,
-          "--zkey", zkey, "--proof", tmp_path / "p.json"), "go together"),
-        (("did", "update-document", did, "--cid", NEW_CID, "--controller", ctrl_file,
-          "--account", env["dir"] / "key.json", "--password-file", ctrl_file), "wrong password"),
+        (
+            (
+                "did",
+                "update-document",
+                did,
+                "--cid",
+                NEW_CID,
+                "--controller",
+                tmp_path / "nope.json",
+                "--dev-account",
+                SENDER,
+            ),
+            "no controller file",
+        ),
+        (
+            (
+                "did",
+                "update-document",
+                did_of(new_persona()),
+                "--cid",
+                NEW_CID,
+                "--controller",
+                ctrl_file,
+                "--dev-account",
+                SENDER,
+            ),
+            "controller file of persona",
+        ),
+        (
+            (
+                "did",
+                "update-document",
+                "did:fame:1:1",
+                "--cid",
+                NEW_CID,
+                "--controller",
+                ctrl_file,
+                "--dev-account",
+                SENDER,
+            ),
+            "names chain 1",
+        ),
+        (
+            (
+                "did",
+                "input",
+                "attest",
+                did,
+                "--controller",
+                ctrl_file,
+                "--sender",
+                "0x123",
+                "--cid",
+                NEW_CID,
+                "--out",
+                tmp_path / "i.json",
+            ),
+            "not an Ethereum address",
+        ),
+        (
+            (
+                "did",
+                "update-document",
+                did,
+                "--cid",
+                NEW_CID,
+                "--controller",
+                ctrl_file,
+                "--dev-account",
+                SENDER,
+                "--zkey",
+                tmp_path / "missing.zkey",
+            ),
+            "no proving key",
+        ),
+        (
+            (
+                "did",
+                "update-document",
+                did,
+                "--cid",
+                NEW_CID,
+                "--controller",
+                ctrl_file,
+                "--dev-account",
+                SENDER,
+                "--zkey",
+                zkey,
+                "--proof",
+                tmp_path / "p.json",
+            ),
+            "go together",
+        ),
+        (
+            (
+                "did",
+                "update-document",
+                did,
+                "--cid",
+                NEW_CID,
+                "--controller",
+                ctrl_file,
+                "--account",
+                env["dir"] / "key.json",
+                "--password-file",
+                ctrl_file,
+            ),
+            "wrong password",
+        ),
     ]
     for args, expected in cases:
         line = _error_line(fame(env, *args))

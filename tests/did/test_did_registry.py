@@ -3,13 +3,11 @@ and the rejections (replayed nullifier, stale or revoked root, proof for another
 parameters, tampered proof, non-registrar, unknown persona)."""
 
 import ape
-import pytest
+from did_constants import DEPTH, DOC_CID, WINDOW
 
 from fame.did import actions as A
 from zk.field import R
 from zk.gadgets.merkle import MerkleTree
-
-from did_constants import DEPTH, DOC_CID, WINDOW
 
 NEW_CID = "bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba"
 GAS = {}
@@ -53,7 +51,7 @@ def test_register_guards(did_registry, new_persona, launchpad, alice, controller
 def test_owner_sets_registrar(did_registry, deployer, alice, launchpad):
     with ape.reverts():
         did_registry.set_registrar(alice, sender=alice)
-    tx = did_registry.set_registrar(alice, sender=deployer)
+    did_registry.set_registrar(alice, sender=deployer)
     assert did_registry.registrar() == alice
     did_registry.set_registrar(launchpad, sender=deployer)
     assert did_registry.owner() == deployer
@@ -62,8 +60,9 @@ def test_owner_sets_registrar(did_registry, deployer, alice, launchpad):
 def test_update_document_and_replay(did_registry, registered, dev_pk, chain, alice):
     pid, ctrl, _ = registered
     ph = A.cid_param_hash(NEW_CID)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid,
-                              A.ACTION_UPDATE_DOCUMENT, ph, alice)
+    root, nul, proof = _prove(
+        did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid, A.ACTION_UPDATE_DOCUMENT, ph, alice
+    )
     tx = did_registry.update_document(pid, NEW_CID, root, nul, proof, sender=alice)
     GAS["update_document"] = tx.gas_used
     assert did_registry.document_cid(pid) == NEW_CID
@@ -77,8 +76,9 @@ def test_update_document_and_replay(did_registry, registered, dev_pk, chain, ali
 def test_proof_bound_to_sender_and_parameters(did_registry, registered, dev_pk, chain, alice, bob):
     pid, ctrl, _ = registered
     ph = A.cid_param_hash(NEW_CID)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid,
-                              A.ACTION_UPDATE_DOCUMENT, ph, alice)
+    root, nul, proof = _prove(
+        did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid, A.ACTION_UPDATE_DOCUMENT, ph, alice
+    )
     with ape.reverts("did: invalid proof"):  # front-run by bob
         did_registry.update_document(pid, NEW_CID, root, nul, proof, sender=bob)
     with ape.reverts("did: invalid proof"):  # other parameters
@@ -86,7 +86,7 @@ def test_proof_bound_to_sender_and_parameters(did_registry, registered, dev_pk, 
     with ape.reverts("did: invalid proof"):  # other action
         did_registry.attest_content(pid, NEW_CID, root, nul, proof, sender=alice)
     bad = list(proof)
-    bad[0] = (bad[0] + 1)
+    bad[0] = bad[0] + 1
     with ape.reverts("did: invalid proof"):  # tampered
         did_registry.update_document(pid, NEW_CID, root, nul, bad, sender=alice)
     with ape.reverts("did: invalid proof"):  # nullifier not the proof's
@@ -101,8 +101,9 @@ def test_other_persona_controller_cannot_act(did_registry, registered, new_perso
     pid_b = new_persona()
     did_registry.register(pid_b, DOC_CID, ctrl.commitment + 1, sender=launchpad)
     ph = A.cid_param_hash(NEW_CID)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid_b,
-                              A.ACTION_UPDATE_DOCUMENT, ph, alice)
+    root, nul, proof = _prove(
+        did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid_b, A.ACTION_UPDATE_DOCUMENT, ph, alice
+    )
     with ape.reverts("did: unknown root"):
         did_registry.update_document(pid_b, NEW_CID, root, nul, proof, sender=alice)
 
@@ -110,8 +111,17 @@ def test_other_persona_controller_cannot_act(did_registry, registered, new_perso
 def test_attest_content(did_registry, registered, dev_pk, chain, alice):
     pid, ctrl, _ = registered
     for i, cid in enumerate(["bafycontent1", "bafycontent2"]):
-        root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid,
-                                  A.ACTION_ATTEST_CONTENT, A.cid_param_hash(cid), alice)
+        root, nul, proof = _prove(
+            did_registry,
+            dev_pk,
+            chain.chain_id,
+            ctrl,
+            [ctrl.commitment],
+            pid,
+            A.ACTION_ATTEST_CONTENT,
+            A.cid_param_hash(cid),
+            alice,
+        )
         tx = did_registry.attest_content(pid, cid, root, nul, proof, sender=alice)
         GAS.setdefault("attest_content", tx.gas_used)
         ev = tx.events[-1]
@@ -125,18 +135,45 @@ def test_add_controller_and_stale_root(did_registry, registered, dev_pk, chain, 
     c2, c3 = A.Controller(77, 78), A.Controller(79, 80)
     leaves = [ctrl.commitment]
     # a proof made against the first root, sent only after two more inserts
-    old = _prove(did_registry, dev_pk, chain.chain_id, ctrl, list(leaves), pid, A.ACTION_ATTEST_CONTENT,
-                 A.cid_param_hash("bafylate"), alice)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, list(leaves), pid,
-                              A.ACTION_ADD_CONTROLLER, A.commitment_param_hash(c2.commitment), alice)
+    old = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        ctrl,
+        list(leaves),
+        pid,
+        A.ACTION_ATTEST_CONTENT,
+        A.cid_param_hash("bafylate"),
+        alice,
+    )
+    root, nul, proof = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        ctrl,
+        list(leaves),
+        pid,
+        A.ACTION_ADD_CONTROLLER,
+        A.commitment_param_hash(c2.commitment),
+        alice,
+    )
     tx = did_registry.add_controller(pid, c2.commitment, root, nul, proof, sender=alice)
     GAS["add_controller"] = tx.gas_used
     leaves.append(c2.commitment)
     assert tx.events[-1].leaf_index == 1 and tx.events[-1].root == MerkleTree(DEPTH, leaves).root
     assert did_registry.current_root(pid) == MerkleTree(DEPTH, leaves).root
     # the co-controller adds a third one, using the new root
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, c2, list(leaves), pid,
-                              A.ACTION_ADD_CONTROLLER, A.commitment_param_hash(c3.commitment), bob)
+    root, nul, proof = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        c2,
+        list(leaves),
+        pid,
+        A.ACTION_ADD_CONTROLLER,
+        A.commitment_param_hash(c3.commitment),
+        bob,
+    )
     did_registry.add_controller(pid, c3.commitment, root, nul, proof, sender=bob)
     leaves.append(c3.commitment)
     assert WINDOW == 2 and not did_registry.is_known_root(pid, old[0])
@@ -148,10 +185,28 @@ def test_add_controller_and_stale_root(did_registry, registered, dev_pk, chain, 
 def test_rotate_revokes_old_controllers(did_registry, registered, dev_pk, chain, alice):
     pid, ctrl, _ = registered
     new = A.Controller(555, 666)
-    before = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid, A.ACTION_UPDATE_DOCUMENT,
-                    A.cid_param_hash(NEW_CID), alice)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid,
-                              A.ACTION_ROTATE_COMMITMENT, A.commitment_param_hash(new.commitment), alice)
+    before = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        ctrl,
+        [ctrl.commitment],
+        pid,
+        A.ACTION_UPDATE_DOCUMENT,
+        A.cid_param_hash(NEW_CID),
+        alice,
+    )
+    root, nul, proof = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        ctrl,
+        [ctrl.commitment],
+        pid,
+        A.ACTION_ROTATE_COMMITMENT,
+        A.commitment_param_hash(new.commitment),
+        alice,
+    )
     tx = did_registry.rotate_commitment(pid, new.commitment, root, nul, proof, sender=alice)
     GAS["rotate_commitment"] = tx.gas_used
     assert tx.events[-1].event_name == "CommitmentRotated"
@@ -159,15 +214,33 @@ def test_rotate_revokes_old_controllers(did_registry, registered, dev_pk, chain,
     assert did_registry.current_root(pid) == MerkleTree(DEPTH, [new.commitment]).root
     with ape.reverts("did: unknown root"):
         did_registry.update_document(pid, NEW_CID, *before, sender=alice)
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, new, [new.commitment], pid,
-                              A.ACTION_UPDATE_DOCUMENT, A.cid_param_hash(NEW_CID), alice)
+    root, nul, proof = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        new,
+        [new.commitment],
+        pid,
+        A.ACTION_UPDATE_DOCUMENT,
+        A.cid_param_hash(NEW_CID),
+        alice,
+    )
     did_registry.update_document(pid, NEW_CID, root, nul, proof, sender=alice)
 
 
 def test_retired_persona_cannot_act(did_registry, personas, registered, dev_pk, chain, alice, deployer):
     pid, ctrl, _ = registered
-    root, nul, proof = _prove(did_registry, dev_pk, chain.chain_id, ctrl, [ctrl.commitment], pid,
-                              A.ACTION_UPDATE_DOCUMENT, A.cid_param_hash(NEW_CID), alice)
+    root, nul, proof = _prove(
+        did_registry,
+        dev_pk,
+        chain.chain_id,
+        ctrl,
+        [ctrl.commitment],
+        pid,
+        A.ACTION_UPDATE_DOCUMENT,
+        A.cid_param_hash(NEW_CID),
+        alice,
+    )
     personas.set_status(pid, 2, sender=deployer)
     with ape.reverts("did: persona not active"):
         did_registry.update_document(pid, NEW_CID, root, nul, proof, sender=alice)

@@ -4,7 +4,8 @@ Poseidon equals zk's."""
 import os
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fame.did import contracts as gen
 from zk.field import R
@@ -20,8 +21,10 @@ def test_committed_verifier_is_fresh_render():
     assert gen.load_dev_vk().n_public == 4
 
 
-@pytest.mark.skipif(os.environ.get("HYPOTHESIS_PROFILE") != "deep" and os.environ.get("FAME_ZK_DEEP") != "1",
-                    reason="depth-20 dev setup: make test-deep")
+@pytest.mark.skipif(
+    os.environ.get("HYPOTHESIS_PROFILE") != "deep" and os.environ.get("FAME_ZK_DEEP") != "1",
+    reason="depth-20 dev setup: make test-deep",
+)
 def test_committed_dev_vk_is_the_seeded_setup():
     assert gen.make_dev_vk().to_json() == gen.load_dev_vk().to_json()
 

@@ -1,6 +1,7 @@
 """did:fame resolution (W3C DID Resolution shape) and the DIF universal-resolver endpoint."""
 
 import pytest
+from did_constants import DEPTH, DOC_CID
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -8,8 +9,6 @@ from fame.did.api import did_router
 from fame.did.document import make_did, parse_did
 from fame.did.resolver import Resolver
 from zk.gadgets.merkle import MerkleTree
-
-from did_constants import DEPTH, DOC_CID
 
 GATEWAY = "http://gw.test"
 
@@ -26,8 +25,15 @@ def resolver(chain, did_registry, personas):
 
 def test_parse_did():
     assert parse_did("did:fame:31337:7") == (31337, 7)
-    for bad in ("did:fame:31337:0", "did:fame:0:1", "did:fame:1", "did:fame:1:x", "did:fame:1:01", "did:fame:1:2:3",
-                f"did:fame:1:{2**256}"):
+    for bad in (
+        "did:fame:31337:0",
+        "did:fame:0:1",
+        "did:fame:1",
+        "did:fame:1:x",
+        "did:fame:1:01",
+        "did:fame:1:2:3",
+        f"did:fame:1:{2**256}",
+    ):
         assert parse_did(bad) is None, bad
     assert make_did(1, 2) == "did:fame:1:2"
 
@@ -84,8 +90,9 @@ def test_http_endpoint(resolver, registered, chain):
     assert r.status_code == 501 and r.json()["didResolutionMetadata"]["error"] == "methodNotSupported"
 
 
-def test_gateway_serves_the_resolver_from_the_live_deployment(registered, chain, did_registry, personas, verifier,
-                                                             tmp_path):
+def test_gateway_serves_the_resolver_from_the_live_deployment(
+    registered, chain, did_registry, personas, verifier, tmp_path
+):
     """The IPFS gateway's app (what `make up` runs) with a LiveResolver: it reads the deployment
     manifest when asked, answers 503 while there is none, and follows a (re)deploy."""
     from fame.did.resolver import LiveResolver
@@ -95,8 +102,7 @@ def test_gateway_serves_the_resolver_from_the_live_deployment(registered, chain,
 
     deployments = tmp_path / "deployments"
     rpc = chain.provider.web3.provider.endpoint_uri
-    app = create_app(BlockStore(tmp_path / "store", fsync=False),
-                     did_resolver=LiveResolver(rpc, deployments, GATEWAY))
+    app = create_app(BlockStore(tmp_path / "store", fsync=False), did_resolver=LiveResolver(rpc, deployments, GATEWAY))
     client = TestClient(app)
     did = make_did(chain.chain_id, registered[0])
     r = client.get(f"/1.0/identifiers/{did}")
@@ -107,10 +113,19 @@ def test_gateway_serves_the_resolver_from_the_live_deployment(registered, chain,
         abi = c.contract_type.model_dump(mode="json", by_alias=True)["abi"]
         return DeployedContract(name=name, address=c.address, contract_type=name, abi=abi)
 
-    write_manifest(Manifest(chain_id=chain.chain_id, network="ethereum:local:foundry", deployer=did_registry.owner(),
-                            deploy_block=0, contracts={"DIDRegistry": deployed("DIDRegistry", did_registry),
-                                                       "PersonaRegistry": deployed("PersonaRegistry", personas)}),
-                   deployments)
+    write_manifest(
+        Manifest(
+            chain_id=chain.chain_id,
+            network="ethereum:local:foundry",
+            deployer=did_registry.owner(),
+            deploy_block=0,
+            contracts={
+                "DIDRegistry": deployed("DIDRegistry", did_registry),
+                "PersonaRegistry": deployed("PersonaRegistry", personas),
+            },
+        ),
+        deployments,
+    )
     r = client.get(f"/1.0/identifiers/{did}")
     assert r.status_code == 200, r.text
     doc = r.json()["didDocument"]

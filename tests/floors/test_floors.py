@@ -35,8 +35,13 @@ def _copy_tree(dest: Path) -> None:
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
     # cwd first on the path: the checker reads the copy, not the installed project.
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--config", "pyproject.toml"], cwd=tree,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--config", "pyproject.toml"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +54,9 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_root_package_is_under_a_contract() -> None:
     layered = {name.strip() for layer in CONFIG["contracts"][0]["layers"] for name in layer.split("|")}
     assert layered == set(PACKAGES)
-    assert {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()} <= set(PACKAGES), \
+    assert {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()} <= set(PACKAGES), (
         "a new top-level package must be given its floor in [tool.importlinter]"
+    )
 
 
 def test_the_tree_keeps_every_contract(tree: Path) -> None:
@@ -70,8 +76,9 @@ BACK_UP_IMPORTS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "line", "contract", "named"), BACK_UP_IMPORTS,
-                         ids=[f"{p}:{ln}" for p, ln, _, _ in BACK_UP_IMPORTS])
+@pytest.mark.parametrize(
+    ("path", "line", "contract", "named"), BACK_UP_IMPORTS, ids=[f"{p}:{ln}" for p, ln, _, _ in BACK_UP_IMPORTS]
+)
 def test_a_back_up_import_breaks_the_floors(tmp_path: Path, path: str, line: str, contract: str, named: str) -> None:
     _copy_tree(tmp_path)
     target = tmp_path / path

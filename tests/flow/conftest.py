@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from ape import chain
 
 TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent
@@ -47,9 +46,9 @@ def dave(accounts):
 def economy(project, accounts, deployer, alice, bob, carol, dave):
     """Returns a dict: the deployed contracts by manifest name (+ "MockLens",
     "params" and "deploy")."""
-    from oracle.keys import dev_committee
-
     from gov_helpers import delegate, warp
+
+    from oracle.keys import dev_committee
 
     deploy = _load_deploy_script()
     signers, transmitters = dev_committee(deploy.LOCAL_ORACLE_N)
@@ -60,7 +59,7 @@ def economy(project, accounts, deployer, alice, bob, carol, dave):
         if name != "PersonaShare"
     }
     fmc = at["FMC"]
-    for who, amount in zip((alice, bob, carol, dave), HOLDINGS):
+    for who, amount in zip((alice, bob, carol, dave), HOLDINGS, strict=False):
         fmc.transfer(who, amount * E18, sender=deployer)
     for who in (alice, bob, carol):
         delegate(fmc, who, who)

@@ -58,9 +58,6 @@ from ape import chain
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-
 from gov_helpers import (
     E18,
     MAX_UINT,
@@ -70,6 +67,15 @@ from gov_helpers import (
     SHARES_PER_PERSONA,
     CampaignRules,
     encode_call,
+)
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 
 ETH = "0x0000000000000000000000000000000000000000"
@@ -104,15 +110,31 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         self.w3 = self.tx.w3
         at = self.at
         self.fmc, self.governor, self.timelock = at["FMC"], at["FameGovernor"], at["FameTimelock"]
-        self.launchpad, self.treasury, self.registry = at["PersonaLaunchpad"], at["PersonaTreasury"], at["PersonaRegistry"]
-        self.revenue, self.staking, self.oracle, self.lens = at["RevenueConfig"], at["PersonaStaking"], at["EngagementOracle"], at["MockLens"]
+        self.launchpad, self.treasury, self.registry = (
+            at["PersonaLaunchpad"],
+            at["PersonaTreasury"],
+            at["PersonaRegistry"],
+        )
+        self.revenue, self.staking, self.oracle, self.lens = (
+            at["RevenueConfig"],
+            at["PersonaStaking"],
+            at["EngagementOracle"],
+            at["MockLens"],
+        )
         self.dao = SimpleNamespace(address=_a(self.timelock))  # impersonated
         self.oracle_sender = SimpleNamespace(address=_a(self.oracle))  # impersonated
         self.addr = [_a(x) for x in self.actors]
-        self.holders = [*self.addr, _a(self.deployer), _a(self.timelock), _a(self.launchpad), _a(self.treasury),
-                        _a(self.staking)]  # + each share token, from its launch
+        self.holders = [
+            *self.addr,
+            _a(self.deployer),
+            _a(self.timelock),
+            _a(self.launchpad),
+            _a(self.treasury),
+            _a(self.staking),
+        ]  # + each share token, from its launch
         self.supply = self.fmc.totalSupply()
-        self.fmc_bal = dict(zip(self.holders, self._read([(self.fmc, "balanceOf", (h,)) for h in self.holders])))
+        balances = self._read([(self.fmc, "balanceOf", (h,)) for h in self.holders])
+        self.fmc_bal = dict(zip(self.holders, balances, strict=True))
         assert sum(self.fmc_bal.values()) == self.supply
         # the model's parameters, as the deploy set them (only_the_timelock_changes_parameters keeps them)
         self.quorum = self.governor.quorum(self.t - 1)
@@ -143,7 +165,7 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
                 payload.append((_a(c[0]), encode_call(c[0], c[1], *c[2])))
         out = []
         for i in range(0, len(payload), 96):
-            data = _LENS_READ + abi_encode(["(address,bytes)[]"], [payload[i:i + 96]])
+            data = _LENS_READ + abi_encode(["(address,bytes)[]"], [payload[i : i + 96]])
             ret = self.w3.eth.call({"to": _a(self.lens), "data": data})
             out += abi_decode(["uint256[]"], ret)[0]
         return out
@@ -151,9 +173,18 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
     def _params(self):
         """Every DAO parameter and owner the deploy set (none may change here)."""
         s, g, lp = self.staking, self.governor, self.launchpad
-        calls = [(g, "votingDelay", ()), (g, "votingPeriod", ()), (g, "proposalThreshold", ()), (g, "quorumNumerator", ()),
-                 (lp, "max_creator_allocation_bps", ()), (self.revenue, "fee_bps", ()), (self.revenue, "fee_recipient", ()),
-                 (s, "updater", ()), (s, "lock_option_count", ()), (self.timelock, "get_minimum_delay", ())]
+        calls = [
+            (g, "votingDelay", ()),
+            (g, "votingPeriod", ()),
+            (g, "proposalThreshold", ()),
+            (g, "quorumNumerator", ()),
+            (lp, "max_creator_allocation_bps", ()),
+            (self.revenue, "fee_bps", ()),
+            (self.revenue, "fee_recipient", ()),
+            (s, "updater", ()),
+            (s, "lock_option_count", ()),
+            (self.timelock, "get_minimum_delay", ()),
+        ]
         calls += [(c, "owner", ()) for c in (self.fmc, self.registry, self.treasury, self.revenue, s)]
         calls += [(s, "multiplier", (i,)) for i in range(len(LOCK_DURATIONS))]
         return self._read(calls)
@@ -301,7 +332,12 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
                 self._refund(c, who)
 
     @precondition(lambda self: self._launched())
-    @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), src=st.integers(0, 3), dst=st.integers(0, 3), part=st.sampled_from([1, 2, 3]))
+    @rule(
+        i=st.integers(0, MAX_CAMPAIGNS - 1),
+        src=st.integers(0, 3),
+        dst=st.integers(0, 3),
+        part=st.sampled_from([1, 2, 3]),
+    )
     def transfer_shares(self, i, src, dst, part):
         """src sends dst all (part=1), half (2) or a third (3) of its shares of a persona."""
         launched = self._launched()
@@ -325,8 +361,16 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         launched = self._launched()
         c = launched[i % len(launched)]
         self._tx_time()
-        tx_hash = self.w3.eth.send_transaction({"from": self.addr[payer], "to": _a(c.share), "value": amount,
-                                                "gas": 100_000, "maxFeePerGas": 10**12, "maxPriorityFeePerGas": 0})
+        tx_hash = self.w3.eth.send_transaction(
+            {
+                "from": self.addr[payer],
+                "to": _a(c.share),
+                "value": amount,
+                "gas": 100_000,
+                "maxFeePerGas": 10**12,
+                "maxPriorityFeePerGas": 0,
+            }
+        )
         assert self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.005)["status"] == 1
         self.rev_paid[_a(c.share), ETH] += amount
         self.reached["revenue paid ETH"] += 1
@@ -421,7 +465,12 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         self._sync()
 
     @precondition(lambda self: self._launched())
-    @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), who=st.integers(0, 3), amount=st.sampled_from(AMOUNTS), lock=st.integers(0, 4))
+    @rule(
+        i=st.integers(0, MAX_CAMPAIGNS - 1),
+        who=st.integers(0, 3),
+        amount=st.sampled_from(AMOUNTS),
+        lock=st.integers(0, 4),
+    )
     def stake(self, i, who, amount, lock):
         launched = self._launched()
         c = launched[i % len(launched)]
@@ -430,10 +479,14 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         if amount == 0:
             return
         t = self._tx_time()
-        pos = self.tx.ok(self.staking, "stake", c.persona_id, amount, lock, sender=self.actors[who], returns=["uint256"])
+        pos = self.tx.ok(
+            self.staking, "stake", c.persona_id, amount, lock, sender=self.actors[who], returns=["uint256"]
+        )
         assert pos not in self.positions
         self.reached["stake"] += 1
-        self.positions[pos] = dict(owner=who, persona=c.persona_id, amount=amount, unlock_at=t + LOCK_DURATIONS[lock], closed_at=None)
+        self.positions[pos] = dict(
+            owner=who, persona=c.persona_id, amount=amount, unlock_at=t + LOCK_DURATIONS[lock], closed_at=None
+        )
         self._move_fmc(a, self.staking, amount)
         self._sync()
 
@@ -446,7 +499,9 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         p = self.positions[pid]
         self._tx_time()
         if stranger < 4 and stranger != p["owner"]:
-            self.tx.reverts(self.staking, "claim", pid, sender=self.actors[stranger], reason="staking: not position owner")
+            self.tx.reverts(
+                self.staking, "claim", pid, sender=self.actors[stranger], reason="staking: not position owner"
+            )
         else:
             reward = self.tx.ok(self.staking, "claim", pid, sender=self.actors[p["owner"]], returns=["uint256"])
             self.reached["reward claim" + (" (paid)" if reward else " (zero)")] += 1
@@ -458,7 +513,9 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
         p = self.positions[pid]
         t = self._tx_time()
         if t < p["unlock_at"]:
-            self.tx.reverts(self.staking, "withdraw", pid, sender=self.actors[p["owner"]], reason="staking: position locked")
+            self.tx.reverts(
+                self.staking, "withdraw", pid, sender=self.actors[p["owner"]], reason="staking: position locked"
+            )
             self.reached["early withdraw refused"] += 1
         else:
             reward = self.tx.ok(self.staking, "withdraw", pid, sender=self.actors[p["owner"]], returns=["uint256"])
@@ -519,9 +576,12 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
     def fmc_is_conserved(self):
         """Every holder has what the model says; together they hold the whole, unchanged supply;
         each contract's holding also follows from its own books."""
-        calls = [(self.fmc, "balanceOf", (h,)) for h in self.holders] + [(self.fmc, "totalSupply", ()), (self.launchpad, "total_held", ())]
+        calls = [(self.fmc, "balanceOf", (h,)) for h in self.holders] + [
+            (self.fmc, "totalSupply", ()),
+            (self.launchpad, "total_held", ()),
+        ]
         *balances, total, held = self._read(calls)
-        assert dict(zip(self.holders, balances)) == self.fmc_bal
+        assert dict(zip(self.holders, balances, strict=False)) == self.fmc_bal
         assert sum(balances) == total == self.supply
         assert self.fmc_bal[_a(self.launchpad)] == self._open_held() == held
         assert self.fmc_bal[_a(self.treasury)] == sum(c.raised for c in self._launched())
@@ -554,7 +614,9 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
                 if asset == ETH:
                     calls = [(c.share, "claimable", (a,)) for a in self.addr] + [("eth", share)]
                 else:
-                    calls = [(c.share, "claimable_token", (asset, a)) for a in self.addr] + [(self.fmc, "balanceOf", (share,))]
+                    calls = [(c.share, "claimable_token", (asset, a)) for a in self.addr] + [
+                        (self.fmc, "balanceOf", (share,))
+                    ]
                 calls.append((c.share, "fees_owed", (asset,)))
                 *owed, balance, fees = self._read(calls)
                 k = (share, asset)
@@ -563,7 +625,9 @@ class WholeFlowMachine(CampaignRules, RuleBasedStateMachine):
 
     @invariant()
     def staking_pays_no_more_than_funded_and_nobody_left_early(self):
-        funded, paid, staked = self._read([(self.staking, m, ()) for m in ("total_funded", "total_paid", "total_staked")])
+        funded, paid, staked = self._read(
+            [(self.staking, m, ()) for m in ("total_funded", "total_paid", "total_staked")]
+        )
         assert (funded, paid) == (self.funded, self.paid)
         assert paid <= funded
         assert staked == sum(p["amount"] for p in self.positions.values() if p["closed_at"] is None)
@@ -593,7 +657,10 @@ def test_whole_flow_state_machine(project, economy, deployer, alice, bob, carol,
     w3 = chain.provider.web3
     timelock, oracle = economy["FameTimelock"], economy["EngagementOracle"]
     # the deploy left the roles where production has them
-    assert all(economy[n].owner() == timelock.address for n in ("FMC", "PersonaRegistry", "PersonaTreasury", "RevenueConfig", "PersonaStaking"))
+    assert all(
+        economy[n].owner() == timelock.address
+        for n in ("FMC", "PersonaRegistry", "PersonaTreasury", "RevenueConfig", "PersonaStaking")
+    )
     assert economy["PersonaStaking"].updater() == oracle.address
     assert economy["Reputation"].oracle() == oracle.address
     assert economy["RevenueConfig"].fee_recipient() == timelock.address
@@ -604,7 +671,13 @@ def test_whole_flow_state_machine(project, economy, deployer, alice, bob, carol,
     for acct in (alice, bob, carol, dave):
         for spender in ("PersonaLaunchpad", "PersonaStaking"):
             tx.ok(economy["FMC"], "approve", economy[spender], MAX_UINT, sender=acct)
-    tx.ok(economy["FMC"], "approve", economy["PersonaStaking"], MAX_UINT, sender=SimpleNamespace(address=str(timelock.address)))
+    tx.ok(
+        economy["FMC"],
+        "approve",
+        economy["PersonaStaking"],
+        MAX_UINT,
+        sender=SimpleNamespace(address=str(timelock.address)),
+    )
     WholeFlowMachine.at = economy
     WholeFlowMachine.project = project
     WholeFlowMachine.actors = [alice, bob, carol, dave]

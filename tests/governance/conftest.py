@@ -16,10 +16,23 @@ The `gov` fixture (gov_helpers.Gov) drives proposals through their life with tim
 
 import pytest
 from ape import chain
-
 from gov_helpers import (
-    ADMIN_ROLE, CANCELLER_ROLE, CAP, E18, EXECUTOR_ROLE, MAX_CREATOR_BPS, PROPOSER_ROLE, QUORUM_NUMERATOR,
-    SUPPLY, THRESHOLD, TIMELOCK_DELAY, VOTING_DELAY, VOTING_PERIOD, Gov, delegate, warp,
+    ADMIN_ROLE,
+    CANCELLER_ROLE,
+    CAP,
+    E18,
+    EXECUTOR_ROLE,
+    MAX_CREATOR_BPS,
+    PROPOSER_ROLE,
+    QUORUM_NUMERATOR,
+    SUPPLY,
+    THRESHOLD,
+    TIMELOCK_DELAY,
+    VOTING_DELAY,
+    VOTING_PERIOD,
+    Gov,
+    delegate,
+    warp,
 )
 
 
@@ -115,8 +128,6 @@ def share_blueprint(project, deployer):
 @pytest.fixture(scope="session")
 def gov(governor, timelock, fmc, alice, bob):
     return Gov(governor, timelock, fmc, [alice, bob])
-
-
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """Helpers shared by the governance tests (signatures, same-block transactions, events)."""
 
+from ape import chain
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from ape import chain
-
 from fame import eip712
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
 
 # anvil's default mnemonic ("test test ... junk"), accounts 0..9
 DEV_KEYS = [
@@ -35,17 +34,31 @@ DEV_KEYS_BY_ADDRESS = {Account.from_key(k).address.lower(): k for k in DEV_KEYS}
 
 def sign_ballot(governor, signer, proposal_id: int, support: int, nonce: int, chain_id=None, verifying=None) -> bytes:
     """EIP-712 Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce), 65-byte r||s||v."""
-    message = eip712.ballot_typed_data(chain_id=chain.chain_id if chain_id is None else chain_id,
-                                       governor=verifying or governor.address, proposal_id=proposal_id,
-                                       support=support, voter=signer, nonce=nonce)
+    message = eip712.ballot_typed_data(
+        chain_id=chain.chain_id if chain_id is None else chain_id,
+        governor=verifying or governor.address,
+        proposal_id=proposal_id,
+        support=support,
+        voter=signer,
+        nonce=nonce,
+    )
     v, r, s = eip712.sign_typed(private_key(signer), message)
     return r + s + bytes([v])
 
 
 def sign_permit(token, owner, spender, value: int, nonce: int, deadline: int):
     """EIP-2612 permit of FMC (domain "FameEngine", "1"); returns (v, r, s)."""
-    return eip712.sign_permit(private_key(owner), name="FameEngine", chain_id=chain.chain_id, token=token,
-                              owner=owner, spender=spender, value=value, nonce=nonce, deadline=deadline)
+    return eip712.sign_permit(
+        private_key(owner),
+        name="FameEngine",
+        chain_id=chain.chain_id,
+        token=token,
+        owner=owner,
+        spender=spender,
+        value=value,
+        nonce=nonce,
+        deadline=deadline,
+    )
 
 
 def in_one_block(*calls):
@@ -340,7 +353,8 @@ class FastTx:
 
     def _top_call(self, tx_hash):
         answer = self.w3.provider.make_request(
-            "debug_traceTransaction", [tx_hash.to_0x_hex(), {"tracer": "callTracer", "tracerConfig": {"onlyTopCall": True}}]
+            "debug_traceTransaction",
+            [tx_hash.to_0x_hex(), {"tracer": "callTracer", "tracerConfig": {"onlyTopCall": True}}],
         )
         return answer["result"]
 
@@ -413,9 +427,13 @@ class ProposalRules:
         p, sender = self._proposal_of(x), self.actors[who]
         t = self._tx_time()
         if self._state(p, t) != PENDING:
-            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: proposal not pending")
+            self.tx.reverts(
+                self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: proposal not pending"
+            )
         elif self.addr[who] != p.proposer:
-            self.tx.reverts(self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: caller is not the proposer")
+            self.tx.reverts(
+                self.governor, "cancel", *p.proposal.args, sender=sender, reason="governor: caller is not the proposer"
+            )
         else:
             self.tx.ok(self.governor, "cancel", *p.proposal.args, sender=sender)
             p.canceled = True
@@ -576,13 +594,29 @@ class CampaignRules(ProposalRules):
         t = self._tx_time()
         args = (name, symbol, SPEC_CID, goal, bps, description)
         if bps > self.max_creator_bps:
-            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="launchpad: creator allocation too high")
+            self.tx.reverts(
+                self.launchpad,
+                "propose_persona",
+                *args,
+                sender=creator,
+                reason="launchpad: creator allocation too high",
+            )
         elif votes < self.threshold:
-            self.tx.reverts(self.launchpad, "propose_persona", *args, sender=creator, reason="governor: proposer votes below threshold")
+            self.tx.reverts(
+                self.launchpad,
+                "propose_persona",
+                *args,
+                sender=creator,
+                reason="governor: proposer votes below threshold",
+            )
         else:
-            cid, pid = self.tx.ok(self.launchpad, "propose_persona", *args, sender=creator, returns=["uint256", "uint256"])
+            cid, pid = self.tx.ok(
+                self.launchpad, "propose_persona", *args, sender=creator, returns=["uint256", "uint256"]
+            )
             assert cid == len(self.campaigns) + 1
-            proposal = Proposal(pid, [str(self.launchpad.address)], [0], [encode_call(self.launchpad, "launch", cid)], description)
+            proposal = Proposal(
+                pid, [str(self.launchpad.address)], [0], [encode_call(self.launchpad, "launch", cid)], description
+            )
             # The governor's id is the hash of exactly this one action (launch(cid)) and description.
             assert pid == proposal_id(*proposal.args[:3], description)
             snapshot = t + self.voting_delay
@@ -599,7 +633,11 @@ class CampaignRules(ProposalRules):
             deadline = self.t + 3_600
             v, r, s = sign_permit(self.fmc, acct, self.launchpad, amount, self.fmc.nonces(acct), deadline)
         t = self._tx_time()
-        method, args = ("contribute_with_permit", (c.cid, amount, deadline, v, r, s)) if permit else ("contribute", (c.cid, amount))
+        method, args = (
+            ("contribute_with_permit", (c.cid, amount, deadline, v, r, s))
+            if permit
+            else ("contribute", (c.cid, amount))
+        )
         if self._phase(c, t) == PHASE_FUNDING:
             self.tx.ok(self.launchpad, method, *args, sender=acct)
             c.raised += amount
@@ -616,9 +654,13 @@ class CampaignRules(ProposalRules):
         voter, a = self.actors[v], self.addr[v]
         t = self._tx_time()
         if self._state(c.p, t) != ACTIVE:
-            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote not currently active")
+            self.tx.reverts(
+                self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote not currently active"
+            )
         elif a in c.p.voted:
-            self.tx.reverts(self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote already cast")
+            self.tx.reverts(
+                self.governor, "castVote", c.p.pid, support, sender=voter, reason="governor: vote already cast"
+            )
         else:
             weight = self.tx.ok(self.governor, "castVote", c.p.pid, support, sender=voter, returns=["uint256"])
             assert weight == self.fmc.getPastVotes(voter, c.p.snapshot)
@@ -631,7 +673,9 @@ class CampaignRules(ProposalRules):
         t = self._tx_time()
         sender = self.actors[who]
         if self._state(c.p, t) != SUCCEEDED:
-            self.tx.reverts(self.governor, "queue", *c.p.proposal.args, sender=sender, reason="governor: proposal not successful")
+            self.tx.reverts(
+                self.governor, "queue", *c.p.proposal.args, sender=sender, reason="governor: proposal not successful"
+            )
         else:
             self.tx.ok(self.governor, "queue", *c.p.proposal.args, sender=sender)
             c.p.eta = t + self.timelock_delay
@@ -671,7 +715,9 @@ class CampaignRules(ProposalRules):
         self._tx_time()
         expected, something = self._claimable_shares(c, a)
         if c.status != "launched":
-            self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: campaign not launched")
+            self.tx.reverts(
+                self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: campaign not launched"
+            )
         elif not something:
             self.tx.reverts(self.launchpad, "claim_shares", c.cid, sender=acct, reason="launchpad: nothing to claim")
         else:

@@ -8,7 +8,6 @@ import ape
 import pytest
 from ape import chain
 from eth_utils import keccak
-
 from gov_helpers import (
     ABSTAIN,
     ACTIVE,
@@ -70,7 +69,9 @@ def test_deployment_parameters(governor, launchpad, fmc, timelock, deployer):
     assert governor.GRACE_PERIOD() == GRACE_PERIOD
     assert governor.MAX_ACTIONS() == 8
     assert governor.MAX_CALLDATA() == 1024
-    assert governor.BALLOT_TYPEHASH() == keccak(text="Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce)")
+    assert governor.BALLOT_TYPEHASH() == keccak(
+        text="Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce)"
+    )
     domain = governor.eip712Domain()
     assert domain[1] == "FameEngine Governor" and domain[2] == "1"
     assert domain[3] == chain.chain_id and domain[4] == governor.address
@@ -550,8 +551,17 @@ def test_quorum_numerator_history(governor, fmc, as_timelock):
     set_next(t0 + 300)
     governor.updateQuorumNumerator(3_000, sender=as_timelock)
     warp(1)
-    expected = {t0: QUORUM_NUMERATOR, t0 + 99: QUORUM_NUMERATOR, t0 + 100: 1_000, t0 + 150: 1_000,
-                t0 + 199: 1_000, t0 + 200: 2_000, t0 + 299: 2_000, t0 + 300: 3_000, t0 + 10**6: 3_000}
+    expected = {
+        t0: QUORUM_NUMERATOR,
+        t0 + 99: QUORUM_NUMERATOR,
+        t0 + 100: 1_000,
+        t0 + 150: 1_000,
+        t0 + 199: 1_000,
+        t0 + 200: 2_000,
+        t0 + 299: 2_000,
+        t0 + 300: 3_000,
+        t0 + 10**6: 3_000,
+    }
     for t, value in expected.items():
         assert governor.quorum_numerator_at(t) == value, t
     assert governor.quorumNumerator() == 3_000
@@ -628,7 +638,9 @@ def test_expired_after_grace_period(governor, timelock, fmc, gov, alice, erin):
         governor.execute(*p.args, sender=erin)
     # the timelock operation is still "ready" there, but only the governor may execute it
     salt = timelock_salt(governor, p.dhash)
-    assert timelock.is_operation_ready(timelock.hash_operation_batch(p.targets, p.values, p.calldatas, b"\x00" * 32, salt))
+    assert timelock.is_operation_ready(
+        timelock.hash_operation_batch(p.targets, p.values, p.calldatas, b"\x00" * 32, salt)
+    )
     with ape.reverts("access_control: account is missing role"):
         timelock.execute_batch(p.targets, p.values, p.calldatas, b"\x00" * 32, salt, sender=erin)
 
@@ -780,7 +792,12 @@ def test_setters_only_timelock(governor, deployer, alice, method, arg):
     [
         ("setVotingDelay", [0, 30 * 86_400], [30 * 86_400 + 1], "governor: voting delay out of bounds"),
         ("setVotingPeriod", [3_600, 60 * 86_400], [3_599, 60 * 86_400 + 1, 0], "governor: voting period out of bounds"),
-        ("setProposalThreshold", [0, 10_000_000 * E18], [10_000_000 * E18 + 1], "governor: proposal threshold out of bounds"),
+        (
+            "setProposalThreshold",
+            [0, 10_000_000 * E18],
+            [10_000_000 * E18 + 1],
+            "governor: proposal threshold out of bounds",
+        ),
         ("updateQuorumNumerator", [1, 5_000], [0, 5_001, 10_000], "governor: quorum numerator out of bounds"),
     ],
 )
@@ -791,8 +808,12 @@ def test_setter_bounds(governor, as_timelock, method, good, bad, reason):
             setter(value, sender=as_timelock)
     for value in good:
         setter(value, sender=as_timelock)
-    getter = {"setVotingDelay": governor.votingDelay, "setVotingPeriod": governor.votingPeriod,
-              "setProposalThreshold": governor.proposalThreshold, "updateQuorumNumerator": governor.quorumNumerator}[method]
+    getter = {
+        "setVotingDelay": governor.votingDelay,
+        "setVotingPeriod": governor.votingPeriod,
+        "setProposalThreshold": governor.proposalThreshold,
+        "updateQuorumNumerator": governor.quorumNumerator,
+    }[method]
     assert getter() == good[-1]
 
 

@@ -21,10 +21,6 @@ Invariants, in words:
 Each example starts from a chain snapshot and restores it at teardown.
 """
 
-from hypothesis import event
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-
 from gov_helpers import (
     ACTIVE,
     E18,
@@ -44,6 +40,16 @@ from gov_helpers import (
     encode_call,
     mine_to,
     proposal_id,
+)
+from hypothesis import event
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 
 MAX_PROPOSALS = 4
@@ -122,7 +128,9 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
         allowed = self.model.past_votes(self.addr[who], t - 1) >= THRESHOLD
         args = ([str(target.address)], [0], [calldata], description)
         if not allowed:
-            self.tx.reverts(self.governor, "propose", *args, sender=proposer, reason="governor: proposer votes below threshold")
+            self.tx.reverts(
+                self.governor, "propose", *args, sender=proposer, reason="governor: proposer votes below threshold"
+            )
             self._sync()
             return
         pid = self.tx.ok(self.governor, "propose", *args, sender=proposer, returns=["uint256"])
@@ -140,9 +148,13 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
         t = self._tx_time()
         state = self._state(p, t)
         if state != ACTIVE:
-            self.tx.reverts(self.governor, "castVote", p.pid, support, sender=voter, reason="governor: vote not currently active")
+            self.tx.reverts(
+                self.governor, "castVote", p.pid, support, sender=voter, reason="governor: vote not currently active"
+            )
         elif self.addr[v] in p.voted:
-            self.tx.reverts(self.governor, "castVote", p.pid, support, sender=voter, reason="governor: vote already cast")
+            self.tx.reverts(
+                self.governor, "castVote", p.pid, support, sender=voter, reason="governor: vote already cast"
+            )
         else:
             weight = self.model.past_votes(self.addr[v], p.snapshot)
             assert self.tx.ok(self.governor, "castVote", p.pid, support, sender=voter, returns=["uint256"]) == weight
@@ -154,7 +166,13 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
     def _queue(self, p, who):
         t = self._tx_time()
         if self._state(p, t) != SUCCEEDED:
-            self.tx.reverts(self.governor, "queue", *p.proposal.args, sender=self.actors[who], reason="governor: proposal not successful")
+            self.tx.reverts(
+                self.governor,
+                "queue",
+                *p.proposal.args,
+                sender=self.actors[who],
+                reason="governor: proposal not successful",
+            )
         else:
             self.tx.ok(self.governor, "queue", *p.proposal.args, sender=self.actors[who])
             p.eta = t + TIMELOCK_DELAY
@@ -165,9 +183,21 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
         t = self._tx_time()
         state = self._state(p, t)
         if state != QUEUED:
-            self.tx.reverts(self.governor, "execute", *p.proposal.args, sender=self.actors[who], reason="governor: proposal not queued")
+            self.tx.reverts(
+                self.governor,
+                "execute",
+                *p.proposal.args,
+                sender=self.actors[who],
+                reason="governor: proposal not queued",
+            )
         elif t < p.eta:
-            self.tx.reverts(self.governor, "execute", *p.proposal.args, sender=self.actors[who], reason="governor: proposal not ready")
+            self.tx.reverts(
+                self.governor,
+                "execute",
+                *p.proposal.args,
+                sender=self.actors[who],
+                reason="governor: proposal not ready",
+            )
         else:
             self.tx.ok(self.governor, "execute", *p.proposal.args, sender=self.actors[who])
             p.executed = True
@@ -211,7 +241,9 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
         self._cancel(self._pick(i), who)
 
     @precondition(lambda self: self.proposals)
-    @rule(i=st.integers(0, MAX_PROPOSALS - 1), supports=st.lists(st.sampled_from([1, 0, 1, 2, 1]), min_size=3, max_size=3))
+    @rule(
+        i=st.integers(0, MAX_PROPOSALS - 1), supports=st.lists(st.sampled_from([1, 0, 1, 2, 1]), min_size=3, max_size=3)
+    )
     def drive_to_execution(self, i, supports):
         """`drive` all the way, with the three large holders voting."""
         self.drive(i, supports + [None, None], "executed")
@@ -222,7 +254,9 @@ class GovernorMachine(ProposalRules, RuleBasedStateMachine):
     )
     def stranger_sets_a_parameter(self, who, method):
         self._tx_time()
-        self.tx.reverts(self.governor, method, 7_200, sender=self.actors[who], reason="governor: caller is not the timelock")
+        self.tx.reverts(
+            self.governor, method, 7_200, sender=self.actors[who], reason="governor: caller is not the timelock"
+        )
         self._sync()
 
     # ------------------------------------------------------------ time

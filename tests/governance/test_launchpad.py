@@ -3,7 +3,6 @@ the DAO, share claims and every failure path with its refunds."""
 
 import ape
 import pytest
-
 from gov_helpers import (
     ACTIVE,
     AGAINST,
@@ -164,7 +163,11 @@ def test_propose_persona(launchpad, governor, alice):
     [log] = events(receipt, launchpad.CampaignCreated)
     assert (log.campaign_id, log.proposal_id, log.creator) == (cid, p.pid, alice.address)
     assert (log.name, log.symbol, log.spec_cid, log.funding_goal, log.creator_allocation_bps) == (
-        "Nova Lux", "NOVA", SPEC_CID, GOAL, 1_500,
+        "Nova Lux",
+        "NOVA",
+        SPEC_CID,
+        GOAL,
+        1_500,
     )
     assert launchpad.campaign_state(cid) == PHASE_FUNDING
     # a second campaign gets the next id, even with the same text
@@ -294,8 +297,22 @@ def _launch(gov, p, voters=None):
 
 
 def test_full_launch_and_claims(
-    project, launchpad, governor, timelock, fmc, registry, treasury, revenue_config, gov, alice, bob, carol, dave, erin,
-    approve_all, as_timelock,
+    project,
+    launchpad,
+    governor,
+    timelock,
+    fmc,
+    registry,
+    treasury,
+    revenue_config,
+    gov,
+    alice,
+    bob,
+    carol,
+    dave,
+    erin,
+    approve_all,
+    as_timelock,
 ):
     bps = 1_500
     cid, p, _ = open_campaign(launchpad, alice, goal=GOAL, bps=bps)
@@ -335,7 +352,11 @@ def test_full_launch_and_claims(
     # the registry
     rec = registry.persona(1)
     assert (rec.name, rec.spec_cid, rec.share_token, rec.creator, rec.status) == (
-        "Nova Lux", SPEC_CID, share.address, alice.address, 1,
+        "Nova Lux",
+        SPEC_CID,
+        share.address,
+        alice.address,
+        1,
     )
     assert rec.treasury == treasury.address
     # the money: all of it in the persona's treasury account
@@ -423,7 +444,9 @@ def test_long_name_is_cut_for_the_share_token(project, launchpad, registry, gov,
     assert registry.persona(1).name == name
 
 
-def test_two_campaigns_get_their_own_personas(project, launchpad, treasury, fmc, gov, alice, bob, carol, dave, approve_all):
+def test_two_campaigns_get_their_own_personas(
+    project, launchpad, treasury, fmc, gov, alice, bob, carol, dave, approve_all
+):
     c1, p1, _ = open_campaign(launchpad, alice, name="One", symbol="ONE")
     c2, p2, _ = open_campaign(launchpad, bob, name="Two", symbol="TWO", goal=2 * GOAL)
     launchpad.contribute(c1, GOAL, sender=carol)
@@ -483,7 +506,9 @@ def test_launch_only_by_its_own_executed_proposal(launchpad, governor, gov, as_t
     assert launchpad.campaign_state(cid) == PHASE_LAUNCHED
 
 
-def test_launch_without_blueprint_fails_then_refunds(launchpad, governor, gov, fmc, as_timelock, alice, carol, approve_all):
+def test_launch_without_blueprint_fails_then_refunds(
+    launchpad, governor, gov, fmc, as_timelock, alice, carol, approve_all
+):
     cid, p, _ = open_campaign(launchpad, alice)
     launchpad.contribute(cid, GOAL, sender=carol)
     launchpad.set_share_blueprint(ZERO, sender=as_timelock)
@@ -498,7 +523,9 @@ def test_launch_without_blueprint_fails_then_refunds(launchpad, governor, gov, f
     assert fmc.balanceOf(carol) == before + GOAL
 
 
-def test_launch_fails_when_registry_rejects(launchpad, registry, governor, gov, fmc, deployer, alice, carol, approve_all):
+def test_launch_fails_when_registry_rejects(
+    launchpad, registry, governor, gov, fmc, deployer, alice, carol, approve_all
+):
     """The registry no longer accepts the launchpad: execution reverts, nothing moves,
     the proposal expires and everyone is refunded."""
     cid, p, _ = open_campaign(launchpad, alice)

@@ -21,9 +21,6 @@ Invariants, in words:
 Each example starts from a chain snapshot and restores it at teardown.
 """
 
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-
 from gov_helpers import (
     E18,
     MAX_CREATOR_BPS,
@@ -39,6 +36,15 @@ from gov_helpers import (
     VOTING_DELAY,
     VOTING_PERIOD,
     CampaignRules,
+)
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 
 MAX_CAMPAIGNS = 3
@@ -71,12 +77,21 @@ class LaunchpadMachine(CampaignRules, RuleBasedStateMachine):
         self.open_campaign(who, goal, bps)
 
     @precondition(lambda self: len(self.campaigns) < MAX_CAMPAIGNS)
-    @rule(who=st.integers(0, 1), goal=st.sampled_from(GOALS), bps=st.sampled_from([0, 1, 777, MAX_CREATOR_BPS, MAX_CREATOR_BPS + 1]))
+    @rule(
+        who=st.integers(0, 1),
+        goal=st.sampled_from(GOALS),
+        bps=st.sampled_from([0, 1, 777, MAX_CREATOR_BPS, MAX_CREATOR_BPS + 1]),
+    )
     def open_campaign(self, who, goal, bps):
         self._propose(who, goal, bps)
 
     @precondition(lambda self: self.campaigns)
-    @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), who=st.integers(0, 4), amount=st.sampled_from(AMOUNTS), permit=st.booleans())
+    @rule(
+        i=st.integers(0, MAX_CAMPAIGNS - 1),
+        who=st.integers(0, 4),
+        amount=st.sampled_from(AMOUNTS),
+        permit=st.booleans(),
+    )
     def contribute(self, i, who, amount, permit):
         self._contribute(self._pick(i), who, amount, permit)
 
@@ -120,7 +135,9 @@ class LaunchpadMachine(CampaignRules, RuleBasedStateMachine):
         self._walk(c, supports, stop)
 
     @precondition(lambda self: self.campaigns)
-    @rule(i=st.integers(0, MAX_CAMPAIGNS - 1), supports=st.lists(st.sampled_from([1, 0, 1, 2, 1]), min_size=3, max_size=3))
+    @rule(
+        i=st.integers(0, MAX_CAMPAIGNS - 1), supports=st.lists(st.sampled_from([1, 0, 1, 2, 1]), min_size=3, max_size=3)
+    )
     def drive_to_launch(self, i, supports):
         """`drive` all the way, funded to the goal (launches unless the votes say no)."""
         self.drive(i, supports, "executed", 1)
@@ -187,7 +204,9 @@ class LaunchpadMachine(CampaignRules, RuleBasedStateMachine):
                 self._assert_refundable(c)
 
 
-def test_launchpad_state_machine(project, launchpad, governor, fmc, treasury, registry, deployer, alice, bob, carol, dave, erin):
+def test_launchpad_state_machine(
+    project, launchpad, governor, fmc, treasury, registry, deployer, alice, bob, carol, dave, erin
+):
     fmc.transfer(erin, 2_000_000 * E18, sender=carol)
     for acct in (alice, bob, carol, dave, erin):
         fmc.approve(launchpad, MAX_UINT, sender=acct)

@@ -1,7 +1,6 @@
 """FameTimelock: deployment, the bootstrap procedure, and who may do what afterwards."""
 
 import ape
-
 from gov_helpers import (
     ADMIN_ROLE,
     CANCELLER_ROLE,
@@ -162,8 +161,11 @@ def test_batch_entry_points_are_bounded_and_keep_snekmates_semantics(project, de
     targets = [fmc.address] * 8
     payloads = [encode_call(fmc, "transfer", (alice, bob)[i % 2], E18) for i in range(8)]
     salt = b"\x11" * 32
-    expected = keccak(abi_encode(["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"],
-                                 [targets, [0] * 8, payloads, NO_SALT, salt]))
+    expected = keccak(
+        abi_encode(
+            ["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"], [targets, [0] * 8, payloads, NO_SALT, salt]
+        )
+    )
     assert tl.hash_operation_batch(targets, [0] * 8, payloads, NO_SALT, salt) == expected
 
     with ape.reverts("timelock_controller: length mismatch"):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from ipfs_helpers import start_gateway
 
 from fame.ipfs.store import BlockStore
 from fame.procs import Supervisor
-
-from ipfs_helpers import start_gateway
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def aleph(data: bytes, raw_leaves_v1: bool) -> str:
     hasher = aleph_cid.CidHasher.for_ipfs_v1_raw_leaves() if raw_leaves_v1 else aleph_cid.CidHasher.for_ipfs()
     view = memoryview(data)
     for i in range(0, len(data), 1 << 20):
-        hasher.update(bytes(view[i:i + (1 << 20)]))
+        hasher.update(bytes(view[i : i + (1 << 20)]))
     return hasher.finalize()
 
 
@@ -65,12 +65,32 @@ def start_gateway(sup: Supervisor, store_dir: Path, log: Path, **env: str) -> st
     """`python -m fame.ipfs gateway` on a free loopback port; its base URL once it answers."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("FAME_")}
-    child_env.update({"FAME_IPFS_MAX_UPLOAD_BYTES": str(GATEWAY_UPLOAD_LIMIT), "FAME_IPFS_FSYNC": "false",
-                      "PYTHONPATH": str(PROJECT_ROOT)})
+    child_env.update(
+        {
+            "FAME_IPFS_MAX_UPLOAD_BYTES": str(GATEWAY_UPLOAD_LIMIT),
+            "FAME_IPFS_FSYNC": "false",
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+    )
     child_env.update(env)
-    proc = sup.start("ipfs-gateway", [sys.executable, "-m", "fame.ipfs", "gateway", "--host", "127.0.0.1",
-                                      "--port", str(port), "--dir", str(store_dir)],
-                     log=log, env=child_env, cwd=PROJECT_ROOT)
+    proc = sup.start(
+        "ipfs-gateway",
+        [
+            sys.executable,
+            "-m",
+            "fame.ipfs",
+            "gateway",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(store_dir),
+        ],
+        log=log,
+        env=child_env,
+        cwd=PROJECT_ROOT,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: httpx.get(url + "/health", timeout=1).status_code == 200, 30, "IPFS gateway", proc, log)
     return url
@@ -84,8 +104,9 @@ class ThreadServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ThreadServer:

@@ -98,8 +98,14 @@ def create_pinning_app(token: str, fetch: bool = True) -> FastAPI:
         except IpfsError as err:
             return {"error": str(err)}
         rid = requestid or uuid.uuid4().hex
-        p = {"requestid": rid, "status": "queued", "created": datetime.now(UTC).isoformat(),
-             "pin": body.model_dump(), "delegates": ["/ip4/127.0.0.1/tcp/4001/p2p/QmTestDelegate"], "info": {}}
+        p = {
+            "requestid": rid,
+            "status": "queued",
+            "created": datetime.now(UTC).isoformat(),
+            "pin": body.model_dump(),
+            "delegates": ["/ip4/127.0.0.1/tcp/4001/p2p/QmTestDelegate"],
+            "info": {},
+        }
         with lock:
             pins[rid] = p
         if fetch:
@@ -126,9 +132,13 @@ def create_pinning_app(token: str, fetch: bool = True) -> FastAPI:
             return _err(400, "BAD_REQUEST", f"unknown status in {status!r}")
         cids = set(cid.split(",")) if cid else None
         with lock:
-            found = [p for p in pins.values() if p["status"] in wanted
-                     and (cids is None or p["pin"]["cid"] in cids)
-                     and (name is None or _name_match(p["pin"]["name"], name, match))]
+            found = [
+                p
+                for p in pins.values()
+                if p["status"] in wanted
+                and (cids is None or p["pin"]["cid"] in cids)
+                and (name is None or _name_match(p["pin"]["name"], name, match))
+            ]
         found.sort(key=lambda p: p["created"], reverse=True)
         return {"count": len(found), "results": [_status(p) for p in found[:limit]]}
 

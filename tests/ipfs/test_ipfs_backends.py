@@ -8,18 +8,23 @@ import os
 import time
 
 import pytest
+from ipfs_helpers import GATEWAY_UPLOAD_LIMIT, ThreadServer, aleph, ref_cids, start_gateway
+from ipfs_pinning_service import create_pinning_app
 
-from fame.ipfs.backends import (Backend, EmbeddedBackend, KuboBackend, PinningServiceBackend, PinningServiceClient,
-                                get_backend)
+from fame.ipfs.backends import (
+    Backend,
+    EmbeddedBackend,
+    KuboBackend,
+    PinningServiceBackend,
+    PinningServiceClient,
+    get_backend,
+)
 from fame.ipfs.cid import CID
 from fame.ipfs.errors import BlockNotFound, CIDError, IpfsError, RemoteError, UploadTooLarge
 from fame.ipfs.settings import IpfsSettings
 from fame.ipfs.store import BlockStore
 from fame.ipfs.unixfs import CHUNK_SIZE
 from fame.procs import Supervisor, free_port
-
-from ipfs_helpers import GATEWAY_UPLOAD_LIMIT, ThreadServer, aleph, ref_cids, start_gateway
-from ipfs_pinning_service import create_pinning_app
 
 TOKEN = "fame-test-token"
 
@@ -40,7 +45,7 @@ def test_contract(backend):
     cid = backend.add(data, name="reel.mp4")
     assert str(cid) == ref_cids(data)["CIDv0"]
     assert backend.read(cid) == data
-    assert b"".join(backend.cat(cid, CHUNK_SIZE - 1, 3)) == data[CHUNK_SIZE - 1:CHUNK_SIZE + 2]
+    assert b"".join(backend.cat(cid, CHUNK_SIZE - 1, 3)) == data[CHUNK_SIZE - 1 : CHUNK_SIZE + 2]
     v1 = backend.add(data, cid_version=1)
     assert str(v1) == aleph(data, raw_leaves_v1=True)
     backend.unpin(cid)
@@ -110,8 +115,9 @@ def test_pinning_service_backend(pinning_service, gateway, tmp_path):
     port = gateway[0].rsplit(":", 1)[1]
     # Content in the embedded store behind the gateway; the service fetches it from there.
     content = EmbeddedBackend(gateway[1])
-    backend = PinningServiceBackend(PinningServiceClient(url, TOKEN), content,
-                                    origins=[f"/ip4/127.0.0.1/tcp/{port}/http"])
+    backend = PinningServiceBackend(
+        PinningServiceClient(url, TOKEN), content, origins=[f"/ip4/127.0.0.1/tcp/{port}/http"]
+    )
     data = os.urandom(CHUNK_SIZE + 77)
     cid = backend.add(data, name="disclosure.json")
     assert backend.read(cid) == data
@@ -157,8 +163,13 @@ def test_get_backend_from_settings(tmp_path, gateway, pinning_service):
         assert isinstance(b, KuboBackend) and b.read(b.add(b"via settings")) == b"via settings"
     from pydantic import SecretStr
 
-    ps = s.model_copy(update={"ipfs_backend": "pinning", "pinning_service_url": pinning_service[0],
-                              "pinning_service_token": SecretStr(TOKEN)})
+    ps = s.model_copy(
+        update={
+            "ipfs_backend": "pinning",
+            "pinning_service_url": pinning_service[0],
+            "pinning_service_token": SecretStr(TOKEN),
+        }
+    )
     with get_backend(ps) as b:
         assert isinstance(b, PinningServiceBackend)
         b.service.list_pins()

@@ -64,13 +64,16 @@ def test_header_round_trip():
     assert decode_header(encode_header(roots)) == roots
 
 
-@pytest.mark.parametrize("car", [
-    b"",
-    b"\x05abc",
-    encode_varint(3) + b"\xa0\x00\x00",
-    encode_varint(2) + b"\xa1\x61",
-    encode_varint(1) + b"\x01",
-])
+@pytest.mark.parametrize(
+    "car",
+    [
+        b"",
+        b"\x05abc",
+        encode_varint(3) + b"\xa0\x00\x00",
+        encode_varint(2) + b"\xa1\x61",
+        encode_varint(1) + b"\x01",
+    ],
+)
 def test_malformed_car_is_refused(car):
     with pytest.raises(CIDError):  # CarError is a CIDError: a 4xx at the gateway
         read_car(car)

@@ -7,13 +7,11 @@ import hashlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ipfs_helpers import ref_cids
 
-from fame.ipfs.cid import (CID, DAG_PB, RAW, b32decode, b32encode, b58decode, b58encode, decode_varint,
-                           encode_varint)
+from fame.ipfs.cid import CID, DAG_PB, RAW, b32decode, b32encode, b58decode, b58encode, decode_varint, encode_varint
 from fame.ipfs.errors import CIDError
 from fame.ipfs.unixfs import T_FILE, Link, PBNode, UnixFSData
-
-from ipfs_helpers import ref_cids
 
 digests = st.binary(min_size=32, max_size=32)
 
@@ -56,14 +54,25 @@ def test_of_hashes_block():
     assert cid.digest == hashlib.sha256(block).digest() and cid.matches(block) and not cid.matches(b"x")
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "Qm", "QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXE0",  # '0' is not base58
-    "bafy!!!", "bafybeig", "hello", "x" * 500, "zzzz", "f0155",  # truncated hex CID
-    "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6amaa",  # trailing bytes
-    "b" + b32encode(bytes([1, 0x71]) + b"\x12\x20" + b"\0" * 32),  # dag-cbor: not handled
-    "b" + b32encode(bytes([1, 0x55]) + b"\x13\x40" + b"\0" * 64),  # sha2-512: not verifiable here
-    "b" + b32encode(bytes([2, 0x55]) + b"\x12\x20" + b"\0" * 32),  # CID version 2
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "Qm",
+        "QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXE0",  # '0' is not base58
+        "bafy!!!",
+        "bafybeig",
+        "hello",
+        "x" * 500,
+        "zzzz",
+        "f0155",  # truncated hex CID
+        "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6amaa",  # trailing bytes
+        "b" + b32encode(bytes([1, 0x71]) + b"\x12\x20" + b"\0" * 32),  # dag-cbor: not handled
+        "b" + b32encode(bytes([1, 0x55]) + b"\x13\x40" + b"\0" * 64),  # sha2-512: not verifiable here
+        "b" + b32encode(bytes([2, 0x55]) + b"\x12\x20" + b"\0" * 32),  # CID version 2
+    ],
+)
 def test_malformed_cids_are_refused(text):
     with pytest.raises(CIDError):
         CID.parse(text)
@@ -77,8 +86,10 @@ def test_v0_only_in_base58():
         CID(0, RAW, v0.multihash)
 
 
-@given(st.lists(st.tuples(digests, st.text(max_size=8), st.integers(0, 2**40)), max_size=5),
-       st.none() | st.binary(max_size=40))
+@given(
+    st.lists(st.tuples(digests, st.text(max_size=8), st.integers(0, 2**40)), max_size=5),
+    st.none() | st.binary(max_size=40),
+)
 def test_dag_pb_round_trip(links, data):
     node = PBNode([Link(CID(1, RAW, b"\x12\x20" + d), name, size) for d, name, size in links], data)
     assert PBNode.decode(node.encode()) == node

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 
 from click.testing import CliRunner
+from ipfs_helpers import aleph, ref_cids_file
 
 from fame.ipfs.car import read_car
 from fame.ipfs.cli import ipfs
 from fame.ipfs.store import BlockStore
 from fame.ipfs.unixfs import CHUNK_SIZE
-
-from ipfs_helpers import aleph, ref_cids_file
 
 
 def run(*args: str, input: bytes | None = None):

@@ -17,11 +17,10 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ipfs_helpers import aleph, ref_cids, ref_cids_file
 
 from fame.ipfs.cid import CID
 from fame.ipfs.unixfs import CHUNK_SIZE, MAX_LINKS, PBNode, UnixFSData, compute_cid
-
-from ipfs_helpers import aleph, ref_cids, ref_cids_file
 
 SIZES = [0, 1, 2, 100, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 3 * CHUNK_SIZE + 12345]
 
@@ -93,7 +92,7 @@ def test_cid_does_not_depend_on_how_the_input_is_split(n, cuts):
     data = os.urandom(n)
     pieces, pos = [], 0
     for c in cuts:
-        pieces.append(data[pos:pos + c])
+        pieces.append(data[pos : pos + c])
         pos += c
     pieces.append(data[pos:])
     assert compute_cid(iter(pieces)) == compute_cid(data)
@@ -112,6 +111,7 @@ def test_cidv1_without_raw_leaves_uses_v1_links():
     v0_blocks = []
     import_bytes(data, lambda c, b: v0_blocks.append((c, b)))
     assert [b for _, b in blocks[:-1]] == [b for _, b in v0_blocks[:-1]]
-    assert [link.cid for link in PBNode.decode(blocks[-1][1]).links] == \
-        [link.cid.to_v1() for link in PBNode.decode(v0_blocks[-1][1]).links]
+    assert [link.cid for link in PBNode.decode(blocks[-1][1]).links] == [
+        link.cid.to_v1() for link in PBNode.decode(v0_blocks[-1][1]).links
+    ]
     assert res.cid == CID.of(blocks[-1][1], 0x70, 1)

@@ -12,12 +12,11 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ipfs_helpers import GATEWAY_UPLOAD_LIMIT, aleph, ref_cids
 
 from fame.ipfs.car import CAR_MEDIA_TYPE, read_car
 from fame.ipfs.cid import CID
 from fame.ipfs.unixfs import CHUNK_SIZE, iter_file
-
-from ipfs_helpers import GATEWAY_UPLOAD_LIMIT, aleph, ref_cids
 
 
 def add(http: httpx.Client, data: bytes, name: str = "file.bin", **params) -> dict:
@@ -66,14 +65,17 @@ def test_serves_exact_bytes(http, sample):
     assert http.get(f"/ipfs/{CID.parse(cid).to_v1()}").content == data
 
 
-@pytest.mark.parametrize("header,span", [
-    ("bytes=0-0", (0, 1)),
-    ("bytes=10-19", (10, 20)),
-    (f"bytes={CHUNK_SIZE - 5}-{CHUNK_SIZE + 4}", (CHUNK_SIZE - 5, CHUNK_SIZE + 5)),  # across a chunk border
-    (f"bytes={2 * CHUNK_SIZE}-", (2 * CHUNK_SIZE, None)),
-    ("bytes=-100", (-100, None)),
-    ("bytes=5-999999999", (5, None)),
-])
+@pytest.mark.parametrize(
+    "header,span",
+    [
+        ("bytes=0-0", (0, 1)),
+        ("bytes=10-19", (10, 20)),
+        (f"bytes={CHUNK_SIZE - 5}-{CHUNK_SIZE + 4}", (CHUNK_SIZE - 5, CHUNK_SIZE + 5)),  # across a chunk border
+        (f"bytes={2 * CHUNK_SIZE}-", (2 * CHUNK_SIZE, None)),
+        ("bytes=-100", (-100, None)),
+        ("bytes=5-999999999", (5, None)),
+    ],
+)
 def test_ranges(http, sample, header, span):
     data, cid = sample
     resp = http.get(f"/ipfs/{cid}", headers={"Range": header})
@@ -93,7 +95,7 @@ def test_random_ranges(http, sample, start, length):
         assert resp.status_code == 416
         assert resp.headers["content-range"] == f"bytes */{len(data)}"
     else:
-        assert resp.status_code == 206 and resp.content == data[start:start + length]
+        assert resp.status_code == 206 and resp.content == data[start : start + length]
 
 
 def test_unusable_range_headers_serve_the_whole_file(http, sample):
@@ -127,8 +129,10 @@ def test_content_type(http):
 
 def test_car_export(http, sample):
     data, cid = sample
-    for resp in (http.get(f"/ipfs/{cid}", params={"format": "car"}),
-                 http.get(f"/ipfs/{cid}", headers={"Accept": CAR_MEDIA_TYPE})):
+    for resp in (
+        http.get(f"/ipfs/{cid}", params={"format": "car"}),
+        http.get(f"/ipfs/{cid}", headers={"Accept": CAR_MEDIA_TYPE}),
+    ):
         assert resp.status_code == 200
         assert resp.headers["content-type"].startswith(CAR_MEDIA_TYPE)
         roots, blocks = read_car(resp.content, verify=False)
@@ -223,32 +227,35 @@ UNKNOWN = str(CID.of(b"never added to FameEngine", 0x55))
 MULTIPART_X = {"Content-Type": "multipart/form-data; boundary=x"}
 
 
-@pytest.mark.parametrize("method,path,kw,status", [
-    ("GET", "/ipfs/not-a-cid", {}, 400),
-    ("GET", "/ipfs/QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXE0", {}, 400),
-    ("GET", "/ipfs/bafybeig", {}, 400),
-    ("GET", f"/ipfs/{UNKNOWN}", {}, 404),
-    ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "car"}}, 404),
-    ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "raw"}}, 404),
-    ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "tar"}}, 400),
-    ("GET", f"/ipfs/{UNKNOWN}/some/path", {}, 400),
-    ("GET", "/api/v0/add", {}, 405),
-    ("POST", "/api/v0/add", {"content": b"not multipart"}, 400),
-    ("POST", "/api/v0/add", {"content": b"--x\r\nbroken", "headers": MULTIPART_X}, 400),
-    ("POST", "/api/v0/add", {"content": b"--x--\r\n", "headers": MULTIPART_X}, 400),
-    ("POST", "/api/v0/add", {"params": {"cid-version": "7"}, "files": {"file": ("a", b"a")}}, 422),
-    ("POST", "/api/v0/add", {"params": {"raw-leaves": "maybe"}, "files": {"file": ("a", b"a")}}, 400),
-    ("POST", "/api/v0/add", {"params": {"chunker": "rabin"}, "files": {"file": ("a", b"a")}}, 400),
-    ("POST", "/api/v0/add", {"params": {"hash": "blake3"}, "files": {"file": ("a", b"a")}}, 400),
-    ("POST", "/api/v0/cat", {}, 400),
-    ("POST", "/api/v0/cat", {"params": {"arg": "nope"}}, 400),
-    ("POST", "/api/v0/cat", {"params": {"arg": UNKNOWN}}, 404),
-    ("POST", "/api/v0/cat", {"params": {"arg": UNKNOWN, "offset": "-1"}}, 422),
-    ("POST", "/api/v0/pin/add", {"params": {"arg": UNKNOWN}}, 404),
-    ("POST", "/api/v0/pin/add", {"params": {"arg": UNKNOWN, "recursive": "false"}}, 400),
-    ("POST", "/api/v0/pin/rm", {"params": {"arg": "Qm"}}, 400),
-    ("POST", "/api/v0/dag/import", {"files": {"file": ("x.car", b"\x05junk")}}, 400),
-])
+@pytest.mark.parametrize(
+    "method,path,kw,status",
+    [
+        ("GET", "/ipfs/not-a-cid", {}, 400),
+        ("GET", "/ipfs/QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXE0", {}, 400),
+        ("GET", "/ipfs/bafybeig", {}, 400),
+        ("GET", f"/ipfs/{UNKNOWN}", {}, 404),
+        ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "car"}}, 404),
+        ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "raw"}}, 404),
+        ("GET", f"/ipfs/{UNKNOWN}", {"params": {"format": "tar"}}, 400),
+        ("GET", f"/ipfs/{UNKNOWN}/some/path", {}, 400),
+        ("GET", "/api/v0/add", {}, 405),
+        ("POST", "/api/v0/add", {"content": b"not multipart"}, 400),
+        ("POST", "/api/v0/add", {"content": b"--x\r\nbroken", "headers": MULTIPART_X}, 400),
+        ("POST", "/api/v0/add", {"content": b"--x--\r\n", "headers": MULTIPART_X}, 400),
+        ("POST", "/api/v0/add", {"params": {"cid-version": "7"}, "files": {"file": ("a", b"a")}}, 422),
+        ("POST", "/api/v0/add", {"params": {"raw-leaves": "maybe"}, "files": {"file": ("a", b"a")}}, 400),
+        ("POST", "/api/v0/add", {"params": {"chunker": "rabin"}, "files": {"file": ("a", b"a")}}, 400),
+        ("POST", "/api/v0/add", {"params": {"hash": "blake3"}, "files": {"file": ("a", b"a")}}, 400),
+        ("POST", "/api/v0/cat", {}, 400),
+        ("POST", "/api/v0/cat", {"params": {"arg": "nope"}}, 400),
+        ("POST", "/api/v0/cat", {"params": {"arg": UNKNOWN}}, 404),
+        ("POST", "/api/v0/cat", {"params": {"arg": UNKNOWN, "offset": "-1"}}, 422),
+        ("POST", "/api/v0/pin/add", {"params": {"arg": UNKNOWN}}, 404),
+        ("POST", "/api/v0/pin/add", {"params": {"arg": UNKNOWN, "recursive": "false"}}, 400),
+        ("POST", "/api/v0/pin/rm", {"params": {"arg": "Qm"}}, 400),
+        ("POST", "/api/v0/dag/import", {"files": {"file": ("x.car", b"\x05junk")}}, 400),
+    ],
+)
 def test_bad_requests_get_4xx(http, method, path, kw, status):
     resp = http.request(method, path, **kw)
     assert resp.status_code == status, resp.text
@@ -286,11 +293,12 @@ def test_oversized_uploads_get_413(http, gateway):
         boundary = b"fameboundary"
         yield b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="big"\r\n\r\n'
         for i in range(0, len(big), 65536):
-            yield big[i:i + 65536]
+            yield big[i : i + 65536]
         yield b"\r\n--" + boundary + b"--\r\n"
 
-    resp = http.post("/api/v0/add", content=chunked(),
-                     headers={"Content-Type": "multipart/form-data; boundary=fameboundary"})
+    resp = http.post(
+        "/api/v0/add", content=chunked(), headers={"Content-Type": "multipart/form-data; boundary=fameboundary"}
+    )
     assert resp.status_code == 413
     # the refused upload was not pinned; the gateway is still fine
     assert http.get("/health").status_code == 200

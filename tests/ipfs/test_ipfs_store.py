@@ -14,16 +14,14 @@ import time
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ipfs_helpers import ref_cids
 
 from fame.config import PROJECT_ROOT
 from fame.ipfs.car import car_sections
 from fame.ipfs.cid import CID, DAG_PB, RAW, b32decode
 from fame.ipfs.errors import BlockNotFound, CorruptBlock, HashMismatch, NotAFile, UploadTooLarge
 from fame.ipfs.store import BlockStore
-from fame.ipfs.unixfs import (CHUNK_SIZE, T_DIRECTORY, FileImporter, PBNode, UnixFSData, compute_cid, iter_file,
-                              walk_dag)
-
-from ipfs_helpers import ref_cids
+from fame.ipfs.unixfs import CHUNK_SIZE, T_DIRECTORY, FileImporter, PBNode, UnixFSData, compute_cid, iter_file, walk_dag
 
 
 def _keys_of(store: BlockStore, cid) -> set[str]:
@@ -33,8 +31,11 @@ def _keys_of(store: BlockStore, cid) -> set[str]:
 sizes = st.integers(0, 3 * CHUNK_SIZE + 100)
 
 
-@given(data=st.binary(max_size=2000) | sizes.map(os.urandom), version=st.sampled_from([0, 1]),
-       raw=st.sampled_from([None, True, False]))
+@given(
+    data=st.binary(max_size=2000) | sizes.map(os.urandom),
+    version=st.sampled_from([0, 1]),
+    raw=st.sampled_from([None, True, False]),
+)
 def test_add_cat_round_trip(tmp_path_factory, data, version, raw):
     store = BlockStore(tmp_path_factory.mktemp("s"), fsync=False)
     cid = store.add(data, cid_version=version, raw_leaves=raw)
@@ -49,12 +50,17 @@ def test_range_reads_match_slices(tmp_path_factory, n, start, length):
     store = BlockStore(tmp_path_factory.mktemp("s"), fsync=False)
     data = os.urandom(n)
     cid = store.add(data)
-    want = data[start:] if length is None else data[start:start + length]
+    want = data[start:] if length is None else data[start : start + length]
     assert b"".join(store.cat(cid, start, length)) == want
 
 
-@given(data=st.binary(max_size=400), chunk=st.integers(1, 7), links=st.integers(2, 4),
-       start=st.integers(0, 450), length=st.none() | st.integers(0, 100))
+@given(
+    data=st.binary(max_size=400),
+    chunk=st.integers(1, 7),
+    links=st.integers(2, 4),
+    start=st.integers(0, 450),
+    length=st.none() | st.integers(0, 100),
+)
 def test_deep_trees_read_back(data, chunk, links, start, length):
     """Tiny chunks and fan-out give trees of many levels: reading must walk them right."""
     blocks: dict[bytes, bytes] = {}
@@ -63,7 +69,7 @@ def test_deep_trees_read_back(data, chunk, links, start, length):
     res = imp.close()
     get = lambda c: blocks[bytes(c)]  # noqa: E731
     assert b"".join(iter_file(get, res.cid)) == data
-    want = data[start:] if length is None else data[start:start + length]
+    want = data[start:] if length is None else data[start : start + length]
     assert b"".join(iter_file(get, res.cid, start, length)) == want
     # Kubo's "Size": all serialized bytes of the DAG, a repeated block counted each time
     assert res.dag_size == sum(len(b) for _, b in walk_dag(get, res.cid, dedupe=False))
@@ -75,7 +81,7 @@ def test_add_from_file_object_and_iterable_streams(store, tmp_path):
     path.write_bytes(data)
     with open(path, "rb") as fh:
         c1 = store.add(fh)
-    c2 = store.add(iter([data[:5], data[5:CHUNK_SIZE * 2], data[CHUNK_SIZE * 2:]]))
+    c2 = store.add(iter([data[:5], data[5 : CHUNK_SIZE * 2], data[CHUNK_SIZE * 2 :]]))
     c3 = store.add(io.BytesIO(data), cid_version=1)
     assert c1 == c2 == CID.parse(ref_cids(data)["CIDv0"])
     assert store.read(c3) == data
@@ -186,8 +192,12 @@ def test_killed_writer_never_leaves_a_corrupt_block(tmp_path):
         "        print('w', flush=True)\n"
         "s.add(gen())\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, cwd=PROJECT_ROOT,
-                            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(root)],
+        stdout=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
     try:
         for _ in range(40):  # ~4 MB written, then kill without warning
             assert proc.stdout.readline()

@@ -7,8 +7,7 @@ registered and active; persona RETIRED is retired.
 """
 
 import pytest
-
-from oracle_helpers import F, HEARTBEAT, N, N_PERSONAS, RETIRED, ZERO, operator_keys, register_personas
+from oracle_helpers import HEARTBEAT, N_PERSONAS, RETIRED, ZERO, F, N, operator_keys, register_personas
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +38,16 @@ def registry(project, deployer, signers, transmitter_accounts, stranger):
 def oracle(project, deployer, registry, signers, transmitter_accounts):
     """n = 4, f = 1, no sinks, heartbeat one hour."""
     return project.EngagementOracle.deploy(
-        deployer, registry, ZERO, ZERO, HEARTBEAT,
-        [s.address for s in signers[:N]], [t.address for t in transmitter_accounts], F, sender=deployer)
+        deployer,
+        registry,
+        ZERO,
+        ZERO,
+        HEARTBEAT,
+        [s.address for s in signers[:N]],
+        [t.address for t in transmitter_accounts],
+        F,
+        sender=deployer,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -40,33 +40,63 @@ class FakeChain(ChainView):
 
 
 def snapshot(**changes) -> Snapshot:
-    base = Snapshot(chain_id=31337, oracle=ORACLE_ADDRESS, config_version=1, f=1,
-                    signers=tuple(s.address for s in SIGNERS), transmitters=tuple(t.address for t in TRANSMITTERS),
-                    heartbeat=600, latest_epoch=0, active_personas=(1, 2, 3), latest={}, block_time=int(NOW),
-                    read_at=NOW)
+    base = Snapshot(
+        chain_id=31337,
+        oracle=ORACLE_ADDRESS,
+        config_version=1,
+        f=1,
+        signers=tuple(s.address for s in SIGNERS),
+        transmitters=tuple(t.address for t in TRANSMITTERS),
+        heartbeat=600,
+        latest_epoch=0,
+        active_personas=(1, 2, 3),
+        latest={},
+        block_time=int(NOW),
+        read_at=NOW,
+    )
     return replace(base, **changes)
 
 
-def make_service(index: int, state: Path, *, faults=(), clock=lambda: NOW, snap: Snapshot | None = None,
-                 seed: int = 7) -> OperatorService:
+def make_service(
+    index: int, state: Path, *, faults=(), clock=lambda: NOW, snap: Snapshot | None = None, seed: int = 7
+) -> OperatorService:
     metrics = NodeMetrics()
-    cfg = NodeConfig(index=index, round_seconds=ROUND, genesis=0, tolerance=Tolerance(500, 2_000, 120),
-                     deviation_bps=100, sentiment_deviation_bps=500, heartbeat_margin_rounds=2, request_timeout=1.0,
-                     faults=frozenset(faults))
-    return OperatorService(cfg, SIGNERS[index], SimulatedPlatform(seed, index), FakeChain(snap or snapshot(), metrics),
-                           Store(state / f"op{index}.sqlite3"), metrics, clock=clock)
+    cfg = NodeConfig(
+        index=index,
+        round_seconds=ROUND,
+        genesis=0,
+        tolerance=Tolerance(500, 2_000, 120),
+        deviation_bps=100,
+        sentiment_deviation_bps=500,
+        heartbeat_margin_rounds=2,
+        request_timeout=1.0,
+        faults=frozenset(faults),
+    )
+    return OperatorService(
+        cfg,
+        SIGNERS[index],
+        SimulatedPlatform(seed, index),
+        FakeChain(snap or snapshot(), metrics),
+        Store(state / f"op{index}.sqlite3"),
+        metrics,
+        clock=clock,
+    )
 
 
 def proposal(services, epoch: int = EPOCH, leader: int | None = None, personas=None) -> tuple[Report, SignRequest]:
     """What the leader of `epoch` would send: medians of every service's observation."""
     snap = services[0].chain.snapshot
     observed = [s.observe(epoch) for s in services]
-    medians = aggregate({s.cfg.index: own for s, (_, own) in zip(services, observed)}, snap.f)
+    medians = aggregate({s.cfg.index: own for s, (_, own) in zip(services, observed, strict=False)}, snap.f)
     chosen = [medians[p] for p in (personas or sorted(medians))]
     report = Report(snap.config_version, epoch, tuple(pack_all(chosen)))
     leader = epoch % snap.n if leader is None else leader
     leader_sig = sign_digest(SIGNERS[leader], report.digest(snap.domain)).to_hex()
-    request = SignRequest(report=ReportBody(config_version=report.config_version, epoch=epoch,
-                                            observations=[hex(w) for w in report.observations]),
-                          leader_signature=leader_sig, attestations=[signed for signed, _ in observed])
+    request = SignRequest(
+        report=ReportBody(
+            config_version=report.config_version, epoch=epoch, observations=[hex(w) for w in report.observations]
+        ),
+        leader_signature=leader_sig,
+        attestations=[signed for signed, _ in observed],
+    )
     return report, request

@@ -19,19 +19,30 @@ HEARTBEAT = 3600
 
 def operator_keys(n: int, salt: str = "signer") -> list:
     """n deterministic signing accounts (test keys, not funded)."""
-    return [Account.from_key((int.from_bytes(f"fame-{salt}-{i}".encode().ljust(32, b"."), "big") % (2**255)) or 1)
-            for i in range(n)]
+    return [
+        Account.from_key((int.from_bytes(f"fame-{salt}-{i}".encode().ljust(32, b"."), "big") % (2**255)) or 1)
+        for i in range(n)
+    ]
 
 
-def engagement(persona_id: int, observed_at: int, views: int = 1_000, likes: int = 100, shares: int = 10,
-               comments: int = 20, sentiment_bps: int = 2_500) -> Engagement:
+def engagement(
+    persona_id: int,
+    observed_at: int,
+    views: int = 1_000,
+    likes: int = 100,
+    shares: int = 10,
+    comments: int = 20,
+    sentiment_bps: int = 2_500,
+) -> Engagement:
     return Engagement(persona_id, views, likes, shares, comments, sentiment_bps, observed_at)
 
 
 def make_report(config_version: int, epoch: int, personas, observed_at: int, scale: int = 1) -> Report:
     """A report of `personas` with counts growing with `scale` (so later reports are gains)."""
-    items = [engagement(p, observed_at, views=1_000 * scale + p, likes=100 * scale, shares=10 * scale,
-                        comments=20 * scale) for p in personas]
+    items = [
+        engagement(p, observed_at, views=1_000 * scale + p, likes=100 * scale, shares=10 * scale, comments=20 * scale)
+        for p in personas
+    ]
     return Report(config_version, epoch, tuple(pack_all(items)))
 
 

@@ -38,16 +38,18 @@ class Deployer:
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         receipt = self.chain.transact(self.account, factory.constructor(*args))
         address = receipt["contractAddress"]
-        self.deployed[name] = DeployedContract(name, address, name, abi, receipt["blockNumber"],
-                                               receipt["transactionHash"].hex())
+        self.deployed[name] = DeployedContract(
+            name, address, name, abi, receipt["blockNumber"], receipt["transactionHash"].hex()
+        )
         return self.w3.eth.contract(address=address, abi=abi)
 
     def send(self, call) -> dict:
         return self.chain.transact(self.account, call)
 
 
-def deploy_oracle_stack(w3: Web3, deployments_dir: Path, *, n: int = 4, f: int = 1, personas: int = 4,
-                        heartbeat: int = 3600) -> dict:
+def deploy_oracle_stack(
+    w3: Web3, deployments_dir: Path, *, n: int = 4, f: int = 1, personas: int = 4, heartbeat: int = 3600
+) -> dict:
     """FMC, PersonaRegistry (personas 1..`personas` active), Reputation, PersonaStaking and
     EngagementOracle with the dev committee; sinks point at the oracle. Writes the manifest."""
     d = Deployer(w3, deployments_dir)
@@ -56,27 +58,62 @@ def deploy_oracle_stack(w3: Web3, deployments_dir: Path, *, n: int = 4, f: int =
     registry = d.deploy("PersonaRegistry", owner)
     d.send(registry.functions.set_registrar(owner))
     for i in range(1, personas + 1):
-        d.send(registry.functions.register(f"persona-{i}", f"cid-{i}", Web3.to_checksum_address(f"0x{0xF00 + i:040x}"), owner))
+        d.send(
+            registry.functions.register(
+                f"persona-{i}", f"cid-{i}", Web3.to_checksum_address(f"0x{0xF00 + i:040x}"), owner
+            )
+        )
     reputation = d.deploy("Reputation", owner, fmc.address, registry.address)
     staking = d.deploy("PersonaStaking", owner, fmc.address, registry.address)
     signers, transmitters = dev_committee(n)
-    oracle = d.deploy("EngagementOracle", owner, registry.address, reputation.address, staking.address, heartbeat,
-                      signers, transmitters, f)
+    oracle = d.deploy(
+        "EngagementOracle",
+        owner,
+        registry.address,
+        reputation.address,
+        staking.address,
+        heartbeat,
+        signers,
+        transmitters,
+        f,
+    )
     d.send(reputation.functions.set_oracle(oracle.address))
     d.send(staking.functions.set_updater(oracle.address))
     fund_dev_transmitters(w3, n)
-    write_manifest(Manifest(chain_id=w3.eth.chain_id, network="ethereum:local:foundry", deployer=owner,
-                            deploy_block=1, contracts=d.deployed), deployments_dir)
-    return {"oracle": oracle, "registry": registry, "reputation": reputation, "staking": staking, "fmc": fmc,
-            "deployer": d}
+    write_manifest(
+        Manifest(
+            chain_id=w3.eth.chain_id,
+            network="ethereum:local:foundry",
+            deployer=owner,
+            deploy_block=1,
+            contracts=d.deployed,
+        ),
+        deployments_dir,
+    )
+    return {
+        "oracle": oracle,
+        "registry": registry,
+        "reputation": reputation,
+        "staking": staking,
+        "fmc": fmc,
+        "deployer": d,
+    }
 
 
 def accepted_reports(oracle, from_block: int = 0) -> list[dict]:
     """Every ReportAccepted event: epoch, transmitter, bitmap, observations, block, tx."""
     logs = oracle.events.ReportAccepted().get_logs(from_block=from_block)
-    return [{"epoch": e.args.epoch, "transmitter": e.args.transmitter, "bitmap": e.args.signers_bitmap,
-             "observations": list(e.args.observations), "block": e.blockNumber,
-             "tx": e.transactionHash.hex()} for e in logs]
+    return [
+        {
+            "epoch": e.args.epoch,
+            "transmitter": e.args.transmitter,
+            "bitmap": e.args.signers_bitmap,
+            "observations": list(e.args.observations),
+            "block": e.blockNumber,
+            "tx": e.transactionHash.hex(),
+        }
+        for e in logs
+    ]
 
 
 def wait_for(check, timeout: float, what: str, interval: float = 0.25):
@@ -180,8 +217,17 @@ class TcpProxy:
 class OracleNetwork:
     """anvil + a cuttable RPC proxy + the contracts + n operator processes (dev keys)."""
 
-    def __init__(self, folder: Path, *, n: int = 4, f: int = 1, personas: int = 4, round_seconds: int = 3,
-                 heartbeat: int = 4, faults: dict | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        n: int = 4,
+        f: int = 1,
+        personas: int = 4,
+        round_seconds: int = 3,
+        heartbeat: int = 4,
+        faults: dict | None = None,
+    ) -> None:
         import os
 
         from fame.anvil import start_anvil
@@ -199,14 +245,19 @@ class OracleNetwork:
             self.anvil_url = start_anvil(self.sup, "127.0.0.1", port, log=folder / "anvil.log")
             self.w3 = make_web3(self.anvil_url)
             self.proxy = TcpProxy(port)
-            self.stack = deploy_oracle_stack(self.w3, folder / "deployments", n=n, f=f, personas=personas,
-                                             heartbeat=heartbeat)
+            self.stack = deploy_oracle_stack(
+                self.w3, folder / "deployments", n=n, f=f, personas=personas, heartbeat=heartbeat
+            )
             self.oracle = self.stack["oracle"]
             self.genesis = int(time.time()) // round_seconds * round_seconds
             self.base_port = free_port()
-            self.env = {"FAME_ORACLE_ROUND_SECONDS": str(round_seconds), "FAME_ORACLE_GENESIS": str(self.genesis),
-                        "FAME_ORACLE_OUTAGE_RATE": "0", "FAME_ORACLE_REQUEST_TIMEOUT": "1",
-                        "FAME_ORACLE_SEED": "7"}
+            self.env = {
+                "FAME_ORACLE_ROUND_SECONDS": str(round_seconds),
+                "FAME_ORACLE_GENESIS": str(self.genesis),
+                "FAME_ORACLE_OUTAGE_RATE": "0",
+                "FAME_ORACLE_REQUEST_TIMEOUT": "1",
+                "FAME_ORACLE_SEED": "7",
+            }
             self._start = start_operators
             self.start(range(n), faults or {})
         except BaseException:
@@ -215,10 +266,18 @@ class OracleNetwork:
 
     def start(self, indices, faults: dict | None = None) -> None:
         before = len(self.sup.children)
-        self._start(self.sup, self.n, rpc_url=self.proxy.url, state_dir=self.folder / "state",
-                    deployments_dir=self.folder / "deployments", base_port=self.base_port, env=self.env,
-                    faults=faults or {}, only=list(indices))
-        for i, child in zip(indices, self.sup.children[before:]):
+        self._start(
+            self.sup,
+            self.n,
+            rpc_url=self.proxy.url,
+            state_dir=self.folder / "state",
+            deployments_dir=self.folder / "deployments",
+            base_port=self.base_port,
+            env=self.env,
+            faults=faults or {},
+            only=list(indices),
+        )
+        for i, child in zip(indices, self.sup.children[before:], strict=False):
             self.procs[i] = child.proc
 
     def kill(self, i: int, sig=None) -> None:
@@ -244,9 +303,15 @@ class OracleNetwork:
         return accepted_reports(self.oracle)
 
     def wait_reports(self, count: int, after_epoch: int, timeout: float) -> list[dict]:
-        return wait_for(lambda: [r for r in self.reports() if r["epoch"] > after_epoch]
-                        if len([r for r in self.reports() if r["epoch"] > after_epoch]) >= count else None,
-                        timeout, f"{count} reports after epoch {after_epoch}")
+        return wait_for(
+            lambda: (
+                [r for r in self.reports() if r["epoch"] > after_epoch]
+                if len([r for r in self.reports() if r["epoch"] > after_epoch]) >= count
+                else None
+            ),
+            timeout,
+            f"{count} reports after epoch {after_epoch}",
+        )
 
     def latest_epoch(self) -> int:
         return self.oracle.functions.latest_epoch().call()

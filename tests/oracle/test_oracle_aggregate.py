@@ -4,16 +4,32 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oracle.aggregate import (
-    FIELDS, DuePolicy, Tolerance, aggregate, lower_median, quorum, select_due, tolerance_problems, why_due)
+    FIELDS,
+    DuePolicy,
+    Tolerance,
+    aggregate,
+    lower_median,
+    quorum,
+    select_due,
+    tolerance_problems,
+    why_due,
+)
 from oracle.report import MAX_COMMENTS, MAX_VIEWS, Engagement
 
 counts = st.integers(0, MAX_COMMENTS)
 
 
 def honest_strategy(pid=1):
-    return st.builds(Engagement, persona_id=st.just(pid), views=st.integers(0, MAX_VIEWS), likes=counts,
-                     shares=counts, comments=counts, sentiment_bps=st.integers(-10_000, 10_000),
-                     observed_at=st.integers(0, 2**40 - 1))
+    return st.builds(
+        Engagement,
+        persona_id=st.just(pid),
+        views=st.integers(0, MAX_VIEWS),
+        likes=counts,
+        shares=counts,
+        comments=counts,
+        sentiment_bps=st.integers(-10_000, 10_000),
+        observed_at=st.integers(0, 2**40 - 1),
+    )
 
 
 @given(data=st.data(), f=st.integers(1, 10))
@@ -54,8 +70,15 @@ POLICY = DuePolicy(heartbeat=600, margin=20, deviation_bps=100, sentiment_deviat
 
 
 def chain_value(views=1000, sentiment=0, observed_at=1000, updated_at=1000):
-    return {"views": views, "likes": 100, "shares": 10, "comments": 10, "sentiment_bps": sentiment,
-            "observed_at": observed_at, "updated_at": updated_at}
+    return {
+        "views": views,
+        "likes": 100,
+        "shares": 10,
+        "comments": 10,
+        "sentiment_bps": sentiment,
+        "observed_at": observed_at,
+        "updated_at": updated_at,
+    }
 
 
 def test_due_reasons():

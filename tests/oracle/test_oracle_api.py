@@ -11,12 +11,11 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from oracle_fakes import EPOCH, SIGNERS, make_service, proposal, snapshot
 
 from oracle.node.app import create_app
 from oracle.node.models import SignedObservation
 from oracle.report import CompactSignature, recover
-
-from oracle_fakes import EPOCH, SIGNERS, make_service, proposal, snapshot
 
 
 @pytest.fixture
@@ -37,8 +36,14 @@ def test_health_and_metrics(client, services):
     client.get(f"/observation/{EPOCH}")
     m = client.get("/metrics")
     assert m.status_code == 200 and m.headers["content-type"].startswith("text/plain")
-    for name in ("fame_oracle_observations_total 1.0", "fame_oracle_reports_signed_total", "fame_oracle_rpc_errors_total",
-                 "fame_oracle_transmits_total", "fame_oracle_last_epoch", "fame_oracle_current_epoch"):
+    for name in (
+        "fame_oracle_observations_total 1.0",
+        "fame_oracle_reports_signed_total",
+        "fame_oracle_rpc_errors_total",
+        "fame_oracle_transmits_total",
+        "fame_oracle_last_epoch",
+        "fame_oracle_current_epoch",
+    ):
         assert name in m.text
 
 
@@ -52,15 +57,18 @@ def test_observation_is_signed_by_the_operator(client, services):
     assert client.get(f"/observation/{EPOCH}").json() == r.json()  # made once per epoch
 
 
-@pytest.mark.parametrize("path, status, words", [
-    (f"/observation/{EPOCH + 1}", 409, "has not started"),
-    (f"/observation/{EPOCH - 3}", 409, "is over"),
-    ("/observation/-1", 422, "greater than or equal to 0"),
-    ("/observation/abc", 422, "valid integer"),
-    (f"/observation/{2**64}", 422, "less than or equal"),
-    ("/observation/", 404, "Not Found"),
-    ("/nowhere", 404, "Not Found"),
-])
+@pytest.mark.parametrize(
+    "path, status, words",
+    [
+        (f"/observation/{EPOCH + 1}", 409, "has not started"),
+        (f"/observation/{EPOCH - 3}", 409, "is over"),
+        ("/observation/-1", 422, "greater than or equal to 0"),
+        ("/observation/abc", 422, "valid integer"),
+        (f"/observation/{2**64}", 422, "less than or equal"),
+        ("/observation/", 404, "Not Found"),
+        ("/nowhere", 404, "Not Found"),
+    ],
+)
 def test_observation_bad_requests(client, path, status, words):
     r = client.get(path)
     assert r.status_code == status
@@ -131,19 +139,22 @@ def test_sign_refuses_stale_or_wrong_config(services, client):
     assert r.status_code == 409 and "config version" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda b: b.pop("report"), "report: Field required"),
-    (lambda b: b.update(extra=1), "extra: Extra inputs are not permitted"),
-    (lambda b: b["report"].update(epoch=-5), "report.epoch"),
-    (lambda b: b["report"].update(observations=[]), "report.observations"),
-    (lambda b: b["report"].update(observations=["0xzz"]), "report.observations.0"),
-    (lambda b: b["report"].update(observations=["0x" + "1" * 65]), "report.observations.0"),
-    (lambda b: b.update(leader_signature="0x00"), "leader_signature"),
-    (lambda b: b.update(attestations=[]), "attestations"),
-    (lambda b: b["attestations"][0].update(operator_index=99), "attestations.0.operator_index"),
-    (lambda b: b["report"].update(observations=[hex(7 << 40 | 1 << 224)]), "malformed report: reserved bits"),
-    (lambda b: b["report"].update(observations=["0x1", "0x1"]), "malformed report"),
-])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda b: b.pop("report"), "report: Field required"),
+        (lambda b: b.update(extra=1), "extra: Extra inputs are not permitted"),
+        (lambda b: b["report"].update(epoch=-5), "report.epoch"),
+        (lambda b: b["report"].update(observations=[]), "report.observations"),
+        (lambda b: b["report"].update(observations=["0xzz"]), "report.observations.0"),
+        (lambda b: b["report"].update(observations=["0x" + "1" * 65]), "report.observations.0"),
+        (lambda b: b.update(leader_signature="0x00"), "leader_signature"),
+        (lambda b: b.update(attestations=[]), "attestations"),
+        (lambda b: b["attestations"][0].update(operator_index=99), "attestations.0.operator_index"),
+        (lambda b: b["report"].update(observations=[hex(7 << 40 | 1 << 224)]), "malformed report: reserved bits"),
+        (lambda b: b["report"].update(observations=["0x1", "0x1"]), "malformed report"),
+    ],
+)
 def test_sign_malformed_bodies(services, client, mutate, words):
     _, request = proposal(services)
     body = request.model_dump(mode="json")
@@ -153,12 +164,15 @@ def test_sign_malformed_bodies(services, client, mutate, words):
     assert words in r.json()["detail"]
 
 
-@pytest.mark.parametrize("content, headers", [
-    (b"{not json", {"content-type": "application/json"}),
-    (b"", {"content-type": "application/json"}),
-    (b"[1, 2]", {"content-type": "application/json"}),
-    (b"report=1", {"content-type": "application/x-www-form-urlencoded"}),
-])
+@pytest.mark.parametrize(
+    "content, headers",
+    [
+        (b"{not json", {"content-type": "application/json"}),
+        (b"", {"content-type": "application/json"}),
+        (b"[1, 2]", {"content-type": "application/json"}),
+        (b"report=1", {"content-type": "application/x-www-form-urlencoded"}),
+    ],
+)
 def test_sign_garbage(client, content, headers):
     r = client.post("/sign", content=content, headers=headers)
     assert 400 <= r.status_code < 500 and r.json()["detail"]

@@ -5,11 +5,22 @@ import ape
 import pytest
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+from oracle_helpers import (
+    HEARTBEAT,
+    N_PERSONAS,
+    RETIRED,
+    ZERO,
+    F,
+    N,
+    domain_of,
+    engagement,
+    make_report,
+    now,
+    operator_keys,
+    sign,
+)
 
 from oracle.report import SECP256K1_N, Engagement, Report, decode_stored, pack_all
-
-from oracle_helpers import (
-    F, HEARTBEAT, N, N_PERSONAS, RETIRED, ZERO, domain_of, engagement, make_report, now, operator_keys, sign)
 
 
 def transmit(oracle, report, sigs, sender):
@@ -63,8 +74,16 @@ def test_constructor_reverts(project, deployer, signers, accounts, args, reason)
     n = args.get("n", 4)
     with ape.reverts(reason):
         project.EngagementOracle.deploy(
-            args.get("owner", deployer), ZERO, ZERO, ZERO, args.get("heartbeat", 60),
-            [s.address for s in signers[:n]], [a.address for a in accounts[:n]], args.get("f", 1), sender=deployer)
+            args.get("owner", deployer),
+            ZERO,
+            ZERO,
+            ZERO,
+            args.get("heartbeat", 60),
+            [s.address for s in signers[:n]],
+            [a.address for a in accounts[:n]],
+            args.get("f", 1),
+            sender=deployer,
+        )
 
 
 def test_set_config_reverts(oracle, deployer, stranger, signers, transmitter_accounts):
@@ -115,8 +134,9 @@ def test_set_config_replaces_committee(oracle, deployer, chain, signers, transmi
 
 def test_same_address_may_sign_and_transmit(project, deployer, accounts, signers):
     s = [accounts[1].address] + [x.address for x in signers[1:4]]
-    o = project.EngagementOracle.deploy(deployer, ZERO, ZERO, ZERO, 60, s, [a.address for a in accounts[1:5]], 1,
-                                        sender=deployer)
+    o = project.EngagementOracle.deploy(
+        deployer, ZERO, ZERO, ZERO, 60, s, [a.address for a in accounts[1:5]], 1, sender=deployer
+    )
     assert tuple(o.operator_index(accounts[1])) == (0, 0)
 
 
@@ -125,16 +145,26 @@ def test_same_address_may_sign_and_transmit(project, deployer, accounts, signers
 
 def test_transmit_stores_latest_and_emits(oracle, chain, signers, transmitter_accounts):
     t = now(chain)
-    items = [engagement(1, t, views=123_456, likes=7_890, shares=321, comments=654, sentiment_bps=-4_321),
-             engagement(3, t - 5, views=2**48 - 1, likes=2**40 - 1, shares=2**32 - 1, comments=2**32 - 1,
-                        sentiment_bps=10_000)]
+    items = [
+        engagement(1, t, views=123_456, likes=7_890, shares=321, comments=654, sentiment_bps=-4_321),
+        engagement(
+            3, t - 5, views=2**48 - 1, likes=2**40 - 1, shares=2**32 - 1, comments=2**32 - 1, sentiment_bps=10_000
+        ),
+    ]
     report = Report(1, 42, tuple(pack_all(items)))
     tx = transmit(oracle, report, sign(report, oracle, signers, [2, 0]), transmitter_accounts[1])
     block_time = chain.blocks.head.timestamp
     assert oracle.latest_epoch() == 42
     v = oracle.latest(1)
     assert (v.views, v.likes, v.shares, v.comments, v.sentiment, v.observed_at, v.updated_at) == (
-        123_456, 7_890, 321, 654, -4_321, t, block_time)
+        123_456,
+        7_890,
+        321,
+        654,
+        -4_321,
+        t,
+        block_time,
+    )
     v3 = oracle.latest(3)
     assert (v3.views, v3.sentiment, v3.observed_at) == (2**48 - 1, 10_000, t - 5)
     assert decode_stored(oracle.latest_packed(1))["updated_at"] == block_time
@@ -225,8 +255,12 @@ def test_revert_unknown_signer(oracle, chain, signers, transmitter_accounts):
     # A committee signature over a different report recovers to some other address.
     other = make_report(1, 2, [1], now(chain))
     with ape.reverts("oracle: unknown signer"):
-        transmit(oracle, report, sign(other, oracle, signers, [0]) + sign(report, oracle, signers, [1]),
-                 transmitter_accounts[0])
+        transmit(
+            oracle,
+            report,
+            sign(other, oracle, signers, [0]) + sign(report, oracle, signers, [1]),
+            transmitter_accounts[0],
+        )
 
 
 def test_revert_malformed_signatures(oracle, chain, signers, transmitter_accounts):
@@ -294,8 +328,17 @@ def test_revert_stale_observation(oracle, chain, signers, transmitter_accounts):
 
 
 def test_no_registry_skips_persona_checks(project, deployer, chain, signers, transmitter_accounts):
-    o = project.EngagementOracle.deploy(deployer, ZERO, ZERO, ZERO, 60, [s.address for s in signers[:4]],
-                                        [t.address for t in transmitter_accounts], 1, sender=deployer)
+    o = project.EngagementOracle.deploy(
+        deployer,
+        ZERO,
+        ZERO,
+        ZERO,
+        60,
+        [s.address for s in signers[:4]],
+        [t.address for t in transmitter_accounts],
+        1,
+        sender=deployer,
+    )
     report = make_report(1, 1, [999_999], now(chain))
     transmit(o, report, sign(report, o, signers, [0, 1]), transmitter_accounts[0])
     assert o.latest(999_999).views == 1_000 + 999_999
@@ -341,4 +384,10 @@ def test_packed_roundtrip_matches_contract(oracle, chain, signers, transmitter_a
     transmit(oracle, report, sign(report, oracle, signers, [1, 3]), transmitter_accounts[2])
     v = oracle.latest(5)
     assert (v.views, v.likes, v.shares, v.comments, v.sentiment, v.observed_at) == (
-        e.views, e.likes, e.shares, e.comments, e.sentiment_bps, e.observed_at)
+        e.views,
+        e.likes,
+        e.shares,
+        e.comments,
+        e.sentiment_bps,
+        e.observed_at,
+    )

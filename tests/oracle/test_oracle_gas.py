@@ -7,7 +7,6 @@ for the oracle itself (steady state: every persona reported before).
 """
 
 import pytest
-
 from oracle_helpers import ZERO, make_report, now, register_personas, sign
 
 PERSONAS = 100
@@ -25,8 +24,17 @@ def big_registry(project, deployer, signers, transmitter_accounts, stranger):
 
 def deploy(project, deployer, registry, signers, transmitter, n, f, reputation=ZERO, staking=ZERO):
     transmitters = [transmitter.address] + [f"0x{0xBEEF00 + i:040x}" for i in range(1, n)]
-    return project.EngagementOracle.deploy(deployer, registry, reputation, staking, 3600,
-                                           [s.address for s in signers[:n]], transmitters, f, sender=deployer)
+    return project.EngagementOracle.deploy(
+        deployer,
+        registry,
+        reputation,
+        staking,
+        3600,
+        [s.address for s in signers[:n]],
+        transmitters,
+        f,
+        sender=deployer,
+    )
 
 
 def measure(oracle, chain, signers, transmitter, f, size):
@@ -73,11 +81,15 @@ def test_gas_table(project, chain, deployer, big_registry, signers, transmitter_
 
     print("\n  n   f  personas  sinks                first report (gas, /persona)   later report (gas, /persona)")
     for n, f, size, sinks, first, later in rows:
-        print(f"{n:>3} {f:>3} {size:>9}  {sinks:<19} {first:>10} {first // size:>8}            "
-              f"{later:>10} {later // size:>8}")
+        print(
+            f"{n:>3} {f:>3} {size:>9}  {sinks:<19} {first:>10} {first // size:>8}            "
+            f"{later:>10} {later // size:>8}"
+        )
     steady = {(n, size, sinks): later for n, f, size, sinks, first, later in rows}
-    print(f"  push_performance, {PERSONAS} personas: first (keeps the words) {first_push} "
-          f"({first_push // PERSONAS}/persona), scoring {push} ({push // PERSONAS}/persona)")
+    print(
+        f"  push_performance, {PERSONAS} personas: first (keeps the words) {first_push} "
+        f"({first_push // PERSONAS}/persona), scoring {push} ({push // PERSONAS}/persona)"
+    )
     assert steady[(4, 100, "none")] / 100 < 10_000
     # Reputation's engagement component is folded into the oracle's own word: no call, no
     # second storage write per persona; staking is not touched by a report.

@@ -5,15 +5,14 @@ reputation components at that block, against a real local chain."""
 import time
 
 import pytest
+from oracle_stack import deploy_oracle_stack
 
 from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
-from stack.web.indexer import EventIndex, Follower
 from oracle.chainview import make_web3
 from oracle.keys import dev_signer, dev_transmitter
 from oracle.report import Domain, Engagement, Report, pack_all, sign_digest
-
-from oracle_stack import deploy_oracle_stack
+from stack.web.indexer import EventIndex, Follower
 
 
 @pytest.fixture(scope="module")
@@ -35,18 +34,28 @@ def transmit(net, epoch, items):
     digest = report.digest(Domain(w3.eth.chain_id, oracle.address))
     sigs = [sign_digest(dev_signer(i), digest).as_call_arg() for i in (0, 1)]
     sender = dev_transmitter(0)
-    tx = oracle.functions.transmit(report.as_call_arg(), sigs).build_transaction({
-        "from": sender.address, "nonce": w3.eth.get_transaction_count(sender.address), "gas": 3_000_000,
-        "chainId": w3.eth.chain_id})
-    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction))
+    tx = oracle.functions.transmit(report.as_call_arg(), sigs).build_transaction(
+        {
+            "from": sender.address,
+            "nonce": w3.eth.get_transaction_count(sender.address),
+            "gas": 3_000_000,
+            "chainId": w3.eth.chain_id,
+        }
+    )
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
+    )
     assert receipt["status"] == 1
     return receipt
 
 
 def test_reports_become_reputation_history_rows(net, tmp_path):
     t = net["w3"].eth.get_block("latest")["timestamp"]
-    transmit(net, int(time.time()), [Engagement(1, 5_000, 400, 30, 60, 2_000, t - 5),
-                                     Engagement(3, 900, 50, 5, 7, -1_000, t - 5)])
+    transmit(
+        net,
+        int(time.time()),
+        [Engagement(1, 5_000, 400, 30, 60, 2_000, t - 5), Engagement(3, 900, 50, 5, 7, -1_000, t - 5)],
+    )
     index = EventIndex(tmp_path / "index.sqlite")
     follower = Follower(index, net["url"], net["dir"])
     assert follower.step() >= 3  # the report itself and one row per persona
@@ -81,6 +90,10 @@ def test_a_reorganised_chain_is_indexed_again(net, tmp_path):
     follower.step()
     rows = index.query(event="EngagementReported", limit=1000)
     assert len(rows) == before + 1
-    assert rows[0]["args"]["persona_id"] == "3" and all(r["args"]["persona_id"] != "2" or r["args"]["views"] != "7000"
-                                                        for r in rows)
-    assert index.checkpoints()[0] == (w3.eth.block_number, "0x" + bytes(w3.eth.get_block("latest")["hash"]).hex().removeprefix("0x"))
+    assert rows[0]["args"]["persona_id"] == "3" and all(
+        r["args"]["persona_id"] != "2" or r["args"]["views"] != "7000" for r in rows
+    )
+    assert index.checkpoints()[0] == (
+        w3.eth.block_number,
+        "0x" + bytes(w3.eth.get_block("latest")["hash"]).hex().removeprefix("0x"),
+    )

@@ -8,8 +8,15 @@ from click.testing import CliRunner
 from fame.errors import FameError
 from oracle.cli import oracle as oracle_cli
 from oracle.keys import (
-    DEV_PASSWORD, dev_committee, dev_signer, dev_transmitter, load_key, read_password, resolve_key_file,
-    write_dev_keystores)
+    DEV_PASSWORD,
+    dev_committee,
+    dev_signer,
+    dev_transmitter,
+    load_key,
+    read_password,
+    resolve_key_file,
+    write_dev_keystores,
+)
 
 
 def test_dev_keystores_roundtrip(tmp_path):
@@ -68,12 +75,32 @@ def test_cli_dev_keys_and_layout(tmp_path):
 
 def test_cli_run_refuses_bad_keys(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(oracle_cli, ["run", "--operator-index", "0", "--key-file", str(tmp_path / "none.json"),
-                                        "--password-file", str(tmp_path / "pw")])
+    result = runner.invoke(
+        oracle_cli,
+        [
+            "run",
+            "--operator-index",
+            "0",
+            "--key-file",
+            str(tmp_path / "none.json"),
+            "--password-file",
+            str(tmp_path / "pw"),
+        ],
+    )
     assert result.exit_code == 2 and "cannot read the password file" in result.output
     (tmp_path / "pw").write_text("secret\n")
-    result = runner.invoke(oracle_cli, ["run", "--operator-index", "0", "--key-file", str(tmp_path / "none.json"),
-                                        "--password-file", str(tmp_path / "pw")])
+    result = runner.invoke(
+        oracle_cli,
+        [
+            "run",
+            "--operator-index",
+            "0",
+            "--key-file",
+            str(tmp_path / "none.json"),
+            "--password-file",
+            str(tmp_path / "pw"),
+        ],
+    )
     assert result.exit_code == 2 and "does not exist" in result.output
     result = runner.invoke(oracle_cli, ["run", "--operator-index", "99", "--key-file", "x"])
     assert result.exit_code == 2 and "operator-index" in result.output

@@ -16,14 +16,13 @@ every operator running honestly again.
 import time
 
 import httpx
-from eth_utils import function_signature_to_4byte_selector
 import pytest
+from eth_utils import function_signature_to_4byte_selector
+from oracle_stack import OracleNetwork, wait_for
 
 from oracle.keys import dev_transmitter
 from oracle.report import COUNT_FIELDS, decode_logged
 from oracle.simulator import SimulatedPlatform
-
-from oracle_stack import OracleNetwork, wait_for
 
 ROUND = 3
 
@@ -37,10 +36,16 @@ def network(tmp_path_factory):
 
 def honest_range(net, epoch, personas, honest=(0, 1, 2)):
     """Per persona and field, (min, max) over what the honest operators observed at `epoch`."""
-    seen = [SimulatedPlatform(7, i, lag_max=min(3.0, ROUND / 2)).observe(personas, net.epoch_start(epoch))
-            for i in honest]
-    return {p: {name: (min(getattr(s[p], name) for s in seen), max(getattr(s[p], name) for s in seen))
-                for name in (*COUNT_FIELDS, "sentiment_bps", "observed_at")} for p in personas}
+    seen = [
+        SimulatedPlatform(7, i, lag_max=min(3.0, ROUND / 2)).observe(personas, net.epoch_start(epoch)) for i in honest
+    ]
+    return {
+        p: {
+            name: (min(getattr(s[p], name) for s in seen), max(getattr(s[p], name) for s in seen))
+            for name in (*COUNT_FIELDS, "sentiment_bps", "observed_at")
+        }
+        for p in personas
+    }
 
 
 def test_lying_operator_cannot_move_values(network):
@@ -57,8 +62,11 @@ def test_lying_operator_cannot_move_values(network):
     assert any(decode_logged(w)[1] > 0 for r in landed for w in r["observations"])
     # The leaders push performance scores to staking between reports.
     staking = network.stack["staking"].functions
-    wait_for(lambda: any(staking.persona_stake(p).call()[2] > 0 for p in (1, 2, 3)), 8 * ROUND + 10,
-             "a performance push to score a persona")
+    wait_for(
+        lambda: any(staking.persona_stake(p).call()[2] > 0 for p in (1, 2, 3)),
+        8 * ROUND + 10,
+        "a performance push to score a persona",
+    )
     liar = httpx.get(f"{network.url(3)}/metrics").text
     assert "fame_oracle_sign_refusals_total" in liar
     network.kill(3)
@@ -85,8 +93,11 @@ def test_leader_killed_mid_round(network):
     assert all(r["epoch"] % 4 != 2 for r in landed if r["epoch"] <= died_in + 3)
     network.start([2])
     again = network.wait_reports(1, died_in, timeout=12 * ROUND + 10)
-    wait_for(lambda: any(r["transmitter"] == dev_transmitter(2).address and r["epoch"] > died_in
-                         for r in network.reports()), 12 * ROUND + 10, "operator 2 to lead again")
+    wait_for(
+        lambda: any(r["transmitter"] == dev_transmitter(2).address and r["epoch"] > died_in for r in network.reports()),
+        12 * ROUND + 10,
+        "operator 2 to lead again",
+    )
     assert again
 
 
@@ -97,8 +108,12 @@ PUSH_PERFORMANCE = function_signature_to_4byte_selector("push_performance(uint25
 def sent_transactions(network, sender: str) -> list[dict]:
     """Every transaction `sender` got mined, oldest first (the local chain is short)."""
     w3 = network.w3
-    return [tx for n in range(w3.eth.block_number + 1)
-            for tx in w3.eth.get_block(n, full_transactions=True)["transactions"] if tx["from"] == sender]
+    return [
+        tx
+        for n in range(w3.eth.block_number + 1)
+        for tx in w3.eth.get_block(n, full_transactions=True)["transactions"]
+        if tx["from"] == sender
+    ]
 
 
 def test_relayer_killed_after_sending(network):
@@ -123,8 +138,11 @@ def test_relayer_killed_after_sending(network):
     assert all(bytes(tx["input"][:4]) == PUSH_PERFORMANCE for tx in sent if tx not in transmits)
     assert len(transmits) == sum(r["transmitter"] == dev_transmitter(0).address for r in network.reports())
     # No gap: operator 0 goes on reporting in its later rounds.
-    wait_for(lambda: any(r["transmitter"] == dev_transmitter(0).address and r["epoch"] > epoch
-                         for r in network.reports()), 12 * ROUND + 10, "operator 0 to report again")
+    wait_for(
+        lambda: any(r["transmitter"] == dev_transmitter(0).address and r["epoch"] > epoch for r in network.reports()),
+        12 * ROUND + 10,
+        "operator 0 to report again",
+    )
 
 
 def test_rpc_unreachable_then_catching_up(network):
@@ -133,9 +151,12 @@ def test_rpc_unreachable_then_catching_up(network):
     paused_at = network.epoch_now()
     time.sleep(4 * ROUND)
     assert network.latest_epoch() <= paused_at  # nothing reached the chain meanwhile
-    errors = [float(line.split()[-1]) for i in range(4)
-              for line in httpx.get(f"{network.url(i)}/metrics").text.splitlines()
-              if line.startswith("fame_oracle_rpc_errors_total")]
+    errors = [
+        float(line.split()[-1])
+        for i in range(4)
+        for line in httpx.get(f"{network.url(i)}/metrics").text.splitlines()
+        if line.startswith("fame_oracle_rpc_errors_total")
+    ]
     assert sum(errors) > 0
     network.proxy.resume()
     resumed_at = network.epoch_now()

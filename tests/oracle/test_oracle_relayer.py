@@ -5,6 +5,7 @@ gas and fee caps, and an unreachable RPC node it retries until it is back."""
 import time
 
 import pytest
+from oracle_stack import TcpProxy, deploy_oracle_stack
 
 from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
@@ -14,8 +15,6 @@ from oracle.metrics import NodeMetrics
 from oracle.relayer import Relayer, RetryLater
 from oracle.report import Engagement, Report, pack_all, sign_digest
 from oracle.store import Store
-
-from oracle_stack import TcpProxy, deploy_oracle_stack
 
 PERSONAS = 24
 

@@ -8,8 +8,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oracle.report import (
-    MAX_COMMENTS, MAX_LIKES, MAX_SHARES, MAX_TIME, MAX_VIEWS, CompactSignature, Domain, Engagement, Report,
-    ReportError, check_words, decode_logged, decode_stored, observation_digest, pack_all, recover, sign_digest)
+    MAX_COMMENTS,
+    MAX_LIKES,
+    MAX_SHARES,
+    MAX_TIME,
+    MAX_VIEWS,
+    CompactSignature,
+    Domain,
+    Engagement,
+    Report,
+    ReportError,
+    check_words,
+    decode_logged,
+    decode_stored,
+    observation_digest,
+    pack_all,
+    recover,
+    sign_digest,
+)
 
 engagements = st.builds(
     Engagement,
@@ -38,10 +54,20 @@ def test_layout_is_documented_bit_for_bit():
     assert Engagement(1, 0, 0, 0, 0, 10_000, 0).pack() == (1 << 224) | (20_000 << 56)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("persona_id", 0), ("persona_id", 2**32), ("views", 2**48), ("likes", 2**40), ("shares", 2**32),
-    ("comments", -1), ("sentiment_bps", 10_001), ("sentiment_bps", -10_001), ("observed_at", 2**40),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("persona_id", 0),
+        ("persona_id", 2**32),
+        ("views", 2**48),
+        ("likes", 2**40),
+        ("shares", 2**32),
+        ("comments", -1),
+        ("sentiment_bps", 10_001),
+        ("sentiment_bps", -10_001),
+        ("observed_at", 2**40),
+    ],
+)
 def test_pack_rejects_out_of_range(field, value):
     kwargs = dict(persona_id=1, views=1, likes=1, shares=1, comments=1, sentiment_bps=0, observed_at=1)
     kwargs[field] = value
@@ -75,18 +101,31 @@ def test_pack_all_sorts_and_rejects_duplicates():
 def test_decode_stored():
     e = Engagement(9, 10, 11, 12, 13, -14, 15)
     stored = (1_800_000_000 << 224) | (e.pack() & (2**224 - 1)) | (5_999 << 40)  # E in bits 55..40
-    assert decode_stored(stored) == {"views": 10, "likes": 11, "shares": 12, "comments": 13, "sentiment_bps": -14,
-                                     "observed_at": 15, "updated_at": 1_800_000_000, "engagement": 5_999}
+    assert decode_stored(stored) == {
+        "views": 10,
+        "likes": 11,
+        "shares": 12,
+        "comments": 13,
+        "sentiment_bps": -14,
+        "observed_at": 15,
+        "updated_at": 1_800_000_000,
+        "engagement": 5_999,
+    }
     assert decode_stored(0)["updated_at"] == 0
     assert decode_logged(e.pack() | (77 << 40)) == (e, 77)
 
 
-@given(st.lists(engagements, max_size=6, unique_by=lambda e: e.persona_id), st.integers(0, 2**32 - 1),
-       st.integers(0, 2**64 - 1))
+@given(
+    st.lists(engagements, max_size=6, unique_by=lambda e: e.persona_id),
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 2**64 - 1),
+)
 def test_digest_matches_eth_account_typed_data(items, version, epoch):
     words = pack_all(items)
-    for primary, digest in (("Report", Report(version, epoch, tuple(words)).digest(DOMAIN)),
-                            ("Observation", observation_digest(DOMAIN, version, epoch, words))):
+    for primary, digest in (
+        ("Report", Report(version, epoch, tuple(words)).digest(DOMAIN)),
+        ("Observation", observation_digest(DOMAIN, version, epoch, words)),
+    ):
         signable = encode_typed_data(full_message=DOMAIN.typed_data(primary, version, epoch, words))
         assert keccak(b"\x19" + signable.version + signable.header + signable.body) == digest
 
@@ -94,7 +133,9 @@ def test_digest_matches_eth_account_typed_data(items, version, epoch):
 def test_report_and_observation_digests_differ():
     words = pack_all([Engagement(1, 1, 1, 1, 1, 0, 1)])
     assert Report(1, 1, tuple(words)).digest(DOMAIN) != observation_digest(DOMAIN, 1, 1, words)
-    assert Report(1, 1, tuple(words)).digest(DOMAIN) != Report(1, 1, tuple(words)).digest(Domain(1, DOMAIN.verifying_contract))
+    assert Report(1, 1, tuple(words)).digest(DOMAIN) != Report(1, 1, tuple(words)).digest(
+        Domain(1, DOMAIN.verifying_contract)
+    )
 
 
 @given(st.binary(min_size=32, max_size=32))
@@ -103,7 +144,10 @@ def test_compact_signatures_recover(digest):
     sig = sign_digest(account, digest)
     assert recover(digest, sig) == account.address
     assert CompactSignature.from_hex(sig.to_hex()) == sig
-    assert int.from_bytes(sig.vs, "big") & (2**255 - 1) <= 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+    assert (
+        int.from_bytes(sig.vs, "big") & (2**255 - 1)
+        <= 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+    )
 
 
 def test_recover_rejects_malformed():

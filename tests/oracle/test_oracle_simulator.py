@@ -3,7 +3,6 @@ follows content emotion, VADER-scored comments, outages."""
 
 import statistics
 
-
 from oracle.adapters.base import PlatformUnavailable
 from oracle.sentiment import compound, sentiment_bps
 from oracle.simulator import DAY, EMOTIONS, SimulatedPlatform, World

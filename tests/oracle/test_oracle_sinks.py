@@ -12,11 +12,10 @@ import ape
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle_helpers import ZERO, F, N, engagement, make_report, now, sign
 from web3.exceptions import ContractLogicError
 
 from oracle.report import Report, decode_logged, decode_stored, pack_all
-
-from oracle_helpers import F, N, ZERO, engagement, make_report, now, sign
 
 GWEI = 10**9
 
@@ -25,9 +24,17 @@ GWEI = 10**9
 def wired(project, deployer, registry, reputation, staking, signers, transmitter_accounts):
     """An oracle whose sinks are Reputation (which reads E from it) and PersonaStaking (the oracle is
     its updater)."""
-    o = project.EngagementOracle.deploy(deployer, registry, reputation, staking, 3600,
-                                        [s.address for s in signers[:N]], [t.address for t in transmitter_accounts],
-                                        F, sender=deployer)
+    o = project.EngagementOracle.deploy(
+        deployer,
+        registry,
+        reputation,
+        staking,
+        3600,
+        [s.address for s in signers[:N]],
+        [t.address for t in transmitter_accounts],
+        F,
+        sender=deployer,
+    )
     reputation.set_oracle(o, sender=deployer)
     staking.set_updater(o, sender=deployer)
     return o
@@ -48,7 +55,7 @@ def score(dv, dl, ds, dc, sentiment_bps, elapsed):
 
 def points(dv, dl, ds, dc, sentiment_bps, weights=(4, 8, 16, 12)):
     """Reputation's points of an observation's gains (see engagement_math.vy)."""
-    volume = sum(w * d.bit_length() for w, d in zip(weights, (dv, dl, ds, dc)))
+    volume = sum(w * d.bit_length() for w, d in zip(weights, (dv, dl, ds, dc), strict=False))
     return volume * (sentiment_bps + 10_000) // 20_000
 
 
@@ -66,9 +73,18 @@ def logged_engagement(tx, oracle):
 def test_folds_gains_into_reputation(wired, reputation, staking, chain, signers, transmitter_accounts):
     t = transmitter_accounts[0]
     t1 = now(chain) - 200
-    first = Report(1, 1, tuple(pack_all([engagement(1, t1, views=5_000, likes=400, shares=30, comments=60,
-                                                    sentiment_bps=2_000),
-                                         engagement(2, t1, views=900, likes=50, shares=5, comments=7)])))
+    first = Report(
+        1,
+        1,
+        tuple(
+            pack_all(
+                [
+                    engagement(1, t1, views=5_000, likes=400, shares=30, comments=60, sentiment_bps=2_000),
+                    engagement(2, t1, views=900, likes=50, shares=5, comments=7),
+                ]
+            )
+        ),
+    )
     tx = transmit(wired, first, signers, t)
     e1 = {1: points(5_000, 400, 30, 60, 2_000), 2: points(900, 50, 5, 7, 2_500)}  # first report: the whole counts
     assert logged_engagement(tx, wired) == e1
@@ -77,13 +93,23 @@ def test_folds_gains_into_reputation(wired, reputation, staking, chain, signers,
     assert not tx.events.filter(wired.SinkCallFailed)
 
     t2 = t1 + 120
-    second = Report(1, 2, tuple(pack_all([engagement(1, t2, views=5_600, likes=430, shares=31, comments=70,
-                                                     sentiment_bps=4_000),
-                                          engagement(2, t2, views=800, likes=55, shares=5, comments=7,
-                                                     sentiment_bps=-10_000)])))
+    second = Report(
+        1,
+        2,
+        tuple(
+            pack_all(
+                [
+                    engagement(1, t2, views=5_600, likes=430, shares=31, comments=70, sentiment_bps=4_000),
+                    engagement(2, t2, views=800, likes=55, shares=5, comments=7, sentiment_bps=-10_000),
+                ]
+            )
+        ),
+    )
     tx = transmit(wired, second, signers, t)
-    e2 = {1: decay(e1[1], 120) + points(600, 30, 1, 10, 4_000),
-          2: decay(e1[2], 120) + points(0, 5, 0, 0, -10_000)}  # a lower lifetime count (recount) is no gain
+    e2 = {
+        1: decay(e1[1], 120) + points(600, 30, 1, 10, 4_000),
+        2: decay(e1[2], 120) + points(0, 5, 0, 0, -10_000),
+    }  # a lower lifetime count (recount) is no gain
     assert logged_engagement(tx, wired) == e2
     assert reputation.engagement_component(1) == decay(e2[1], tx.timestamp - t2)
     assert not tx.events.filter(staking.PerformanceUpdated)  # a report never settles staking
@@ -92,9 +118,23 @@ def test_folds_gains_into_reputation(wired, reputation, staking, chain, signers,
 def test_push_performance_scores_the_interval(wired, staking, chain, signers, transmitter_accounts, stranger):
     t = transmitter_accounts[0]
     t1 = now(chain) - 300
-    transmit(wired, Report(1, 1, tuple(pack_all([engagement(1, t1, views=5_000, likes=400, shares=30, comments=60),
-                                                 engagement(2, t1, views=900, likes=50, shares=5, comments=7)]))),
-             signers, t)
+    transmit(
+        wired,
+        Report(
+            1,
+            1,
+            tuple(
+                pack_all(
+                    [
+                        engagement(1, t1, views=5_000, likes=400, shares=30, comments=60),
+                        engagement(2, t1, views=900, likes=50, shares=5, comments=7),
+                    ]
+                )
+            ),
+        ),
+        signers,
+        t,
+    )
     assert list(wired.performance_due([1, 2, 3])) == [1, 2]  # reported, never pushed; 3 never reported
     tx = wired.push_performance([1, 2], sender=stranger)  # anyone may push
     assert tx.events.filter(wired.PerformancePushed)[0].first_pushes == 2
@@ -104,12 +144,33 @@ def test_push_performance_scores_the_interval(wired, staking, chain, signers, tr
         wired.push_performance([1, 2], sender=stranger)
 
     t2, t3 = t1 + 100, t1 + 250
-    transmit(wired, Report(1, 2, tuple(pack_all([engagement(1, t2, views=5_300, likes=410, shares=30, comments=65,
-                                                            sentiment_bps=1_000)]))), signers, t)
-    transmit(wired, Report(1, 3, tuple(pack_all([engagement(1, t3, views=5_600, likes=430, shares=31, comments=70,
-                                                            sentiment_bps=4_000),
-                                                 engagement(2, t3, views=800, likes=55, shares=5, comments=7,
-                                                            sentiment_bps=-10_000)]))), signers, t)
+    transmit(
+        wired,
+        Report(
+            1,
+            2,
+            tuple(pack_all([engagement(1, t2, views=5_300, likes=410, shares=30, comments=65, sentiment_bps=1_000)])),
+        ),
+        signers,
+        t,
+    )
+    transmit(
+        wired,
+        Report(
+            1,
+            3,
+            tuple(
+                pack_all(
+                    [
+                        engagement(1, t3, views=5_600, likes=430, shares=31, comments=70, sentiment_bps=4_000),
+                        engagement(2, t3, views=800, likes=55, shares=5, comments=7, sentiment_bps=-10_000),
+                    ]
+                )
+            ),
+        ),
+        signers,
+        t,
+    )
     tx = wired.push_performance([1, 2], sender=stranger)
     # Gains over the whole interval since the last push (two reports for persona 1), latest sentiment.
     expected = {1: score(600, 30, 1, 10, 4_000, 250), 2: score(0, 5, 0, 0, -10_000, 250)}
@@ -120,8 +181,9 @@ def test_push_performance_scores_the_interval(wired, staking, chain, signers, tr
     assert wired.pushed_packed(1) >> 224 == tx.timestamp  # the push time
 
 
-def test_push_performance_input_and_interval(wired, staking, registry, deployer, chain, signers,
-                                             transmitter_accounts, stranger):
+def test_push_performance_input_and_interval(
+    wired, staking, registry, deployer, chain, signers, transmitter_accounts, stranger
+):
     with ape.reverts("ownable: caller is not the owner"):
         wired.set_performance_interval(600, sender=stranger)
     with ape.reverts("oracle: interval too long"):
@@ -145,14 +207,17 @@ def test_push_performance_input_and_interval(wired, staking, registry, deployer,
     registry.set_status(2, 2, sender=deployer)  # persona 2 retires: it scores 0 from now on
     tx = wired.push_performance([1, 2], sender=stranger)
     assert {e.persona_id: e.new_score for e in tx.events.filter(staking.PerformanceUpdated)} == {
-        1: wired.performance_score(1_000, 100, 10, 20, 12_500, 10), 2: 0}
+        1: wired.performance_score(1_000, 100, 10, 20, 12_500, 10),
+        2: 0,
+    }
     wired.set_sinks(ZERO, ZERO, sender=deployer)
     with ape.reverts("oracle: no staking sink"):
         wired.push_performance([1], sender=stranger)
 
 
-def test_push_performance_reverts_when_staking_refuses(wired, staking, deployer, accounts, chain, signers,
-                                                       transmitter_accounts, stranger):
+def test_push_performance_reverts_when_staking_refuses(
+    wired, staking, deployer, accounts, chain, signers, transmitter_accounts, stranger
+):
     t = transmitter_accounts[0]
     transmit(wired, make_report(1, 1, [1], now(chain) - 50), signers, t)
     wired.push_performance([1], sender=stranger)
@@ -179,8 +244,9 @@ def test_sinks_off_keeps_no_engagement(wired, deployer, chain, signers, transmit
     assert logged_engagement(tx, wired) == {1: 0} and decode_stored(wired.latest_packed(1))["engagement"] == 0
 
 
-def test_failing_reputation_sink_never_blocks_the_oracle(wired, staking, deployer, accounts, chain, signers,
-                                                        transmitter_accounts):
+def test_failing_reputation_sink_never_blocks_the_oracle(
+    wired, staking, deployer, accounts, chain, signers, transmitter_accounts
+):
     # A reputation sink that cannot give its weights (here: an account with no code): the report
     # stands, E only decays.
     wired.set_sinks(accounts[1], staking, sender=deployer)
@@ -284,8 +350,9 @@ def simulate(oracle, chain, report, sigs, sender):
 
 
 @given(indices=st.lists(st.integers(0, N - 1), max_size=6), extra_outsider=st.booleans())
-def test_any_report_signed_by_f_or_fewer_is_rejected(oracle, chain, signers, transmitter_accounts, indices,
-                                                     extra_outsider):
+def test_any_report_signed_by_f_or_fewer_is_rejected(
+    oracle, chain, signers, transmitter_accounts, indices, extra_outsider
+):
     if len(set(indices)) > F:
         indices = indices[:1] * len(indices)  # keep repeats and order, but one distinct signer
     report = make_report(1, 1, [1], now(chain))
@@ -298,8 +365,9 @@ def test_any_report_signed_by_f_or_fewer_is_rejected(oracle, chain, signers, tra
 
 
 @given(order=st.permutations(range(N)), size=st.integers(F + 1, N), repeats=st.integers(0, 3))
-def test_any_f_plus_1_distinct_in_any_order_is_accepted(oracle, chain, signers, transmitter_accounts, order, size,
-                                                        repeats):
+def test_any_f_plus_1_distinct_in_any_order_is_accepted(
+    oracle, chain, signers, transmitter_accounts, order, size, repeats
+):
     chosen = list(order[:size]) + list(order[:1]) * repeats
     report = make_report(1, 1, [1], now(chain))
     assert simulate(oracle, chain, report, sign(report, oracle, signers, chosen), transmitter_accounts[0]) is None

@@ -57,13 +57,16 @@ class RecordedYouTube:
             ids = set(p["id"].split(","))
             return (200, "channels.json") if ids & {ARIA, KAI} else (200, "channels_empty.json")
         if resource == "playlistItems":
-            return 200, {"UUfameAriaNova000000000": "playlist_aria.json",
-                         "UUfameKaiRiver000000000": "playlist_kai.json"}[p["playlistId"]]
+            return 200, {
+                "UUfameAriaNova000000000": "playlist_aria.json",
+                "UUfameKaiRiver000000000": "playlist_kai.json",
+            }[p["playlistId"]]
         if resource == "videos":
             return 200, "videos_aria.json" if p["id"].startswith("aria") else "videos_kai.json"
         if resource == "commentThreads":
             return {"ariaVid0003": (200, "comments_aria3.json"), "ariaVid0002": (200, "comments_aria2.json")}.get(
-                p["videoId"], (403, "comments_disabled.json"))
+                p["videoId"], (403, "comments_disabled.json")
+            )
         return 404, "channels_empty.json"
 
     def close(self) -> None:
@@ -91,8 +94,13 @@ def test_observes_channels_from_recorded_responses(youtube):
     assert aria.likes == 30_111 + 90_422  # a hidden like count counts as 0
     assert aria.comments == 1_204 + 2_210 + 3_100
     assert aria.shares == 0  # YouTube exposes no share count
-    texts = ["This is amazing, love it!", "best video this week :)", "where was this filmed?",
-             "honestly pretty boring", "great job as always"]
+    texts = [
+        "This is amazing, love it!",
+        "best video this week :)",
+        "where was this filmed?",
+        "honestly pretty boring",
+        "great job as always",
+    ]
     assert aria.sentiment_bps == sentiment_bps(texts) > 0  # ariaVid0001: comments disabled
     kai = seen[2]
     assert (kai.views, kai.likes, kai.comments, kai.sentiment_bps) == (920_331, 2_301, 0, 0)

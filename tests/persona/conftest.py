@@ -12,7 +12,6 @@ contracts/test/MockERC20.vy. Either way, `fund(token, account, amount)` gives an
 """
 
 import pytest
-
 from persona_helpers import INITIAL_FEE_BPS, SPEC_CID
 
 
@@ -107,7 +106,9 @@ def make_persona(project, registry, revenue_config, launchpad, treasury):
 
     def _make(max_supply=10**24, name="Nova", symbol="NOVA", creator=None):
         persona_id = registry.persona_count() + 1
-        share = project.PersonaShare.deploy(name, symbol, persona_id, launchpad, revenue_config, max_supply, sender=launchpad)
+        share = project.PersonaShare.deploy(
+            name, symbol, persona_id, launchpad, revenue_config, max_supply, sender=launchpad
+        )
         registry.register(f"{name} the influencer", SPEC_CID, share, creator or launchpad, sender=launchpad)
         return persona_id, share
 
@@ -145,8 +146,27 @@ def factory(project, deployer, blueprint):
 
 @pytest.fixture(scope="session", autouse=True)
 def _persona_stack(
-    deployer, alice, bob, carol, owner, launchpad, fee_sink, payer, fmc_is_real, fmc, other_token, fund,
-    registry, treasury, revenue_config, make_persona, persona, pid, share, blueprint, factory,
+    deployer,
+    alice,
+    bob,
+    carol,
+    owner,
+    launchpad,
+    fee_sink,
+    payer,
+    fmc_is_real,
+    fmc,
+    other_token,
+    fund,
+    registry,
+    treasury,
+    revenue_config,
+    make_persona,
+    persona,
+    pid,
+    share,
+    blueprint,
+    factory,
 ):
     """Request every session fixture before any test runs, so that ape's isolation never
     meets a session fixture after a module snapshot (that forces a costly rebase)."""

@@ -24,7 +24,6 @@ import os
 
 import pytest
 
-
 OTHER_HOLDERS = 10_000 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 1_000
 MINT_BATCH = 250
 SHARES_EACH = 100 * 10**18  # 100 whole shares (revenue is distributed from one share of supply up)

@@ -2,7 +2,6 @@
 
 import ape
 import pytest
-
 from persona_helpers import SPEC_CID, ZERO
 
 

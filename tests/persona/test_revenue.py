@@ -9,7 +9,6 @@ from fractions import Fraction
 
 import ape
 import pytest
-
 from persona_helpers import ACC_SCALE, BPS, ETH, INITIAL_FEE_BPS, MAX_ASSETS, MAX_FEE_BPS, MAX_REVENUE, MIN_SUPPLY, ZERO
 
 E18 = 10**18
@@ -315,7 +314,12 @@ def test_mint_settles_and_new_shares_earn_from_now(held, launchpad, payer, alice
     pay_eth(held, payer, 4 * 10**6)
     tx = held.mint(carol, 4 * E18, sender=launchpad)
     [log] = tx.events.filter(held.RevenueSettled)
-    assert (log.asset, log.amount, log.fee, log.share_supply) == (ETH, 4 * 10**6, 4 * 10**6 * INITIAL_FEE_BPS // BPS, 4 * E18)
+    assert (log.asset, log.amount, log.fee, log.share_supply) == (
+        ETH,
+        4 * 10**6,
+        4 * 10**6 * INITIAL_FEE_BPS // BPS,
+        4 * E18,
+    )
     assert held.pending_revenue(ETH) == 0
     assert held.claimable(carol) == 0
     pay_eth(held, payer, 8 * 10**6)

@@ -42,7 +42,6 @@ import ape
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-
 from persona_helpers import ACC_SCALE, BPS, ETH, MAX_FEE_BPS, MIN_SUPPLY
 
 MAX_SUPPLIES = (10**22, 3 * 10**18)
@@ -209,7 +208,7 @@ def test_revenue_state_machine(chain, world, revenue_config, fmc, payer, launchp
     calls = [(t.address, bytes(d)) for _, t, d in reads]
 
     def read_all():
-        return dict(zip((label for label, _, _ in reads), lens.read(calls)))
+        return dict(zip((label for label, _, _ in reads), lens.read(calls), strict=False))
 
     P = st.integers(0, len(shares) - 1)
     H = st.integers(0, len(holders) - 1)
@@ -219,10 +218,15 @@ def test_revenue_state_machine(chain, world, revenue_config, fmc, payer, launchp
         """Mostly small (below one share, to cross MIN_DISTRIBUTION_SUPPLY often), sometimes all."""
         if room == 0:
             return 0
-        return data.draw(st.one_of(
-            st.integers(0, min(room, 100)), st.integers(0, min(room, 2 * MIN_SUPPLY)), st.just(room),
-            st.integers(0, room),
-        ), label="amount")
+        return data.draw(
+            st.one_of(
+                st.integers(0, min(room, 100)),
+                st.integers(0, min(room, 2 * MIN_SUPPLY)),
+                st.just(room),
+                st.integers(0, room),
+            ),
+            label="amount",
+        )
 
     class RevenueMachine(RuleBasedStateMachine):
         def __init__(self):

@@ -7,10 +7,9 @@ tested in test_revenue.py.
 import ape
 import pytest
 from eth_utils import keccak
+from persona_helpers import INITIAL_FEE_BPS, ZERO
 
 from fame import eip712
-
-from persona_helpers import INITIAL_FEE_BPS, ZERO
 
 PID = 7
 MAX = 1_000 * 10**18
@@ -216,8 +215,17 @@ def test_burn_from_insufficient_allowance(minted, alice, bob):
 
 
 def _sign_permit(tok, owner, spender, value, nonce, deadline, chain_id):
-    return eip712.sign_permit(owner.private_key, name=tok.name(), chain_id=chain_id, token=tok, owner=owner,
-                              spender=spender, value=value, nonce=nonce, deadline=deadline)
+    return eip712.sign_permit(
+        owner.private_key,
+        name=tok.name(),
+        chain_id=chain_id,
+        token=tok,
+        owner=owner,
+        spender=spender,
+        value=value,
+        nonce=nonce,
+        deadline=deadline,
+    )
 
 
 def test_permit(chain, minted, alice, bob, carol):

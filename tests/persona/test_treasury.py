@@ -5,7 +5,6 @@ import ape
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from persona_helpers import ETH, ZERO
 
 

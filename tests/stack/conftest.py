@@ -28,7 +28,11 @@ def ape_deploy(env: dict[str, str], rpc_url: str, *args: str) -> subprocess.Comp
     """`ape run deploy` against an existing node."""
     return subprocess.run(
         [str(BIN / "ape"), "run", "deploy", "--network", "ethereum:local:foundry", *args],
-        cwd=PROJECT_ROOT, env={**env, "APE_FOUNDRY_HOST": rpc_url}, capture_output=True, text=True, timeout=300,
+        cwd=PROJECT_ROOT,
+        env={**env, "APE_FOUNDRY_HOST": rpc_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
         stdin=subprocess.DEVNULL,
     )
 

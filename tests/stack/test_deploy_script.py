@@ -5,9 +5,8 @@ import subprocess
 
 from web3 import Web3
 
-from fame.config import PROJECT_ROOT
-
 from fame.anvil import start_anvil
+from fame.config import PROJECT_ROOT
 from fame.procs import Supervisor, free_port
 
 from .conftest import BIN, ape_deploy, stack_env
@@ -66,8 +65,13 @@ def test_missing_deployer_on_another_chain_is_one_clear_line(tmp_path):
         wait_until(lambda: w3.eth.chain_id == 4242, 30, "anvil")
         for extra, expected in (({}, "set FAME_DEPLOYER"), ({"FAME_DEPLOYER": "nobody"}, "is not an ape account")):
             result = subprocess.run(
-                [str(BIN / "ape"), "run", "deploy", "--network", url], cwd=PROJECT_ROOT, env={**env, **extra},
-                capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+                [str(BIN / "ape"), "run", "deploy", "--network", url],
+                cwd=PROJECT_ROOT,
+                env={**env, **extra},
+                capture_output=True,
+                text=True,
+                timeout=300,
+                stdin=subprocess.DEVNULL,
             )
             assert result.returncode == 2, result.stdout + result.stderr
             assert expected in result.stderr

@@ -8,13 +8,23 @@ import pytest
 from fame.errors import FameError
 from fame.manifest import DeployedContract, Manifest, find_manifest, load_manifest, manifest_path, write_manifest
 
-ABI = [{"type": "function", "name": "totalSupply", "inputs": [], "outputs": [{"type": "uint256", "name": ""}],
-        "stateMutability": "view"}]
+ABI = [
+    {
+        "type": "function",
+        "name": "totalSupply",
+        "inputs": [],
+        "outputs": [{"type": "uint256", "name": ""}],
+        "stateMutability": "view",
+    }
+]
 
 
 def sample(chain_id=31337):
     return Manifest(
-        chain_id=chain_id, network="ethereum:local:foundry", deployer="0x" + "11" * 20, deploy_block=1,
+        chain_id=chain_id,
+        network="ethereum:local:foundry",
+        deployer="0x" + "11" * 20,
+        deploy_block=1,
         contracts={"FMC": DeployedContract("FMC", "0x" + "22" * 20, "FMC", ABI, block=1, tx="0x" + "33" * 32)},
         git_commit="abc",
     )

@@ -44,16 +44,24 @@ def free_ports_in_a_row(count: int) -> int:
 
 
 def run_stack(env, python, timeout=60):
-    return subprocess.run([python, "-m", "stack"], env=env, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [python, "-m", "stack"], env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+    )
 
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     port, gateway_port, oracle_base = free_port(), free_port(), free_ports_in_a_row(4)
-    env = stack_env(tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port),
-                    FAME_ORACLE_BASE_PORT=str(oracle_base))
-    proc = subprocess.Popen([python, "-m", "stack"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, stdin=subprocess.DEVNULL)
+    env = stack_env(
+        tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port), FAME_ORACLE_BASE_PORT=str(oracle_base)
+    )
+    proc = subprocess.Popen(
+        [python, "-m", "stack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     out = []
     try:
         deadline = time.monotonic() + 240
@@ -98,7 +106,9 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
             assert httpx.get(f"http://127.0.0.1:{oracle_base + i}/health").status_code == 200
 
         def contract(name):
-            return w3.eth.contract(address=manifest["contracts"][name]["address"], abi=manifest["contracts"][name]["abi"])
+            return w3.eth.contract(
+                address=manifest["contracts"][name]["address"], abi=manifest["contracts"][name]["abi"]
+            )
 
         # Their reports move the demo persona's reputation on chain (the engagement component
         # folded into the oracle's word, read by Reputation).

@@ -12,7 +12,7 @@ deployments are shared safely.
 import pytest
 
 from .helpers import CAP, HOLDER_BALANCE, RETIRED_PERSONA, SUPPLY, ZERO
-from .reputation.engagement_reports import F, HEARTBEAT, KEYS, transmitters
+from .reputation.engagement_reports import HEARTBEAT, KEYS, F, transmitters
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,13 @@ def registry(project, deployer, carol, accounts):
     reg.set_registrar(deployer, sender=deployer)
     for i in range(4):
         # The share token is never called by these contracts: any distinct address will do.
-        reg.register(f"persona-{i + 1}", f"cid-{i + 1}", accounts[6 + i % 3].address if i < 3 else carol.address, carol, sender=deployer)
+        reg.register(
+            f"persona-{i + 1}",
+            f"cid-{i + 1}",
+            accounts[6 + i % 3].address if i < 3 else carol.address,
+            carol,
+            sender=deployer,
+        )
     reg.set_status(RETIRED_PERSONA, 2, sender=deployer)
     return reg
 
@@ -68,7 +74,16 @@ def reputation(project, deployer, fmc, registry):
 def engagement_oracle(project, deployer, oracle, registry, reputation):
     """A real EngagementOracle (n = 4, f = 1, test keys) with `reputation` as its reputation sink,
     no staking sink; operator 0 transmits from the `oracle` account. Reputation reads E from it."""
-    contract = project.EngagementOracle.deploy(deployer, registry, reputation, ZERO, HEARTBEAT,
-                                               [k.address for k in KEYS], transmitters(oracle), F, sender=deployer)
+    contract = project.EngagementOracle.deploy(
+        deployer,
+        registry,
+        reputation,
+        ZERO,
+        HEARTBEAT,
+        [k.address for k in KEYS],
+        transmitters(oracle),
+        F,
+        sender=deployer,
+    )
     reputation.set_oracle(contract, sender=deployer)
     return contract

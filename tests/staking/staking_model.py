@@ -120,7 +120,7 @@ class StakingModel:
 
     def set_performance(self, t, ids, scores):
         self.advance(t)
-        for persona, score in zip(ids, scores):
+        for persona, score in zip(ids, scores, strict=False):
             self.settle(persona)
             self.perf[persona] = score
 

@@ -179,21 +179,21 @@ def test_tiny_position_next_to_a_whale_is_not_rounded_to_zero(chain, staking, fm
 
 
 def test_claim_of_less_than_one_wei_keeps_the_remainder(chain, staking, deployer, oracle, alice, bob):
-    staking.stake(1, 3, 0, sender=alice)   # weight 3
-    staking.stake(1, 7, 0, sender=bob)     # weight 7
+    staking.stake(1, 3, 0, sender=alice)  # weight 3
+    staking.stake(1, 7, 0, sender=bob)  # weight 7
     staking.set_performance([1], [1], sender=oracle)
     t0 = staking.fund(DAY, DAY, sender=deployer).timestamp  # 1 wei per second
     at(chain, t0 + 1)
-    tx = staking.claim(1, sender=alice)    # owed 0.3 wei
+    tx = staking.claim(1, sender=alice)  # owed 0.3 wei
     assert tx.return_value == 0
     assert staking.position(1).rewards_scaled == 3 * PRECISION // 10
     at(chain, t0 + 4)
-    tx = staking.claim(1, sender=alice)    # owed 1.2 wei in total
+    tx = staking.claim(1, sender=alice)  # owed 1.2 wei in total
     assert tx.return_value == 1
     assert staking.position(1).rewards_scaled == 2 * PRECISION // 10
     at(chain, t0 + 10)
     chain.mine()
-    assert staking.pending(1) == 2   # 3.0 - 1
+    assert staking.pending(1) == 2  # 3.0 - 1
     assert staking.pending(2) == 7
 
 
@@ -211,7 +211,9 @@ def test_reward_rate_never_exceeds_the_funded_budget(chain, staking, fmc, deploy
         assert rate * (finish - t) + staking.unallocated() + owed + staking.total_paid() == staking.total_funded()
 
 
-def test_rewards_paid_never_exceed_rewards_funded_when_everyone_exits(chain, staking, fmc, deployer, oracle, alice, bob, carol):
+def test_rewards_paid_never_exceed_rewards_funded_when_everyone_exits(
+    chain, staking, fmc, deployer, oracle, alice, bob, carol
+):
     t0 = chain.blocks.head.timestamp
     staking.stake(1, 3 * TOKEN + 1, 1, sender=alice)
     staking.stake(1, 5, 2, sender=bob)

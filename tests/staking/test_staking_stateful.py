@@ -29,7 +29,14 @@ from fractions import Fraction
 
 import ape
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from .helpers import ACTIVE_PERSONAS, DAY, RETIRED_PERSONA
 from .staking_model import StakingModel
@@ -40,7 +47,9 @@ PERSONAS = (*ACTIVE_PERSONAS, RETIRED_PERSONA)
 amounts = st.one_of(st.integers(1, 1_000), st.integers(10**15, 10**22))
 scores = st.one_of(st.just(0), st.integers(1, 100), st.integers(1, 10**18))
 fund_amounts = st.one_of(st.integers(10**8, 10**12), st.integers(10**18, 10**24))
-durations = st.one_of(st.just(0), st.integers(DAY, 60 * DAY), st.sampled_from([DAY - 1, 2 * 365 * DAY, 2 * 365 * DAY + 1]))
+durations = st.one_of(
+    st.just(0), st.integers(DAY, 60 * DAY), st.sampled_from([DAY - 1, 2 * 365 * DAY, 2 * 365 * DAY + 1])
+)
 steps = st.one_of(st.integers(1, 3 * DAY), st.integers(3 * DAY, 120 * DAY))
 
 
@@ -101,7 +110,9 @@ class StakingMachine(RuleBasedStateMachine):
 
     @initialize(
         stakes=st.lists(
-            st.tuples(st.integers(0, 2), st.sampled_from(ACTIVE_PERSONAS[:2]), amounts, st.integers(0, 4)), min_size=2, max_size=4
+            st.tuples(st.integers(0, 2), st.sampled_from(ACTIVE_PERSONAS[:2]), amounts, st.integers(0, 4)),
+            min_size=2,
+            max_size=4,
         )
     )
     def start_with_positions(self, stakes):
@@ -156,7 +167,7 @@ class StakingMachine(RuleBasedStateMachine):
     def set_performance(self, ids, data):
         values = data.draw(st.lists(scores, min_size=len(ids), max_size=len(ids)))
         t = self.next_block()
-        if any(v and p not in self.model.active for p, v in zip(ids, values)):
+        if any(v and p not in self.model.active for p, v in zip(ids, values, strict=False)):
             with ape.reverts("staking: persona not active"):
                 self.staking.set_performance(ids, values, sender=self.updater)
             return
@@ -211,7 +222,12 @@ class StakingMachine(RuleBasedStateMachine):
         self.staking.poke(ids, sender=self.stranger)
         self.model.poke(t, ids)
 
-    @rule(index=st.integers(0, 5), duration=st.integers(0, 400 * DAY), mult=st.integers(10_000, 50_000), enabled=st.booleans())
+    @rule(
+        index=st.integers(0, 5),
+        duration=st.integers(0, 400 * DAY),
+        mult=st.integers(10_000, 50_000),
+        enabled=st.booleans(),
+    )
     def owner_edits_lock_option(self, index, duration, mult, enabled):
         """Edits apply to new stakes only (checked by the position invariant)."""
         if index > len(self.model.schedule):
@@ -272,7 +288,9 @@ class StakingMachine(RuleBasedStateMachine):
         if info.total_performance == 0:
             not_yet_returned = info.reward_rate * max(0, min(now, info.period_finish) - info.last_update)
         assert abs(self.model.unallocated - (info.unallocated + not_yet_returned)) <= 2, (
-            float(self.model.unallocated), info.unallocated, not_yet_returned,
+            float(self.model.unallocated),
+            info.unallocated,
+            not_yet_returned,
         )
 
     # ---------------------------------------------------------------- checks run by the rules that change things

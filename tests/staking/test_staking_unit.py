@@ -74,7 +74,9 @@ def test_two_step_ownership_transfer(staking, deployer, alice, bob):
 
 def test_set_lock_option_edits_and_appends_within_bounds(staking, deployer):
     tx = staking.set_lock_option(1, 45 * DAY, 13_000, True, sender=deployer)
-    assert own_events(tx, staking) == [staking.LockOptionSet(lock_index=1, duration=45 * DAY, multiplier_bps=13_000, enabled=True)]
+    assert own_events(tx, staking) == [
+        staking.LockOptionSet(lock_index=1, duration=45 * DAY, multiplier_bps=13_000, enabled=True)
+    ]
     assert staking.lock_option(1).duration == 45 * DAY and staking.multiplier(1) == 13_000
     staking.set_lock_option(5, 4 * 365 * DAY, 50_000, True, sender=deployer)
     assert staking.lock_option_count() == 6
@@ -147,7 +149,12 @@ def test_stake_opens_position_and_pulls_tokens(staking, fmc, alice):
     assert staking.position_of_owner_by_index(alice, 0) == 1
     assert staking.next_position_id() == 2
     assert own_events(tx, staking)[0] == staking.Staked(
-        position_id=1, owner=alice, persona_id=2, amount=40 * TOKEN, weight=120 * TOKEN, lock_index=4,
+        position_id=1,
+        owner=alice,
+        persona_id=2,
+        amount=40 * TOKEN,
+        weight=120 * TOKEN,
+        lock_index=4,
         unlock_at=tx.timestamp + 365 * DAY,
     )
 
@@ -214,7 +221,11 @@ def test_withdraw_before_unlock_reverts_and_at_unlock_succeeds(chain, staking, f
     assert staking.total_staked() == 0 and staking.total_weight() == 0
     assert staking.persona_stake(1).positions == 0
     assert staking.position_count_of(alice) == 0
-    assert own_events(tx, staking) == [staking.Withdrawn(position_id=1, owner=alice, persona_id=1, amount=10 * TOKEN, weight=12_500_000_000_000_000_000)]
+    assert own_events(tx, staking) == [
+        staking.Withdrawn(
+            position_id=1, owner=alice, persona_id=1, amount=10 * TOKEN, weight=12_500_000_000_000_000_000
+        )
+    ]
 
 
 def test_unlocked_position_withdraws_at_once(staking, fmc, alice):
@@ -277,7 +288,9 @@ def test_claim_pays_while_locked_and_keeps_sub_wei_remainder(chain, staking, fmc
     assert tx.return_value in range(expected, expected + 8)
     assert fmc.balanceOf(alice) == HOLDER_BALANCE - 10 * TOKEN + tx.return_value
     assert staking.position(1).rewards_scaled < PRECISION
-    assert own_events(tx, staking) == [staking.RewardPaid(position_id=1, owner=alice, persona_id=1, amount=tx.return_value)]
+    assert own_events(tx, staking) == [
+        staking.RewardPaid(position_id=1, owner=alice, persona_id=1, amount=tx.return_value)
+    ]
 
 
 def test_claim_with_nothing_pending_pays_nothing_without_event(staking, alice):
@@ -322,7 +335,12 @@ def test_owner_fund_sets_rate_keeps_remainder_unallocated(staking, fmc, deployer
     assert fmc.balanceOf(staking) == amount
     assert staking.reward_rate() * duration <= amount
     assert own_events(tx, staking)[-1] == staking.Funded(
-        funder=deployer, amount=amount, duration=duration, reward_rate=1000, period_finish=tx.timestamp + duration, unallocated=123
+        funder=deployer,
+        amount=amount,
+        duration=duration,
+        reward_rate=1000,
+        period_finish=tx.timestamp + duration,
+        unallocated=123,
     )
 
 

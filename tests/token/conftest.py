@@ -92,11 +92,14 @@ def fmc(deployer, alice, minter):
     return token
 
 
-def _domain_fields(token, name=Token.EIP712_NAME, version=Token.EIP712_VERSION, chain_id=None,
-                   verifying_contract=None):
+def _domain_fields(token, name=Token.EIP712_NAME, version=Token.EIP712_VERSION, chain_id=None, verifying_contract=None):
     """fame.eip712 keyword arguments for FMC's domain, with any field overridden."""
-    return {"name": name, "version": version, "chain_id": chain.chain_id if chain_id is None else chain_id,
-            "token": token.address if verifying_contract is None else verifying_contract}
+    return {
+        "name": name,
+        "version": version,
+        "chain_id": chain.chain_id if chain_id is None else chain_id,
+        "token": token.address if verifying_contract is None else verifying_contract,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +112,9 @@ def sign_permit(private_keys):
     """
 
     def sign(token, owner, spender, value, nonce, deadline, signer=None, **domain):
-        message = eip712.permit_typed_data(owner=owner, spender=spender, value=value, nonce=nonce,
-                                           deadline=deadline, **_domain_fields(token, **domain))
+        message = eip712.permit_typed_data(
+            owner=owner, spender=spender, value=value, nonce=nonce, deadline=deadline, **_domain_fields(token, **domain)
+        )
         return eip712.sign_typed(private_keys[(signer or owner).address], message)
 
     return sign
@@ -125,8 +129,9 @@ def sign_delegation(private_keys):
     """
 
     def sign(token, signer, delegatee, nonce, expiry, **domain):
-        message = eip712.delegation_typed_data(delegatee=delegatee, nonce=nonce, expiry=expiry,
-                                               **_domain_fields(token, **domain))
+        message = eip712.delegation_typed_data(
+            delegatee=delegatee, nonce=nonce, expiry=expiry, **_domain_fields(token, **domain)
+        )
         return eip712.sign_typed(private_keys[signer.address], message)
 
     return sign

@@ -105,7 +105,12 @@ class Rpc:
         if not calls:
             return []
         payload = [
-            {"jsonrpc": "2.0", "id": index, "method": "eth_call", "params": [{"to": self.token, "data": self.calldata(*call)}, "latest"]}
+            {
+                "jsonrpc": "2.0",
+                "id": index,
+                "method": "eth_call",
+                "params": [{"to": self.token, "data": self.calldata(*call)}, "latest"],
+            }
             for index, call in enumerate(calls)
         ]
         replies = sorted(self._post(payload), key=lambda reply: reply["id"])
@@ -129,7 +134,12 @@ class Rpc:
         itself is then mined and must fail (status 0). The invariants that follow
         check that it changed nothing.
         """
-        call = {"from": str(sender.address), "to": self.token, "data": self.calldata(signature, *args), "gas": hex(2_000_000)}
+        call = {
+            "from": str(sender.address),
+            "to": self.token,
+            "data": self.calldata(signature, *args),
+            "gas": hex(2_000_000),
+        }
         reply = self._post({"jsonrpc": "2.0", "id": 0, "method": "eth_call", "params": [call, "latest"]})
         assert "error" in reply, f"{signature} did not revert (expected {reason!r})"
         data = reply["error"].get("data") or "0x"
@@ -139,7 +149,9 @@ class Rpc:
         tx_hash = self._post({"jsonrpc": "2.0", "id": 0, "method": "eth_sendTransaction", "params": [call]})["result"]
         receipt = None
         for _ in range(200):  # automine answers within milliseconds; wait up to ~10 s
-            receipt = self._post({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionReceipt", "params": [tx_hash]})["result"]
+            receipt = self._post(
+                {"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionReceipt", "params": [tx_hash]}
+            )["result"]
             if receipt is not None:
                 break
             time.sleep(0.05)
@@ -214,7 +226,11 @@ class FMCStateMachine(RuleBasedStateMachine):
         self.actors = env["actors"]
         self.snapshot_id = chain.snapshot()
         self.model = TokenModel(
-            [str(a.address) for a in self.actors], env["cap"], str(env["holder"].address), env["supply"], env["deployed_at"]
+            [str(a.address) for a in self.actors],
+            env["cap"],
+            str(env["holder"].address),
+            env["supply"],
+            env["deployed_at"],
         )
         self.gaps = [0]
         self.sent = 0
@@ -276,10 +292,10 @@ class FMCStateMachine(RuleBasedStateMachine):
         """
         self.gaps = gaps
         alice = self.actors[0]
-        for receiver, share in zip(self.actors[1:], shares):
+        for receiver, share in zip(self.actors[1:], shares, strict=False):
             self.model.move(str(alice.address), str(receiver.address), share)
             self.send(alice, "transfer", receiver, share)
-        for actor, choice, spender in zip(self.actors, choices, spenders):
+        for actor, choice, spender in zip(self.actors, choices, spenders, strict=False):
             if choice is not None:
                 self.model.delegates[str(actor.address)] = self.address(choice)
                 self.send(actor, "delegate", self.address(choice))
@@ -419,7 +435,9 @@ class FMCStateMachine(RuleBasedStateMachine):
     def mint_by_non_minter(self, caller, amount):
         """Accounts without the minter role cannot mint, whatever the amount."""
         account = self.actors[caller]
-        self.expect_revert("fmc: caller is not a minter", account, "mint(address,uint256)", str(account.address), amount)
+        self.expect_revert(
+            "fmc: caller is not a minter", account, "mint(address,uint256)", str(account.address), amount
+        )
 
     @rule(holder=ACTOR, data=st.data())
     def burn(self, holder, data):
@@ -451,7 +469,7 @@ class FMCStateMachine(RuleBasedStateMachine):
         )
         assert sum(balances) == supply == self.model.supply
         assert supply <= cap == self.model.cap
-        assert dict(zip(actors, balances)) == self.model.balances
+        assert dict(zip(actors, balances, strict=False)) == self.model.balances
 
     @invariant()
     def allowances_nonces_and_delegates_match_model(self):
@@ -465,9 +483,9 @@ class FMCStateMachine(RuleBasedStateMachine):
         )
         allowances, rest = results[: len(pairs)], results[len(pairs) :]
         nonces, delegates = rest[: len(actors)], [as_address(d) for d in rest[len(actors) :]]
-        assert dict(zip(pairs, allowances)) == {p: self.model.allowance(*p) for p in pairs}
-        assert dict(zip(actors, nonces)) == self.model.nonces
-        assert dict(zip(actors, delegates)) == self.model.delegates
+        assert dict(zip(pairs, allowances, strict=False)) == {p: self.model.allowance(*p) for p in pairs}
+        assert dict(zip(actors, nonces, strict=False)) == self.model.nonces
+        assert dict(zip(actors, delegates, strict=False)) == self.model.delegates
 
     @invariant()
     def votes_are_delegated_balances(self):
@@ -482,7 +500,7 @@ class FMCStateMachine(RuleBasedStateMachine):
         votes, balances = results[:n], results[n : 2 * n]
         delegates = [as_address(d) for d in results[2 * n :]]
         for index, delegate in enumerate(actors):
-            on_chain = sum(b for b, d in zip(balances, delegates) if d == delegate)
+            on_chain = sum(b for b, d in zip(balances, delegates, strict=False) if d == delegate)
             assert votes[index] == on_chain == self.model.votes(delegate), f"votes of {delegate}"
 
     @invariant()
@@ -494,7 +512,7 @@ class FMCStateMachine(RuleBasedStateMachine):
         probes = set(recorded)
         if recorded:
             probes.add(recorded[0] - 1)
-            probes |= {(a + b) // 2 for a, b in zip(recorded, recorded[1:])}
+            probes |= {(a + b) // 2 for a, b in zip(recorded, recorded[1:], strict=False)}
         probes = sorted(probes)
         actors = self.model.actors
         calls = []
@@ -507,7 +525,7 @@ class FMCStateMachine(RuleBasedStateMachine):
             votes, supply = self.model.at(t)
             row = results[index * width : (index + 1) * width]
             assert row[0] == supply, f"past total supply at {t}"
-            assert dict(zip(actors, row[1:])) == votes, f"past votes at {t}"
+            assert dict(zip(actors, row[1:], strict=False)) == votes, f"past votes at {t}"
 
 
 def test_fmc_matches_model(fmc, alice, bob, carol, dave, minter, sign_permit, sign_delegation, C):

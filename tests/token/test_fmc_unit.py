@@ -70,7 +70,14 @@ def in_one_block(*transactions):
     chain.provider.make_request("evm_setAutomine", [False])
     try:
         hashes = [
-            web3.eth.send_transaction({"from": str(sender.address), "to": function.address, "data": function._encode_transaction_data(), "gas": 1_000_000})
+            web3.eth.send_transaction(
+                {
+                    "from": str(sender.address),
+                    "to": function.address,
+                    "data": function._encode_transaction_data(),
+                    "gas": 1_000_000,
+                }
+            )
             for function, sender in transactions
         ]
         chain.provider.make_request("evm_mine", [])
@@ -225,7 +232,9 @@ def test_approve_sets_allowance_and_logs_approval(fmc, alice, bob):
     fmc.approve(bob, 7, sender=alice)
     receipt = fmc.approve(bob, 3, sender=alice)
     assert fmc.allowance(alice, bob) == 3
-    assert [args(e) for e in events(receipt, fmc.Approval)] == [{"owner": alice.address, "spender": bob.address, "value": 3}]
+    assert [args(e) for e in events(receipt, fmc.Approval)] == [
+        {"owner": alice.address, "spender": bob.address, "value": 3}
+    ]
 
 
 def test_approve_reverts_for_zero_spender(fmc, alice):
@@ -314,7 +323,9 @@ def test_permit_sets_allowance_and_consumes_nonce(fmc, alice, bob, sign_permit):
     receipt = fmc.permit(alice, bob, 500, deadline, v, r, s, sender=bob)
     assert fmc.allowance(alice, bob) == 500
     assert fmc.nonces(alice) == 1
-    assert [args(e) for e in events(receipt, fmc.Approval)] == [{"owner": alice.address, "spender": bob.address, "value": 500}]
+    assert [args(e) for e in events(receipt, fmc.Approval)] == [
+        {"owner": alice.address, "spender": bob.address, "value": 500}
+    ]
     # The allowance is usable.
     fmc.transferFrom(alice, bob, 500, sender=bob)
     assert fmc.balanceOf(bob) == 500
@@ -949,7 +960,16 @@ def test_delegate_by_sig_reverts_for_malformed_signatures(fmc, alice, bob, sign_
 def cli_build():
     """FMC compiled afresh by the vyper CLI with ape-vyper's settings: (runtime bytecode, storage layout)."""
     vyper = Path(sys.executable).parent / "vyper"
-    command = [str(vyper), "contracts/token/FMC.vy", "-f", "bytecode_runtime,layout", "--evm-version", "prague", "-p", "."]
+    command = [
+        str(vyper),
+        "contracts/token/FMC.vy",
+        "-f",
+        "bytecode_runtime,layout",
+        "--evm-version",
+        "prague",
+        "-p",
+        ".",
+    ]
     bytecode, layout = subprocess.check_output(command, cwd=project.path, text=True).splitlines()
     return bytecode, json.loads(layout)["storage_layout"]
 
@@ -985,7 +1005,10 @@ def test_checkpoint_occupies_one_packed_storage_slot(fmc, alice, cli_build, C):
 
     receipt = delegate(fmc, alice, alice)
     alice_key = int(str(alice.address), 16)
-    assert storage_word(mapping_slot(mapping_slot(history_base, alice_key), 0)) == (receipt.timestamp << 208) | C.INITIAL_SUPPLY
+    assert (
+        storage_word(mapping_slot(mapping_slot(history_base, alice_key), 0))
+        == (receipt.timestamp << 208) | C.INITIAL_SUPPLY
+    )
     account_word = storage_word(mapping_slot(account_base, alice_key))
     assert account_word == (1 << 160) | alice_key  # one checkpoint, delegate = alice
     assert to_checksum_address(account_word & (2**160 - 1)) == alice.address

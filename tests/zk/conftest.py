@@ -14,10 +14,10 @@ import os
 
 import pytest
 
+from zk import ceremony as cer
 from zk.circuits.did import DIDWitnessInput, commitment, did_circuit
 from zk.gadgets.merkle import MerkleTree
 from zk.groth16 import prove, setup_dev
-from zk import ceremony as cer
 from zk.r1cs import ConstraintSystem
 
 DEPTH = 2

@@ -24,9 +24,14 @@ def dev_dir(did_input, did2, runner, tmp_path_factory):
 
 
 def _input(did_input) -> dict:
-    return {"secret": str(did_input.secret), "salt": hex(did_input.salt),
-            "siblings": [str(s) for s in did_input.siblings], "path_bits": list(did_input.path_bits),
-            "scope": did_input.scope, "msg_hash": str(did_input.msg_hash)}
+    return {
+        "secret": str(did_input.secret),
+        "salt": hex(did_input.salt),
+        "siblings": [str(s) for s in did_input.siblings],
+        "path_bits": list(did_input.path_bits),
+        "scope": did_input.scope,
+        "msg_hash": str(did_input.msg_hash),
+    }
 
 
 def test_dev_setup_files(dev_dir, did2):
@@ -38,23 +43,51 @@ def test_dev_setup_files(dev_dir, did2):
 
 def test_prove_verify_export(runner, dev_dir, did_input, tmp_path):
     save_json(tmp_path / "in.json", _input(did_input))
-    res = runner.invoke(zk, ["prove", "--zkey", str(dev_dir / "circuit_final.zkey"), "--input", str(tmp_path / "in.json"),
-                             "--proof", str(tmp_path / "proof.json"), "--public", str(tmp_path / "public.json"),
-                             "--wtns", str(tmp_path / "w.wtns")])
+    res = runner.invoke(
+        zk,
+        [
+            "prove",
+            "--zkey",
+            str(dev_dir / "circuit_final.zkey"),
+            "--input",
+            str(tmp_path / "in.json"),
+            "--proof",
+            str(tmp_path / "proof.json"),
+            "--public",
+            str(tmp_path / "public.json"),
+            "--wtns",
+            str(tmp_path / "w.wtns"),
+        ],
+    )
     assert res.exit_code == 0, res.output + res.stderr
     public = load_json(tmp_path / "public.json")
     assert [int(x) for x in public] == __import__("zk").did_public_signals(did_input)
     assert (tmp_path / "w.wtns").exists()
-    args = ["verify", "--vk", str(dev_dir / "verification_key.json"), "--proof", str(tmp_path / "proof.json"),
-            "--public", str(tmp_path / "public.json")]
+    args = [
+        "verify",
+        "--vk",
+        str(dev_dir / "verification_key.json"),
+        "--proof",
+        str(tmp_path / "proof.json"),
+        "--public",
+        str(tmp_path / "public.json"),
+    ]
     res = runner.invoke(zk, args)
     assert res.exit_code == 0 and "OK" in res.output
     public[3] = str(int(public[3]) + 1)
     save_json(tmp_path / "public.json", public)
     res = runner.invoke(zk, args)
     assert res.exit_code == 1 and "INVALID" in res.output
-    res = runner.invoke(zk, ["export-verifier", "--vk", str(dev_dir / "verification_key.json"),
-                             "--out", str(tmp_path / "out" / "Verifier.vy")])
+    res = runner.invoke(
+        zk,
+        [
+            "export-verifier",
+            "--vk",
+            str(dev_dir / "verification_key.json"),
+            "--out",
+            str(tmp_path / "out" / "Verifier.vy"),
+        ],
+    )
     assert res.exit_code == 0
     src = (tmp_path / "out" / "Verifier.vy").read_text()
     assert "Public inputs, in order: root, nullifier, scope, msg_hash." in src
@@ -66,8 +99,20 @@ def test_prove_with_message_and_errors(runner, dev_dir, did_input, tmp_path):
     obj["message"] = "post #42 is mine"
     save_json(tmp_path / "in.json", obj)
     zkey = str(dev_dir / "circuit_final.zkey")
-    res = runner.invoke(zk, ["prove", "--zkey", zkey, "--input", str(tmp_path / "in.json"),
-                             "--proof", str(tmp_path / "p.json"), "--public", str(tmp_path / "pub.json")])
+    res = runner.invoke(
+        zk,
+        [
+            "prove",
+            "--zkey",
+            zkey,
+            "--input",
+            str(tmp_path / "in.json"),
+            "--proof",
+            str(tmp_path / "p.json"),
+            "--public",
+            str(tmp_path / "pub.json"),
+        ],
+    )
     assert res.exit_code == 0, res.stderr
     from zk.circuits.did import msg_hash_to_field
 
@@ -104,12 +149,15 @@ def test_full_ceremony_through_the_cli(runner, tmp_path, did_input):
     from zk.gadgets.merkle import MerkleTree
 
     d = tmp_path / "cer"
-    steps = [["setup", str(d), "--depth", "1"], ["contribute", str(d), "--name", "alice"],
-             ["contribute", str(d), "--name", "bob", "--entropy", "dice"],
-             ["contribute", str(d), "--beacon", "0x" + "11" * 32, "--iterations-exp", "4"],
-             ["contribute", str(d), "--name", "carol"],
-             ["contribute", str(d), "--beacon", "0x" + "22" * 32, "--iterations-exp", "4"],
-             ["verify-ceremony", str(d)]]
+    steps = [
+        ["setup", str(d), "--depth", "1"],
+        ["contribute", str(d), "--name", "alice"],
+        ["contribute", str(d), "--name", "bob", "--entropy", "dice"],
+        ["contribute", str(d), "--beacon", "0x" + "11" * 32, "--iterations-exp", "4"],
+        ["contribute", str(d), "--name", "carol"],
+        ["contribute", str(d), "--beacon", "0x" + "22" * 32, "--iterations-exp", "4"],
+        ["verify-ceremony", str(d)],
+    ]
     for args in steps:
         res = runner.invoke(zk, args)
         assert res.exit_code == 0, (args, res.output, res.stderr)
@@ -119,11 +167,33 @@ def test_full_ceremony_through_the_cli(runner, tmp_path, did_input):
     sib, bits = tree.proof(i)
     inp = DIDWitnessInput(9, 10, sib, bits, 1, 2)
     save_json(tmp_path / "in.json", _input(inp))
-    res = runner.invoke(zk, ["prove", "--zkey", str(d / "circuit_final.zkey"), "--input", str(tmp_path / "in.json"),
-                             "--proof", str(tmp_path / "p.json"), "--public", str(tmp_path / "pub.json")])
+    res = runner.invoke(
+        zk,
+        [
+            "prove",
+            "--zkey",
+            str(d / "circuit_final.zkey"),
+            "--input",
+            str(tmp_path / "in.json"),
+            "--proof",
+            str(tmp_path / "p.json"),
+            "--public",
+            str(tmp_path / "pub.json"),
+        ],
+    )
     assert res.exit_code == 0, res.stderr
-    res = runner.invoke(zk, ["verify", "--vk", str(d / "verification_key.json"), "--proof", str(tmp_path / "p.json"),
-                             "--public", str(tmp_path / "pub.json")])
+    res = runner.invoke(
+        zk,
+        [
+            "verify",
+            "--vk",
+            str(d / "verification_key.json"),
+            "--proof",
+            str(tmp_path / "p.json"),
+            "--public",
+            str(tmp_path / "pub.json"),
+        ],
+    )
     assert res.exit_code == 0
     # tampering with an intermediate file is caught
     state = json.loads((d / "ceremony.json").read_text())

@@ -2,13 +2,14 @@
 
 import random
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as pe
 
 from zk import curve as C
 from zk import msm as M
-from zk.pairing import final_exponentiation, miller_loop, pairing, pairing_check, to_py_ecc_fq12, f12_eq
 from zk.field import R
+from zk.pairing import f12_eq, final_exponentiation, miller_loop, pairing, pairing_check, to_py_ecc_fq12
 
 scalar = st.integers(min_value=0, max_value=R - 1)
 
@@ -132,8 +133,8 @@ def test_fixed_base_batch():
     rnd = random.Random(9)
     ks = [rnd.randrange(R) for _ in range(10)] + [0, 1, R - 1]
     base = C.g1_mul(C.G1_GEN, 99)
-    assert all(C.g1_eq(P, C.g1_mul(base, k)) for P, k in zip(M.g1_fixed_base_batch(base, ks), ks))
-    assert all(C.g2_eq(P, C.g2_mul(C.G2_GEN, k)) for P, k in zip(M.g2_fixed_base_batch(C.G2_GEN, ks), ks))
+    assert all(C.g1_eq(P, C.g1_mul(base, k)) for P, k in zip(M.g1_fixed_base_batch(base, ks), ks, strict=False))
+    assert all(C.g2_eq(P, C.g2_mul(C.G2_GEN, k)) for P, k in zip(M.g2_fixed_base_batch(C.G2_GEN, ks), ks, strict=False))
 
 
 @settings(max_examples=3)
@@ -163,4 +164,4 @@ def test_final_exponentiation_hard_part_chain():
     from zk.pairing import f12_pow
 
     f = miller_loop([(C.G1_GEN, C.G2_GEN)])
-    assert f12_eq(final_exponentiation(f), f12_pow(f, (C.Q ** 12 - 1) // R))
+    assert f12_eq(final_exponentiation(f), f12_pow(f, (C.Q**12 - 1) // R))

@@ -1,12 +1,12 @@
 """Merkle depth 20 (the production circuit): slow, run by `make test-deep` only."""
 
 import pytest
+from zkhelpers import requires_node, run_snarkjs
 
 from zk.circuits.did import DIDWitnessInput, commitment, did_circuit, did_public_signals
 from zk.gadgets.merkle import MerkleTree
 from zk.groth16 import Proof, prove, setup_dev, verify
 from zk.snarkjs_io import load_json, public_from_json, public_to_json, save_json, write_wtns, write_zkey
-from zkhelpers import requires_node, run_snarkjs
 
 pytestmark = pytest.mark.deep
 
@@ -46,12 +46,20 @@ def test_depth20_snarkjs_both_ways(depth20, tmp_path):
     circuit, inp, w, pk, _ = depth20
     write_zkey(tmp_path / "k.zkey", pk)
     write_wtns(tmp_path / "w.wtns", w)
-    run_snarkjs("groth16", "prove", tmp_path / "k.zkey", tmp_path / "w.wtns", tmp_path / "p.json", tmp_path / "pub.json")
+    run_snarkjs(
+        "groth16", "prove", tmp_path / "k.zkey", tmp_path / "w.wtns", tmp_path / "p.json", tmp_path / "pub.json"
+    )
     vk = pk.verifying_key()
-    assert verify(vk, public_from_json(load_json(tmp_path / "pub.json")), Proof.from_json(load_json(tmp_path / "p.json")))
+    assert verify(
+        vk, public_from_json(load_json(tmp_path / "pub.json")), Proof.from_json(load_json(tmp_path / "p.json"))
+    )
     proof, public = prove(pk, w)
     save_json(tmp_path / "vk.json", vk.to_json())
     save_json(tmp_path / "proof.json", proof.to_json())
     save_json(tmp_path / "public.json", public_to_json(public))
-    assert "OK!" in run_snarkjs("groth16", "verify", tmp_path / "vk.json", tmp_path / "public.json",
-                                tmp_path / "proof.json").stdout
+    assert (
+        "OK!"
+        in run_snarkjs(
+            "groth16", "verify", tmp_path / "vk.json", tmp_path / "public.json", tmp_path / "proof.json"
+        ).stdout
+    )

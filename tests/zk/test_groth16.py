@@ -123,8 +123,15 @@ def test_json_and_zkey_roundtrips(dev_pk, dev_proof, tmp_path):
     assert proof_from_json(json.loads(json.dumps(proof_to_json(proof)))) == proof
     write_zkey(tmp_path / "k.zkey", dev_pk)
     pk2 = read_zkey(tmp_path / "k.zkey")
-    assert (pk2.coeffs, pk2.a, pk2.b1, pk2.b2, pk2.c, pk2.h, pk2.ic) == \
-        (dev_pk.coeffs, dev_pk.a, dev_pk.b1, dev_pk.b2, dev_pk.c, dev_pk.h, dev_pk.ic)
+    assert (pk2.coeffs, pk2.a, pk2.b1, pk2.b2, pk2.c, pk2.h, pk2.ic) == (
+        dev_pk.coeffs,
+        dev_pk.a,
+        dev_pk.b1,
+        dev_pk.b2,
+        dev_pk.c,
+        dev_pk.h,
+        dev_pk.ic,
+    )
     assert verify(VerifyingKey.from_json(vk_json), public, Proof.from_json(proof.to_json()))
 
 

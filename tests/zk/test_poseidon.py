@@ -4,13 +4,12 @@ import json
 import random
 
 import pytest
+from zkhelpers import ROOT, requires_node, run_node
 
 from zk.field import R
 from zk.gadgets.grain import N_ROUNDS_P, Grain, poseidon_params
 from zk.gadgets.poseidon import poseidon, poseidon_gadget
 from zk.r1cs import ConstraintSystem
-
-from zkhelpers import ROOT, requires_node, run_node
 
 # Published test vectors of circomlib's Poseidon (circomlibjs test/poseidon.js)
 VECTORS = [

@@ -3,7 +3,8 @@
 import random
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zk.circuits.did import PUBLIC_SIGNALS, DIDWitnessInput, commitment, did_circuit, did_public_signals, nullifier
 from zk.field import R

@@ -8,14 +8,22 @@ phase-2 key, and snarkjs proves with our final ceremony key.
 """
 
 import pytest
+from zkhelpers import requires_node, run_snarkjs
 
 from zk import ceremony as cer
 from zk.groth16 import Proof, VerifyingKey, prove, verify
 from zk.snarkjs_io import (
-    load_json, public_from_json, public_to_json, read_bin, read_r1cs, read_wtns, save_json, write_r1cs, write_wtns,
+    load_json,
+    public_from_json,
+    public_to_json,
+    read_bin,
+    read_r1cs,
+    read_wtns,
+    save_json,
+    write_r1cs,
+    write_wtns,
     write_zkey,
 )
-from zkhelpers import requires_node, run_snarkjs
 
 pytestmark = requires_node
 
@@ -61,8 +69,9 @@ def test_snarkjs_rejects_our_proof_with_a_wrong_public_input(artifacts, tmp_path
     public = load_json(artifacts / "public.json")
     public[1] = str(int(public[1]) + 1)
     save_json(tmp_path / "public.json", public)
-    proc = run_snarkjs("groth16", "verify", artifacts / "vk.json", tmp_path / "public.json",
-                       artifacts / "proof.json", check=False)
+    proc = run_snarkjs(
+        "groth16", "verify", artifacts / "vk.json", tmp_path / "public.json", artifacts / "proof.json", check=False
+    )
     assert "OK!" not in proc.stdout
 
 
@@ -72,8 +81,9 @@ def test_snarkjs_exports_our_verification_key(artifacts, tmp_path):
 
 
 def test_we_verify_what_snarkjs_proves_with_our_key(artifacts, tmp_path, dev_pk, dev_proof):
-    run_snarkjs("groth16", "prove", artifacts / "did.zkey", artifacts / "did.wtns", tmp_path / "p.json",
-                tmp_path / "pub.json")
+    run_snarkjs(
+        "groth16", "prove", artifacts / "did.zkey", artifacts / "did.wtns", tmp_path / "p.json", tmp_path / "pub.json"
+    )
     proof = Proof.from_json(load_json(tmp_path / "p.json"))
     public = public_from_json(load_json(tmp_path / "pub.json"))
     assert public == dev_proof[1]
@@ -98,13 +108,20 @@ def test_snarkjs_setup_from_our_ceremony_equals_our_phase2_start(tmp_path, toy, 
     phase2.save(tmp_path / "final.zkey")
     w = toy.witness({"a": 4, "b": 9})
     write_wtns(tmp_path / "toy.wtns", w)
-    run_snarkjs("groth16", "prove", tmp_path / "final.zkey", tmp_path / "toy.wtns", tmp_path / "p.json",
-                tmp_path / "pub.json")
+    run_snarkjs(
+        "groth16", "prove", tmp_path / "final.zkey", tmp_path / "toy.wtns", tmp_path / "p.json", tmp_path / "pub.json"
+    )
     vk = phase2.pk.verifying_key()
-    assert verify(vk, public_from_json(load_json(tmp_path / "pub.json")), Proof.from_json(load_json(tmp_path / "p.json")))
+    assert verify(
+        vk, public_from_json(load_json(tmp_path / "pub.json")), Proof.from_json(load_json(tmp_path / "p.json"))
+    )
     proof, public = prove(phase2.pk, w)
     save_json(tmp_path / "vk.json", vk.to_json())
     save_json(tmp_path / "proof.json", proof.to_json())
     save_json(tmp_path / "public.json", public_to_json(public))
-    assert "OK!" in run_snarkjs("groth16", "verify", tmp_path / "vk.json", tmp_path / "public.json",
-                                tmp_path / "proof.json").stdout
+    assert (
+        "OK!"
+        in run_snarkjs(
+            "groth16", "verify", tmp_path / "vk.json", tmp_path / "public.json", tmp_path / "proof.json"
+        ).stdout
+    )

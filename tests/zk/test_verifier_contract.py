@@ -7,7 +7,7 @@ from web3 import Web3
 
 from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
-from zk.curve import G2_GEN, g1_add, g1_neg, G1_GEN
+from zk.curve import G1_GEN, G2_GEN, g1_add, g1_neg
 from zk.field import R
 from zk.groth16 import Proof
 from zk.verifier_export import export_vyper_verifier, render_vyper_verifier

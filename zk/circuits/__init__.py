@@ -1,3 +1,3 @@
 """FameEngine circuits."""
 
-from .did import did_circuit, DIDWitnessInput, did_public_signals, PUBLIC_SIGNALS  # noqa: F401
+from .did import PUBLIC_SIGNALS, DIDWitnessInput, did_circuit, did_public_signals  # noqa: F401

@@ -23,9 +23,9 @@ QAP domain 8192; depth 2: 967 constraints, domain 1024).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 from ..field import R
 from ..gadgets.merkle import DEFAULT_DEPTH, merkle_root_gadget, root_from_path

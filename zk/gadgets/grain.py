@@ -15,7 +15,7 @@ parameters circomlib's Poseidon uses (the tests compare against circomlibjs).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from ..field import R, inv
 
@@ -76,7 +76,7 @@ class Grain:
         return v
 
 
-@lru_cache(maxsize=None)
+@cache
 def poseidon_params(t: int, p: int = R) -> tuple:
     """(round_constants, mds) for width t: constants as a flat tuple (round-major), mds t x t."""
     if not 2 <= t <= len(N_ROUNDS_P) + 1:

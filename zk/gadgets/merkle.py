@@ -8,7 +8,7 @@ empty subtree of height h has the root Z_h with Z_0 = 0, Z_{h+1} = Poseidon(Z_h,
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..field import R
 from ..r1cs import LC, ConstraintSystem
@@ -76,7 +76,7 @@ class MerkleTree:
 
 def root_from_path(leaf: int, siblings: Sequence[int], bits: Sequence[int]) -> int:
     cur = int(leaf) % R
-    for sib, bit in zip(siblings, bits):
+    for sib, bit in zip(siblings, bits, strict=False):
         cur = poseidon([sib, cur] if bit else [cur, sib])
     return cur
 
@@ -87,7 +87,7 @@ def merkle_root_gadget(cs: ConstraintSystem, leaf, siblings: Sequence, bits: Seq
     if len(siblings) != len(bits):
         raise ValueError("siblings and bits differ in length")
     cur = cs._lc(leaf)
-    for level, (sib, bit) in enumerate(zip(siblings, bits)):
+    for level, (sib, bit) in enumerate(zip(siblings, bits, strict=False)):
         sib, bit = cs._lc(sib), cs._lc(bit)
         cs.assert_bool(bit)
         swap = cs.mul(bit, sib - cur, label=f"merkle_swap[{level}]")  # bit * (sib - cur)

@@ -12,7 +12,7 @@ single native hint.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..field import R
 from ..r1cs import LC, ConstraintSystem
@@ -44,7 +44,7 @@ def _permute(inputs: list, trace: list | None = None) -> list:
             if trace is not None:
                 trace.append((s2, s4, s5))
             state[i] = s5
-        state = [sum(m * s for m, s in zip(row, state)) % R for row in mds]
+        state = [sum(m * s for m, s in zip(row, state, strict=False)) % R for row in mds]
     return state
 
 
@@ -52,7 +52,7 @@ def _mix(mds, state) -> list:
     out = []
     for row in mds:
         acc = state[0] * row[0]
-        for m, s in zip(row[1:], state[1:]):
+        for m, s in zip(row[1:], state[1:], strict=False):
             acc = acc + s * m
         out.append(acc)
     return out

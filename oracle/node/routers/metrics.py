@@ -9,9 +9,14 @@ from ..deps import Metrics
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
-                             "description": "Prometheus text format 0.0.4"}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text format 0.0.4"}
+    },
+)
 def metrics(m: Metrics) -> Response:
     """Observations made, reports signed and refused, rounds led, transmits by outcome,
     relayer queue and retries, RPC and peer errors, current and last on-chain epoch."""

@@ -17,18 +17,26 @@ ERRORS = {
 }
 
 
-@router.get("/observation/{epoch}", response_model=SignedObservation, responses=ERRORS,
-            summary="This operator's signed observation of an epoch")
-def observation(service: Service, epoch: int = Path(ge=0, le=2**64 - 1, description="Epoch number")) -> SignedObservation:
+@router.get(
+    "/observation/{epoch}",
+    response_model=SignedObservation,
+    responses=ERRORS,
+    summary="This operator's signed observation of an epoch",
+)
+def observation(
+    service: Service, epoch: int = Path(ge=0, le=2**64 - 1, description="Epoch number")
+) -> SignedObservation:
     """Engagement of every active persona as this operator observed it for `epoch` (the
     current one or one of the two before), EIP-712-signed (`Observation` type)."""
     return service.observation(epoch)
 
 
-@router.post("/sign", response_model=SignResponse, responses={403: {"model": ErrorBody,
-                                                                    "description": "Not signed by the epoch's leader"},
-                                                               **ERRORS},
-             summary="Sign a proposed report")
+@router.post(
+    "/sign",
+    response_model=SignResponse,
+    responses={403: {"model": ErrorBody, "description": "Not signed by the epoch's leader"}, **ERRORS},
+    summary="Sign a proposed report",
+)
 def sign(service: Service, request: SignRequest) -> SignResponse:
     """Returns this operator's EIP-712 signature of the report when it is the median of
     at least 2f+1 attested observations, within tolerance of this operator's own

@@ -14,13 +14,23 @@ from __future__ import annotations
 from eth_account import Account
 
 from oracle.report import (
-    COMMENTS_SHIFT, LIKES_SHIFT, PERSONA_SHIFT, SENTIMENT_SHIFT, SHARES_SHIFT, VIEWS_SHIFT, Domain, Report,
-    sign_digest)
+    COMMENTS_SHIFT,
+    LIKES_SHIFT,
+    PERSONA_SHIFT,
+    SENTIMENT_SHIFT,
+    SHARES_SHIFT,
+    VIEWS_SHIFT,
+    Domain,
+    Report,
+    sign_digest,
+)
 
 N, F = 4, 1
 HEARTBEAT = 3600
-KEYS = [Account.from_key(int.from_bytes(f"fame-reputation-signer-{i}".encode().ljust(32, b"."), "big") % 2**255)
-        for i in range(N)]
+KEYS = [
+    Account.from_key(int.from_bytes(f"fame-reputation-signer-{i}".encode().ljust(32, b"."), "big") % 2**255)
+    for i in range(N)
+]
 
 
 def transmitters(first) -> list[str]:
@@ -30,8 +40,15 @@ def transmitters(first) -> list[str]:
 
 def pack(persona: int, totals: tuple[int, int, int, int], sentiment_bps: int, observed_at: int) -> int:
     views, likes, shares, comments = totals
-    return ((persona << PERSONA_SHIFT) | (views << VIEWS_SHIFT) | (likes << LIKES_SHIFT) | (shares << SHARES_SHIFT)
-            | (comments << COMMENTS_SHIFT) | ((sentiment_bps + 10_000) << SENTIMENT_SHIFT) | observed_at)
+    return (
+        (persona << PERSONA_SHIFT)
+        | (views << VIEWS_SHIFT)
+        | (likes << LIKES_SHIFT)
+        | (shares << SHARES_SHIFT)
+        | (comments << COMMENTS_SHIFT)
+        | ((sentiment_bps + 10_000) << SENTIMENT_SHIFT)
+        | observed_at
+    )
 
 
 class Reporter:
@@ -44,7 +61,7 @@ class Reporter:
 
     def report(self, persona: int, gains: tuple[int, int, int, int], sentiment_bps: int, observed_at: int):
         """Report `persona`'s totals grown by `gains`; the totals move only if the report is accepted."""
-        totals = tuple(a + b for a, b in zip(self.totals.get(persona, (0, 0, 0, 0)), gains))
+        totals = tuple(a + b for a, b in zip(self.totals.get(persona, (0, 0, 0, 0)), gains, strict=False))
         word = pack(persona, totals, sentiment_bps, observed_at)
         oracle = self.oracle
         report = Report(oracle.config_version(), oracle.latest_epoch() + 1, (word,))

@@ -51,8 +51,8 @@ class ReputationModel:
     cap: int = 1_000
     quorum: int = 100
     engagement: dict = field(default_factory=dict)  # persona -> (value, observed_at, count)
-    feedback: dict = field(default_factory=dict)    # persona -> (W, R, updated_at, count)
-    rated: set = field(default_factory=set)          # (persona, account, epoch)
+    feedback: dict = field(default_factory=dict)  # persona -> (W, R, updated_at, count)
+    rated: set = field(default_factory=set)  # (persona, account, epoch)
 
     def epoch(self, t: int) -> int:
         return (t - self.genesis) // EPOCH_LENGTH

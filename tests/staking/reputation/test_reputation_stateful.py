@@ -53,9 +53,9 @@ class ReputationMachine(RuleBasedStateMachine):
     reputation = None
     fmc = None
     owner = None
-    oracle = None   # the EngagementOracle feeding E
+    oracle = None  # the EngagementOracle feeding E
     transmitter = None
-    raters = ()   # alice, bob, carol: delegated, weight >= 1
+    raters = ()  # alice, bob, carol: delegated, weight >= 1
     stranger = None  # delegated, weight 0
 
     def __init__(self):
@@ -88,8 +88,12 @@ class ReputationMachine(RuleBasedStateMachine):
 
     # ---------------------------------------------------------------- rules
 
-    @rule(persona=st.sampled_from(PERSONAS), gains=st.tuples(counts, counts, counts, counts), sentiment=sentiments,
-          back=st.one_of(st.integers(-40, 3), st.integers(0, 10 * DAY)))
+    @rule(
+        persona=st.sampled_from(PERSONAS),
+        gains=st.tuples(counts, counts, counts, counts),
+        sentiment=sentiments,
+        back=st.one_of(st.integers(-40, 3), st.integers(0, 10 * DAY)),
+    )
     def oracle_reports(self, persona, gains, sentiment, back):
         """One accepted (or rejected) report of `persona`; E moves only through the oracle."""
         t = self.next_block()
@@ -227,8 +231,9 @@ def _module_contracts(reputation, engagement_oracle):
     """Deploy the oracle feeding Reputation before the first test's snapshot (no fixture rebasing)."""
 
 
-def test_reputation_matches_model(chain, reputation, engagement_oracle, fmc, voters, deployer, oracle, alice, bob,
-                                  carol, stranger):
+def test_reputation_matches_model(
+    chain, reputation, engagement_oracle, fmc, voters, deployer, oracle, alice, bob, carol, stranger
+):
     """Run the machine; examples and steps come from the loaded hypothesis profile."""
     ReputationMachine.chain = chain
     ReputationMachine.reputation = reputation

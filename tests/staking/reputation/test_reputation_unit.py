@@ -139,7 +139,16 @@ def test_set_feedback_quorum(reputation, deployer, alice):
 
 @pytest.mark.parametrize(
     "x,elapsed,half_life",
-    [(0, 0, 1), (1000, 0, 7), (1000, 7, 7), (1000, 3, 7), (1000, 13, 7), (2**200, 255 * 10 + 9, 10), (5, 256 * 10, 10), (2**255, 10**70, 3)],
+    [
+        (0, 0, 1),
+        (1000, 0, 7),
+        (1000, 7, 7),
+        (1000, 3, 7),
+        (1000, 13, 7),
+        (2**200, 255 * 10 + 9, 10),
+        (5, 256 * 10, 10),
+        (2**255, 10**70, 3),
+    ],
 )
 def test_decay_matches_formula(reputation, x, elapsed, half_life):
     assert reputation.decay(x, elapsed, half_life) == decay(x, elapsed, half_life)
@@ -156,7 +165,13 @@ def test_decay_halves_per_half_life_and_interpolates(reputation):
 
 @pytest.mark.parametrize(
     "metrics,sentiment",
-    [((0, 0, 0, 0), 0), ((1, 1, 1, 1), 10_000), ((10**6, 10**4, 10**3, 10**3), 2_500), ((2**256 - 1,) * 4, 10_000), ((5, 0, 9, 0), -10_000)],
+    [
+        ((0, 0, 0, 0), 0),
+        ((1, 1, 1, 1), 10_000),
+        ((10**6, 10**4, 10**3, 10**3), 2_500),
+        ((2**256 - 1,) * 4, 10_000),
+        ((5, 0, 9, 0), -10_000),
+    ],
 )
 def test_observation_points_match_formula(reputation, metrics, sentiment):
     assert reputation.observation_points(*metrics, sentiment) == points(WEIGHTS, *metrics, sentiment)
@@ -187,7 +202,9 @@ def test_report_folds_points_into_e(chain, reputation, engagement_oracle, report
 def test_engagement_decays_and_accumulates(chain, reputation, reporter):
     m = ReputationModel(genesis=reputation.GENESIS())
     t = chain.blocks.head.timestamp + 1
-    for i, (gains, sentiment) in enumerate([((100, 10, 1, 1), 0), ((5_000, 300, 20, 40), 10_000), ((0, 0, 0, 0), -10_000)]):
+    for i, (gains, sentiment) in enumerate(
+        [((100, 10, 1, 1), 0), ((5_000, 300, 20, 40), 10_000), ((0, 0, 0, 0), -10_000)]
+    ):
         obs = t + i * 5 * DAY
         at(chain, obs + 100)
         reporter.report(2, gains, sentiment, obs)
@@ -234,9 +251,9 @@ def test_metric_weight_change_applies_to_later_observations_only(chain, reputati
 
 def test_rate_weights_by_capped_sqrt_of_votes_at_epoch_start(chain, reputation, voters, alice, bob, carol):
     assert reputation.current_epoch() == 1
-    assert reputation.rating_weight(alice) == 1_000   # isqrt(1e7) = 3162, capped
-    assert reputation.rating_weight(bob) == 70        # isqrt(4_900)
-    assert reputation.rating_weight(carol) == 1       # isqrt(3)
+    assert reputation.rating_weight(alice) == 1_000  # isqrt(1e7) = 3162, capped
+    assert reputation.rating_weight(bob) == 70  # isqrt(4_900)
+    assert reputation.rating_weight(carol) == 1  # isqrt(3)
     tx = reputation.rate(1, 5, sender=bob)
     t = tx.timestamp
     m = ReputationModel(genesis=reputation.GENESIS())
