@@ -26,8 +26,13 @@ from .field import R, mpz
 Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 Q_MPZ = mpz(Q)
 
-G1Affine = tuple | None
-G2Affine = tuple | None
+# The shapes of field elements and points (values are ints or gmpy2.mpz, which type-checks as Any).
+Fq = int
+F2 = tuple[int, int]
+G1Affine = tuple[int, int] | None
+G2Affine = tuple[F2, F2] | None
+G1Jac = tuple[int, int, int]
+G2Jac = tuple[F2, F2, F2]
 
 # ---------------------------------------------------------------------------------------------
 # Fq and Fq2

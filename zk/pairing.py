@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .curve import (
+    F2,
     F2_ONE,
     F2_ZERO,
     Q_MPZ,
@@ -68,6 +69,10 @@ def _mul_xi(a):
 # ------------------------------------------------------------------------------------------------
 # Fq6
 # ------------------------------------------------------------------------------------------------
+
+#: Fq6 = Fq2[v]/(v^3 - xi) and Fq12 = Fq6[w]/(w^2 - v) elements as nested tuples.
+F6 = tuple[F2, F2, F2]
+F12 = tuple[F6, F6]
 
 F6_ZERO = (F2_ZERO, F2_ZERO, F2_ZERO)
 F6_ONE = (F2_ONE, F2_ZERO, F2_ZERO)
