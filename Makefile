@@ -14,11 +14,12 @@ NPM_STAMP := node_modules/.installed
 # The web frontend is a package of its own (frontend/package.json, its own lock and node_modules).
 FRONTEND_STAMP := frontend/node_modules/.installed
 
-.PHONY: install test-tools ai-models up test test-deep bench compile clean help
+.PHONY: install test-tools ai-models up lint test test-deep bench compile clean help
 
 help:
 	@echo "make up        install what is missing, start the local stack and the web app (Ctrl-C stops it)"
-	@echo "make test      install what is missing, run every test"
+	@echo "make test      install what is missing, run every test (make lint first)"
+	@echo "make lint      ruff, the floors checker, mypy and the frontend's tsc"
 	@echo "make test-deep long property-based campaigns (20x+ the default examples)"
 	@echo "make bench     gas and speed side by side with the reference implementations"
 
@@ -52,7 +53,18 @@ compile: install
 up: install
 	$(PY) -m stack
 
-test: install test-tools
+# Style, floors and types: ruff (lint + format check), import-linter (the floors in
+# pyproject.toml), mypy (strict on fame/ and zk/), tsc --noEmit on the frontend (against the
+# compiled ABIs: no deployment needed). `make test` runs it first.
+lint: install
+	ruff check .
+	ruff format --check .
+	lint-imports
+	mypy
+	ape compile
+	$(PY) -m stack.web.typecheck
+
+test: install test-tools lint
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
 
 test-deep: install test-tools

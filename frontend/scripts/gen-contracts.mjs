@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const manifestPath = resolve(process.env.FAME_MANIFEST ?? resolve(here, "../../deployments/31337.json"));
-const outPath = resolve(here, "../src/generated/contracts.ts");
+// FAME_GEN_OUT: write elsewhere (the type check's ABI-only build writes outside src/).
+const outPath = resolve(process.env.FAME_GEN_OUT ?? resolve(here, "../src/generated/contracts.ts"));
 
 let manifest;
 try {
@@ -53,4 +54,4 @@ lines.push(`export const contractNames: readonly string[] = ${JSON.stringify(nam
 lines.push(`export const contracts = { ${names.join(", ")} } as const;`, "");
 lines.push("export type ContractName = keyof typeof contracts;", "");
 writeFileSync(outPath, lines.join("\n"));
-console.log(`gen-contracts: ${names.length} contracts for chain ${manifest.chain_id} -> src/generated/contracts.ts`);
+console.log(`gen-contracts: ${names.length} contracts for chain ${manifest.chain_id} -> ${outPath}`);
