@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, cast, overload
 
 import gmpy2
 
 from .field import R, mpz
+
+if TYPE_CHECKING:
+    from py_ecc.optimized_bn128 import FQ, FQ2
 
 #: Base field modulus (py_ecc.optimized_bn128.field_modulus; the tests check every constant
 #: here against py_ecc, which is not imported at run time to keep CLI start-up short).
@@ -33,6 +37,9 @@ G1Affine = tuple[int, int] | None
 G2Affine = tuple[F2, F2] | None
 G1Jac = tuple[int, int, int]
 G2Jac = tuple[F2, F2, F2]
+#: Affine points known not to be the point at infinity.
+G1Point = tuple[int, int]
+G2Point = tuple[F2, F2]
 
 # ---------------------------------------------------------------------------------------------
 # Fq and Fq2
@@ -40,37 +47,39 @@ G2Jac = tuple[F2, F2, F2]
 
 
 def fq_inv(a: int) -> int:
-    return gmpy2.invert(a, Q_MPZ)
+    r: int = gmpy2.invert(a, Q_MPZ)
+    return r
 
 
-def fq_sqrt(a: int):
+def fq_sqrt(a: int) -> int | None:
     """Square root in Fq (Q = 3 mod 4), or None."""
     a %= Q
-    r = gmpy2.powmod(a, (Q + 1) // 4, Q_MPZ)
+    r: int = gmpy2.powmod(a, (Q + 1) // 4, Q_MPZ)
     return r if r * r % Q == a else None
 
 
-F2_ZERO = (mpz(0), mpz(0))
-F2_ONE = (mpz(1), mpz(0))
+F2_ZERO: F2 = (mpz(0), mpz(0))
+F2_ONE: F2 = (mpz(1), mpz(0))
 
 
-def f2(a) -> tuple:
+def f2(a: Sequence[int]) -> F2:
+    """Any pair of integers as a reduced Fq2 element."""
     return (mpz(a[0]) % Q_MPZ, mpz(a[1]) % Q_MPZ)
 
 
-def f2_add(a, b):
+def f2_add(a: F2, b: F2) -> F2:
     return ((a[0] + b[0]) % Q_MPZ, (a[1] + b[1]) % Q_MPZ)
 
 
-def f2_sub(a, b):
+def f2_sub(a: F2, b: F2) -> F2:
     return ((a[0] - b[0]) % Q_MPZ, (a[1] - b[1]) % Q_MPZ)
 
 
-def f2_neg(a):
+def f2_neg(a: F2) -> F2:
     return ((-a[0]) % Q_MPZ, (-a[1]) % Q_MPZ)
 
 
-def f2_mul(a, b):
+def f2_mul(a: F2, b: F2) -> F2:
     a0, a1 = a
     b0, b1 = b
     t0 = a0 * b0
@@ -78,30 +87,30 @@ def f2_mul(a, b):
     return ((t0 - t1) % Q_MPZ, ((a0 + a1) * (b0 + b1) - t0 - t1) % Q_MPZ)
 
 
-def f2_sqr(a):
+def f2_sqr(a: F2) -> F2:
     a0, a1 = a
     return ((a0 + a1) * (a0 - a1) % Q_MPZ, 2 * a0 * a1 % Q_MPZ)
 
 
-def f2_mul_fq(a, k):
+def f2_mul_fq(a: F2, k: int) -> F2:
     return (a[0] * k % Q_MPZ, a[1] * k % Q_MPZ)
 
 
-def f2_inv(a):
+def f2_inv(a: F2) -> F2:
     a0, a1 = a
     n = gmpy2.invert((a0 * a0 + a1 * a1) % Q_MPZ, Q_MPZ)
     return (a0 * n % Q_MPZ, (-a1) * n % Q_MPZ)
 
 
-def f2_conj(a):
+def f2_conj(a: F2) -> F2:
     return (a[0], (-a[1]) % Q_MPZ)
 
 
-def f2_is_zero(a) -> bool:
+def f2_is_zero(a: F2) -> bool:
     return a[0] == 0 and a[1] == 0
 
 
-def f2_pow(a, e: int):
+def f2_pow(a: F2, e: int) -> F2:
     result = F2_ONE
     base = a
     while e:
@@ -112,7 +121,7 @@ def f2_pow(a, e: int):
     return result
 
 
-def f2_sqrt(a):
+def f2_sqrt(a: F2) -> F2 | None:
     """A square root in Fq2, or None. Uses the norm: a = x^2 iff N(a) is a square in Fq."""
     a0, a1 = mpz(a[0]) % Q_MPZ, mpz(a[1]) % Q_MPZ
     if a1 == 0:
@@ -141,12 +150,12 @@ def f2_sqrt(a):
 # Curve constants
 # ---------------------------------------------------------------------------------------------
 
-B1 = mpz(3)
-XI = (mpz(9), mpz(1))
+B1: Fq = mpz(3)
+XI: F2 = (mpz(9), mpz(1))
 B2 = f2_mul((mpz(3), mpz(0)), f2_inv(XI))
 
-G1_GEN: tuple = (mpz(1), mpz(2))
-G2_GEN: tuple = (
+G1_GEN: G1Point = (mpz(1), mpz(2))
+G2_GEN: G2Point = (
     (
         mpz(10857046999023057135944570762232829481370756359578518086990519993285655852781),
         mpz(11559732032986387107991004021392285783925812861821192530917403151452391805634),
@@ -163,7 +172,7 @@ G2_COFACTOR = 2 * Q - R
 # G1
 # ---------------------------------------------------------------------------------------------
 
-G1_INF_J = (mpz(1), mpz(1), mpz(0))
+G1_INF_J: G1Jac = (mpz(1), mpz(1), mpz(0))
 
 
 def g1_is_on_curve(P: G1Affine) -> bool:
@@ -175,15 +184,19 @@ def g1_is_on_curve(P: G1Affine) -> bool:
     return (y * y - x * x * x - 3) % Q == 0
 
 
+@overload
+def g1_neg(P: None) -> None: ...
+@overload
+def g1_neg(P: G1Point) -> G1Point: ...
 def g1_neg(P: G1Affine) -> G1Affine:
     return None if P is None else (P[0], (-P[1]) % Q_MPZ)
 
 
-def g1_to_jac(P: G1Affine) -> tuple:
+def g1_to_jac(P: G1Affine) -> G1Jac:
     return G1_INF_J if P is None else (mpz(P[0]), mpz(P[1]), mpz(1))
 
 
-def g1_dbl_j(P):
+def g1_dbl_j(P: G1Jac) -> G1Jac:
     X1, Y1, Z1 = P
     if Z1 == 0 or Y1 == 0:
         return G1_INF_J
@@ -200,7 +213,7 @@ def g1_dbl_j(P):
     return (X3, Y3, Z3)
 
 
-def g1_add_j(P, Qp):
+def g1_add_j(P: G1Jac, Qp: G1Jac) -> G1Jac:
     X1, Y1, Z1 = P
     X2, Y2, Z2 = Qp
     if Z1 == 0:
@@ -230,7 +243,7 @@ def g1_add_j(P, Qp):
     return (X3, Y3, Z3)
 
 
-def g1_madd_j(P, A):
+def g1_madd_j(P: G1Jac, A: G1Point) -> G1Jac:
     """Jacobian P + affine A (A not infinity)."""
     X1, Y1, Z1 = P
     X2, Y2 = A
@@ -257,7 +270,7 @@ def g1_madd_j(P, A):
     return (X3, Y3, Z3)
 
 
-def g1_to_affine(P) -> G1Affine:
+def g1_to_affine(P: G1Jac) -> G1Affine:
     X, Y, Z = P
     if Z == 0:
         return None
@@ -266,11 +279,11 @@ def g1_to_affine(P) -> G1Affine:
     return (X * zi2 % Q_MPZ, Y * zi2 * zi % Q_MPZ)
 
 
-def g1_batch_to_affine(points: Sequence[tuple]) -> list:
+def g1_batch_to_affine(points: Sequence[G1Jac]) -> list[G1Affine]:
     """Jacobian -> affine for many points with a single inversion."""
     zs = [P[2] for P in points]
     invs = _batch_inv_q(zs)
-    out = []
+    out: list[G1Affine] = []
     p = Q_MPZ
     for (X, Y, Z), zi in zip(points, invs, strict=False):
         if Z == 0:
@@ -293,9 +306,9 @@ def g1_sub(P: G1Affine, Qp: G1Affine) -> G1Affine:
     return g1_add(P, g1_neg(Qp))
 
 
-def _wnaf(k: int, w: int) -> list:
+def _wnaf(k: int, w: int) -> list[int]:
     """Width-w non-adjacent form, least significant digit first."""
-    digits = []
+    digits: list[int] = []
     full = 1 << w
     half = full >> 1
     while k:
@@ -311,7 +324,7 @@ def _wnaf(k: int, w: int) -> list:
     return digits
 
 
-def g1_mul_j(P: G1Affine, k: int) -> tuple:
+def g1_mul_j(P: G1Affine, k: int) -> G1Jac:
     """k * P in Jacobian coordinates (wNAF, width 5)."""
     k = int(k) % R
     if P is None or k == 0:
@@ -324,7 +337,8 @@ def g1_mul_j(P: G1Affine, k: int) -> tuple:
     tab_j = [g1_to_jac(P)]
     for _ in range(7):
         tab_j.append(g1_add_j(tab_j[-1], P2))
-    tab = g1_batch_to_affine(tab_j)
+    # P has prime order R (cofactor 1), so P, 3P, ..., 15P are never the point at infinity
+    tab = cast("list[G1Point]", g1_batch_to_affine(tab_j))
     neg_tab = [g1_neg(t) for t in tab]
     acc = G1_INF_J
     for d in reversed(naf):
@@ -358,7 +372,7 @@ def g1_lincomb(points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
 # G2
 # ---------------------------------------------------------------------------------------------
 
-G2_INF_J = (F2_ONE, F2_ONE, F2_ZERO)
+G2_INF_J: G2Jac = (F2_ONE, F2_ONE, F2_ZERO)
 
 
 def g2_is_on_curve(P: G2Affine) -> bool:
@@ -380,15 +394,19 @@ def g2_in_subgroup(P: G2Affine) -> bool:
     return g2_mul_j(P, R, reduce=False)[2] == F2_ZERO
 
 
+@overload
+def g2_neg(P: None) -> None: ...
+@overload
+def g2_neg(P: G2Point) -> G2Point: ...
 def g2_neg(P: G2Affine) -> G2Affine:
     return None if P is None else (P[0], f2_neg(P[1]))
 
 
-def g2_to_jac(P: G2Affine) -> tuple:
+def g2_to_jac(P: G2Affine) -> G2Jac:
     return G2_INF_J if P is None else (f2(P[0]), f2(P[1]), F2_ONE)
 
 
-def g2_dbl_j(P):
+def g2_dbl_j(P: G2Jac) -> G2Jac:
     X1, Y1, Z1 = P
     if f2_is_zero(Z1) or f2_is_zero(Y1):
         return G2_INF_J
@@ -408,7 +426,7 @@ def g2_dbl_j(P):
     return (X3, Y3, Z3)
 
 
-def g2_add_j(P, Qp):
+def g2_add_j(P: G2Jac, Qp: G2Jac) -> G2Jac:
     X1, Y1, Z1 = P
     X2, Y2, Z2 = Qp
     if f2_is_zero(Z1):
@@ -439,7 +457,7 @@ def g2_add_j(P, Qp):
     return (X3, Y3, Z3)
 
 
-def g2_madd_j(P, A):
+def g2_madd_j(P: G2Jac, A: G2Point) -> G2Jac:
     X1, Y1, Z1 = P
     if f2_is_zero(Z1):
         return (f2(A[0]), f2(A[1]), F2_ONE)
@@ -465,7 +483,7 @@ def g2_madd_j(P, A):
     return (X3, Y3, Z3)
 
 
-def g2_to_affine(P) -> G2Affine:
+def g2_to_affine(P: G2Jac) -> G2Affine:
     X, Y, Z = P
     if f2_is_zero(Z):
         return None
@@ -474,10 +492,10 @@ def g2_to_affine(P) -> G2Affine:
     return (f2_mul(X, zi2), f2_mul(f2_mul(Y, zi2), zi))
 
 
-def g2_batch_to_affine(points: Sequence[tuple]) -> list:
+def g2_batch_to_affine(points: Sequence[G2Jac]) -> list[G2Affine]:
     norms = [(Z[0] * Z[0] + Z[1] * Z[1]) % Q_MPZ for _, _, Z in points]
     ninv = _batch_inv_q(norms)
-    out = []
+    out: list[G2Affine] = []
     for (X, Y, Z), n in zip(points, ninv, strict=False):
         if f2_is_zero(Z):
             out.append(None)
@@ -500,7 +518,7 @@ def g2_sub(P: G2Affine, Qp: G2Affine) -> G2Affine:
     return g2_add(P, g2_neg(Qp))
 
 
-def g2_mul_j(P: G2Affine, k: int, reduce: bool = True) -> tuple:
+def g2_mul_j(P: G2Affine, k: int, reduce: bool = True) -> G2Jac:
     k = int(k)
     if reduce:
         k %= R
@@ -511,7 +529,9 @@ def g2_mul_j(P: G2Affine, k: int, reduce: bool = True) -> tuple:
     tab_j = [g2_to_jac(P)]
     for _ in range(3):
         tab_j.append(g2_add_j(tab_j[-1], P2))
-    tab = g2_batch_to_affine(tab_j)
+    # every point on the twist has order dividing R * G2_COFACTOR, which is prime to 3, 5 and 7,
+    # so P, 3P, 5P, 7P are never the point at infinity
+    tab = cast("list[G2Point]", g2_batch_to_affine(tab_j))
     neg_tab = [g2_neg(t) for t in tab]
     acc = G2_INF_J
     for d in reversed(naf):
@@ -544,7 +564,7 @@ def g2_clear_cofactor(P: G2Affine) -> G2Affine:
     return g2_to_affine(g2_mul_j(P, G2_COFACTOR, reduce=False))
 
 
-def hash_to_g2(domain: bytes, data: bytes) -> tuple:
+def hash_to_g2(domain: bytes, data: bytes) -> G2Point:
     """A G2 point of unknown discrete logarithm derived from (domain, data).
 
     Try-and-increment: x = blake2b(domain | data | counter) read as two Fq elements; the
@@ -571,12 +591,12 @@ def hash_to_g2(domain: bytes, data: bytes) -> tuple:
 # ---------------------------------------------------------------------------------------------
 
 
-def _batch_inv_q(values: Sequence) -> list:
+def _batch_inv_q(values: Sequence[int]) -> list[int]:
     n = len(values)
     if n == 0:
         return []
     p = Q_MPZ
-    prefix = [None] * n
+    prefix: list[int] = [0] * n
     acc = mpz(1)
     for i, v in enumerate(values):
         prefix[i] = acc
@@ -592,26 +612,26 @@ def _batch_inv_q(values: Sequence) -> list:
     return out
 
 
-def g1_plain(P: G1Affine):
+def g1_plain(P: G1Affine) -> G1Affine:
     """Affine point with Python ints (for JSON and for equality across representations)."""
     return None if P is None else (int(P[0]), int(P[1]))
 
 
-def g2_plain(P: G2Affine):
+def g2_plain(P: G2Affine) -> G2Affine:
     return None if P is None else ((int(P[0][0]), int(P[0][1])), (int(P[1][0]), int(P[1][1])))
 
 
-def g1_random(seed: int) -> tuple:
+def g1_random(seed: int) -> G1Affine:
     return g1_mul(G1_GEN, seed)
 
 
-def to_py_ecc_g1(P: G1Affine):
+def to_py_ecc_g1(P: G1Affine) -> tuple[FQ, FQ, FQ]:
     from py_ecc.optimized_bn128 import FQ, Z1
 
     return Z1 if P is None else (FQ(int(P[0])), FQ(int(P[1])), FQ(1))
 
 
-def to_py_ecc_g2(P: G2Affine):
+def to_py_ecc_g2(P: G2Affine) -> tuple[FQ2, FQ2, FQ2]:
     from py_ecc.optimized_bn128 import FQ2, Z2
 
     if P is None:
@@ -619,7 +639,7 @@ def to_py_ecc_g2(P: G2Affine):
     return (FQ2([int(P[0][0]), int(P[0][1])]), FQ2([int(P[1][0]), int(P[1][1])]), FQ2([1, 0]))
 
 
-def from_py_ecc_g1(P) -> G1Affine:
+def from_py_ecc_g1(P: tuple[FQ, FQ, FQ]) -> G1Affine:
     from py_ecc.optimized_bn128 import is_inf, normalize
 
     if is_inf(P):
@@ -628,7 +648,7 @@ def from_py_ecc_g1(P) -> G1Affine:
     return (mpz(int(x)), mpz(int(y)))
 
 
-def from_py_ecc_g2(P) -> G2Affine:
+def from_py_ecc_g2(P: tuple[FQ2, FQ2, FQ2]) -> G2Affine:
     from py_ecc.optimized_bn128 import is_inf, normalize
 
     if is_inf(P):

@@ -20,7 +20,7 @@ G = TypeVar("G")
 
 
 @lru_cache(maxsize=64)
-def _twiddles(log_n: int, inverse: bool) -> tuple:
+def _twiddles(log_n: int, inverse: bool) -> tuple[int, ...]:
     """w^0 .. w^(n/2 - 1) for the primitive n-th root (or its inverse)."""
     n = 1 << log_n
     w = ROOTS[log_n]
@@ -35,7 +35,7 @@ def _twiddles(log_n: int, inverse: bool) -> tuple:
 
 
 @lru_cache(maxsize=64)
-def _bitrev(log_n: int) -> tuple:
+def _bitrev(log_n: int) -> tuple[int, ...]:
     n = 1 << log_n
     rev = [0] * n
     for i in range(1, n):
@@ -43,7 +43,7 @@ def _bitrev(log_n: int) -> tuple:
     return tuple(rev)
 
 
-def _ntt(a: Sequence[int], inverse: bool) -> list:
+def _ntt(a: Sequence[int], inverse: bool) -> list[int]:
     n = len(a)
     log_n = log2_exact(n)
     if n == 1:
@@ -75,19 +75,19 @@ def _ntt(a: Sequence[int], inverse: bool) -> list:
     return x
 
 
-def fft(a: Sequence[int]) -> list:
+def fft(a: Sequence[int]) -> list[int]:
     """Evaluations of the polynomial `a` (coefficients, low degree first) on the size-n domain."""
     return _ntt(a, False)
 
 
-def ifft(a: Sequence[int]) -> list:
+def ifft(a: Sequence[int]) -> list[int]:
     """Coefficients of the polynomial taking values `a` on the size-n domain."""
     out = _ntt(a, True)
     n_inv = mpz(inv(len(a)))
     return [v * n_inv % R_MPZ for v in out]
 
 
-def scale_powers(a: Sequence[int], g: int) -> list:
+def scale_powers(a: Sequence[int], g: int) -> list[int]:
     """a[i] * g^i (moves a polynomial onto the coset g*H)."""
     acc = mpz(1)
     gg = mpz(g)
@@ -98,12 +98,12 @@ def scale_powers(a: Sequence[int], g: int) -> list:
     return out
 
 
-def coset_fft(a: Sequence[int], g: int) -> list:
+def coset_fft(a: Sequence[int], g: int) -> list[int]:
     """Evaluations of `a` on g, g*w, g*w^2, ..."""
     return fft(scale_powers(a, g))
 
 
-def coset_ifft(a: Sequence[int], g: int) -> list:
+def coset_ifft(a: Sequence[int], g: int) -> list[int]:
     return scale_powers(ifft(a), inv(g))
 
 
@@ -121,7 +121,7 @@ def fft_group(
     sub: Callable[[G, G], G],
     mul: Callable[[G, int], G],
     progress: Callable[[int], None] | None = None,
-) -> list:
+) -> list[G]:
     """The same radix-2 transform over a group written additively (scalar `mul`).
 
     With inverse=True the result is divided by n, so that `fft_group(tau_powers, True, ...)`
@@ -165,7 +165,7 @@ def fft_group(
 
 
 @lru_cache(maxsize=16)
-def _odd_coset_kernel(log_n: int) -> tuple:
+def _odd_coset_kernel(log_n: int) -> tuple[int, int, int]:
     n = 1 << log_n
     g = ROOTS[log_n + 1]
     w = ROOTS[log_n]
@@ -183,7 +183,7 @@ def _odd_coset_kernel(log_n: int) -> tuple:
     return packed, slot_bytes, mpz(k)
 
 
-def odd_coset_evals(evals: Sequence[int]) -> list:
+def odd_coset_evals(evals: Sequence[int]) -> list[int]:
     """f(g w^i) for i < n, where f is the degree < n interpolant of `evals` on the size-n domain
     and g = ROOTS[log n + 1]: the odd points of the doubled domain (snarkjs's H coset)."""
     n = len(evals)
@@ -197,7 +197,7 @@ def odd_coset_evals(evals: Sequence[int]) -> list:
     prod = (packed_e * packed_t).to_bytes(sb * 2 * n, "little")
     fb = int.from_bytes
     p = R_MPZ
-    out = [None] * n
+    out: list[int] = [0] * n
     hi = n * sb
     for i in range(n):
         a = i * sb
@@ -206,7 +206,7 @@ def odd_coset_evals(evals: Sequence[int]) -> list:
     return out
 
 
-def odd_coset_evals_reference(evals: Sequence[int]) -> list:
+def odd_coset_evals_reference(evals: Sequence[int]) -> list[int]:
     """The same values computed the way snarkjs does: ifft, scale by g^i, fft."""
     n = len(evals)
     g = ROOTS[log2_exact(n) + 1]

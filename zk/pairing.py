@@ -12,7 +12,8 @@ only form the verifier and the ceremony need (one final exponentiation for the p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .curve import (
     F2,
@@ -20,6 +21,9 @@ from .curve import (
     F2_ZERO,
     Q_MPZ,
     XI,
+    G1Affine,
+    G2Affine,
+    G2Point,
     Q,
     f2_add,
     f2_conj,
@@ -40,8 +44,8 @@ BN_U = 4965661367192848881
 ATE_LOOP = 6 * BN_U + 2
 
 
-def _naf(k: int) -> list:
-    out = []
+def _naf(k: int) -> list[int]:
+    out: list[int] = []
     while k:
         if k & 1:
             d = 2 - (k & 3)
@@ -61,7 +65,7 @@ _ATE_NAF = _naf(ATE_LOOP)  # least significant first
 # ------------------------------------------------------------------------------------------------
 
 
-def _mul_xi(a):
+def _mul_xi(a: F2) -> F2:
     a0, a1 = a
     return ((9 * a0 - a1) % Q_MPZ, (a0 + 9 * a1) % Q_MPZ)
 
@@ -73,24 +77,26 @@ def _mul_xi(a):
 #: Fq6 = Fq2[v]/(v^3 - xi) and Fq12 = Fq6[w]/(w^2 - v) elements as nested tuples.
 F6 = tuple[F2, F2, F2]
 F12 = tuple[F6, F6]
+#: A line through points of G2 evaluated at a G1 point: s + (b0 + b1 v) w as (s, b0, b1), s in Fq.
+Line = tuple[int, F2, F2]
 
-F6_ZERO = (F2_ZERO, F2_ZERO, F2_ZERO)
-F6_ONE = (F2_ONE, F2_ZERO, F2_ZERO)
+F6_ZERO: F6 = (F2_ZERO, F2_ZERO, F2_ZERO)
+F6_ONE: F6 = (F2_ONE, F2_ZERO, F2_ZERO)
 
 
-def f6_add(a, b):
+def f6_add(a: F6, b: F6) -> F6:
     return (f2_add(a[0], b[0]), f2_add(a[1], b[1]), f2_add(a[2], b[2]))
 
 
-def f6_sub(a, b):
+def f6_sub(a: F6, b: F6) -> F6:
     return (f2_sub(a[0], b[0]), f2_sub(a[1], b[1]), f2_sub(a[2], b[2]))
 
 
-def f6_neg(a):
+def f6_neg(a: F6) -> F6:
     return (f2_neg(a[0]), f2_neg(a[1]), f2_neg(a[2]))
 
 
-def f6_mul(a, b):
+def f6_mul(a: F6, b: F6) -> F6:
     a0, a1, a2 = a
     b0, b1, b2 = b
     t0 = f2_mul(a0, b0)
@@ -102,15 +108,15 @@ def f6_mul(a, b):
     return (c0, c1, c2)
 
 
-def f6_sqr(a):
+def f6_sqr(a: F6) -> F6:
     return f6_mul(a, a)
 
 
-def f6_mul_v(a):
+def f6_mul_v(a: F6) -> F6:
     return (_mul_xi(a[2]), a[0], a[1])
 
 
-def f6_inv(a):
+def f6_inv(a: F6) -> F6:
     a0, a1, a2 = a
     c0 = f2_sub(f2_sqr(a0), _mul_xi(f2_mul(a1, a2)))
     c1 = f2_sub(_mul_xi(f2_sqr(a2)), f2_mul(a0, a1))
@@ -120,7 +126,7 @@ def f6_inv(a):
     return (f2_mul(c0, ti), f2_mul(c1, ti), f2_mul(c2, ti))
 
 
-def _f6_mul_01(a, b0, b1):
+def _f6_mul_01(a: F6, b0: F2, b1: F2) -> F6:
     """a * (b0 + b1 v)."""
     a0, a1, a2 = a
     t0 = f2_mul(a0, b0)
@@ -135,10 +141,10 @@ def _f6_mul_01(a, b0, b1):
 # Fq12
 # ------------------------------------------------------------------------------------------------
 
-F12_ONE = (F6_ONE, F6_ZERO)
+F12_ONE: F12 = (F6_ONE, F6_ZERO)
 
 
-def f12_mul(a, b):
+def f12_mul(a: F12, b: F12) -> F12:
     a0, a1 = a
     b0, b1 = b
     t0 = f6_mul(a0, b0)
@@ -147,24 +153,24 @@ def f12_mul(a, b):
     return (f6_add(t0, f6_mul_v(t1)), c1)
 
 
-def f12_sqr(a):
+def f12_sqr(a: F12) -> F12:
     a0, a1 = a
     t = f6_mul(a0, a1)
     c0 = f6_sub(f6_sub(f6_mul(f6_add(a0, a1), f6_add(a0, f6_mul_v(a1))), t), f6_mul_v(t))
     return (c0, f6_add(t, t))
 
 
-def f12_conj(a):
+def f12_conj(a: F12) -> F12:
     return (a[0], f6_neg(a[1]))
 
 
-def f12_inv(a):
+def f12_inv(a: F12) -> F12:
     a0, a1 = a
     t = f6_inv(f6_sub(f6_sqr(a0), f6_mul_v(f6_sqr(a1))))
     return (f6_mul(a0, t), f6_neg(f6_mul(a1, t)))
 
 
-def _f12_mul_line(f, s, b0, b1):
+def _f12_mul_line(f: F12, s: int, b0: F2, b1: F2) -> F12:
     """f * (s + (b0 + b1 v) w) with s in Fq (a line evaluated at a G1 point)."""
     f0, f1 = f
     t0 = (f2_mul_fq(f0[0], s), f2_mul_fq(f0[1], s), f2_mul_fq(f0[2], s))
@@ -175,7 +181,7 @@ def _f12_mul_line(f, s, b0, b1):
 
 
 # Frobenius constants: w^(k(p^j - 1)) = xi^(k(p^j - 1)/6) for the coefficient of w^k.
-def _frob_consts(j: int) -> list:
+def _frob_consts(j: int) -> list[F2]:
     e = (Q**j - 1) // 6
     base = f2_pow(XI, e)
     out = [F2_ONE]
@@ -187,11 +193,11 @@ def _frob_consts(j: int) -> list:
 _FROB = {j: _frob_consts(j) for j in (1, 2, 3)}
 
 
-def f12_frob(a, j: int = 1):
+def f12_frob(a: F12, j: int = 1) -> F12:
     """a^(p^j)."""
     g = _FROB[j]
     (a0, a1, a2), (b0, b1, b2) = a
-    conj = f2_conj if j % 2 else (lambda z: z)
+    conj: Callable[[F2], F2] = f2_conj if j % 2 else (lambda z: z)
     # coefficient of w^k: k=0:a0, 1:b0, 2:a1, 3:b1, 4:a2, 5:b2
     return (
         (conj(a0), f2_mul(conj(a1), g[2]), f2_mul(conj(a2), g[4])),
@@ -199,7 +205,7 @@ def f12_frob(a, j: int = 1):
     )
 
 
-def f12_pow(a, e: int):
+def f12_pow(a: F12, e: int) -> F12:
     result = F12_ONE
     for bit in bin(e)[2:]:
         result = f12_sqr(result)
@@ -208,16 +214,16 @@ def f12_pow(a, e: int):
     return result
 
 
-def f12_eq(a, b) -> bool:
+def f12_eq(a: F12, b: F12) -> bool:
     return all(x % Q == y % Q for x, y in zip(_flat(a), _flat(b), strict=False))
 
 
-def _flat(a):
+def _flat(a: F12) -> list[int]:
     (a0, a1, a2), (b0, b1, b2) = a
     return [*a0, *a1, *a2, *b0, *b1, *b2]
 
 
-def f12_is_one(a) -> bool:
+def f12_is_one(a: F12) -> bool:
     return f12_eq(a, F12_ONE)
 
 
@@ -231,7 +237,7 @@ _PI2_X = _FROB[2][2]
 _PI2_Y = _FROB[2][3]
 
 
-def _line_dbl(T, xp, yp):
+def _line_dbl(T: G2Point, xp: int, yp: int) -> tuple[Line, G2Point]:
     """Tangent at T evaluated at P, and 2T."""
     x, y = T
     lam = f2_mul(f2_mul_fq(f2_sqr(x), 3), f2_inv(f2_add(y, y)))
@@ -242,7 +248,7 @@ def _line_dbl(T, xp, yp):
     return (yp, b0, b1), (x3, y3)
 
 
-def _line_add(T, Qp, xp, yp):
+def _line_add(T: G2Point, Qp: G2Point, xp: int, yp: int) -> tuple[Line, G2Point]:
     x1, y1 = T
     x2, y2 = Qp
     lam = f2_mul(f2_sub(y2, y1), f2_inv(f2_sub(x2, x1)))
@@ -253,9 +259,15 @@ def _line_add(T, Qp, xp, yp):
     return (yp, b0, b1), (x3, y3)
 
 
-def miller_loop(pairs: Sequence[tuple]):
+def miller_loop(pairs: Sequence[tuple[G1Affine, G2Affine]]) -> F12:
     """prod f_{6u+2,Q}(P) * lines for the pairs (P in G1, Q in G2), sharing the squarings."""
-    work = []
+    # one mutable record [xp, yp, Q, -Q, T] per pair (T is updated in place)
+    work: list[list[Any]] = []
+    xp: int
+    yp: int
+    Qa: G2Point
+    nQa: G2Point
+    T: G2Point
     for P, Qp in pairs:
         if P is None or Qp is None:
             continue
@@ -288,11 +300,11 @@ def miller_loop(pairs: Sequence[tuple]):
     return f
 
 
-def _exp_by_u(a):
+def _exp_by_u(a: F12) -> F12:
     return f12_pow(a, BN_U)
 
 
-def final_exponentiation(f):
+def final_exponentiation(f: F12) -> F12:
     """f^((q^12 - 1) / r): easy part (q^6 - 1)(q^2 + 1), then the BN hard part chain."""
     f = f12_mul(f12_conj(f), f12_inv(f))
     f = f12_mul(f12_frob(f, 2), f)
@@ -319,12 +331,12 @@ def final_exponentiation(f):
     return t0
 
 
-def pairing(P, Qp):
+def pairing(P: G1Affine, Qp: G2Affine) -> F12:
     """e(P, Q) for P in G1, Q in G2 (affine tuples), as an Fq12 tower element."""
     return final_exponentiation(miller_loop([(P, Qp)]))
 
 
-def pairing_check(pairs: Sequence[tuple], check_points: bool = True) -> bool:
+def pairing_check(pairs: Sequence[tuple[G1Affine, G2Affine]], check_points: bool = True) -> bool:
     """True iff prod e(P_i, Q_i) == 1. Points are checked to be on G1 / in G2 unless told not to."""
     if check_points:
         for P, Qp in pairs:
@@ -333,14 +345,14 @@ def pairing_check(pairs: Sequence[tuple], check_points: bool = True) -> bool:
     return f12_is_one(final_exponentiation(miller_loop(pairs)))
 
 
-def same_ratio(a1, b1, a2, b2) -> bool:
+def same_ratio(a1: G1Affine, b1: G1Affine, a2: G2Affine, b2: G2Affine) -> bool:
     """e(a1, b2) == e(b1, a2): the G1 pair (a1, b1) and the G2 pair (a2, b2) share a ratio."""
     from .curve import g1_neg
 
     return pairing_check([(a1, b2), (g1_neg(b1), a2)], check_points=False)
 
 
-def to_py_ecc_fq12(a) -> list:
+def to_py_ecc_fq12(a: F12) -> list[int]:
     """Coefficients of our tower element in py_ecc's basis 1, w, ..., w^11 (w^12 = 18 w^6 - 82)."""
     (a0, a1, a2), (b0, b1, b2) = a
     by_k = [a0, b0, a1, b1, a2, b2]
@@ -351,6 +363,6 @@ def to_py_ecc_fq12(a) -> list:
     return coeffs
 
 
-def to_snarkjs_gt(a) -> list:
+def to_snarkjs_gt(a: F12) -> list[list[list[str]]]:
     """The nested [[[c0, c1] x3] x2] decimal-string layout snarkjs uses for Gt elements."""
     return [[[str(int(c[0]) % Q), str(int(c[1]) % Q)] for c in half] for half in a]
