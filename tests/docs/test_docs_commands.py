@@ -10,7 +10,8 @@
 - README.md is under 150 lines and links to every page of docs/; every relative link of the
   pages (and its #anchor) resolves.
 
-Plain pytest: no chain, no fixture. `.venv/bin/python -m pytest tests/docs -q -p no:cacheprovider`.
+Plain pytest: no chain, no fixture: `.venv/bin/python -m pytest tests/docs -q -p no:ape_test` (it runs under
+`ape test` too, as part of `make test`).
 Each check is a function returning its problems, and the `test_check_*` tests feed it bad input,
 so a check that can no longer fail is caught too.
 """
