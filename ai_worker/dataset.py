@@ -195,7 +195,7 @@ def draw_face(emotion: str, seed: int, size: int = DEFAULT_SIZE) -> Image.Image:
         x, y = cx - rx * 0.85, cy - ry * 0.2
         d.ellipse(box(x - er * 0.5, y - er * 0.7, x + er * 0.5, y + er * 0.9), fill=(150, 220, 255))
 
-    return img.resize((size, size), Image.LANCZOS)
+    return img.resize((size, size), Image.Resampling.LANCZOS)
 
 
 def sample_seed(seed: int, emotion_index: int, i: int) -> int:
@@ -225,5 +225,5 @@ def grid(images: list[list[Image.Image]], pad: int = 2, scale: int = 1, backgrou
     out = Image.new("RGB", (cols * (w + pad) + pad, rows * (h + pad) + pad), background)
     for r, row in enumerate(images):
         for c, im in enumerate(row):
-            out.paste(im.resize((w, h), Image.NEAREST), (pad + c * (w + pad), pad + r * (h + pad)))
+            out.paste(im.resize((w, h), Image.Resampling.NEAREST), (pad + c * (w + pad), pad + r * (h + pad)))
     return out

@@ -345,7 +345,7 @@ class EmotionEngine:
                 raise EngineError(f"engagement state {s_name!r} is not one of {', '.join(ENGAGEMENT_STATES)}")
             s = ENGAGEMENT_STATES.index(s_name)
             if st.pending is not None and explore:
-                self._learn(st, s)
+                self._learn(st, st.pending, s)
             e = INDEX[st.emotion]
             row = st.q[s, :, e]
             rng = np.random.default_rng(np.random.SeedSequence([self.seed, _stable_hash(st.persona), st.steps]))
@@ -385,8 +385,7 @@ class EmotionEngine:
         """The engagement state from the rewards this engine has seen for the persona."""
         return engagement_state(self.state(persona_id).rewards)
 
-    def _learn(self, st: PersonaState, s2: int) -> None:
-        p = st.pending
+    def _learn(self, st: PersonaState, p: dict[str, Any], s2: int) -> None:
         s, a, e, r, e2 = p["s"], p["a"], p["e"], p["r"], p["e2"]
         target = r + self.gamma * float(st.q[s2, :, e2].max())
         st.visits[s, a, e] += 1

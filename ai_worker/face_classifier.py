@@ -29,14 +29,14 @@ def features(images: Sequence[Image.Image] | np.ndarray, shape_only: bool = Fals
         pil = im if isinstance(im, Image.Image) else Image.fromarray(np.asarray(im, dtype=np.uint8))
         pil = pil.convert("RGB")
         if pil.size != (DEFAULT_SIZE, DEFAULT_SIZE):
-            pil = pil.resize((DEFAULT_SIZE, DEFAULT_SIZE), Image.BILINEAR)
+            pil = pil.resize((DEFAULT_SIZE, DEFAULT_SIZE), Image.Resampling.BILINEAR)
         parts = []
         if not shape_only:
-            parts.append(np.asarray(pil.resize((8, 8), Image.BOX), dtype=np.float32).ravel() / 255.0)
+            parts.append(np.asarray(pil.resize((8, 8), Image.Resampling.BOX), dtype=np.float32).ravel() / 255.0)
         grey = np.asarray(pil.convert("L"), dtype=np.float32) / 255.0
         face = grey[6:30, 4:28]  # where the features are
         face = (face - face.mean()) / (face.std() + 1e-3)  # contrast-normalised: colour-free
-        small = np.asarray(Image.fromarray(face.astype(np.float32), mode="F").resize((16, 16), Image.BOX))
+        small = np.asarray(Image.fromarray(face.astype(np.float32), mode="F").resize((16, 16), Image.Resampling.BOX))
         parts.append(small.ravel())
         rows.append(np.concatenate(parts))
     return np.stack(rows)

@@ -210,7 +210,7 @@ class EmbeddedImageGenerator:
                 x = self.scheduler.step(out, t, x, eta=0.0).prev_sample
         images = to_images(unfold(x, self.patch))
         if self.output_size and self.output_size != self.size:
-            images = [im.resize((self.output_size, self.output_size), Image.NEAREST) for im in images]
+            images = [im.resize((self.output_size, self.output_size), Image.Resampling.NEAREST) for im in images]
         return images
 
 

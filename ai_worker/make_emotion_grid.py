@@ -41,7 +41,7 @@ def labelled_grid(
         y = top + pad + r * (h + pad)
         d.text((6, y + h // 2 - 6), label, fill=(20, 20, 20), font=font)
         for c, im in enumerate(row):
-            out.paste(im.resize((w, h), Image.NEAREST), (label_width + pad + c * (w + pad), y))
+            out.paste(im.resize((w, h), Image.Resampling.NEAREST), (label_width + pad + c * (w + pad), y))
     return out
 
 

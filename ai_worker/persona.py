@@ -37,17 +37,16 @@ class PersonaProfile:
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any] | str | bytes) -> PersonaProfile:
-        if isinstance(spec, (str, bytes)):
-            spec = json.loads(spec)
-        vs = spec.get("visual_style") or {}
-        nar = spec.get("narrative") or {}
+        data: dict[str, Any] = json.loads(spec) if isinstance(spec, (str, bytes)) else spec
+        vs = data.get("visual_style") or {}
+        nar = data.get("narrative") or {}
         voice = nar.get("voice") or {}
         traits = sorted(
-            ((str(t["name"]), float(t.get("intensity", 0.5))) for t in spec.get("traits") or []), key=lambda t: -t[1]
+            ((str(t["name"]), float(t.get("intensity", 0.5))) for t in data.get("traits") or []), key=lambda t: -t[1]
         )
         return cls(
-            name=str(spec.get("name") or "Unnamed persona"),
-            handle=spec.get("handle"),
+            name=str(data.get("name") or "Unnamed persona"),
+            handle=data.get("handle"),
             traits=tuple(traits),
             art_style=str(vs.get("art_style") or "illustration"),
             style=str(vs.get("description") or ""),
@@ -59,8 +58,8 @@ class PersonaProfile:
             avoid_topics=tuple(nar.get("avoid_topics") or ()),
             tone=voice.get("tone"),
             formality=str(voice.get("formality") or "casual"),
-            baseline=baseline_emotion(spec),
-            spec=dict(spec),
+            baseline=baseline_emotion(data),
+            spec=dict(data),
         )
 
     def top_traits(self, n: int = 3) -> list[str]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from web3.contract import Contract
 
 from fame.chain import Chain
 from fame.config import WorkerSettings
@@ -104,6 +105,7 @@ class Worker:
         self.market = chain.contract("ContentMarket")
         self.registry = chain.contract("PersonaRegistry")
         self.pipeline = pipeline or ContentPipeline(signer=account)
+        self.oracle: Contract | None
         try:  # the engagement the emotion engine learns from
             self.oracle = chain.contract("EngagementOracle")
         except FameError:
@@ -194,7 +196,9 @@ class Worker:
             fed += 1
         return fed
 
-    def _engagement(self, persona_id: int) -> dict:
+    def _engagement(self, persona_id: int) -> dict[str, int]:
+        if self.oracle is None:  # callers check first
+            raise FameError("the manifest has no EngagementOracle")
         views, likes, shares, comments, sentiment, observed_at, _ = self.oracle.functions.latest(persona_id).call()
         return dict(
             views=views, likes=likes, shares=shares, comments=comments, sentiment=sentiment, observed_at=observed_at

@@ -58,7 +58,7 @@ def run_policy(
         for _ in range(posts):
             s = engagement_state(rewards)
             e = mood_model.emotion(mood)
-            if kind == "engine":
+            if engine is not None:
                 a = engine.next_emotion(pid, s)
             elif kind == "random":
                 a = EMOTIONS[int(choice.integers(len(EMOTIONS)))]

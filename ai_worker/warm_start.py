@@ -112,7 +112,7 @@ def build_corpus(
     """Posts of `creators` simulated influencers, `posts` each, in posting order."""
     captioner = TemplateCaptioner()
     mood_model = MoodModel()
-    corpus = []
+    corpus: list[dict[str, Any]] = []
     for i in range(creators):
         rng = np.random.default_rng(np.random.SeedSequence([seed, i, 0xC0]))
         audience = SimulatedAudience(seed=CREATOR_SEED_BASE + seed * 1000 + i)
@@ -131,10 +131,10 @@ def build_corpus(
             a = EMOTIONS[int(rng.choice(N_EMOTIONS, p=p / p.sum()))]
             r = audience.engagement(s, e, a, rng)
             if rng.random() < promo_share:
-                caption = str(rng.choice(PROMOS)) + f" #{profile.handle.replace('_', '')}"
+                caption = str(rng.choice(PROMOS)) + f" #{(profile.handle or '').replace('_', '')}"
             else:
                 caption = captioner.caption(profile, a, int(rng.integers(2**31)))
-            post = {"creator": profile.handle, "index": k, "caption": caption, **_counts(r, rng)}
+            post: dict[str, Any] = {"creator": profile.handle, "index": k, "caption": caption, **_counts(r, rng)}
             if with_truth:
                 post["truth"] = {"emotion": a, "mood": e, "state": s, "reward": r}
             corpus.append(post)

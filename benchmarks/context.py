@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 
 from eth_abi import decode as abi_decode
 from eth_account import Account
+from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.types import TxReceipt
+from web3.types import TxParams, TxReceipt, Wei
 
 from fame.config import DEV_MNEMONIC
 
@@ -44,7 +45,7 @@ class DevAccount:
     """A funded, unlocked anvil account whose key we also hold (for off-chain signatures)."""
 
     index: int
-    address: str
+    address: ChecksumAddress
     key: bytes = field(repr=False)
 
     def sign_typed_data(self, full_message: dict):
@@ -94,7 +95,7 @@ class Deployed:
     artifact: Artifact
 
     @property
-    def address(self) -> str:
+    def address(self) -> ChecksumAddress:
         return self.contract.address
 
     @property
@@ -153,7 +154,10 @@ class Context:
         sender = sender or self.accounts[0]
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         receipt = self.send(factory.constructor(*args), sender, gas=DEPLOY_GAS, what=f"deploy {artifact.name}")
-        contract = self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+        address = receipt["contractAddress"]
+        if address is None:
+            raise TxFailed(f"deploy {artifact.name}: the receipt names no contract address")
+        contract = self.w3.eth.contract(address=address, abi=artifact.abi)
         return Deployed(contract=contract, receipt=receipt, artifact=artifact)
 
     # -- transactions ----------------------------------------------------------------------
@@ -169,9 +173,9 @@ class Context:
     ) -> TxReceipt:
         """Send a contract call (or constructor) from a dev account; one transaction per block.
         Raises TxFailed if it reverts."""
-        tx = {"from": sender.address, "gas": gas}
+        tx: TxParams = {"from": sender.address, "gas": gas}
         if value:
-            tx["value"] = value
+            tx["value"] = Wei(value)
         tx_hash = call.transact(tx)
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
@@ -184,7 +188,7 @@ class Context:
         """Replay the failed transaction on the state before its block to get the reason
         (custom errors decoded with `abi` when it declares them)."""
         tx = self.w3.eth.get_transaction(tx_hash)
-        call = {"from": tx["from"], "data": tx["input"], "gas": tx["gas"], "value": tx["value"]}
+        call: TxParams = {"from": tx["from"], "data": tx["input"], "gas": tx["gas"], "value": tx["value"]}
         if tx.get("to"):
             call["to"] = tx["to"]
         try:

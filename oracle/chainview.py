@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from web3 import Web3
 from web3.contract import Contract
@@ -141,19 +142,20 @@ class ChainView:
             batch.add(self.w3.eth.get_block("pending"))
             if registry is not None:
                 batch.add(registry.functions.persona_count())
-            head = batch.execute()
+            # web3 types a batch's results as raw RPC responses; they come back decoded
+            head: list[Any] = batch.execute()
         version, f, signers, transmitters, heartbeat, latest_epoch, block = head[:7]
         count = head[7] if registry is not None else 0
         active: list[int] = []
         latest: dict[int, dict[str, int]] = {}
-        if count:
+        if registry is not None and count:
             ids = list(range(1, count + 1))
             with self.w3.batch_requests() as batch:
                 for pid in ids:
                     batch.add(registry.functions.is_active(pid))
                 for pid in ids:
                     batch.add(fn.latest_packed(pid))
-                results = batch.execute()
+                results: list[Any] = batch.execute()
             active = [pid for pid, ok in zip(ids, results[:count], strict=False) if ok]
             latest = {pid: decode_stored(word) for pid, word in zip(ids, results[count:], strict=False) if word}
         return Snapshot(

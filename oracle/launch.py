@@ -181,8 +181,12 @@ def start_operators(
     out = []
     for i, proc, log in started:
         url = f"http://{host}:{port0 + i}"
+
+        def healthy(url: str = url) -> bool:
+            return httpx.get(f"{url}/health", timeout=2).status_code == 200
+
         wait_until(
-            lambda url=url: httpx.get(f"{url}/health", timeout=2).status_code == 200,
+            healthy,
             timeout,
             f"oracle operator {i}",
             proc=proc,

@@ -29,7 +29,9 @@ import time
 from collections.abc import Callable
 
 from eth_account.signers.local import LocalAccount
+from eth_typing import HexStr
 from web3.exceptions import ContractLogicError, TransactionNotFound
+from web3.types import Nonce, TxParams, Wei
 
 from .chainview import ChainView
 from .metrics import NodeMetrics
@@ -152,7 +154,7 @@ class Relayer:
         if self._push_tx is not None:
             tx_hash, sent_at = self._push_tx
             try:
-                receipt = w3.eth.get_transaction_receipt(tx_hash)
+                receipt = w3.eth.get_transaction_receipt(HexStr(tx_hash))
             except TransactionNotFound:
                 if self.clock() - sent_at < self.report_ttl:
                     return False
@@ -182,7 +184,7 @@ class Relayer:
             return False
         gas = min(self.max_gas, int(estimate * 1.25) + 25_000)
         max_fee, tip = self._fees()
-        nonce = max(w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
+        nonce = Nonce(max(w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1))
         tx = call.build_transaction(
             {
                 "from": address,
@@ -193,7 +195,8 @@ class Relayer:
                 "chainId": w3.eth.chain_id,
             }
         )
-        signed = self.account.sign_transaction(tx)
+        # eth-account types the transaction as a plain dict, which web3's TxParams TypedDict is not assignable to.
+        signed = self.account.sign_transaction(tx)  # type: ignore[arg-type]
         self._broadcast("0x" + signed.raw_transaction.hex().removeprefix("0x"))
         self._push_ids = ()
         self._push_tx = ("0x" + signed.hash.hex().removeprefix("0x"), self.clock())
@@ -231,7 +234,9 @@ class Relayer:
             return True
         gas = min(self.max_gas, int(estimate * 1.25) + 25_000)
         max_fee, tip = self._fees()
-        nonce = max(self.chain.w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
+        nonce = Nonce(
+            max(self.chain.w3.eth.get_transaction_count(address, "pending"), (self.store.highest_nonce() or -1) + 1)
+        )
         tx = call.build_transaction(
             {
                 "from": address,
@@ -245,7 +250,7 @@ class Relayer:
         self._sign_and_broadcast(row.epoch, nonce, tx)
         return True
 
-    def _fees(self, floor: int = 0) -> tuple[int, int]:
+    def _fees(self, floor: int = 0) -> tuple[Wei, Wei]:
         """(maxFeePerGas, maxPriorityFeePerGas) within the cap; RetryLater while the base fee is above it."""
         w3 = self.chain.w3
         base = w3.eth.get_block("latest").get("baseFeePerGas", 0)
@@ -256,10 +261,11 @@ class Relayer:
         except Exception:  # noqa: BLE001 - nodes without eth_maxPriorityFeePerGas
             tip = min(GWEI, self.max_gas_price - base)
         max_fee = min(self.max_gas_price, max(2 * base + tip, floor))
-        return max_fee, min(tip, max_fee)
+        return Wei(max_fee), Wei(min(tip, max_fee))
 
-    def _sign_and_broadcast(self, epoch: int, nonce: int, tx: dict) -> None:
-        signed = self.account.sign_transaction(tx)
+    def _sign_and_broadcast(self, epoch: int, nonce: int, tx: TxParams) -> None:
+        # eth-account types the transaction as a plain dict, which web3's TxParams TypedDict is not assignable to.
+        signed = self.account.sign_transaction(tx)  # type: ignore[arg-type]
         tx_hash = "0x" + signed.hash.hex().removeprefix("0x")
         raw = "0x" + signed.raw_transaction.hex().removeprefix("0x")
         self.store.record_attempt(epoch, nonce, tx_hash, raw, int(tx["maxFeePerGas"]))  # durable first
@@ -271,7 +277,7 @@ class Relayer:
 
     def _broadcast(self, raw: str) -> None:
         try:
-            self.chain.w3.eth.send_raw_transaction(raw)
+            self.chain.w3.eth.send_raw_transaction(HexStr(raw))
         except ValueError as exc:  # the node already has it, or it is already mined: both fine
             text = str(exc).lower()
             if not any(k in text for k in ("already known", "nonce too low", "known transaction", "already imported")):
@@ -283,7 +289,7 @@ class Relayer:
         attempts = self.store.attempts(row.epoch)
         for tx_hash, _nonce, _raw, _fee, _at in attempts:
             try:
-                receipt = w3.eth.get_transaction_receipt(tx_hash)
+                receipt = w3.eth.get_transaction_receipt(HexStr(tx_hash))
             except TransactionNotFound:
                 continue
             if receipt["status"] == 1:
@@ -304,7 +310,7 @@ class Relayer:
             return True
         tx_hash, nonce, raw, fee, created = attempts[-1]
         try:
-            w3.eth.get_transaction(tx_hash)
+            w3.eth.get_transaction(HexStr(tx_hash))
             known = True
         except TransactionNotFound:
             known = False
@@ -320,17 +326,17 @@ class Relayer:
                 return True
         return False
 
-    def _rebuild(self, row: QueuedReport, nonce: int, max_fee: int, tip: int) -> dict:
+    def _rebuild(self, row: QueuedReport, nonce: int, max_fee: int, tip: int) -> TxParams:
         fn = self.chain.oracle.functions
         call = fn.transmit(row.report.as_call_arg(), [s.as_call_arg() for s in row.signatures])
-        gas = self.chain.w3.eth.get_transaction(row.tx_hash)["gas"] if row.tx_hash else self.max_gas
+        gas = self.chain.w3.eth.get_transaction(HexStr(row.tx_hash))["gas"] if row.tx_hash else self.max_gas
         return call.build_transaction(
             {
                 "from": self.account.address,
-                "nonce": nonce,
+                "nonce": Nonce(nonce),
                 "gas": gas,
-                "maxFeePerGas": max_fee,
-                "maxPriorityFeePerGas": min(tip, max_fee),
+                "maxFeePerGas": Wei(max_fee),
+                "maxPriorityFeePerGas": Wei(min(tip, max_fee)),
                 "chainId": self.chain.w3.eth.chain_id,
             }
         )

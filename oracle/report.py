@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_typing import Hash32
 from eth_utils import keccak, to_checksum_address
 
 PERSONA_BITS, VIEWS_BITS, LIKES_BITS, SHARES_BITS, COMMENTS_BITS, SENTIMENT_BITS, RESERVED_BITS, TIME_BITS = (
@@ -140,11 +141,12 @@ class Engagement:
 
     def clamped(self) -> Engagement:
         """The same engagement with every count saturated to its field."""
+        counts: dict[str, int] = {n: min(max(getattr(self, n), 0), FIELD_MAX[n]) for n in COUNT_FIELDS}
         return Engagement(
-            self.persona_id,
-            *(min(max(getattr(self, n), 0), FIELD_MAX[n]) for n in COUNT_FIELDS),
-            max(-SENTIMENT_ONE, min(SENTIMENT_ONE, self.sentiment_bps)),
-            self.observed_at,
+            persona_id=self.persona_id,
+            **counts,
+            sentiment_bps=max(-SENTIMENT_ONE, min(SENTIMENT_ONE, self.sentiment_bps)),
+            observed_at=self.observed_at,
         )
 
 
@@ -335,7 +337,7 @@ class CompactSignature:
 
 def sign_digest(account: LocalAccount, digest: bytes) -> CompactSignature:
     """Sign a 32-byte digest and return the compact, low-s form."""
-    signed = account.unsafe_sign_hash(digest)
+    signed = account.unsafe_sign_hash(Hash32(digest))
     r, s, v = signed.r, signed.s, signed.v
     if s > SECP256K1_N // 2:  # eth-keys already returns low-s; keep the form canonical regardless
         s, v = SECP256K1_N - s, 55 - v

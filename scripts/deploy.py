@@ -13,7 +13,7 @@ contract is deployed: a failed deploy leaves nothing half-written.
 from __future__ import annotations
 
 import sys
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import click
 from ape import accounts, chain, networks, project
@@ -227,7 +227,7 @@ def deploy_all(
     # One timelock batch wires the contracts that the timelock already owns, accepts FMC's
     # ownership, and finally raises the timelock's own delay to the real one.
     fmc.transfer_ownership(timelock.address, **d)
-    calls = [
+    calls: list[tuple[Any, ...]] = [
         (registry, "set_registrar", launchpad.address),
         (registry, "set_treasury", treasury.address),
         (did_registry, "set_registrar", timelock.address),  # DIDs are registered by DAO proposals

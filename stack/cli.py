@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 import click
 
@@ -25,7 +26,7 @@ class FameGroup(click.Group):
     """Prints a FameError as one line and exits with its code instead of a traceback, and mounts
     the command groups the installed packages declare."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._declared: dict[str, EntryPoint] = {}
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
-from web3.types import TxReceipt
+from web3.types import TxReceipt, Wei
 
 from ..context import Context, DevAccount, TxFailed
 from ..core import Row, suite
@@ -43,7 +43,7 @@ def advance(ctx: Context, seconds: int) -> None:
 def measure_transfer(ctx: Context, sender: DevAccount, to: str, value: int, gas: int = 100_000) -> TxReceipt:
     """A plain ETH transfer (empty calldata), measured like ctx.measure."""
     ctx.mine()
-    tx_hash = ctx.w3.eth.send_transaction({"from": sender.address, "to": to, "value": value, "gas": gas})
+    tx_hash = ctx.w3.eth.send_transaction({"from": sender.address, "to": to, "value": Wei(value), "gas": gas})
     receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
     if receipt["status"] != 1:
         raise TxFailed(f"ETH transfer to {to} reverted")
@@ -160,7 +160,7 @@ def _pay(ctx: Context, r: Revenue, side: str, amount: int, measured: bool = Fals
     to = r.share.address if side == "ours" else r.oz.address
     if measured:
         return measure_transfer(ctx, r.payer, to, amount)
-    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": to, "value": amount, "gas": 100_000})
+    tx_hash = ctx.w3.eth.send_transaction({"from": r.payer.address, "to": to, "value": Wei(amount), "gas": 100_000})
     receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
     if receipt["status"] != 1:
         raise TxFailed(f"ETH transfer to {to} reverted")
@@ -399,6 +399,8 @@ def economy(ctx: Context) -> Iterator[Row]:
     lp, fmc, staking = stack.launchpad, stack.fmc, stack.staking
 
     # -- contribute: approve then contribute, to an open campaign
+    approve: int | None
+    given: int | None
     with ctx.steps.step("Economy: contribute (approve, then contribute)"), ctx.isolated():
         try:
             propose_persona(ctx, stack, voters.second, "FameEngine: launch a second persona")
@@ -433,7 +435,7 @@ def economy(ctx: Context) -> Iterator[Row]:
 
     def pay_both(eth: int, fmc_amount: int) -> None:
         tx_hash = ctx.w3.eth.send_transaction(
-            {"from": payer.address, "to": share.address, "value": eth, "gas": 100_000}
+            {"from": payer.address, "to": share.address, "value": Wei(eth), "gas": 100_000}
         )
         if ctx.w3.eth.wait_for_transaction_receipt(tx_hash)["status"] != 1:
             raise TxFailed("the ETH payment to the share token reverted")

@@ -269,11 +269,15 @@ def fmc(ctx: Context) -> Iterator[Row]:
 
     tokens = {side.name: side.token for side in sides}
     for action, scenario in SCENARIOS:
+
+        def measured(token: Contract, scenario: Scenario = scenario) -> TxReceipt:
+            return scenario(ctx, token, plan)
+
         with ctx.steps.step(f"{COMPONENT}: {action}"):
             gas = ctx.compare(
                 f"{COMPONENT}, {action}",
                 tokens,
-                lambda token, scenario=scenario: scenario(ctx, token, plan),
+                measured,
                 observe=lambda token: _observe(token, actors),
             )
         yield row(action, gas)

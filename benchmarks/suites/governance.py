@@ -7,8 +7,9 @@ importing ape), and `launch_persona` walks a persona launch through the DAO.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
@@ -73,9 +74,10 @@ def declare_blueprint(ctx: Context, name: str, sender: DevAccount) -> str:
     code = blueprint_initcode(bytes.fromhex(artifact.bytecode.removeprefix("0x")))
     tx_hash = ctx.w3.eth.send_transaction({"from": sender.address, "data": code, "gas": DEPLOY_GAS})
     receipt = ctx.w3.eth.wait_for_transaction_receipt(tx_hash)
-    if receipt["status"] != 1:
+    address = receipt["contractAddress"]
+    if receipt["status"] != 1 or address is None:
         raise TxFailed(f"declaring the {name} blueprint reverted")
-    return receipt["contractAddress"]
+    return address
 
 
 def calldata(contract: Contract, fn: str, *args) -> bytes:
@@ -104,8 +106,8 @@ class Stack:
 def deploy_stack(
     ctx: Context,
     deployer: DevAccount,
-    oracle_signers: list[str],
-    oracle_transmitters: list[str],
+    oracle_signers: Sequence[str],
+    oracle_transmitters: Sequence[str],
     oracle_f: int,
     params: DaoParams = LOCAL,
 ) -> Stack:
@@ -163,7 +165,7 @@ def deploy_stack(
     # One timelock batch wires what the timelock already owns, accepts FMC's ownership and raises
     # the timelock's own delay to the real one.
     send(fmc.functions.transfer_ownership(timelock.address))
-    batch = [
+    batch: list[tuple[Contract, str, *tuple[Any, ...]]] = [
         (registry, "set_registrar", launchpad.address),
         (registry, "set_treasury", treasury.address),
         (staking, "set_updater", oracle.address),
@@ -543,8 +545,12 @@ def governance(ctx: Context) -> Iterator[Row]:
     anchor_gas: dict[str, int | None] = {}
     for step in STEPS:
         action = f"{step}: one action (setProposalThreshold)"
+
+        def measured(g: Contract, step: str = step) -> TxReceipt:
+            return plain(g, step)
+
         with ctx.steps.step(f"{COMPONENT}: {action}"):
-            gas = ctx.compare(f"{COMPONENT}, {action}", governors, lambda g, step=step: plain(g, step), observe=observe)
+            gas = ctx.compare(f"{COMPONENT}, {action}", governors, measured, observe=observe)
         anchor_gas[step] = gas.get("anchor")
         yield Row(COMPONENT, action, gas.get("ours"), label, gas.get("anchor"))
 

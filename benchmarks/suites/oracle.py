@@ -15,7 +15,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
 from web3.contract import Contract
-from web3.types import TxReceipt
+from web3.types import TxReceipt, Wei
 
 from oracle.keys import dev_signer
 from oracle.report import Domain, Engagement, Report, pack_all, sign_digest
@@ -220,8 +220,8 @@ def _latency(ctx: Context, w: World, oracle: Contract, f: int, size: int) -> flo
                 "nonce": state["nonce"],
                 "gas": TRANSMIT_GAS,
                 "chainId": chain_id,
-                "maxFeePerGas": 100 * 10**9,
-                "maxPriorityFeePerGas": 10**9,
+                "maxFeePerGas": Wei(100 * 10**9),
+                "maxPriorityFeePerGas": Wei(10**9),
             }
         )
         tx_hash = ctx.w3.eth.send_raw_transaction(transmitter.sign_transaction(tx).raw_transaction)

@@ -92,6 +92,9 @@ class RoundDriver:
 
     async def lead(self, epoch: int) -> str:
         svc = self.service
+        client = self._client
+        if client is None:
+            raise RuntimeError("a round is led only while the driver runs")
         snap = svc.chain.snapshot
         if snap is None:
             return "no chain snapshot"
@@ -111,7 +114,7 @@ class RoundDriver:
 
         async def fetch(i: int) -> SignedObservation | None:
             try:
-                r = await self._client.get(f"{peers[i]}/observation/{epoch}")
+                r = await client.get(f"{peers[i]}/observation/{epoch}")
                 r.raise_for_status()
                 return SignedObservation.model_validate(r.json())
             except Exception as exc:  # noqa: BLE001 - a peer that is down or answers nonsense is skipped
@@ -169,7 +172,7 @@ class RoundDriver:
 
         async def ask(i: int) -> SignResponse | None:
             try:
-                r = await self._client.post(
+                r = await client.post(
                     f"{peers[i]}/sign", content=request.model_dump_json(), headers={"content-type": "application/json"}
                 )
                 if r.status_code != 200:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eth_typing import ChecksumAddress
+from hexbytes import HexBytes
 from web3 import Web3
 from web3._utils.events import get_event_data
 
@@ -212,7 +214,7 @@ class EventIndex:
             ).fetchone()
         return row[0] if row else None
 
-    def share_tokens(self) -> dict[str, int]:
+    def share_tokens(self) -> dict[ChecksumAddress, int]:
         """Share token address -> persona id, from the indexed PersonaRegistered events."""
         with self._lock:
             rows = self.db.execute("SELECT args FROM events WHERE event = 'PersonaRegistered'").fetchall()
@@ -259,8 +261,8 @@ class Follower:
         self.caught_up = threading.Event()
         self._manifest: Manifest | None = None
         self._manifest_mtime: float | None = None
-        self._topics: dict[bytes, tuple[str, dict]] = {}
-        self._share_topics: dict[bytes, tuple[str, dict]] = {}
+        self._topics: dict[HexBytes, tuple[str, dict[str, Any]]] = {}
+        self._share_topics: dict[HexBytes, tuple[str, dict[str, Any]]] = {}
         self._block_times: dict[int, int] = {}
 
     def _load_manifest(self) -> Manifest | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Path
 
 from ..deps import Service
@@ -9,7 +11,7 @@ from ..models import ErrorBody, SignedObservation, SignRequest, SignResponse
 
 router = APIRouter(tags=["protocol"])
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body is not parseable JSON"},
     409: {"model": ErrorBody, "description": "Not now: epoch outside the window, stale, or already signed otherwise"},
     422: {"model": ErrorBody, "description": "The request is malformed or its content is not acceptable"},
