@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError
+from web3.types import TxParams, TxReceipt, Wei
 
 from .config import DEV_MNEMONIC, settings
 from .errors import FameError
@@ -40,7 +41,8 @@ def connect(rpc_url: str | None = None, timeout: float = 10.0) -> Web3:
 
 def dev_account(index: int = 0) -> LocalAccount:
     """anvil's well-known dev account `index` (public keys for the local chain only)."""
-    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account
 
 
 @dataclass
@@ -67,18 +69,27 @@ class Chain:
         """The deployed contract `name` from the manifest."""
         if name not in self._contracts:
             deployed = self.manifest.contract(name)
-            self._contracts[name] = self.w3.eth.contract(address=deployed.address, abi=deployed.abi)
+            self._contracts[name] = self.w3.eth.contract(
+                address=Web3.to_checksum_address(deployed.address), abi=deployed.abi
+            )
         return self._contracts[name]
 
-    def transact(self, account: LocalAccount, call: Any, *, value: int = 0, gas: int | None = None) -> dict:
+    def transact(
+        self,
+        account: LocalAccount,
+        call: ContractFunction | ContractConstructor,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> TxReceipt:
         """Sign and send a contract call from `account`, wait for it, and return the receipt.
 
         Reverts surface as FameError with the contract's reason, before anything is sent
         (the call is simulated first) or after (a mined revert).
         """
-        params: dict[str, Any] = {
+        params: TxParams = {
             "from": account.address,
-            "value": value,
+            "value": Wei(value),
             "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
         }
         try:
@@ -86,7 +97,8 @@ class Chain:
         except ContractLogicError as exc:
             raise FameError(f"transaction would revert: {exc.message or exc}") from None
         tx = call.build_transaction(params)
-        signed = account.sign_transaction(tx)
+        # eth-account types the transaction as a plain dict, which web3's TxParams TypedDict is not assignable to.
+        signed = account.sign_transaction(tx)  # type: ignore[arg-type]
         tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
         if receipt["status"] != 1:

@@ -37,7 +37,7 @@ def _address(account: Any) -> str:
     return to_checksum_address(str(getattr(account, "address", account)))
 
 
-def domain(name: str, chain_id: int, verifying_contract: Any, version: str = "1") -> dict:
+def domain(name: str, chain_id: int, verifying_contract: Any, version: str = "1") -> dict[str, Any]:
     """The EIP-712 domain of a FameEngine token."""
     return {
         "name": name,
@@ -58,7 +58,7 @@ def permit_typed_data(
     nonce: int,
     deadline: int,
     version: str = "1",
-) -> dict:
+) -> dict[str, Any]:
     """The full EIP-712 message of an EIP-2612 permit (what a wallet's eth_signTypedData_v4 signs)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Permit": PERMIT_TYPE},
@@ -76,7 +76,7 @@ def permit_typed_data(
 
 def delegation_typed_data(
     *, name: str, chain_id: int, token: Any, delegatee: Any, nonce: int, expiry: int, version: str = "1"
-) -> dict:
+) -> dict[str, Any]:
     """The full EIP-712 message of an ERC-5805 `delegateBySig` (FMC votes delegated by signature)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Delegation": DELEGATION_TYPE},
@@ -104,7 +104,7 @@ def ballot_typed_data(
     nonce: int,
     name: str = "FameEngine Governor",
     version: str = "1",
-) -> dict:
+) -> dict[str, Any]:
     """The full EIP-712 message of a vote cast by signature (`FameGovernor.castVoteBySig`)."""
     return {
         "types": {"EIP712Domain": DOMAIN_TYPE, "Ballot": BALLOT_TYPE},
@@ -119,7 +119,7 @@ def ballot_typed_data(
     }
 
 
-def sign_typed(private_key: Any, message: dict) -> tuple[int, bytes, bytes]:
+def sign_typed(private_key: Any, message: dict[str, Any]) -> tuple[int, bytes, bytes]:
     """(v, r, s) of `private_key`'s signature of a full EIP-712 message."""
     signed = Account.sign_typed_data(private_key, full_message=message)
     return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")

@@ -20,7 +20,7 @@ from .errors import FameError
 PASSWORD_ENV = "FAME_KEYSTORE_PASSWORD"
 
 
-def resolve_key_file(spec: str | os.PathLike) -> Path:
+def resolve_key_file(spec: str | os.PathLike[str]) -> Path:
     """A keystore path, or `ape:<alias>` for an account made with `ape accounts import/generate`."""
     text = str(spec)
     if text.startswith("ape:"):
@@ -55,16 +55,18 @@ def read_password(
     if prompt:
         import click
 
-        return click.prompt("keystore password", hide_input=True, err=True)
+        entered: str = click.prompt("keystore password", hide_input=True, err=True)
+        return entered
     raise FameError(f"no keystore password: pass --password-file or set {env_name}")
 
 
-def load_key(spec: str | os.PathLike, password: str) -> LocalAccount:
+def load_key(spec: str | os.PathLike[str], password: str) -> LocalAccount:
     """Decrypt one keystore; the error names the file, never the key or the password."""
     path = resolve_key_file(spec)
     try:
         data = json.loads(path.read_text())
-        return Account.from_key(Account.decrypt(data, password))
+        account: LocalAccount = Account.from_key(Account.decrypt(data, password))
+        return account
     except ValueError as exc:
         if "MAC mismatch" in str(exc):
             raise FameError(f"wrong password for the keystore {path}") from None
@@ -75,7 +77,7 @@ def load_key(spec: str | os.PathLike, password: str) -> LocalAccount:
 
 def sender_account(
     chain_id: int,
-    account: str | os.PathLike | None,
+    account: str | os.PathLike[str] | None,
     password_file: Path | None,
     dev_account: int | None,
     *,

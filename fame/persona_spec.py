@@ -16,11 +16,15 @@ Needs the `jsonschema` package.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fame.errors import FameError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "persona-spec.schema.json"
 
@@ -44,7 +48,8 @@ class PersonaSpecError(FameError):
 def schema() -> dict[str, Any]:
     """The persona spec JSON Schema (draft 2020-12)."""
     try:
-        return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        return loaded
     except FileNotFoundError as err:  # pragma: no cover - broken checkout
         raise FameError(
             f"persona spec schema not found at {SCHEMA_PATH}; restore docs/persona-spec.schema.json"
@@ -52,14 +57,14 @@ def schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     Draft202012Validator.check_schema(schema())
     return Draft202012Validator(schema())
 
 
-def _where(path) -> str:
+def _where(path: Sequence[str | int]) -> str:
     return "/" + "/".join(str(p) for p in path) if path else "(root)"
 
 
@@ -88,7 +93,8 @@ def validate(spec: Any) -> dict[str, Any]:
     found = problems(spec)
     if found:
         raise PersonaSpecError(found)
-    return spec
+    valid: dict[str, Any] = spec  # the schema's top level is "type": "object"
+    return valid
 
 
 def validate_json(text: str | bytes) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import FameError
 
@@ -30,11 +31,16 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A port the OS reports free right now (tests and benchmarks use it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_until(
-    check: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen | None = None, log: Path | None = None
+    check: Callable[[], bool],
+    timeout: float,
+    what: str,
+    proc: subprocess.Popen[Any] | None = None,
+    log: Path | None = None,
 ) -> None:
     """Poll `check` until it is true; a FameError naming `what` (and the log) otherwise."""
     deadline = time.monotonic() + timeout
@@ -55,7 +61,7 @@ def wait_until(
 @dataclass
 class Child:
     name: str
-    proc: subprocess.Popen
+    proc: subprocess.Popen[bytes]
     log: Path | None
 
 
@@ -72,7 +78,7 @@ class Supervisor:
         log: Path | None = None,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
-    ) -> subprocess.Popen:
+    ) -> subprocess.Popen[bytes]:
         out = None
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +124,7 @@ class Supervisor:
         self.stop()
 
 
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
     try:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):

@@ -17,6 +17,7 @@ from zk.circuits.did import DIDWitnessInput
 from zk.circuits.did import commitment as make_commitment
 from zk.field import R
 from zk.gadgets.merkle import MerkleTree
+from zk.groth16 import Proof, ProvingKey
 
 ACTION_UPDATE_DOCUMENT = 1
 ACTION_ROTATE_COMMITMENT = 2
@@ -50,7 +51,7 @@ def msg_hash(chain_id: int, registry: str, action: int, persona_id: int, param_h
     return int.from_bytes(keccak(data), "big") % R
 
 
-def flatten_proof(proof) -> list[int]:
+def flatten_proof(proof: Proof) -> list[int]:
     """A zk.groth16.Proof as the registry's uint256[8] (snarkjs calldata order)."""
     a, b, c = proof.to_calldata()
     return [int(a[0]), int(a[1]), int(b[0][0]), int(b[0][1]), int(b[1][0]), int(b[1][1]), int(c[0]), int(c[1])]
@@ -73,7 +74,9 @@ def persona_tree(depth: int, leaves: Sequence[int]) -> MerkleTree:
     return MerkleTree(depth, leaves)
 
 
-def prove_action(pk, controller: Controller, tree: MerkleTree, scope_value: int, msg_hash_value: int):
+def prove_action(
+    pk: ProvingKey, controller: Controller, tree: MerkleTree, scope_value: int, msg_hash_value: int
+) -> tuple[int, int, list[int]]:
     """(root, nullifier, proof uint256[8]) authorising one action."""
     index = next(i for i in range(tree.size) if tree.node(0, i) == controller.commitment % R)
     siblings, bits = tree.proof(index)

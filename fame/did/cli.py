@@ -20,23 +20,32 @@ account, so `--sender` of `fame did input` must be the account that will send it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from fame.errors import FameError
 
+if TYPE_CHECKING:
+    from fame.chain import Chain
+
+    from .actions import Controller
+
 console = Console(stderr=True)
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _chain(rpc_url: str | None, deployments_dir: Path | None):
+
+def _chain(rpc_url: str | None, deployments_dir: Path | None) -> Chain:
     from fame.chain import Chain, connect
 
     return Chain(connect(rpc_url), deployments_dir)
 
 
-def chain_options(f):
+def chain_options(f: F) -> F:
     f = click.option(
         "--deployments-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -47,7 +56,7 @@ def chain_options(f):
     return f
 
 
-def param_options(f):
+def param_options(f: F) -> F:
     f = click.option(
         "--commitment", default=None, help="rotate/add-controller: the new controller's commitment (decimal or 0x-hex)."
     )(f)
@@ -63,7 +72,7 @@ def param_options(f):
     return f
 
 
-def _param(action: str, cid: str | None, new_controller: Path | None, commitment: str | None):
+def _param(action: str, cid: str | None, new_controller: Path | None, commitment: str | None) -> str | int:
     from zk.field import R
 
     from .controller import ACTIONS, load_controller
@@ -79,6 +88,7 @@ def _param(action: str, cid: str | None, new_controller: Path | None, commitment
         raise FameError(f"{action} takes exactly one of --new-controller FILE or --commitment N (and no --cid)")
     if new_controller is not None:
         return load_controller(new_controller)[0].commitment
+    assert commitment is not None  # exactly one of the two, checked above
     try:
         value = int(commitment, 0)
     except ValueError:
@@ -88,7 +98,7 @@ def _param(action: str, cid: str | None, new_controller: Path | None, commitment
     return value
 
 
-def _controller(path: Path, persona_id: int):
+def _controller(path: Path, persona_id: int) -> Controller:
     from .controller import load_controller
 
     ctrl, pid = load_controller(path)
@@ -220,17 +230,17 @@ def _act(
     action: str,
     did_: str,
     controller_file: Path,
-    cid,
-    new_controller,
-    commitment,
-    account,
-    password_file,
-    dev_account,
+    cid: str | None,
+    new_controller: Path | None,
+    commitment: str | None,
+    account: str | None,
+    password_file: Path | None,
+    dev_account: int | None,
     zkey: Path | None,
     proof_path: Path | None,
     public_path: Path | None,
-    rpc_url,
-    deployments_dir,
+    rpc_url: str | None,
+    deployments_dir: Path | None,
 ) -> None:
     from web3 import Web3
 
@@ -257,7 +267,7 @@ def _act(
     sender = sender_account(chain.chain_id, account, password_file, dev_account)
     reg = Registry.from_chain(chain)
     inp = build_input(reg, action, pid, param, sender.address, ctrl)
-    if proof_path is not None:
+    if proof_path is not None and public_path is not None:  # both or neither, checked above
         ap = proof_from_files(inp, proof_path, public_path)
     else:
         with console.status("loading the proving key") as status:
@@ -289,7 +299,7 @@ ACTION_FN = {
 }
 
 
-def _action_command(action: str, help_text: str):
+def _action_command(action: str, help_text: str) -> click.Command:
     @did.command(action, help=help_text)
     @click.argument("did_", metavar="DID")
     @click.option(
@@ -335,20 +345,20 @@ def _action_command(action: str, help_text: str):
     )
     @chain_options
     def command(
-        did_,
-        controller_file,
-        cid,
-        new_controller,
-        commitment,
-        account,
-        password_file,
-        dev_account,
-        zkey,
-        proof_path,
-        public_path,
-        rpc_url,
-        deployments_dir,
-    ):
+        did_: str,
+        controller_file: Path,
+        cid: str | None,
+        new_controller: Path | None,
+        commitment: str | None,
+        account: str | None,
+        password_file: Path | None,
+        dev_account: int | None,
+        zkey: Path | None,
+        proof_path: Path | None,
+        public_path: Path | None,
+        rpc_url: str | None,
+        deployments_dir: Path | None,
+    ) -> None:
         _act(
             action,
             did_,

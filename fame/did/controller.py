@@ -15,13 +15,22 @@ import secrets as _secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fame.config import settings
 from fame.errors import FameError
 
 from . import actions as A
 from .document import parse_did
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+    from web3.contract import Contract
+    from web3.types import TxReceipt
+
+    from fame.chain import Chain
+    from zk.circuits.did import DIDWitnessInput
+    from zk.groth16 import ProvingKey
 
 #: `fame did` action names -> (registry function, ACTION_* value, kind of parameter)
 ACTIONS: dict[str, tuple[str, int, str]] = {
@@ -101,12 +110,12 @@ def persona_of(did: str, chain_id: int) -> int:
 class Registry:
     """The deployed DIDRegistry (a web3 contract) and where its history starts."""
 
-    chain: Any  # fame.chain.Chain
-    contract: Any
+    chain: Chain
+    contract: Contract
     from_block: int
 
     @classmethod
-    def from_chain(cls, chain) -> Registry:
+    def from_chain(cls, chain: Chain) -> Registry:
         deployed = chain.manifest.contract("DIDRegistry")
         start = deployed.block if deployed.block is not None else chain.manifest.deploy_block
         return cls(chain, chain.contract("DIDRegistry"), int(start or 0))
@@ -121,8 +130,8 @@ class Registry:
         from zk.gadgets.merkle import MerkleTree
 
         ev = self.contract.events
-        flt = {"persona_id": persona_id}
-        logs = []
+        flt: dict[str, Any] = {"persona_id": persona_id}
+        logs: list[tuple[int, int, str, int]] = []
         for name, field in (
             ("DIDRegistered", "commitment"),
             ("ControllerAdded", "commitment"),
@@ -151,8 +160,12 @@ class Registry:
         return leaves
 
 
-def param_hash(kind: str, value: Any) -> bytes:
-    return A.cid_param_hash(value) if kind == "cid" else A.commitment_param_hash(int(value))
+def param_hash(kind: str, value: str | int) -> bytes:
+    if kind == "cid":
+        if not isinstance(value, str):
+            raise TypeError(f"the parameter of a cid action is the CID text, not {value!r}")
+        return A.cid_param_hash(value)
+    return A.commitment_param_hash(int(value))
 
 
 @dataclass
@@ -161,7 +174,7 @@ class ActionInput:
 
     action: str
     persona_id: int
-    param: Any  # CID (str) or commitment (int)
+    param: str | int  # CID (str) or commitment (int)
     sender: str
     controller: A.Controller
     leaves: list[int]
@@ -169,7 +182,7 @@ class ActionInput:
     scope: int
     msg_hash: int
 
-    def witness_input(self):
+    def witness_input(self) -> DIDWitnessInput:
         from zk.circuits.did import DIDWitnessInput
         from zk.gadgets.merkle import MerkleTree
 
@@ -178,7 +191,7 @@ class ActionInput:
         siblings, bits = tree.proof(index)
         return DIDWitnessInput(self.controller.secret, self.controller.salt, siblings, bits, self.scope, self.msg_hash)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         w = self.witness_input()
         return {
             "secret": str(w.secret),
@@ -191,7 +204,7 @@ class ActionInput:
 
 
 def build_input(
-    reg: Registry, action: str, persona_id: int, param: Any, sender: str, controller: A.Controller
+    reg: Registry, action: str, persona_id: int, param: str | int, sender: str, controller: A.Controller
 ) -> ActionInput:
     """The input of a proof authorising `action` on `persona_id` with `param`, sent by `sender`:
     scope and msg_hash as the registry computes them now (its views agree, or FameError)."""
@@ -258,12 +271,12 @@ def default_zkey(reg: Registry, status: Callable[[str], Any] | None = None) -> P
     return path
 
 
-def load_proving_key(path: Path, depth: int):
+def load_proving_key(path: Path, depth: int) -> ProvingKey:
     from zk.circuits.did import did_circuit
     from zk.snarkjs_io import read_zkey
 
     try:
-        pk = read_zkey(path)
+        pk: ProvingKey = read_zkey(path)
     except FileNotFoundError:
         raise FameError(f"no proving key at {path}: pass --zkey with the ceremony's circuit_final.zkey") from None
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a zkey"
@@ -290,7 +303,7 @@ class ActionProof:
     proof: list[int]  # uint256[8]
 
 
-def prove(inp: ActionInput, pk) -> ActionProof:
+def prove(inp: ActionInput, pk: ProvingKey) -> ActionProof:
     from zk.circuits.did import did_circuit
     from zk.groth16 import prove as g16_prove
 
@@ -359,7 +372,7 @@ def check_on_chain(reg: Registry, inp: ActionInput, ap: ActionProof) -> None:
         raise FameError("this proof's nullifier was already used: make a new proof (`fame did input` again)")
 
 
-def send(reg: Registry, inp: ActionInput, ap: ActionProof, account) -> dict:
+def send(reg: Registry, inp: ActionInput, ap: ActionProof, account: LocalAccount) -> TxReceipt:
     """Send the action from `account` (a LocalAccount whose address is inp.sender)."""
     if account.address.lower() != inp.sender.lower():
         raise FameError(

@@ -12,6 +12,7 @@ on an IPFS gateway, and the persona's share token (CAIP-19).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 FAME_CONTEXT = "https://fameengine.xyz/ns/did/v1"
@@ -50,7 +51,7 @@ def build_document(
     share_token: str | None,
     gateway_url: str,
     name: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     did = make_did(chain_id, persona_id)
     vm_id = f"{did}#controllers"
     services = [
@@ -68,7 +69,7 @@ def build_document(
                 "serviceEndpoint": f"eip155:{chain_id}/erc20:{share_token}",
             }
         )
-    doc = {
+    doc: dict[str, Any] = {
         "@context": [DID_CONTEXT, FAME_CONTEXT],
         "id": did,
         "controller": did,

@@ -7,11 +7,20 @@ persona or persona without a DID). A retired persona resolves with `deactivated:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .document import build_document, parse_did
 
+if TYPE_CHECKING:
+    from web3.contract import Contract
+
+    from fame.chain import Chain
+
 CONTENT_TYPE = "application/did+ld+json"
+
+# (document, resolution metadata, document metadata), as DID Resolution defines them.
+Resolution = tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any]]
 
 
 def default_gateway_url() -> str:
@@ -26,12 +35,12 @@ class Resolver:
     """Reads DIDRegistry and PersonaRegistry (web3 contracts) on chain `chain_id`."""
 
     chain_id: int
-    did_registry: Any
-    personas: Any
+    did_registry: Contract
+    personas: Contract
     gateway_url: str
 
     @classmethod
-    def from_chain(cls, chain=None, gateway_url: str | None = None) -> Resolver:
+    def from_chain(cls, chain: Chain | None = None, gateway_url: str | None = None) -> Resolver:
         from fame.chain import Chain
 
         chain = chain or Chain.from_settings()
@@ -42,7 +51,7 @@ class Resolver:
             gateway_url or default_gateway_url(),
         )
 
-    def resolve(self, did: str) -> tuple[dict | None, dict, dict]:
+    def resolve(self, did: str) -> Resolution:
         if not isinstance(did, str) or not did.startswith("did:"):
             return None, {"error": "invalidDid"}, {}
         if not did.startswith("did:fame:"):
@@ -73,7 +82,7 @@ class Resolver:
             gateway_url=self.gateway_url,
             name=name,
         )
-        meta = {
+        meta: dict[str, Any] = {
             "deactivated": status != 1,
             "documentCid": cid,
             "personaStatus": status,
@@ -91,9 +100,11 @@ class LiveResolver:
     made again when the manifest file changes (a redeploy). Raises FameError while there is no
     node or no manifest; the HTTP endpoint answers 503 then."""
 
-    def __init__(self, rpc_url: str | None = None, deployments_dir=None, gateway_url: str | None = None):
+    def __init__(
+        self, rpc_url: str | None = None, deployments_dir: Path | None = None, gateway_url: str | None = None
+    ) -> None:
         self.rpc_url, self.deployments_dir, self.gateway_url = rpc_url, deployments_dir, gateway_url
-        self._key = None
+        self._key: tuple[int, int | None] | None = None
         self._resolver: Resolver | None = None
 
     def __call__(self) -> Resolver:
@@ -116,6 +127,6 @@ def _iso(ts: int) -> str:
     return dt.datetime.fromtimestamp(int(ts), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def resolve(did: str, resolver: Resolver | None = None) -> tuple[dict | None, dict, dict]:
+def resolve(did: str, resolver: Resolver | None = None) -> Resolution:
     """Resolve with `resolver` (default: the configured chain's deployment)."""
     return (resolver or Resolver.from_chain()).resolve(did)

@@ -23,14 +23,14 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 from urllib.parse import quote
 
 import httpx
 
 from .cid import CID
 from .errors import BlockNotFound, CIDError, IpfsError, RemoteError, UploadTooLarge
-from .settings import secret, store_dir
+from .settings import IpfsSettings, secret, store_dir
 from .store import READ_SIZE, BlockStore, Data, _chunks
 
 
@@ -69,13 +69,17 @@ class Backend(Protocol):
 class _Base:
     name = "base"
 
+    if TYPE_CHECKING:
+
+        def cat(self, cid: CID | str, offset: int = 0, length: int | None = None) -> Iterator[bytes]: ...
+
     def read(self, cid: CID | str) -> bytes:
-        return b"".join(self.cat(cid))  # type: ignore[attr-defined]
+        return b"".join(self.cat(cid))
 
     def close(self) -> None:
         pass
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -173,10 +177,10 @@ class KuboBackend(_Base):
         if resp.status_code == 400 and "cid" in message.lower():
             raise CIDError(text)
         err = RemoteError(text)
-        err.remote_status = resp.status_code  # type: ignore[attr-defined]
+        err.remote_status = resp.status_code
         raise err
 
-    def _post(self, path: str, what: str, **kw) -> httpx.Response:
+    def _post(self, path: str, what: str, **kw: Any) -> httpx.Response:
         try:
             resp = self.client.post(path, **kw)
         except httpx.HTTPError as err:
@@ -244,11 +248,15 @@ class KuboBackend(_Base):
     def unpin(self, cid: CID | str) -> None:
         self._post("/api/v0/pin/rm", f"pin rm {cid}", params={"arg": str(CID.parse(cid))})
 
-    def pins(self) -> dict[str, dict]:
-        return self._post("/api/v0/pin/ls", "pin ls", params={"type": "recursive"}).json().get("Keys", {})
+    def pins(self) -> dict[str, dict[str, Any]]:
+        keys: dict[str, dict[str, Any]] = (
+            self._post("/api/v0/pin/ls", "pin ls", params={"type": "recursive"}).json().get("Keys", {})
+        )
+        return keys
 
     def version(self) -> str:
-        return self._post("/api/v0/version", "version").json().get("Version", "")
+        version: str = self._post("/api/v0/version", "version").json().get("Version", "")
+        return version
 
 
 # ---------------------------------------------------------------------------- Pinning Service API
@@ -275,7 +283,7 @@ class PinningServiceClient:
     def close(self) -> None:
         self.client.close()
 
-    def _request(self, method: str, path: str, what: str, ok: tuple[int, ...], **kw) -> httpx.Response:
+    def _request(self, method: str, path: str, what: str, ok: tuple[int, ...], **kw: Any) -> httpx.Response:
         try:
             resp = self.client.request(method, path, **kw)
         except httpx.HTTPError as err:
@@ -305,16 +313,17 @@ class PinningServiceClient:
         name: str | None = None,
         origins: list[str] | None = None,
         meta: dict[str, str] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """POST /pins: ask the service to pin; returns the PinStatus (status usually queued)."""
-        body: dict = {"cid": str(CID.parse(cid))}
+        body: dict[str, Any] = {"cid": str(CID.parse(cid))}
         if name is not None:
             body["name"] = name[:255]
         if origins:
             body["origins"] = origins
         if meta:
             body["meta"] = meta
-        return self._request("POST", "/pins", f"add pin {body['cid']}", (200, 202), json=body).json()
+        status: dict[str, Any] = self._request("POST", "/pins", f"add pin {body['cid']}", (200, 202), json=body).json()
+        return status
 
     def list_pins(
         self,
@@ -323,7 +332,7 @@ class PinningServiceClient:
         status: tuple[str, ...] = ("pinned",),
         limit: int | None = None,
         match: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """GET /pins: {"count", "results": [PinStatus]} (the spec's default filter is pinned only)."""
         params: dict[str, str] = {"status": ",".join(status)}
         if cid:
@@ -334,28 +343,34 @@ class PinningServiceClient:
             params["match"] = match
         if limit is not None:
             params["limit"] = str(limit)
-        return self._request("GET", "/pins", "list pins", (200,), params=params).json()
+        pins: dict[str, Any] = self._request("GET", "/pins", "list pins", (200,), params=params).json()
+        return pins
 
-    def get_pin(self, requestid: str) -> dict:
-        return self._request("GET", f"/pins/{quote(requestid, safe='')}", f"get pin {requestid}", (200,)).json()
+    def get_pin(self, requestid: str) -> dict[str, Any]:
+        status: dict[str, Any] = self._request(
+            "GET", f"/pins/{quote(requestid, safe='')}", f"get pin {requestid}", (200,)
+        ).json()
+        return status
 
-    def replace_pin(self, requestid: str, cid: CID | str, name: str | None = None) -> dict:
-        body: dict = {"cid": str(CID.parse(cid))}
+    def replace_pin(self, requestid: str, cid: CID | str, name: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"cid": str(CID.parse(cid))}
         if name is not None:
             body["name"] = name
-        return self._request(
+        status: dict[str, Any] = self._request(
             "POST", f"/pins/{quote(requestid, safe='')}", f"replace pin {requestid}", (200, 202), json=body
         ).json()
+        return status
 
     def delete_pin(self, requestid: str) -> None:
         self._request("DELETE", f"/pins/{quote(requestid, safe='')}", f"delete pin {requestid}", (200, 202))
 
     def status(self, cid: CID | str) -> str | None:
         """The newest pin request's status for a CID, None when there is none."""
-        found = self.list_pins(cid=[str(cid)], status=PIN_STATUSES).get("results", [])
+        found: list[dict[str, Any]] = self.list_pins(cid=[str(cid)], status=PIN_STATUSES).get("results", [])
         if not found:
             return None
-        return max(found, key=lambda p: p.get("created", ""))["status"]
+        status: str = max(found, key=lambda p: p.get("created", ""))["status"]
+        return status
 
 
 class PinningServiceBackend(_Base):
@@ -412,7 +427,7 @@ class PinningServiceBackend(_Base):
 # ---------------------------------------------------------------------------- factory
 
 
-def get_backend(s: object | None = None) -> Backend:
+def get_backend(s: IpfsSettings | None = None) -> Backend:
     """The backend the settings choose (FAME_IPFS_BACKEND: embedded, kubo or pinning)."""
     if s is None:
         from .settings import ipfs_settings

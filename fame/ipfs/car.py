@@ -17,7 +17,7 @@ import io
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
 from .cid import CID, encode_varint
 from .errors import CIDError, DagError, HashMismatch
@@ -84,7 +84,7 @@ class _Cbor:
             raise CarError("unsupported CBOR item in CAR header")
         return int.from_bytes(self._take(sizes[info]), "big")
 
-    def item(self, depth: int = 0):
+    def item(self, depth: int = 0) -> object:
         if depth > 16:
             raise CarError("CAR header nested too deeply")
         first = self._take(1)[0]
@@ -113,7 +113,7 @@ class _Cbor:
         if major == 5:
             if arg > 1 << 10:
                 raise CarError("CAR header map too long")
-            out = {}
+            out: dict[str, object] = {}
             for _ in range(arg):
                 key = self.item(depth + 1)
                 if not isinstance(key, str):
@@ -195,6 +195,10 @@ class CarReader:
             raise CarError("truncated CAR")
         return data
 
+    @overload
+    def _varint(self, allow_eof: Literal[False]) -> int: ...
+    @overload
+    def _varint(self, allow_eof: bool) -> int | None: ...
     def _varint(self, allow_eof: bool) -> int | None:
         value = shift = 0
         for i in range(9):
@@ -229,5 +233,6 @@ class CarReader:
 
 def read_car(data: bytes | BinaryIO, verify: bool = True) -> tuple[list[CID], list[tuple[CID, bytes]]]:
     """(roots, blocks) of a whole CAR, for small archives and tests."""
-    reader = CarReader(data, verify)  # type: ignore[arg-type]
+    stream = io.BytesIO(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    reader = CarReader(stream, verify)
     return reader.roots, list(reader)

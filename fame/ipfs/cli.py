@@ -9,17 +9,23 @@ gateway work on the embedded store.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from ..errors import FameError
 
+if TYPE_CHECKING:
+    from .backends import Backend
+    from .settings import IpfsSettings
+
 
 class _Group(click.Group):
     """Prints a FameError as one line and exits 2 (as the `fame` CLI does)."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except FameError as err:
@@ -27,7 +33,7 @@ class _Group(click.Group):
             sys.exit(err.exit_code)
 
 
-def _settings(store_dir: Path | None):
+def _settings(store_dir: Path | None) -> IpfsSettings:
     from .settings import ipfs_settings
 
     s = ipfs_settings()
@@ -36,7 +42,7 @@ def _settings(store_dir: Path | None):
     return s
 
 
-def get_backend_for(store_dir: Path | None):
+def get_backend_for(store_dir: Path | None) -> Backend:
     from .backends import get_backend
 
     return get_backend(_settings(store_dir))
@@ -71,7 +77,7 @@ def ipfs() -> None:
 @click.option("-n", "--only-hash", is_flag=True, help="Print the CID, store nothing.")
 @dir_option
 def add(
-    file,
+    file: BinaryIO,
     cid_version: int,
     raw_leaves: bool | None,
     pin: bool,
@@ -87,7 +93,7 @@ def add(
         click.echo(str(compute_cid(_chunks(file), cid_version, raw_leaves)))
         return
     label = name or (Path(file.name).name if file.name not in ("<stdin>", "-") else None)
-    with get_backend_for(store_dir) as backend:
+    with closing(get_backend_for(store_dir)) as backend:
         cid = backend.add(file, cid_version=cid_version, raw_leaves=raw_leaves, pin=pin, name=label)
     click.echo(str(cid))
 
@@ -98,9 +104,9 @@ def add(
 @click.option("--offset", type=click.IntRange(0), default=0)
 @click.option("--length", type=click.IntRange(0), default=None)
 @dir_option
-def cat(cid: str, output, offset: int, length: int | None, store_dir: Path | None) -> None:
+def cat(cid: str, output: BinaryIO, offset: int, length: int | None, store_dir: Path | None) -> None:
     """Write the file a CID names."""
-    with get_backend_for(store_dir) as backend:
+    with closing(get_backend_for(store_dir)) as backend:
         for piece in backend.cat(cid, offset, length):
             output.write(piece)
     output.flush()
@@ -117,7 +123,7 @@ def pin() -> None:
 @dir_option
 def pin_add(cid: str, name: str | None, store_dir: Path | None) -> None:
     """Pin CID recursively (every block must be present)."""
-    with get_backend_for(store_dir) as backend:
+    with closing(get_backend_for(store_dir)) as backend:
         backend.pin(cid, name)
     click.echo(f"pinned {cid}")
 
@@ -127,7 +133,7 @@ def pin_add(cid: str, name: str | None, store_dir: Path | None) -> None:
 @dir_option
 def pin_rm(cid: str, store_dir: Path | None) -> None:
     """Unpin CID; its blocks go at the next gc."""
-    with get_backend_for(store_dir) as backend:
+    with closing(get_backend_for(store_dir)) as backend:
         backend.unpin(cid)
     click.echo(f"unpinned {cid}")
 
@@ -156,7 +162,7 @@ def gc(store_dir: Path | None) -> None:
 @click.argument("cid")
 @click.option("-o", "--output", type=click.File("wb"), required=True, help="CAR file to write.")
 @dir_option
-def export(cid: str, output, store_dir: Path | None) -> None:
+def export(cid: str, output: BinaryIO, store_dir: Path | None) -> None:
     """Write the DAG under CID as a CAR v1 file."""
     from .backends import open_store
     from .car import write_car
@@ -201,7 +207,7 @@ def gateway(
     if port_in_use(host, port):
         raise FameError(f"port {port} on {host} is taken; stop what uses it or set FAME_GATEWAY_PORT")
     store = open_store(s)
-    limit = s.ipfs_max_upload_bytes if max_upload_bytes is None else max_upload_bytes
+    limit: int | None = s.ipfs_max_upload_bytes if max_upload_bytes is None else max_upload_bytes
     limit = limit or None  # 0: no limit
     resolver = None
     if did_resolver:

@@ -62,3 +62,4 @@ class RemoteError(IpfsError):
     """A remote IPFS node or pinning service refused a request or could not be reached."""
 
     status = 502
+    remote_status: int | None = None  # the remote's HTTP status, when it answered

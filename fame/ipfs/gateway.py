@@ -21,8 +21,8 @@ import json
 import logging
 import mimetypes
 import re
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -32,8 +32,11 @@ from .car import CAR_CONTENT_TYPE, CAR_MEDIA_TYPE, car_sections
 from .cid import CID
 from .errors import BlockNotFound, IpfsError, UploadTooLarge
 from .multipart import MultipartParser, Part, boundary_of
-from .store import BlockStore, Import
+from .store import BlockStore, Import, Pin
 from .unixfs import file_node
+
+if TYPE_CHECKING:
+    from ..did.api import SupportsResolve
 
 log = logging.getLogger("fame.ipfs.gateway")
 
@@ -194,7 +197,11 @@ def _content_disposition(kind: str, filename: str) -> str:
 
 
 def create_app(
-    store: BlockStore, *, max_upload_bytes: int | None = None, api_token: str | None = None, did_resolver=None
+    store: BlockStore,
+    *,
+    max_upload_bytes: int | None = None,
+    api_token: str | None = None,
+    did_resolver: Callable[[], SupportsResolve] | None = None,
 ) -> FastAPI:
     """The gateway app over `store`. `max_upload_bytes`: largest /api/v0/add upload
     (None: no limit); `api_token`: bearer token required by /api/v0 (None: open);
@@ -236,7 +243,7 @@ def create_app(
 
     # ------------------------------------------------------------------ health
     @app.get("/health", summary="Liveness and store summary", tags=["gateway"])
-    def health() -> dict:
+    def health() -> dict[str, Any]:
         return {"status": "ok", "store": str(store.path), "pins": len(store.pins())}
 
     # ------------------------------------------------------------------ read
@@ -309,7 +316,7 @@ def create_app(
         return "*" in tags or etag in tags
 
     async def _serve_file(
-        request: Request, c: CID, filename: str | None, download: bool, headers: dict, head_only: bool
+        request: Request, c: CID, filename: str | None, download: bool, headers: dict[str, str], head_only: bool
     ) -> Response:
         root = await run_in_threadpool(store.get, c)
         _node, ufs = file_node(c, root)
@@ -340,7 +347,7 @@ def create_app(
         body = await _peeked(_guarded(store.cat(c, start, length), c))
         return StreamingResponse(iterate_in_threadpool(body), status_code=status, headers=headers)
 
-    async def _serve_raw(request: Request, c: CID, headers: dict, head_only: bool) -> Response:
+    async def _serve_raw(request: Request, c: CID, headers: dict[str, str], head_only: bool) -> Response:
         block = await run_in_threadpool(store.get, c)
         etag = f'"{c}.raw"'
         headers = {
@@ -355,7 +362,7 @@ def create_app(
             return Response(headers={**headers, "Content-Length": str(len(block))})
         return Response(block, headers=headers)
 
-    async def _serve_car(request: Request, c: CID, headers: dict, head_only: bool) -> Response:
+    async def _serve_car(request: Request, c: CID, headers: dict[str, str], head_only: bool) -> Response:
         if not await run_in_threadpool(store.has, c):
             raise BlockNotFound(f"block {c} is not in the store")
         etag = f'"{c}.car"'
@@ -373,7 +380,7 @@ def create_app(
         return StreamingResponse(iterate_in_threadpool(body), headers=headers)
 
     # ------------------------------------------------------------------ Kubo RPC subset
-    rpc_errors = {
+    rpc_errors: dict[int | str, dict[str, Any]] = {
         400: {"description": "Bad argument"},
         401: {"description": "Missing or wrong API token"},
         404: {"description": "CID not in this store / not pinned"},
@@ -456,9 +463,9 @@ def create_app(
         pin: bool,
         only_hash: bool,
         pin_name: str | None,
-    ) -> list[dict]:
-        results: list[dict] = []
-        state: dict = {"imp": None, "part": None, "total": 0}
+    ) -> list[dict[str, str]]:
+        results: list[dict[str, str]] = []
+        state: dict[str, Any] = {"imp": None, "part": None, "total": 0}
 
         def on_begin(part: Part) -> None:
             if part.is_directory:
@@ -499,7 +506,7 @@ def create_app(
             raise BadRequest("no file in the request: send it as a multipart part named 'file'")
         return results
 
-    async def _drain(stream) -> None:
+    async def _drain(stream: AsyncIterator[bytes]) -> None:
         drained = 0
         try:
             async for chunk in stream:
@@ -540,7 +547,7 @@ def create_app(
         request: Request,
         recursive: Annotated[str | None, Query(description="Only recursive pins are supported")] = None,
         name: Annotated[str | None, Query(description="Optional pin name")] = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         require_token(request)
         if not _bool(recursive, True, "recursive"):
             raise BadRequest("only recursive pins are supported")
@@ -555,7 +562,7 @@ def create_app(
         summary="Unpin (Kubo-compatible)",
         responses={200: {"content": {"application/json": {"example": {"Pins": ["Qm..."]}}}}, **rpc_errors},
     )
-    async def rpc_pin_rm(request: Request) -> dict:
+    async def rpc_pin_rm(request: Request) -> dict[str, Any]:
         require_token(request)
         cids = [CID.parse(a) for a in _args(request)]
         for c in cids:
@@ -564,12 +571,12 @@ def create_app(
         return {"Pins": [str(c) for c in cids]}
 
     @app.post("/api/v0/pin/ls", tags=["rpc"], summary="List pins (Kubo-compatible)", responses=rpc_errors)
-    async def rpc_pin_ls(request: Request) -> dict:
+    async def rpc_pin_ls(request: Request) -> dict[str, Any]:
         require_token(request)
         pins = {p.cid: p for p in store.pins()}
         wanted = request.query_params.getlist("arg")
         if wanted:
-            keys = {}
+            keys: dict[str, Pin] = {}
             for a in wanted:
                 c = str(CID.parse(a.removeprefix("/ipfs/")))
                 if c not in pins:
@@ -635,7 +642,7 @@ def create_app(
         return Response("".join(line + "\n" for line in lines), media_type="application/json")
 
     @app.post("/api/v0/version", tags=["rpc"], summary="Version (Kubo-compatible shape)")
-    async def rpc_version(request: Request) -> dict:
+    async def rpc_version(request: Request) -> dict[str, Any]:
         require_token(request)
         return {"Version": API_VERSION, "Commit": "", "Repo": "fameengine", "System": "python", "Golang": ""}
 
@@ -687,7 +694,7 @@ def serve(
     max_upload_bytes: int | None = None,
     api_token: str | None = None,
     log_level: str = "info",
-    did_resolver=None,
+    did_resolver: Callable[[], SupportsResolve] | None = None,
 ) -> None:
     """Run the gateway in the foreground (Ctrl-C/SIGTERM stop it)."""
     import uvicorn

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .cid import CID, DAG_PB, RAW, b32decode, b32encode
 from .errors import BlockNotFound, CorruptBlock, DagError, HashMismatch, UploadTooLarge
@@ -97,13 +97,13 @@ class BlockStore:
         finally:
             os.close(fd)  # releases the lock
 
-    def _shared(self):
+    def _shared(self) -> contextlib.AbstractContextManager[None]:
         return self._flock(self._lock_file, exclusive=False)
 
-    def _exclusive(self):
+    def _exclusive(self) -> contextlib.AbstractContextManager[None]:
         return self._flock(self._lock_file, exclusive=True)
 
-    def _pins_locked(self):
+    def _pins_locked(self) -> contextlib.AbstractContextManager[None]:
         return self._flock(self._pins_lock_file, exclusive=True)
 
     # ------------------------------------------------------------------ blocks
@@ -234,7 +234,7 @@ class BlockStore:
         """The whole file in memory (for small documents such as manifests)."""
         return b"".join(self.cat(cid))
 
-    def stat(self, cid: CID | str) -> dict:
+    def stat(self, cid: CID | str) -> dict[str, Any]:
         """Type and size of what a CID names: {"cid", "codec", "type", "size"}."""
         cid = CID.parse(cid)
         block = self.get(cid)
@@ -253,7 +253,8 @@ class BlockStore:
         from .car import CarReader
 
         with self._shared():
-            reader = CarReader(data)  # type: ignore[arg-type]
+            stream = io.BytesIO(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data
+            reader = CarReader(stream)
             for cid, block in reader:
                 if len(block) > MAX_BLOCK_SIZE:
                     raise DagError(f"block {cid} is {len(block)} bytes, more than the {MAX_BLOCK_SIZE} allowed")
@@ -268,14 +269,14 @@ class BlockStore:
         return list(reader.roots)
 
     # ------------------------------------------------------------------ pins
-    def _load_pins(self) -> dict[str, dict]:
+    def _load_pins(self) -> dict[str, dict[str, Any]]:
         try:
             raw = json.loads(self.pins_file.read_text())
         except FileNotFoundError:
             return {}
         return dict(raw.get("pins", {}))
 
-    def _save_pins(self, pins: dict[str, dict]) -> None:
+    def _save_pins(self, pins: dict[str, dict[str, Any]]) -> None:
         body = json.dumps({"version": 1, "pins": pins}, indent=1, sort_keys=True).encode()
         fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix="pins.")
         try:
@@ -376,7 +377,7 @@ class BlockStore:
             except DagError:
                 continue
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         n = size = 0
         for key in self.keys():
             n += 1
@@ -436,11 +437,11 @@ class Import:
         self.abort()
 
 
-def _chunks(data: Data) -> Iterator[bytes]:
+def _chunks(data: Data) -> Iterator[bytes | bytearray | memoryview]:
     if isinstance(data, (str, io.TextIOBase)):
         raise TypeError("add() takes bytes, not text: encode it first")
     if isinstance(data, (bytes, bytearray, memoryview)):
-        yield data  # type: ignore[misc]
+        yield data
         return
     read = getattr(data, "read", None)
     if read is not None:
@@ -450,4 +451,4 @@ def _chunks(data: Data) -> Iterator[bytes]:
                 return
             yield piece
         return
-    yield from data  # type: ignore[misc]
+    yield from data

@@ -334,7 +334,11 @@ class FileImporter:
 
 
 def import_bytes(
-    data: bytes | Iterable[bytes], sink: BlockSink, cid_version: int = 0, raw_leaves: bool | None = None, **kw: int
+    data: bytes | bytearray | memoryview | Iterable[bytes | bytearray | memoryview],
+    sink: BlockSink,
+    cid_version: int = 0,
+    raw_leaves: bool | None = None,
+    **kw: int,
 ) -> ImportResult:
     """Import bytes or an iterable of byte chunks; see FileImporter."""
     imp = FileImporter(sink, cid_version, raw_leaves, **kw)
@@ -346,7 +350,11 @@ def import_bytes(
     return imp.close()
 
 
-def compute_cid(data: bytes | Iterable[bytes], cid_version: int = 0, raw_leaves: bool | None = None) -> CID:
+def compute_cid(
+    data: bytes | bytearray | memoryview | Iterable[bytes | bytearray | memoryview],
+    cid_version: int = 0,
+    raw_leaves: bool | None = None,
+) -> CID:
     """The CID `ipfs add` would give these bytes, without storing anything."""
     return import_bytes(data, lambda _cid, _block: None, cid_version, raw_leaves).cid
 
