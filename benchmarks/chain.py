@@ -13,9 +13,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
-from fame.anvil import anvil_binary, start_anvil
 from fame.errors import FameError
 from fame.procs import Supervisor, free_port
+from stack.anvil import anvil_binary, start_anvil
 
 HARDFORK = "prague"
 BLOCK_INTERVAL_S = 12

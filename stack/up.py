@@ -17,12 +17,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from fame.anvil import start_anvil
 from fame.chain import connect
 from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings
 from fame.errors import FameError
 from fame.manifest import Manifest, load_manifest, manifest_path
 from fame.procs import Supervisor, port_in_use, wait_until
+
+from .anvil import start_anvil
 
 console = Console()
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
-from fame.anvil import start_anvil
 from fame.config import PROJECT_ROOT, Settings
 from fame.manifest import manifest_path
 from fame.procs import Supervisor, free_port, wait_until
+from stack.anvil import start_anvil
 from stack.up import ape_run
 
 BIN = PROJECT_ROOT / ".venv" / "bin"

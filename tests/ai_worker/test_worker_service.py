@@ -27,11 +27,11 @@ from web3 import Web3
 from ai_worker.briefs import brief_bytes
 from ai_worker.jobs import JobStore
 from ai_worker.manifest import recover_signer
-from fame.anvil import start_anvil
 from fame.chain import Chain, connect, dev_account
 from fame.config import PROJECT_ROOT, Settings, WorkerSettings
 from fame.ipfs.backends import KuboBackend
 from fame.procs import Supervisor, free_port
+from stack.anvil import start_anvil
 from stack.up import deploy, seed_demo, start_gateway
 
 FMC = 10**18

@@ -230,10 +230,10 @@ class OracleNetwork:
     ) -> None:
         import os
 
-        from fame.anvil import start_anvil
         from fame.procs import Supervisor, free_port
         from oracle.chainview import make_web3
         from oracle.launch import start_operators
+        from stack.anvil import start_anvil
 
         self._os = os
         self.folder = folder

@@ -7,11 +7,11 @@ import time
 import pytest
 from oracle_stack import deploy_oracle_stack
 
-from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
 from oracle.chainview import make_web3
 from oracle.keys import dev_signer, dev_transmitter
 from oracle.report import Domain, Engagement, Report, pack_all, sign_digest
+from stack.anvil import start_anvil
 from stack.web.indexer import EventIndex, Follower
 
 

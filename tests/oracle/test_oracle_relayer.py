@@ -7,7 +7,6 @@ import time
 import pytest
 from oracle_stack import TcpProxy, deploy_oracle_stack
 
-from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
 from oracle.chainview import ChainView, make_web3
 from oracle.keys import dev_signer, dev_transmitter
@@ -15,6 +14,7 @@ from oracle.metrics import NodeMetrics
 from oracle.relayer import Relayer, RetryLater
 from oracle.report import Engagement, Report, pack_all, sign_digest
 from oracle.store import Store
+from stack.anvil import start_anvil
 
 PERSONAS = 24
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fame.anvil import start_anvil
 from fame.config import PROJECT_ROOT
 from fame.procs import Supervisor, free_port
+from stack.anvil import start_anvil
 
 BIN = PROJECT_ROOT / ".venv" / "bin"
 

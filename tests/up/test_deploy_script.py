@@ -5,9 +5,9 @@ import subprocess
 
 from web3 import Web3
 
-from fame.anvil import start_anvil
 from fame.config import PROJECT_ROOT
 from fame.procs import Supervisor, free_port
+from stack.anvil import start_anvil
 
 from .conftest import BIN, ape_deploy, stack_env
 

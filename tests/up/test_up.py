@@ -173,7 +173,7 @@ def test_unreachable_rpc_is_one_clear_line(tmp_path, python):
 
 
 def test_missing_anvil_binary_says_how_to_install(monkeypatch, tmp_path):
-    import fame.anvil as anvil
+    import stack.anvil as anvil
 
     monkeypatch.setattr(anvil, "PROJECT_ROOT", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -5,8 +5,8 @@ import pytest
 import vyper
 from web3 import Web3
 
-from fame.anvil import start_anvil
 from fame.procs import Supervisor, free_port
+from stack.anvil import start_anvil
 from zk.curve import G1_GEN, G2_GEN, g1_add, g1_neg
 from zk.field import R
 from zk.groth16 import Proof

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from web3 import Web3
 
-from .config import DEV_MNEMONIC, LOCAL_CHAIN_ID, PROJECT_ROOT
-from .errors import FameError
-from .procs import Supervisor, port_in_use, wait_until
+from fame.config import DEV_MNEMONIC, LOCAL_CHAIN_ID, PROJECT_ROOT
+from fame.errors import FameError
+from fame.procs import Supervisor, port_in_use, wait_until
 
 
 def anvil_binary() -> str:
