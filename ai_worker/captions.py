@@ -426,7 +426,3 @@ class TransformersCaptioner:
             )
         new = out[0, inputs["input_ids"].shape[1] :]
         return _clean(self.tokenizer.decode(new, skip_special_tokens=True))
-
-
-def default_captioner() -> TemplateCaptioner:
-    return TemplateCaptioner()

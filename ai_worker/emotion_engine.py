@@ -310,11 +310,6 @@ class EmotionEngine:
             with self._lock:
                 atomic_write_json(path, self._cache[key].to_json(), fsync=self.fsync)
 
-    def forget(self) -> None:
-        """Drops the in-memory cache (the next call reads the files again)."""
-        with self._lock:
-            self._cache.clear()
-
     def set_baseline(self, persona_id: Any, baseline: str) -> None:
         """The mood the persona returns to (e.g. ai_worker.emotions.baseline_emotion(spec))."""
         with self._lock:

@@ -27,12 +27,6 @@ class Artifact:
     runtime_bytecode: str | None = field(default=None, repr=False)
     origin: str = ""  # where it came from, for messages and the report
 
-    @property
-    def runtime_size(self) -> int | None:
-        if not self.runtime_bytecode:
-            return None
-        return (len(self.runtime_bytecode) - 2) // 2
-
 
 class MissingContract(LookupError):
     """One of our contracts is not in ape's build (not written yet, or it failed to compile)."""

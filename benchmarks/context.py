@@ -7,8 +7,6 @@ figures are always the receipt's `gasUsed`.
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -272,19 +270,6 @@ class Context:
                     detail = f"{first!r} != {state!r}"
                 self.warn(f"{label}: {first_name} and {name} end in different states ({detail})")
         return gas
-
-    @staticmethod
-    def timed(fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1) -> float:
-        """Median wall time of `fn()` in milliseconds, for rows with unit "ms" (compare such
-        figures only as ratios taken in the same run, on the same machine)."""
-        for _ in range(warmup):
-            fn()
-        samples = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fn()
-            samples.append((time.perf_counter() - start) * 1000)
-        return statistics.median(samples)
 
     # -- chain state -----------------------------------------------------------------------
 

@@ -87,12 +87,6 @@ class Store:
 
     # ------------------------------------------------------------ signing
 
-    def signed_digest(self, epoch: int) -> tuple[str, str] | None:
-        """(digest, signature) of the report this operator signed for `epoch`, if any."""
-        with self._lock:
-            row = self._db.execute("SELECT digest, signature FROM signed WHERE epoch = ?", (epoch,)).fetchone()
-        return (row[0], row[1]) if row else None
-
     def record_signed(self, epoch: int, digest: str, signature: str) -> tuple[str, str]:
         """Record the signature of `epoch` unless one exists; returns the one that stands."""
         with self._lock:
@@ -173,13 +167,6 @@ class Store:
             self._db.execute(
                 "UPDATE reports SET status = ?, last_error = ?, updated_at = ? WHERE epoch = ?",
                 (status, error, time.time(), epoch),
-            )
-
-    def note_error(self, epoch: int, error: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE reports SET last_error = ?, attempts = attempts + 1, updated_at = ? WHERE epoch = ?",
-                (error, time.time(), epoch),
             )
 
     def record_attempt(self, epoch: int, nonce: int, tx_hash: str, raw_tx: str, max_fee: int) -> None:

@@ -5,7 +5,6 @@ flattening, and `prove_action`, which makes the proof a controller sends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eth_abi import encode
@@ -67,11 +66,6 @@ class Controller:
     @property
     def commitment(self) -> int:
         return make_commitment(self.secret, self.salt)
-
-
-def persona_tree(depth: int, leaves: Sequence[int]) -> MerkleTree:
-    """The persona's current controller tree (leaves in insertion order since the last rotation)."""
-    return MerkleTree(depth, leaves)
 
 
 def prove_action(

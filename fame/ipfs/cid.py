@@ -237,8 +237,3 @@ class CID:
 
 def multihash_sha256(data: bytes) -> bytes:
     return bytes((SHA2_256, SHA2_256_LEN)) + hashlib.sha256(data).digest()
-
-
-def parse_cid(value: str | bytes | CID) -> CID:
-    """Shorthand for CID.parse."""
-    return CID.parse(value)

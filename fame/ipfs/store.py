@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .cid import CID, DAG_PB, RAW, b32decode, b32encode
+from .cid import CID, DAG_PB, RAW, b32encode
 from .errors import BlockNotFound, CorruptBlock, DagError, HashMismatch, UploadTooLarge
 from .unixfs import FileImporter, ImportResult, PBNode, file_node, iter_file, links_of, walk_dag
 
@@ -180,10 +180,6 @@ class BlockStore:
             if shard.is_dir():
                 for f in sorted(shard.iterdir()):
                     yield f.name
-
-    def key_to_cid(self, key: str) -> CID:
-        """A CIDv1 raw naming a stored block by key (the codec is not recorded on disk)."""
-        return CID(1, RAW, b32decode(key))
 
     # ------------------------------------------------------------------ files
     def open_import(
@@ -450,5 +446,4 @@ def _chunks(data: Data) -> Iterator[bytes | bytearray | memoryview]:
             if not piece:
                 return
             yield piece
-        return
     yield from data
