@@ -16,7 +16,7 @@ Modules: field, fft, curve, pairing, msm, r1cs, gadgets (poseidon, merkle, compa
 circuits.did, groth16, ceremony, snarkjs_io, verifier_export, cli.
 """
 
-from .circuits.did import (  # noqa: F401
+from .circuits.did import (
     PUBLIC_SIGNALS,
     DIDWitnessInput,
     commitment,
@@ -25,10 +25,10 @@ from .circuits.did import (  # noqa: F401
     msg_hash_to_field,
     nullifier,
 )
-from .gadgets.merkle import MerkleTree, root_from_path  # noqa: F401
-from .gadgets.poseidon import poseidon  # noqa: F401
-from .groth16 import Proof, ProvingKey, VerifyingKey, prove, setup_dev, verify  # noqa: F401
-from .snarkjs_io import (  # noqa: F401
+from .gadgets.merkle import MerkleTree, root_from_path
+from .gadgets.poseidon import poseidon
+from .groth16 import Proof, ProvingKey, VerifyingKey, prove, setup_dev, verify
+from .snarkjs_io import (
     read_r1cs,
     read_wtns,
     read_zkey,
@@ -36,10 +36,38 @@ from .snarkjs_io import (  # noqa: F401
     write_wtns,
     write_zkey,
 )
-from .verifier_export import export_vyper_verifier, render_vyper_verifier  # noqa: F401
+from .verifier_export import export_vyper_verifier, render_vyper_verifier
+
+__all__ = [
+    "PUBLIC_SIGNALS",
+    "DIDWitnessInput",
+    "MerkleTree",
+    "Proof",
+    "ProvingKey",
+    "VerifyingKey",
+    "commitment",
+    "did_circuit",
+    "did_public_signals",
+    "export_vyper_verifier",
+    "msg_hash_to_field",
+    "nullifier",
+    "poseidon",
+    "prove",
+    "prove_did",
+    "read_r1cs",
+    "read_wtns",
+    "read_zkey",
+    "render_vyper_verifier",
+    "root_from_path",
+    "setup_dev",
+    "verify",
+    "write_r1cs",
+    "write_wtns",
+    "write_zkey",
+]
 
 
-def prove_did(pk: ProvingKey, inp: DIDWitnessInput, workers: int | None = None) -> tuple:
+def prove_did(pk: ProvingKey, inp: DIDWitnessInput, workers: int | None = None) -> tuple[Proof, list[int]]:
     """A DID-control proof: (Proof, [root, nullifier, scope, msg_hash]).
 
     Raises ValueError if the inputs do not satisfy the circuit (e.g. a wrong Merkle path)."""

@@ -22,7 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .r1cs import Circuit
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "zk-bench"
@@ -33,7 +38,7 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _timed(argv: list) -> tuple:
+def _timed(argv: list[str]) -> tuple[float, float]:
     c0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
@@ -43,7 +48,7 @@ def _timed(argv: list) -> tuple:
     return wall, _children_cpu() - c0
 
 
-def _artifacts(depth: int) -> tuple:
+def _artifacts(depth: int) -> tuple[Circuit, Path, Path, Path]:
     from .circuits.did import DIDWitnessInput, commitment, did_circuit
     from .gadgets.merkle import MerkleTree
     from .groth16 import setup_dev
@@ -65,24 +70,28 @@ def _artifacts(depth: int) -> tuple:
     return circuit, zkey, wtns, d
 
 
-def _stats(xs: list) -> dict:
+def _stats(xs: list[float]) -> dict[str, Any]:
     return {"min": round(min(xs), 3), "median": round(statistics.median(xs), 3), "runs": [round(x, 3) for x in xs]}
 
 
-def bench(depths: list, repeat: int) -> dict:
+def bench(depths: list[int], repeat: int) -> dict[str, Any]:
     from .groth16 import prove
     from .snarkjs_io import read_wtns, read_zkey
 
     snarkjs = ROOT / "node_modules" / ".bin" / "snarkjs"
-    results = {"cpus": len(os.sched_getaffinity(0)), "load_avg_start": os.getloadavg(), "depths": {}}
+    results: dict[str, Any] = {"cpus": len(os.sched_getaffinity(0)), "load_avg_start": os.getloadavg(), "depths": {}}
     for depth in depths:
         circuit, zkey, wtns, d = _artifacts(depth)
-        row = {
+        row: dict[str, Any] = {
             "constraints": circuit.r1cs.n_constraints,
             "wires": circuit.r1cs.n_wires,
             "domain": circuit.r1cs.domain_size(),
         }
-        sj_wall, sj_cpu, our_wall, our_cpu, inproc = [], [], [], [], []
+        sj_wall: list[float] = []
+        sj_cpu: list[float] = []
+        our_wall: list[float] = []
+        our_cpu: list[float] = []
+        inproc: list[float] = []
         pk = read_zkey(zkey)
         w = read_wtns(wtns)
         prove(pk, w)  # warm caches (prepared points) for the in-process timing
@@ -132,7 +141,7 @@ def snarkjs_bin() -> Path:
     return ROOT / "node_modules" / ".bin" / "snarkjs"
 
 
-def did_dev_artifacts(d: Path, depth: int, seed: int) -> tuple:
+def did_dev_artifacts(d: Path, depth: int, seed: int) -> tuple[Circuit, Path, Path]:
     """(circuit, zkey, wtns) of the depth-`depth` DID circuit with the INSECURE dev key of `seed`
     (cached in `d`: did.zkey is made once, did.wtns and circuit.r1cs are rewritten)."""
     from .circuits.did import DIDWitnessInput, commitment, did_circuit
@@ -157,7 +166,9 @@ def did_dev_artifacts(d: Path, depth: int, seed: int) -> tuple:
     return circuit, zkey, wtns
 
 
-def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -> dict:
+def compare_tools(
+    zkey: Path, wtns: Path, d: Path, repeat: int, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, Any]:
     """Prove and verify with snarkjs and with us, alternately, on the same .zkey/.wtns.
 
     Per round: `snarkjs groth16 prove`, our prover in a fresh process (`python -m zk.bench
@@ -173,7 +184,7 @@ def compare_tools(zkey: Path, wtns: Path, d: Path, repeat: int, progress=None) -
     if not sj.exists():
         raise FileNotFoundError(f"snarkjs is not installed ({sj}); run `npm ci`")
     progress = progress or (lambda *_a: None)
-    out = {
+    out: dict[str, Any] = {
         k: []
         for k in (
             "sj_prove",
@@ -255,7 +266,7 @@ def _prove_files(zkey: str, wtns: str, out: str) -> None:
     save_json(str(Path(out).with_name("public.json")), public_to_json(public))
 
 
-def main(argv=None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--depths", default="4,20")
     ap.add_argument("--repeat", type=int, default=3)

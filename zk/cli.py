@@ -25,12 +25,25 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+if TYPE_CHECKING:
+    from .circuits.did import DIDWitnessInput
 
 console = Console(stderr=True)
 
@@ -44,7 +57,7 @@ class ZkCliError(click.ClickException):
 
 
 @contextmanager
-def _progress(enabled: bool = True):
+def _progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """Yields a callback (task, done, total) drawing one rich progress bar per task."""
     if not enabled:
         yield lambda *_a: None
@@ -58,7 +71,7 @@ def _progress(enabled: bool = True):
         console=console,
         transient=False,
     ) as prog:
-        tasks: dict = {}
+        tasks: dict[str, TaskID] = {}
 
         def cb(task: str, done: int, total: int) -> None:
             if task not in tasks:
@@ -68,20 +81,21 @@ def _progress(enabled: bool = True):
         yield cb
 
 
-def _load_state(d: Path) -> dict:
+def _load_state(d: Path) -> dict[str, Any]:
     f = d / STATE_FILE
     if not f.exists():
         raise ZkCliError(f"{d} is not a ceremony directory (no {STATE_FILE}); run `zk setup {d}` first")
-    return json.loads(f.read_text())
+    state: dict[str, Any] = json.loads(f.read_text())
+    return state
 
 
-def _save_state(d: Path, state: dict) -> None:
+def _save_state(d: Path, state: dict[str, Any]) -> None:
     tmp = d / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(state, indent=1) + "\n")
     tmp.replace(d / STATE_FILE)
 
 
-def _parse_int(v, what: str) -> int:
+def _parse_int(v: Any, what: str) -> int:
     try:
         if isinstance(v, str):
             return int(v, 16) if v.lower().startswith("0x") else int(v)
@@ -278,7 +292,7 @@ def verify_ceremony(directory: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def did_input_from_json(obj: dict):
+def did_input_from_json(obj: dict[str, Any]) -> DIDWitnessInput:
     """A DIDWitnessInput from the JSON the CLI takes (see the module docstring)."""
     from .circuits.did import DIDWitnessInput, msg_hash_to_field
 

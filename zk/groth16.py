@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from .curve import (
     G1_GEN,
     G2_GEN,
+    G1Jac,
+    G2Jac,
     g1_add_j,
     g1_is_on_curve,
     g1_madd_j,
@@ -35,7 +37,9 @@ from .curve import (
 )
 from .fft import odd_coset_evals
 from .field import ROOTS, R, batch_inv, inv, log2_exact, mpz
-from .keys import Proof, ProvingKey, VerifyingKey  # noqa: F401 (the prover's types, re-exported)
+from .keys import Proof as Proof  # the prover's types, re-exported
+from .keys import ProvingKey as ProvingKey
+from .keys import VerifyingKey as VerifyingKey
 from .msm import (
     MSMPlan,
     default_workers,
@@ -50,7 +54,7 @@ from .pairing import pairing_check
 from .r1cs import R1CS
 
 
-def qap_coefficients(r1cs: R1CS) -> list:
+def qap_coefficients(r1cs: R1CS) -> list[tuple[int, int, int, int]]:
     """The A and B entries in snarkjs's zkey order: per row A then B, then the public rows."""
     out = []
     for k, (a, b, _c) in enumerate(r1cs.constraints):
@@ -64,7 +68,7 @@ def qap_coefficients(r1cs: R1CS) -> list:
     return out
 
 
-def lagrange_at(tau: int, n: int) -> list:
+def lagrange_at(tau: int, n: int) -> list[int]:
     """L_k(tau) for the size-n domain (tau outside it)."""
     w = ROOTS[log2_exact(n)]
     zn = (pow(tau, n, R) - 1) % R
@@ -78,7 +82,7 @@ def lagrange_at(tau: int, n: int) -> list:
     return [c * r % R * i % R for r, i in zip(roots, invs, strict=False)]
 
 
-def qap_at(r1cs: R1CS, tau: int, n: int | None = None) -> tuple:
+def qap_at(r1cs: R1CS, tau: int, n: int | None = None) -> tuple[list[int], list[int], list[int]]:
     """u_j(tau), v_j(tau), w_j(tau) for every wire (snarkjs's QAP, public rows included)."""
     n = n or r1cs.domain_size()
     lag = lagrange_at(tau, n)
@@ -171,14 +175,14 @@ def keys_from_toxic_waste(
 # ------------------------------------------------------------------------------------------------
 
 
-def h_scalars(pk: ProvingKey, witness: Sequence[int]) -> list:
+def h_scalars(pk: ProvingKey, witness: Sequence[int]) -> list[int]:
     """The scalars for the H points: (A*B - C) on the odd coset, exactly snarkjs's buffPodd_T."""
     prep = pk._prepared()
     n = pk.domain_size
     wz = [mpz(x) for x in witness]
     get = wz.__getitem__
     p = mpz(R)
-    evals = []
+    evals: list[list[int]] = []
     for m in range(2):
         out = [0] * n
         for k, (sigs, vals) in enumerate(prep["rows"][m]):
@@ -193,7 +197,7 @@ def h_scalars(pk: ProvingKey, witness: Sequence[int]) -> list:
     return [(x * y - z) % p for x, y, z in zip(a_o, b_o, c_o, strict=False)]
 
 
-def _mul(a, b):
+def _mul(a: int, b: int) -> int:
     return a * b
 
 
@@ -205,7 +209,7 @@ def prove(
     s: int | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> tuple:
+) -> tuple[Proof, list[int]]:
     """A Groth16 proof for a satisfying witness: returns (Proof, public_signals).
 
     The witness is not checked against the constraints (a wrong one yields a proof that does
@@ -217,33 +221,43 @@ def prove(
         raise ValueError(f"witness has {len(witness)} values, the key expects {pk.n_vars}")
     if witness[0] % R != 1:
         raise ValueError("witness[0] must be 1")
+    alpha1, beta1, beta2 = pk.alpha1, pk.beta1, pk.beta2
+    if alpha1 is None or beta1 is None or beta2 is None:
+        raise ValueError("the proving key's alpha1, beta1 or beta2 is the point at infinity")
     workers = default_workers() if workers is None else workers
     prep = pk._prepared()
     say("MSM")
     plan_w = MSMPlan(witness)
 
-    def plan_for(name):
+    def plan_for(name: str) -> MSMPlan:
         idx = prep[name + "_idx"]
         return plan_w if idx is None else MSMPlan([witness[i] for i in idx])
 
-    def g2_b2():
+    def g2_b2() -> G2Jac:
         return msm_g2_many(plan_for("b2"), [prep["b2"]])[0]
 
-    def g1_wit(*names):
+    def g1_wit(*names: str) -> list[G1Jac]:
         shared = [n for n in names if prep[n + "_idx"] is None]
-        res = dict(zip(shared, msm_g1_many(plan_w, [prep[n] for n in shared]), strict=False)) if shared else {}
+        res: dict[str, G1Jac] = (
+            dict(zip(shared, msm_g1_many(plan_w, [prep[n] for n in shared]), strict=False)) if shared else {}
+        )
         for n in names:
             if n not in res:
                 res[n] = msm_g1_many(plan_for(n), [prep[n]])[0]
         return [res[n] for n in names]
 
-    def g1_h():
+    def g1_h() -> G1Jac:
         say("QAP")
         hs = h_scalars(pk, witness)  # snarkjs's buffPodd_T
         return msm_g1_many(MSMPlan(hs), [prep["h"]])[0]
 
     # Balanced by measured cost (a G2 addition is ~2.3 G1 additions; H has domain_size points
     # and its scalars are computed on the parent's side, in parallel with the children).
+    b2_j: G2Jac
+    a_j: G1Jac
+    b1_j: G1Jac
+    c_j: G1Jac
+    h_j: G1Jac
     if workers >= 3:
         (b2_j,), (c_j, h_j), (a_j, b1_j) = run_forked(
             [lambda: (g2_b2(),), lambda: (*g1_wit("c"), g1_h()), lambda: tuple(g1_wit("a", "b1"))], workers
@@ -258,9 +272,9 @@ def prove(
     say("assemble")
     r = secrets.randbelow(R) if r is None else r % R
     s = secrets.randbelow(R) if s is None else s % R
-    A = g1_add_j(g1_madd_j(a_j, pk.alpha1), g1_mul_j(pk.delta1, r))
-    B2 = g2_add_j(g2_madd_j(b2_j, pk.beta2), g2_mul_j(pk.delta2, s))
-    B1 = g1_add_j(g1_madd_j(b1_j, pk.beta1), g1_mul_j(pk.delta1, s))
+    A = g1_add_j(g1_madd_j(a_j, alpha1), g1_mul_j(pk.delta1, r))
+    B2 = g2_add_j(g2_madd_j(b2_j, beta2), g2_mul_j(pk.delta2, s))
+    B1 = g1_add_j(g1_madd_j(b1_j, beta1), g1_mul_j(pk.delta1, s))
     A_aff = g1_to_affine(A)
     B1_aff = g1_to_affine(B1)
     C = g1_add_j(c_j, h_j)
@@ -282,7 +296,7 @@ def verify(vk: VerifyingKey, public_signals: Sequence[int], proof: Proof) -> boo
     the proof's points on G1 / in G2 (what snarkjs and the EVM verifier check)."""
     if len(public_signals) != vk.n_public:
         return False
-    pubs = []
+    pubs: list[int] = []
     for x in public_signals:
         x = int(x)
         if not 0 <= x < R:

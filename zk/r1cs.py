@@ -21,13 +21,33 @@ public inputs, the private inputs, then internal wires in creation order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Any, Literal
 
 from .field import R
 
 _KIND_ORDER = {"one": 0, "output": 1, "public": 2, "private": 3, "internal": 4}
+
+#: A sparse row of a compiled system: (wire, coeff) pairs sorted by wire.
+Sparse = list[tuple[int, int]]
+#: One R1CS row (A, B, C).
+Constraint = tuple[Sparse, Sparse, Sparse]
+#: A witness hint: the values of the dependencies in, the values of its wires out.
+Hint = Callable[..., Iterable[int]]
+#: A step of a compiled witness program (wire ids in the compiled numbering).
+Step = (
+    tuple[Literal["mul"], int, Sparse, Sparse]
+    | tuple[Literal["lc"], int, Sparse]
+    | tuple[Literal["fn"], list[int], list[Sparse], Hint]
+)
+#: A step while building (wire ids in creation order, terms as built).
+_BuildStep = (
+    tuple[Literal["mul"], int, dict[int, int], dict[int, int]]
+    | tuple[Literal["lc"], int, dict[int, int]]
+    | tuple[Literal["fn"], list[int], list[dict[int, int]], Hint]
+)
 
 
 class LC:
@@ -44,14 +64,14 @@ class LC:
     def const(value: int, cs: ConstraintSystem | None = None) -> LC:
         return LC({0: value % R}, cs)
 
-    def _coerce(self, other) -> LC:
+    def _coerce(self, other: LC | int) -> LC:
         if isinstance(other, LC):
             return other
         if isinstance(other, int):
             return LC.const(other, self.cs)
         raise TypeError(f"cannot combine LC with {type(other).__name__}")
 
-    def __add__(self, other) -> LC:
+    def __add__(self, other: LC | int) -> LC:
         o = self._coerce(other)
         t = dict(self.terms)
         for k, v in o.terms.items():
@@ -71,13 +91,13 @@ class LC:
         out.terms = {k: (-v) % R for k, v in self.terms.items()}
         return out
 
-    def __sub__(self, other) -> LC:
+    def __sub__(self, other: LC | int) -> LC:
         return self + (-self._coerce(other))
 
-    def __rsub__(self, other) -> LC:
+    def __rsub__(self, other: LC | int) -> LC:
         return self._coerce(other) - self
 
-    def __mul__(self, k) -> LC:
+    def __mul__(self, k: int) -> LC:
         if isinstance(k, LC):
             raise TypeError("LC * LC is not linear: use ConstraintSystem.mul")
         k %= R
@@ -106,6 +126,10 @@ class LC:
         return "LC(" + " + ".join(f"{c}*w{w}" for w, c in sorted(self.terms.items())) + ")"
 
 
+#: What the builder accepts where it wants a linear combination: an LC or a constant.
+LCLike = LC | int
+
+
 @dataclass
 class R1CS:
     """Constraints A_k . w * B_k . w = C_k . w over the wires w (w[0] == 1)."""
@@ -114,8 +138,8 @@ class R1CS:
     n_pub_out: int
     n_pub_in: int
     n_prv_in: int
-    constraints: list  # [(A, B, C)], each a list of (wire, coeff) sorted by wire
-    labels: list = dc_field(default_factory=list)  # a name per wire
+    constraints: list[Constraint]  # [(A, B, C)], each a list of (wire, coeff) sorted by wire
+    labels: list[str] = dc_field(default_factory=list)  # a name per wire
     name: str = "circuit"
 
     @property
@@ -155,14 +179,14 @@ class Circuit:
     """A compiled circuit: its R1CS and the program that computes witnesses."""
 
     r1cs: R1CS
-    inputs: dict  # name -> list of wire ids (new numbering); scalars are lists of one
-    input_kinds: dict  # name -> "public" | "private"
-    outputs: dict  # name -> wire id
-    _program: list
-    meta: dict = dc_field(default_factory=dict)
+    inputs: dict[str, list[int]]  # name -> list of wire ids (new numbering); scalars are lists of one
+    input_kinds: dict[str, str]  # name -> "public" | "private"
+    outputs: dict[str, int]  # name -> wire id
+    _program: list[Step]
+    meta: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
-    def public_names(self) -> list:
+    def public_names(self) -> list[str]:
         """Names of the public signals in snarkjs order (outputs, then public inputs)."""
         names = list(self.outputs)
         for name, kind in self.input_kinds.items():
@@ -171,7 +195,7 @@ class Circuit:
                 names += [name] if len(ids) == 1 else [f"{name}[{i}]" for i in range(len(ids))]
         return names
 
-    def witness(self, assignment: Mapping[str, object]) -> list:
+    def witness(self, assignment: Mapping[str, object]) -> list[int]:
         """Full witness for the given inputs (scalars, or lists for array inputs)."""
         w = [0] * self.r1cs.n_wires
         w[0] = 1
@@ -183,7 +207,8 @@ class Circuit:
             raise ValueError(f"unknown circuit inputs: {', '.join(extra)}")
         for name, ids in self.inputs.items():
             val = assignment[name]
-            vals = list(val) if isinstance(val, (list, tuple)) else [val]
+            # any value int() takes; int() below checks each one
+            vals: list[Any] = list(val) if isinstance(val, (list, tuple)) else [val]
             if len(vals) != len(ids):
                 raise ValueError(f"input {name} needs {len(ids)} values, got {len(vals)}")
             for i, v in zip(ids, vals, strict=False):
@@ -192,21 +217,20 @@ class Circuit:
                     raise ValueError(f"input {name} = {v} is not a field element (0 <= v < r)")
                 w[i] = v
         for step in self._program:
-            kind = step[0]
-            if kind == "mul":
+            if step[0] == "mul":
                 _, out, a, b = step
                 w[out] = (sum(c * w[i] for i, c in a) % R) * (sum(c * w[i] for i, c in b) % R) % R
-            elif kind == "lc":
+            elif step[0] == "lc":
                 _, out, a = step
                 w[out] = sum(c * w[i] for i, c in a) % R
             else:
                 _, outs, deps, fn = step
-                vals = fn(*[sum(c * w[i] for i, c in d) % R for d in deps])
-                for i, v in zip(outs, vals, strict=False):
+                res = fn(*[sum(c * w[i] for i, c in d) % R for d in deps])
+                for i, v in zip(outs, res, strict=False):
                     w[i] = int(v) % R
         return w
 
-    def public_signals(self, witness: Sequence[int]) -> list:
+    def public_signals(self, witness: Sequence[int]) -> list[int]:
         return [int(witness[i]) for i in range(1, 1 + self.r1cs.n_public)]
 
 
@@ -217,8 +241,8 @@ class ConstraintSystem:
         self.name = name
         self._kinds: list[str] = ["one"]
         self._labels: list[str] = ["one"]
-        self._constraints: list[tuple] = []
-        self._program: list[tuple] = []
+        self._constraints: list[tuple[dict[int, int], dict[int, int], dict[int, int]]] = []
+        self._program: list[_BuildStep] = []
         self._inputs: dict[str, list[int]] = {}
         self._input_kinds: dict[str, str] = {}
         self._outputs: dict[str, int] = {}
@@ -247,17 +271,17 @@ class ConstraintSystem:
     def private_input(self, name: str) -> LC:
         return self._inputs_of(name, 1, "private")[0]
 
-    def public_inputs(self, name: str, n: int) -> list:
+    def public_inputs(self, name: str, n: int) -> list[LC]:
         return self._inputs_of(name, n, "public")
 
-    def private_inputs(self, name: str, n: int) -> list:
+    def private_inputs(self, name: str, n: int) -> list[LC]:
         return self._inputs_of(name, n, "private")
 
     def _check_name(self, name: str) -> None:
         if name in self._inputs or name in self._outputs:
             raise ValueError(f"signal {name} declared twice")
 
-    def _inputs_of(self, name: str, n: int, kind: str) -> list:
+    def _inputs_of(self, name: str, n: int, kind: str) -> list[LC]:
         self._check_name(name)
         ids = [self._new_wire(kind, name if n == 1 and kind else f"{name}[{i}]") for i in range(n)]
         self._inputs[name] = ids
@@ -265,19 +289,19 @@ class ConstraintSystem:
         return [self._wire_lc(w) for w in ids]
 
     # -- constraints ------------------------------------------------------------------------------
-    def _lc(self, x) -> LC:
+    def _lc(self, x: LCLike) -> LC:
         if isinstance(x, LC):
             return x
         if isinstance(x, int):
             return LC.const(x, self)
         raise TypeError(f"expected LC or int, got {type(x).__name__}")
 
-    def constrain(self, a, b, c) -> None:
+    def constrain(self, a: LCLike, b: LCLike, c: LCLike) -> None:
         """Add the row a * b = c."""
         a, b, c = self._lc(a), self._lc(b), self._lc(c)
         self._constraints.append((a.terms, b.terms, c.terms))
 
-    def mul(self, a, b, label: str = "mul") -> LC:
+    def mul(self, a: LCLike, b: LCLike, label: str = "mul") -> LC:
         """A new wire equal to a * b (one constraint). Constants fold without a constraint."""
         a, b = self._lc(a), self._lc(b)
         if a.is_constant():
@@ -290,19 +314,19 @@ class ConstraintSystem:
         self.constrain(a, b, out)
         return out
 
-    def square(self, a, label: str = "sq") -> LC:
+    def square(self, a: LCLike, label: str = "sq") -> LC:
         return self.mul(a, a, label)
 
-    def assert_equal(self, a, b) -> None:
+    def assert_equal(self, a: LCLike, b: LCLike) -> None:
         """a == b as one linear row (a - b) * 1 = 0."""
         self.constrain(self._lc(a) - self._lc(b), self.one, LC(None, self))
 
-    def assert_bool(self, a) -> None:
+    def assert_bool(self, a: LCLike) -> None:
         """a * (a - 1) = 0."""
         a = self._lc(a)
         self.constrain(a, a - 1, LC(None, self))
 
-    def bind(self, out: LC, value) -> None:
+    def bind(self, out: LC, value: LCLike) -> None:
         """Give a declared output its value: one row value * 1 = out."""
         w = out.single_wire()
         if w is None or self._kinds[w] != "output":
@@ -314,14 +338,14 @@ class ConstraintSystem:
         self._program.append(("lc", w, dict(value.terms)))
         self.constrain(value, self.one, out)
 
-    def compute(self, fn: Callable, deps: Sequence, n_out: int = 1, label: str = "hint") -> list:
+    def compute(self, fn: Hint, deps: Sequence[LCLike], n_out: int = 1, label: str = "hint") -> list[LC]:
         """New wires whose values fn(*dep_values) computes. They are NOT constrained: the
         caller must add the constraints that pin them down (circom's `<--`)."""
         ws = [self._new_wire("internal", f"{label}[{i}]" if n_out > 1 else label) for i in range(n_out)]
         self._program.append(("fn", ws, [dict(self._lc(d).terms) for d in deps], fn))
         return [self._wire_lc(w) for w in ws]
 
-    def materialize(self, a, label: str = "lc") -> LC:
+    def materialize(self, a: LCLike, label: str = "lc") -> LC:
         """A wire equal to the linear combination a (one row), to keep later rows sparse."""
         a = self._lc(a)
         if a.single_wire() is not None or a.is_constant():
@@ -342,11 +366,11 @@ class ConstraintSystem:
         for new_id, old_id in enumerate(order):
             new[old_id] = new_id
 
-        def remap(terms: Mapping[int, int]) -> list:
+        def remap(terms: Mapping[int, int]) -> Sparse:
             return sorted((new[w], c) for w, c in terms.items())
 
         constraints = [(remap(a), remap(b), remap(c)) for a, b, c in self._constraints]
-        program = []
+        program: list[Step] = []
         for step in self._program:
             if step[0] == "mul":
                 program.append(("mul", new[step[1]], remap(step[2]), remap(step[3])))

@@ -17,25 +17,33 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .curve import Q
+from .curve import G1Affine, G2Affine, Q
 from .field import R
-from .keys import (  # noqa: F401 (re-exported: the JSON formats live beside the types in zk.keys)
-    ProvingKey,
-    g1_from_obj,
-    g1_to_obj,
-    g2_from_obj,
-    g2_to_obj,
-    proof_calldata,
-    proof_from_json,
-    proof_to_json,
-    snarkjs_alphabeta,
-    vk_from_json,
-    vk_to_json,
-)
+from .keys import ProvingKey
+
+# re-exported: the JSON formats live beside the types in zk.keys
+from .keys import g1_from_obj as g1_from_obj
+from .keys import g1_to_obj as g1_to_obj
+from .keys import g2_from_obj as g2_from_obj
+from .keys import g2_to_obj as g2_to_obj
+from .keys import proof_calldata as proof_calldata
+from .keys import proof_from_json as proof_from_json
+from .keys import proof_to_json as proof_to_json
+from .keys import snarkjs_alphabeta as snarkjs_alphabeta
+from .keys import vk_from_json as vk_from_json
+from .keys import vk_to_json as vk_to_json
+
+if TYPE_CHECKING:
+    from .r1cs import R1CS, Constraint, Sparse
+
+#: A file name as open() and Path() take it.
+StrPath = str | os.PathLike[str]
 
 N8 = 32
 _RQ = pow(2, 256, Q)
@@ -50,7 +58,7 @@ _ZERO64 = bytes(64)
 # ------------------------------------------------------------------------------------------------
 
 
-def write_bin(path, magic: bytes, version: int, sections: Sequence[tuple]) -> None:
+def write_bin(path: StrPath, magic: bytes, version: int, sections: Sequence[tuple[int, bytes]]) -> None:
     """sections: [(id, bytes)] in file order."""
     with open(path, "wb") as fh:
         fh.write(magic)
@@ -60,14 +68,14 @@ def write_bin(path, magic: bytes, version: int, sections: Sequence[tuple]) -> No
             fh.write(data)
 
 
-def read_bin(path, magic: bytes) -> tuple:
+def read_bin(path: StrPath, magic: bytes) -> tuple[int, dict[int, bytes]]:
     """(version, {id: bytes}) of a container file; a section id seen twice raises."""
     data = Path(path).read_bytes()
     if data[:4] != magic:
         raise ValueError(f"{path}: not a {magic.decode()} file")
     version, n = struct.unpack_from("<II", data, 4)
     pos = 12
-    sections: dict = {}
+    sections: dict[int, bytes] = {}
     for _ in range(n):
         sid, size = struct.unpack_from("<IQ", data, pos)
         pos += 12
@@ -91,20 +99,20 @@ def _u32(v: int) -> bytes:
 # ------------------------------------------------------------------------------------------------
 
 
-def g1_to_lem(P) -> bytes:
+def g1_to_lem(P: G1Affine) -> bytes:
     if P is None:
         return _ZERO64
     return (int(P[0]) * _RQ % Q).to_bytes(32, "little") + (int(P[1]) * _RQ % Q).to_bytes(32, "little")
 
 
-def g2_to_lem(P) -> bytes:
+def g2_to_lem(P: G2Affine) -> bytes:
     if P is None:
         return bytes(128)
     (x0, x1), (y0, y1) = P
     return b"".join((int(v) * _RQ % Q).to_bytes(32, "little") for v in (x0, x1, y0, y1))
 
 
-def g1_from_lem(b: bytes, off: int = 0):
+def g1_from_lem(b: bytes, off: int = 0) -> G1Affine:
     chunk = b[off : off + 64]
     if chunk == _ZERO64:
         return None
@@ -115,7 +123,7 @@ def g1_from_lem(b: bytes, off: int = 0):
     return (mpz(x), mpz(y))
 
 
-def g2_from_lem(b: bytes, off: int = 0):
+def g2_from_lem(b: bytes, off: int = 0) -> G2Affine:
     chunk = b[off : off + 128]
     if chunk == bytes(128):
         return None
@@ -125,15 +133,15 @@ def g2_from_lem(b: bytes, off: int = 0):
     return ((v[0], v[1]), (v[2], v[3]))
 
 
-def g1_list_to_lem(points: Iterable) -> bytes:
+def g1_list_to_lem(points: Iterable[G1Affine]) -> bytes:
     return b"".join(g1_to_lem(P) for P in points)
 
 
-def g2_list_to_lem(points: Iterable) -> bytes:
+def g2_list_to_lem(points: Iterable[G2Affine]) -> bytes:
     return b"".join(g2_to_lem(P) for P in points)
 
 
-def _coords_from_lem(b: bytes) -> list:
+def _coords_from_lem(b: bytes) -> list[int]:
     """All 32-byte Montgomery-form Fq elements of a buffer, as standard-form mpz."""
     from itertools import repeat
     from operator import mod, mul
@@ -144,15 +152,15 @@ def _coords_from_lem(b: bytes) -> list:
     return list(map(mod, map(mul, map(mpz, raw), repeat(mpz(_RQ_INV))), repeat(mpz(Q))))
 
 
-def g1_list_from_lem(b: bytes) -> list:
+def g1_list_from_lem(b: bytes) -> list[G1Affine]:
     c = _coords_from_lem(b)
     xs, ys = c[0::2], c[1::2]
     return [None if (x == 0 and y == 0) else (x, y) for x, y in zip(xs, ys, strict=False)]
 
 
-def g2_list_from_lem(b: bytes) -> list:
+def g2_list_from_lem(b: bytes) -> list[G2Affine]:
     c = _coords_from_lem(b)
-    out = []
+    out: list[G2Affine] = []
     for i in range(0, len(c), 4):
         x0, x1, y0, y1 = c[i : i + 4]
         out.append(None if not (x0 or x1 or y0 or y1) else ((x0, x1), (y0, y1)))
@@ -164,7 +172,7 @@ def g2_list_from_lem(b: bytes) -> list:
 # ------------------------------------------------------------------------------------------------
 
 
-def write_r1cs(path, r1cs) -> None:
+def write_r1cs(path: StrPath, r1cs: R1CS) -> None:
     """circom's .r1cs (version 1): header, constraints, wire-to-label map (identity)."""
     header = (
         _u32(N8)
@@ -187,7 +195,7 @@ def write_r1cs(path, r1cs) -> None:
     write_bin(path, b"r1cs", 1, [(1, header), (2, buf.getvalue()), (3, labels)])
 
 
-def read_r1cs(path):
+def read_r1cs(path: StrPath) -> R1CS:
     """An R1CS from a .r1cs file (circom's or ours)."""
     from .r1cs import R1CS
 
@@ -202,20 +210,20 @@ def read_r1cs(path):
     n_labels, n_cons = struct.unpack_from("<QI", h, o + 16)
     data = s[2]
     pos = 0
-    cons = []
+    cons: list[Constraint] = []
     for _ in range(n_cons):
-        lcs = []
+        lcs: list[Sparse] = []
         for _m in range(3):
             (nnz,) = struct.unpack_from("<I", data, pos)
             pos += 4
-            lc = []
+            lc: Sparse = []
             for _k in range(nnz):
                 (w,) = struct.unpack_from("<I", data, pos)
                 v = int.from_bytes(data[pos + 4 : pos + 4 + n8], "little")
                 pos += 4 + n8
                 lc.append((w, v))
             lcs.append(lc)
-        cons.append(tuple(lcs))
+        cons.append((lcs[0], lcs[1], lcs[2]))
     return R1CS(
         n_wires=n_wires,
         n_pub_out=n_out,
@@ -232,13 +240,13 @@ def read_r1cs(path):
 # ------------------------------------------------------------------------------------------------
 
 
-def write_wtns(path, witness: Sequence[int]) -> None:
+def write_wtns(path: StrPath, witness: Sequence[int]) -> None:
     header = _u32(N8) + _fe(R) + _u32(len(witness))
     body = b"".join(_fe(int(v) % R) for v in witness)
     write_bin(path, b"wtns", 2, [(1, header), (2, body)])
 
 
-def read_wtns(path) -> list:
+def read_wtns(path: StrPath) -> list[int]:
     _, s = read_bin(path, b"wtns")
     n8 = struct.unpack_from("<I", s[1], 0)[0]
     body = s[2]
@@ -250,7 +258,7 @@ def read_wtns(path) -> list:
 # ------------------------------------------------------------------------------------------------
 
 
-def zkey_sections(pk) -> dict:
+def zkey_sections(pk: ProvingKey) -> dict[int, bytes]:
     """The payloads of a Groth16 .zkey for our ProvingKey, by section id."""
     hdr = (
         _u32(N8)
@@ -288,12 +296,12 @@ def zkey_sections(pk) -> dict:
     return sections
 
 
-def write_zkey(path, pk) -> None:
+def write_zkey(path: StrPath, pk: ProvingKey) -> None:
     s = zkey_sections(pk)
     write_bin(path, b"zkey", 1, [(i, s[i]) for i in range(1, 11)])
 
 
-def read_zkey(path):
+def read_zkey(path: StrPath) -> ProvingKey:
     """A ProvingKey from a Groth16 .zkey (ours or snarkjs's)."""
     _, s = read_bin(path, b"zkey")
     if struct.unpack_from("<I", s[1], 0)[0] != 1:
@@ -317,7 +325,7 @@ def read_zkey(path):
     delta2 = g2_from_lem(h, o + 448)
     cb = s[4]
     (ncoef,) = struct.unpack_from("<I", cb, 0)
-    coeffs = []
+    coeffs: list[tuple[int, int, int, int]] = []
     pos = 4
     for _ in range(ncoef):
         m, c, sig = struct.unpack_from("<III", cb, pos)
@@ -349,10 +357,20 @@ def read_zkey(path):
 # ------------------------------------------------------------------------------------------------
 
 
-def write_ptau(path, power: int, tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2, lagrange: dict | None = None) -> None:
+def write_ptau(
+    path: StrPath,
+    power: int,
+    tau_g1: Sequence[G1Affine],
+    tau_g2: Sequence[G2Affine],
+    alpha_g1: Sequence[G1Affine],
+    beta_g1: Sequence[G1Affine],
+    beta_g2: G2Affine,
+    lagrange: Mapping[int, Sequence[Any]] | None = None,
+) -> None:
     """A snarkjs .ptau: sections 1-7 (no contribution records) and, if `lagrange` is given,
     the phase-2 sections 12-15 {12: [...], 13: [...], 14: [...], 15: [...]} (each the
-    concatenation over sizes 2^0, 2^1, ... of the Lagrange bases)."""
+    concatenation over sizes 2^0, 2^1, ... of the Lagrange bases; 13 holds G2 points, the
+    others G1 points)."""
     sections = [
         (1, _u32(N8) + _fe(Q) + _u32(power) + _u32(power)),
         (2, g1_list_to_lem(tau_g1)),
@@ -372,7 +390,7 @@ def write_ptau(path, power: int, tau_g1, tau_g2, alpha_g1, beta_g1, beta_g2, lag
     write_bin(path, b"ptau", 1, sections)
 
 
-def read_ptau(path) -> dict:
+def read_ptau(path: StrPath) -> dict[str, Any]:
     """{'power', 'tau_g1', 'tau_g2', 'alpha_g1', 'beta_g1', 'beta_g2'} of a .ptau."""
     _, s = read_bin(path, b"ptau")
     h = s[1]
@@ -394,17 +412,17 @@ def read_ptau(path) -> dict:
 # ------------------------------------------------------------------------------------------------
 
 
-def public_to_json(public: Sequence[int]) -> list:
+def public_to_json(public: Sequence[int]) -> list[str]:
     return [str(int(x)) for x in public]
 
 
-def public_from_json(obj: Sequence) -> list:
+def public_from_json(obj: Sequence[Any]) -> list[int]:
     return [int(x) for x in obj]
 
 
-def save_json(path, obj) -> None:
+def save_json(path: StrPath, obj: object) -> None:
     Path(path).write_text(json.dumps(obj, indent=1) + "\n")
 
 
-def load_json(path):
+def load_json(path: StrPath) -> Any:
     return json.loads(Path(path).read_text())

@@ -23,11 +23,16 @@ abi_encode instead of a concat of 24 bytes32 values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .curve import Q
+from .curve import G1Affine, G2Affine, Q
 from .field import R
 from .groth16 import VerifyingKey
+
+if TYPE_CHECKING:
+    from .snarkjs_io import StrPath
 
 _HEADER = '''# pragma version 0.4.3
 # @license MIT
@@ -49,12 +54,12 @@ PAIRING_GAS_BUDGET: constant(uint256) = 190000
 '''
 
 
-def _g1_consts(name: str, P) -> str:
+def _g1_consts(name: str, P: G1Affine) -> str:
     x, y = (0, 0) if P is None else (int(P[0]), int(P[1]))
     return f"{name}_X: constant(uint256) = {x}\n{name}_Y: constant(uint256) = {y}\n"
 
 
-def _g2_consts(name: str, P) -> str:
+def _g2_consts(name: str, P: G2Affine) -> str:
     if P is None:
         raise ValueError(f"{name} must not be the point at infinity")
     (x0, x1), (y0, y1) = P
@@ -65,7 +70,7 @@ def _g2_consts(name: str, P) -> str:
 
 
 def render_vyper_verifier(
-    vk: VerifyingKey, title: str = "FameEngine Groth16 verifier", public_names: list | None = None
+    vk: VerifyingKey, title: str = "FameEngine Groth16 verifier", public_names: Sequence[str] | None = None
 ) -> str:
     """The contract source for `vk`."""
     n = vk.n_public
@@ -139,7 +144,10 @@ def verifyProof(a: uint256[2], b: uint256[2][2], c: uint256[2], public_inputs: u
 
 
 def export_vyper_verifier(
-    vk: VerifyingKey, path, title: str = "FameEngine Groth16 verifier", public_names: list | None = None
+    vk: VerifyingKey,
+    path: StrPath,
+    title: str = "FameEngine Groth16 verifier",
+    public_names: Sequence[str] | None = None,
 ) -> Path:
     """Write the verifier for `vk` to `path` (the caller chooses where; nothing else is touched)."""
     path = Path(path)

@@ -1,3 +1,5 @@
 """FameEngine circuits."""
 
-from .did import PUBLIC_SIGNALS, DIDWitnessInput, did_circuit, did_public_signals  # noqa: F401
+from .did import PUBLIC_SIGNALS, DIDWitnessInput, did_circuit, did_public_signals
+
+__all__ = ["PUBLIC_SIGNALS", "DIDWitnessInput", "did_circuit", "did_public_signals"]

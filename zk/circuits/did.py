@@ -80,7 +80,7 @@ class DIDWitnessInput:
     scope: int
     msg_hash: int
 
-    def assignment(self) -> dict:
+    def assignment(self) -> dict[str, int | list[int]]:
         return {
             "secret": self.secret % R,
             "salt": self.salt % R,
@@ -95,7 +95,7 @@ class DIDWitnessInput:
         return len(self.siblings)
 
 
-def did_public_signals(inp: DIDWitnessInput) -> list:
+def did_public_signals(inp: DIDWitnessInput) -> list[int]:
     """The public signals a valid proof for `inp` carries (computed natively)."""
     leaf = commitment(inp.secret, inp.salt)
     root = root_from_path(leaf, inp.siblings, inp.path_bits)

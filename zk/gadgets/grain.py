@@ -15,6 +15,7 @@ parameters circomlib's Poseidon uses (the tests compare against circomlibjs).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 from ..field import R, inv
@@ -52,7 +53,7 @@ class Grain:
         self.state = (s >> 17) | (new << 63)
         return new
 
-    def _raw(self):
+    def _raw(self) -> Iterator[int]:
         while True:
             block = self._block()
             for k in range(17):
@@ -77,7 +78,7 @@ class Grain:
 
 
 @cache
-def poseidon_params(t: int, p: int = R) -> tuple:
+def poseidon_params(t: int, p: int = R) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
     """(round_constants, mds) for width t: constants as a flat tuple (round-major), mds t x t."""
     if not 2 <= t <= len(N_ROUNDS_P) + 1:
         raise ValueError(f"Poseidon width {t} not supported (2..{len(N_ROUNDS_P) + 1})")

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..field import R
-from ..r1cs import LC, ConstraintSystem
+from ..r1cs import LC, ConstraintSystem, LCLike
 from .poseidon import poseidon, poseidon_gadget
 
 DEFAULT_DEPTH = 20
 
 
-def zero_roots(depth: int) -> list:
+def zero_roots(depth: int) -> list[int]:
     z = [0]
     for _ in range(depth):
         z.append(poseidon([z[-1], z[-1]]))
@@ -32,7 +32,7 @@ class MerkleTree:
             raise ValueError("depth must be 1..32")
         self.depth = depth
         self.zeros = zero_roots(depth)
-        self.levels: list[dict] = [dict() for _ in range(depth + 1)]
+        self.levels: list[dict[int, int]] = [dict() for _ in range(depth + 1)]
         self.size = 0
         for leaf in leaves:
             self.append(leaf)
@@ -63,7 +63,7 @@ class MerkleTree:
     def root(self) -> int:
         return self.node(self.depth, 0)
 
-    def proof(self, index: int) -> tuple:
+    def proof(self, index: int) -> tuple[list[int], list[int]]:
         """(siblings, path_bits) for the leaf at index, bottom-up."""
         siblings, bits = [], []
         i = index
@@ -81,7 +81,7 @@ def root_from_path(leaf: int, siblings: Sequence[int], bits: Sequence[int]) -> i
     return cur
 
 
-def merkle_root_gadget(cs: ConstraintSystem, leaf, siblings: Sequence, bits: Sequence) -> LC:
+def merkle_root_gadget(cs: ConstraintSystem, leaf: LCLike, siblings: Sequence[LCLike], bits: Sequence[LCLike]) -> LC:
     """The root of the path (constrained); each path bit is constrained boolean. Per level:
     one row for the bit, one for the swap, 240 for Poseidon."""
     if len(siblings) != len(bits):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..field import R
-from ..r1cs import LC, ConstraintSystem
+from ..r1cs import LC, ConstraintSystem, LCLike
 from .grain import N_ROUNDS_F, N_ROUNDS_P, poseidon_params
 
 
@@ -26,7 +26,7 @@ def poseidon(inputs: Sequence[int]) -> int:
     return _permute([int(x) % R for x in inputs])[0]
 
 
-def _permute(inputs: list, trace: list | None = None) -> list:
+def _permute(inputs: list[int], trace: list[tuple[int, int, int]] | None = None) -> list[int]:
     t = len(inputs) + 1
     consts, mds = poseidon_params(t)
     r_p = N_ROUNDS_P[t - 2]
@@ -48,7 +48,7 @@ def _permute(inputs: list, trace: list | None = None) -> list:
     return state
 
 
-def _mix(mds, state) -> list:
+def _mix(mds: Sequence[Sequence[int]], state: Sequence[LC]) -> list[LC]:
     out = []
     for row in mds:
         acc = state[0] * row[0]
@@ -58,7 +58,7 @@ def _mix(mds, state) -> list:
     return out
 
 
-def poseidon_gadget(cs: ConstraintSystem, inputs: Sequence, label: str = "poseidon") -> LC:
+def poseidon_gadget(cs: ConstraintSystem, inputs: Sequence[LCLike], label: str = "poseidon") -> LC:
     """Constrain and return Poseidon(inputs) as a linear combination of wires."""
     ins = [cs._lc(x) for x in inputs]
     if all(x.is_constant() for x in ins):
@@ -75,10 +75,10 @@ def poseidon_gadget(cs: ConstraintSystem, inputs: Sequence, label: str = "poseid
     n_sbox = N_ROUNDS_F * t + r_p
     n_wired = n_sbox - sum(first_const)
 
-    def hint(*vals):
-        trace: list = []
+    def hint(*vals: int) -> list[int]:
+        trace: list[tuple[int, int, int]] = []
         _permute(list(vals), trace)
-        out = []
+        out: list[int] = []
         for j, triple in enumerate(trace):
             if j < t and first_const[j]:
                 continue
