@@ -43,6 +43,7 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Any
 
 from . import snarkjs_io as sio
 from .curve import (
@@ -50,6 +51,11 @@ from .curve import (
     G1_INF_J,
     G2_GEN,
     G2_INF_J,
+    G1Affine,
+    G1Jac,
+    G2Affine,
+    G2Jac,
+    G2Point,
     g1_add_j,
     g1_batch_to_affine,
     g1_eq,
@@ -79,6 +85,8 @@ from .r1cs import R1CS
 TRANSCRIPT_SECTION = 1000
 PARTIAL_LAGRANGE_SECTION = 1001
 Progress = Callable[[str, int, int], None]  # (task, done, total)
+#: Lagrange bases in tau, {size: {section id: points}}: section 13 holds G2 points, 12, 14, 15 G1 points.
+LagrangeBases = dict[int, dict[int, list[Any]]]
 
 
 class CeremonyError(Exception):
@@ -123,11 +131,11 @@ def beacon_seed(beacon: bytes, iterations_exp: int) -> bytes:
     return hashlib.blake2b(b"fame-beacon|" + h, digest_size=64).digest()
 
 
-def _pt_bytes(P) -> bytes:
+def _pt_bytes(P: G1Affine) -> bytes:
     return sio.g1_to_lem(P)
 
 
-def _pok(x: int, label: str, prev_hash: str, rng_seed: bytes) -> dict:
+def _pok(x: int, label: str, prev_hash: str, rng_seed: bytes) -> dict[str, Any]:
     s = _scalar_from(rng_seed, b"pok-s|" + label.encode())
     g1_s = g1_mul(G1_GEN, s)
     g1_sx = g1_mul(G1_GEN, s * x % R)
@@ -135,13 +143,13 @@ def _pok(x: int, label: str, prev_hash: str, rng_seed: bytes) -> dict:
     return {"g1_s": _g1j(g1_s), "g1_sx": _g1j(g1_sx), "g2_spx": _g2j(g2_mul(g2_sp, x))}
 
 
-def _pok_g2(label: str, prev_hash: str, g1_s, g1_sx):
+def _pok_g2(label: str, prev_hash: str, g1_s: G1Affine, g1_sx: G1Affine) -> G2Point:
     return hash_to_g2(
         b"fame-ceremony-pok|" + label.encode(), bytes.fromhex(prev_hash) + _pt_bytes(g1_s) + _pt_bytes(g1_sx)
     )
 
 
-def _check_pok(pok: dict, label: str, prev_hash: str, old_g1, new_g1) -> None:
+def _check_pok(pok: dict[str, Any], label: str, prev_hash: str, old_g1: G1Affine, new_g1: G1Affine) -> None:
     """The proof is sound and new_g1 = x * old_g1 for the x it proves knowledge of."""
     g1_s, g1_sx, g2_spx = _g1p(pok["g1_s"]), _g1p(pok["g1_sx"]), _g2p(pok["g2_spx"])
     if g1_s is None or g1_sx is None or g2_spx is None or not g2_in_subgroup(g2_spx):
@@ -155,24 +163,24 @@ def _check_pok(pok: dict, label: str, prev_hash: str, old_g1, new_g1) -> None:
         raise CeremonyError(f"{label}: the update is not the secret the proof is about")
 
 
-def _g1j(P) -> list:
+def _g1j(P: G1Affine) -> list[str] | None:
     return None if P is None else [str(int(P[0])), str(int(P[1]))]
 
 
-def _g2j(P) -> list:
+def _g2j(P: G2Affine) -> list[list[str]] | None:
     return None if P is None else [[str(int(P[0][0])), str(int(P[0][1]))], [str(int(P[1][0])), str(int(P[1][1]))]]
 
 
-def _g1p(o):
+def _g1p(o: list[Any] | None) -> G1Affine:
     return None if o is None else (mpz(int(o[0])), mpz(int(o[1])))
 
 
-def _g2p(o):
+def _g2p(o: list[Any] | None) -> G2Affine:
     return None if o is None else ((mpz(int(o[0][0])), mpz(int(o[0][1]))), (mpz(int(o[1][0])), mpz(int(o[1][1]))))
 
 
-def _scale_g1(points: Sequence, scalars: Sequence[int], progress: Progress, task: str) -> list:
-    out = []
+def _scale_g1(points: Sequence[G1Affine], scalars: Sequence[int], progress: Progress, task: str) -> list[G1Affine]:
+    out: list[G1Jac] = []
     total = len(points)
     for i, (P, k) in enumerate(zip(points, scalars, strict=False)):
         out.append(g1_mul_j(P, k))
@@ -182,8 +190,8 @@ def _scale_g1(points: Sequence, scalars: Sequence[int], progress: Progress, task
     return g1_batch_to_affine(out)
 
 
-def _scale_g2(points: Sequence, scalars: Sequence[int], progress: Progress, task: str) -> list:
-    out = []
+def _scale_g2(points: Sequence[G2Affine], scalars: Sequence[int], progress: Progress, task: str) -> list[G2Affine]:
+    out: list[G2Jac] = []
     total = len(points)
     for i, (P, k) in enumerate(zip(points, scalars, strict=False)):
         out.append(g2_mul_j(P, k))
@@ -193,7 +201,7 @@ def _scale_g2(points: Sequence, scalars: Sequence[int], progress: Progress, task
     return g2_batch_to_affine(out)
 
 
-def _rand128(n: int, seed: bytes) -> list:
+def _rand128(n: int, seed: bytes) -> list[int]:
     rng = random.Random(seed)
     return [rng.getrandbits(128) | 1 for _ in range(n)]
 
@@ -206,23 +214,24 @@ def _rand128(n: int, seed: bytes) -> list:
 @dataclass
 class PowersOfTau:
     power: int
-    tau_g1: list
-    tau_g2: list
-    alpha_g1: list
-    beta_g1: list
-    beta_g2: tuple
-    transcript: list = dc_field(default_factory=list)
+    tau_g1: list[G1Affine]
+    tau_g2: list[G2Affine]
+    alpha_g1: list[G1Affine]
+    beta_g1: list[G1Affine]
+    beta_g2: G2Affine
+    transcript: list[dict[str, Any]] = dc_field(default_factory=list)
     #: once prepared: {size: {12: L(tau) G1, 13: L(tau) G2, 14: L(tau) alpha G1, 15: L(tau) beta G1}}
     #: (size 2^(power+1) has only 12, as in snarkjs)
-    lagrange: dict | None = None
+    lagrange: LagrangeBases | None = None
 
-    def lagrange_for(self, sid: int, size: int) -> list:
+    def lagrange_for(self, sid: int, size: int) -> list[Any]:
+        """The points of section `sid` for the domain `size` (G2 for 13, G1 otherwise)."""
         if not self.lagrange or size not in self.lagrange or sid not in self.lagrange[size]:
             raise CeremonyError(f"the powers of tau are not prepared for domain size {size}")
         return self.lagrange[size][sid]
 
     def lagrange_complete(self) -> bool:
-        return bool(self.lagrange) and all((1 << e) in self.lagrange for e in range(self.power + 2))
+        return bool(self.lagrange and all((1 << e) in self.lagrange for e in range(self.power + 2)))
 
     def digest(self) -> str:
         h = hashlib.blake2b(digest_size=64)
@@ -234,7 +243,7 @@ class PowersOfTau:
         h.update(sio.g2_to_lem(self.beta_g2))
         return h.hexdigest()
 
-    def head(self) -> dict:
+    def head(self) -> dict[str, Any]:
         """The first elements a contribution record commits to."""
         return {
             "tau_g1": _g1j(self.tau_g1[1]),
@@ -249,11 +258,11 @@ class PowersOfTau:
         return 1 << self.power
 
     # persistence -------------------------------------------------------------------------------
-    def save(self, path) -> None:
+    def save(self, path: sio.StrPath) -> None:
         """A .ptau; with every Lagrange size prepared it has snarkjs's sections 12-15, with only
         some sizes they go to a FameEngine section (snarkjs then sees an unprepared ptau)."""
-        full = None
-        if self.lagrange_complete():
+        full: dict[int, list[Any]] | None = None
+        if self.lagrange is not None and self.lagrange_complete():
             full = {
                 sid: [P for e in range(self.power + 2) for P in self.lagrange.get(1 << e, {}).get(sid, [])]
                 for sid in (12, 13, 14, 15)
@@ -264,14 +273,14 @@ class PowersOfTau:
             _append_section(path, PARTIAL_LAGRANGE_SECTION, _pack_partial(self.lagrange))
 
     @staticmethod
-    def load(path) -> PowersOfTau:
+    def load(path: sio.StrPath) -> PowersOfTau:
         d = sio.read_ptau(path)
         s = d["sections"]
         transcript = json.loads(s[TRANSCRIPT_SECTION])["transcript"] if TRANSCRIPT_SECTION in s else []
         power = d["power"]
-        lag = None
+        lag: LagrangeBases | None = None
         if 12 in s:
-            flat = {
+            flat: dict[int, list[Any]] = {
                 12: sio.g1_list_from_lem(s[12]),
                 13: sio.g2_list_from_lem(s[13]),
                 14: sio.g1_list_from_lem(s[14]),
@@ -289,7 +298,7 @@ class PowersOfTau:
         return PowersOfTau(power, d["tau_g1"], d["tau_g2"], d["alpha_g1"], d["beta_g1"], d["beta_g2"], transcript, lag)
 
 
-def _pack_partial(lag: dict) -> bytes:
+def _pack_partial(lag: LagrangeBases) -> bytes:
     out = [struct.pack("<I", sum(len(v) for v in lag.values()))]
     for size in sorted(lag):
         for sid in sorted(lag[size]):
@@ -300,10 +309,10 @@ def _pack_partial(lag: dict) -> bytes:
     return b"".join(out)
 
 
-def _unpack_partial(data: bytes) -> dict:
+def _unpack_partial(data: bytes) -> LagrangeBases:
     (count,) = struct.unpack_from("<I", data, 0)
     pos = 4
-    lag: dict = {}
+    lag: LagrangeBases = {}
     for _ in range(count):
         size, sid, ln = struct.unpack_from("<III", data, pos)
         pos += 12
@@ -313,7 +322,7 @@ def _unpack_partial(data: bytes) -> dict:
     return lag
 
 
-def _append_section(path, sid: int, data: bytes) -> None:
+def _append_section(path: sio.StrPath, sid: int, data: bytes) -> None:
     with open(path, "r+b") as fh:
         fh.seek(8)
         (n,) = struct.unpack("<I", fh.read(4))
@@ -366,11 +375,13 @@ def beacon_phase1(
     return _phase1_step(acc, seed, name, "beacon", info, progress)
 
 
-def _phase1_step(acc, seed, name, kind, beacon_info, progress) -> PowersOfTau:
+def _phase1_step(
+    acc: PowersOfTau, seed: bytes, name: str, kind: str, beacon_info: dict[str, Any] | None, progress: Progress
+) -> PowersOfTau:
     t, a, b = (_scalar_from(seed, lbl) for lbl in (b"tau", b"alpha", b"beta"))
     prev_hash = acc.digest()
     new = _phase1_apply(acc, t, a, b, progress)
-    record = {
+    record: dict[str, Any] = {
         "index": len(acc.transcript),
         "type": kind,
         "name": name,
@@ -385,10 +396,10 @@ def _phase1_step(acc, seed, name, kind, beacon_info, progress) -> PowersOfTau:
     return new
 
 
-def verify_phase1(acc: PowersOfTau, progress: Progress = _noop, require_beacon: bool = False) -> list:
+def verify_phase1(acc: PowersOfTau, progress: Progress = _noop, require_beacon: bool = False) -> list[str]:
     """Check every record and the accumulator; returns one line per record. Raises CeremonyError."""
-    lines = []
-    old_head = {
+    lines: list[str] = []
+    old_head: dict[str, Any] = {
         "tau_g1": _g1j(G1_GEN),
         "tau_g2": _g2j(G2_GEN),
         "alpha_g1": _g1j(G1_GEN),
@@ -438,7 +449,7 @@ def verify_phase1(acc: PowersOfTau, progress: Progress = _noop, require_beacon: 
     return lines
 
 
-_INITIAL_DIGESTS: dict = {}
+_INITIAL_DIGESTS: dict[int, str] = {}
 
 
 def _initial_digest(power: int) -> str:
@@ -456,8 +467,8 @@ def _check_powers(acc: PowersOfTau, progress: Progress) -> None:
     for P in (*acc.tau_g1, *acc.alpha_g1, *acc.beta_g1):
         if P is None or not g1_is_on_curve(P):
             raise CeremonyError("accumulator holds an invalid G1 point")
-    for P in (*acc.tau_g2, acc.beta_g2):
-        if P is None or not g2_in_subgroup(P):
+    for P2 in (*acc.tau_g2, acc.beta_g2):
+        if P2 is None or not g2_in_subgroup(P2):
             raise CeremonyError("accumulator holds an invalid G2 point")
     seed = bytes.fromhex(acc.digest())
     tau2 = acc.tau_g2[1]
@@ -484,25 +495,26 @@ def _check_powers(acc: PowersOfTau, progress: Progress) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _ifft_g1(points: list, progress: Progress, task: str) -> list:
+def _ifft_g1(points: list[G1Affine], progress: Progress, task: str) -> list[G1Affine]:
     return _ifft_group(points, True, progress, task)
 
 
-def _ifft_g2(points: list, progress: Progress, task: str) -> list:
+def _ifft_g2(points: list[G2Affine], progress: Progress, task: str) -> list[G2Affine]:
     return _ifft_group(points, False, progress, task)
 
 
-def _ifft_group(points: list, g1: bool, progress: Progress, task: str) -> list:
+def _ifft_group(points: list[Any], g1: bool, progress: Progress, task: str) -> list[Any]:
     """Inverse FFT (divided by n) over G1 or G2 with affine points; None stands for infinity.
 
     Butterflies of a stage are done together: the twiddle products as Jacobian scalar
     multiplications normalised in one batch, then u + v and u - v as batched affine additions.
+    The points are G1 points if g1, else G2 points.
     """
     n = len(points)
     log_n = log2_exact(n)
-    mul_j = g1_mul_j if g1 else g2_mul_j
-    to_aff = g1_batch_to_affine if g1 else g2_batch_to_affine
-    neg = g1_neg if g1 else g2_neg
+    mul_j: Callable[[Any, int], Any] = g1_mul_j if g1 else g2_mul_j
+    to_aff: Callable[[Any], list[Any]] = g1_batch_to_affine if g1 else g2_batch_to_affine
+    neg: Callable[[Any], Any] = g1_neg if g1 else g2_neg
     rev = _bitrev(log_n)
     x = [points[rev[i]] for i in range(n)]
     tw = _twiddles(log_n, True)
@@ -536,15 +548,15 @@ def _ifft_group(points: list, g1: bool, progress: Progress, task: str) -> list:
     return out
 
 
-def _to_j(P, g1: bool):
+def _to_j(P: Any, g1: bool) -> G1Jac | G2Jac:
     from .curve import g2_to_jac
 
     return g1_to_jac(P) if g1 else g2_to_jac(P)  # both map None to the point at infinity
 
 
-def _add_points(a: list, b: list, g1: bool) -> list:
-    """Elementwise affine sums with None = infinity (batched)."""
-    out = [None] * len(a)
+def _add_points(a: Sequence[Any], b: Sequence[Any], g1: bool) -> list[Any]:
+    """Elementwise affine sums with None = infinity (batched), of G1 points if g1 else G2 points."""
+    out: list[Any] = [None] * len(a)
     idx = []
     for i, (p, q) in enumerate(zip(a, b, strict=False)):
         if p is None:
@@ -577,7 +589,7 @@ def _add_points(a: list, b: list, g1: bool) -> list:
     return out
 
 
-def lagrange_tau_g1(acc: PowersOfTau, size: int, progress: Progress = _noop) -> list:
+def lagrange_tau_g1(acc: PowersOfTau, size: int, progress: Progress = _noop) -> list[G1Affine]:
     """L_i(tau) G1 for the size-`size` domain, as snarkjs computes it: from the first `size`
     powers, the missing last one (size = 2^(power+1)) taken as the point at infinity."""
     pts = list(acc.tau_g1[:size])
@@ -601,7 +613,7 @@ def prepare_phase2(acc: PowersOfTau, progress: Progress = _noop, sizes: Sequence
     for size in wanted:
         if size in lag and (size > 1 << p or len(lag[size]) == 4):
             continue
-        entry = {12: lagrange_tau_g1(acc, size, progress)}
+        entry: dict[int, list[Any]] = {12: lagrange_tau_g1(acc, size, progress)}
         if size <= 1 << p:
             entry[13] = _ifft_g2(list(acc.tau_g2[:size]), progress, f"Lagrange tau G2 ({size})")
             entry[14] = _ifft_g1(list(acc.alpha_g1[:size]), progress, f"Lagrange alpha G1 ({size})")
@@ -612,7 +624,7 @@ def prepare_phase2(acc: PowersOfTau, progress: Progress = _noop, sizes: Sequence
     )
 
 
-def circuit_sizes(r1cs: R1CS) -> list:
+def circuit_sizes(r1cs: R1CS) -> list[int]:
     """The Lagrange sizes phase 2 of this circuit needs: its domain n and 2n."""
     n = r1cs.domain_size()
     return [n, 2 * n]
@@ -624,15 +636,18 @@ def _check_lagrange(acc: PowersOfTau, progress: Progress) -> str:
     from .fft import fft
 
     p = acc.power
+    lag = acc.lagrange
+    if lag is None:
+        raise CeremonyError("the powers of tau are not prepared")
     seed = bytes.fromhex(acc.digest())
-    sizes = sorted(acc.lagrange)
+    sizes = sorted(lag)
     for k, size in enumerate(sizes):
         e = size.bit_length() - 1
         coeffs = _rand128(size, seed + b"lag" + bytes([e]))
         if e == p + 1:
             coeffs[-1] = 0  # tau^(2n-1) is not in the accumulator (snarkjs treats it as 0)
         evals = [int(v) for v in fft(coeffs)]
-        entry = acc.lagrange[size]
+        entry = lag[size]
         if len(entry.get(12, [])) != size:
             raise CeremonyError(f"Lagrange tau G1 of size {size} is incomplete")
         if not g1_eq(g1_to_affine(msm_g1_jac(acc.tau_g1[:size], coeffs)), g1_to_affine(msm_g1_jac(entry[12], evals))):
@@ -662,9 +677,9 @@ def r1cs_digest(r1cs: R1CS) -> str:
     return h.hexdigest()
 
 
-def _lincomb_g1(bases: Sequence, terms: list) -> list:
+def _lincomb_g1(bases: Sequence[G1Affine], terms: Sequence[Sequence[tuple[int, int]]]) -> list[G1Affine]:
     """For each target, sum coeff * bases[idx] over its (idx, coeff) terms (affine results)."""
-    out = []
+    out: list[G1Jac] = []
     for tl in terms:
         if not tl:
             out.append(G1_INF_J)
@@ -678,10 +693,10 @@ def _lincomb_g1(bases: Sequence, terms: list) -> list:
     return g1_batch_to_affine(out)
 
 
-def _lincomb_g2(bases: Sequence, terms: list) -> list:
+def _lincomb_g2(bases: Sequence[G2Affine], terms: Sequence[Sequence[tuple[int, int]]]) -> list[G2Affine]:
     from .curve import g2_to_jac
 
-    out = []
+    out: list[G2Jac] = []
     for tl in terms:
         if not tl:
             out.append(G2_INF_J)
@@ -700,15 +715,16 @@ def phase2_initial_key(r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop)
     n = r1cs.domain_size()
     if n > (1 << acc.power):
         raise CeremonyError(f"circuit needs a domain of {n}, the ceremony supports {1 << acc.power}")
-    lt = acc.lagrange_for(12, n)
-    lt2 = acc.lagrange_for(13, n)
-    la = acc.lagrange_for(14, n)
-    lb = acc.lagrange_for(15, n)
+    lt: list[G1Affine] = acc.lagrange_for(12, n)
+    lt2: list[G2Affine] = acc.lagrange_for(13, n)
+    la: list[G1Affine] = acc.lagrange_for(14, n)
+    lb: list[G1Affine] = acc.lagrange_for(15, n)
     nv, npub = r1cs.n_wires, r1cs.n_public
-    A = [[] for _ in range(nv)]
-    B = [[] for _ in range(nv)]
+    # per wire, its (base index, coefficient) terms
+    A: list[list[tuple[int, int]]] = [[] for _ in range(nv)]
+    B: list[list[tuple[int, int]]] = [[] for _ in range(nv)]
     # IC / C mix three bases: encode base index as (section, row)
-    mix = [[] for _ in range(nv)]
+    mix: list[list[tuple[int, int]]] = [[] for _ in range(nv)]
     for k, (a, b, c) in enumerate(r1cs.constraints):
         for s, v in a:
             A[s].append((k, v))
@@ -731,7 +747,7 @@ def phase2_initial_key(r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop)
     progress("phase 2 key", 3, 5)
     mixed = _lincomb_g1(list(lt) + list(la) + list(lb), mix)
     progress("phase 2 key", 4, 5)
-    h_pts = acc.lagrange_for(12, 2 * n)[1::2]
+    h_pts: list[G1Affine] = acc.lagrange_for(12, 2 * n)[1::2]
     progress("phase 2 key", 5, 5)
     return ProvingKey(
         n_vars=nv,
@@ -756,7 +772,7 @@ def phase2_initial_key(r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop)
 @dataclass
 class Phase2:
     pk: ProvingKey
-    transcript: list  # records
+    transcript: list[dict[str, Any]]  # records
     r1cs_hash: str
     phase1_hash: str
 
@@ -767,13 +783,13 @@ class Phase2:
             h.update(s[i])
         return h.hexdigest()
 
-    def save(self, path) -> None:
+    def save(self, path: sio.StrPath) -> None:
         sio.write_zkey(path, self.pk)
         meta = {"phase": 2, "r1cs_hash": self.r1cs_hash, "phase1_hash": self.phase1_hash, "transcript": self.transcript}
         _append_section(path, TRANSCRIPT_SECTION, json.dumps(meta).encode())
 
     @staticmethod
-    def load(path) -> Phase2:
+    def load(path: sio.StrPath) -> Phase2:
         pk = sio.read_zkey(path)
         _, s = sio.read_bin(path, b"zkey")
         if TRANSCRIPT_SECTION not in s:
@@ -786,7 +802,9 @@ def new_phase2(r1cs: R1CS, acc: PowersOfTau, progress: Progress = _noop) -> Phas
     return Phase2(phase2_initial_key(r1cs, acc, progress), [], r1cs_digest(r1cs), acc.digest())
 
 
-def _phase2_step(p2: Phase2, seed: bytes, name: str, kind: str, beacon_info, progress: Progress) -> Phase2:
+def _phase2_step(
+    p2: Phase2, seed: bytes, name: str, kind: str, beacon_info: dict[str, Any] | None, progress: Progress
+) -> Phase2:
     d = _scalar_from(seed, b"delta")
     d_inv = inv(d)
     prev = p2.digest()
@@ -810,7 +828,7 @@ def _phase2_step(p2: Phase2, seed: bytes, name: str, kind: str, beacon_info, pro
         h=_scale_g1(pk.h, [d_inv] * len(pk.h), progress, "H / delta"),
     )
     out = Phase2(new_pk, list(p2.transcript), p2.r1cs_hash, p2.phase1_hash)
-    rec = {
+    rec: dict[str, Any] = {
         "index": len(p2.transcript),
         "type": kind,
         "name": name,
@@ -854,9 +872,9 @@ def verify_phase2(
     progress: Progress = _noop,
     require_beacon: bool = False,
     initial: ProvingKey | None = None,
-) -> list:
+) -> list[str]:
     """Check the phase-2 key against the R1CS and the (verified, prepared) phase-1 result."""
-    lines = []
+    lines: list[str] = []
     if p2.r1cs_hash != r1cs_digest(r1cs):
         raise CeremonyError("the key was made for a different circuit")
     if p2.phase1_hash != acc.digest():
@@ -882,7 +900,7 @@ def verify_phase2(
     if not same:
         raise CeremonyError("the key's delta-independent parts differ from the ones the circuit and phase 1 give")
     prev_hash = Phase2(init, [], p2.r1cs_hash, p2.phase1_hash).digest()
-    old_d1 = G1_GEN
+    old_d1: G1Affine = G1_GEN
     for k, rec in enumerate(p2.transcript):
         if rec.get("index") != k or rec["prev_hash"] != prev_hash:
             raise CeremonyError(f"record {k} ({rec.get('name')}): does not follow the previous state")
@@ -924,17 +942,17 @@ def verify_phase2(
     return lines
 
 
-def _eq1(a, b) -> bool:
+def _eq1(a: G1Affine, b: G1Affine) -> bool:
     return g1_eq(a, b)
 
 
-def _eq2(a, b) -> bool:
+def _eq2(a: G2Affine, b: G2Affine) -> bool:
     return g2_eq(a, b)
 
 
-def _eqs1(a, b) -> bool:
+def _eqs1(a: Sequence[G1Affine], b: Sequence[G1Affine]) -> bool:
     return len(a) == len(b) and all(g1_eq(x, y) for x, y in zip(a, b, strict=False))
 
 
-def _eqs2(a, b) -> bool:
+def _eqs2(a: Sequence[G2Affine], b: Sequence[G2Affine]) -> bool:
     return len(a) == len(b) and all(g2_eq(x, y) for x, y in zip(a, b, strict=False))

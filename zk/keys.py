@@ -6,48 +6,50 @@ The types live here, apart from the prover (zk.groth16) and the binary file form
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from typing import Any
 
-from .curve import Q, f2, f2_inv, f2_mul, f2_sqr, fq_inv
+from .curve import G1Affine, G2Affine, Q, f2, f2_inv, f2_mul, f2_sqr, fq_inv
 from .field import R, mpz
 from .msm import prepare_points_g1, prepare_points_g2
 
 
 @dataclass
 class VerifyingKey:
-    alpha1: tuple
-    beta2: tuple
-    gamma2: tuple
-    delta2: tuple
-    ic: list  # n_public + 1 G1 points
+    alpha1: G1Affine
+    beta2: G2Affine
+    gamma2: G2Affine
+    delta2: G2Affine
+    ic: list[G1Affine]  # n_public + 1 G1 points
 
     @property
     def n_public(self) -> int:
         return len(self.ic) - 1
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return vk_to_json(self)
 
     @staticmethod
-    def from_json(obj: dict) -> VerifyingKey:
+    def from_json(obj: dict[str, Any]) -> VerifyingKey:
         return vk_from_json(obj)
 
 
 @dataclass
 class Proof:
-    a: tuple  # G1
-    b: tuple  # G2
-    c: tuple  # G1
+    a: G1Affine
+    b: G2Affine
+    c: G1Affine
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return proof_to_json(self)
 
     @staticmethod
-    def from_json(obj: dict) -> Proof:
+    def from_json(obj: dict[str, Any]) -> Proof:
         return proof_from_json(obj)
 
-    def to_calldata(self) -> tuple:
+    def to_calldata(self) -> tuple[list[int], list[list[int]], list[int]]:
         """(a, b, c) as the EVM verifier takes them: b's Fq2 coordinates imaginary part first."""
         return proof_calldata(self)
 
@@ -57,29 +59,30 @@ class ProvingKey:
     n_vars: int
     n_public: int
     domain_size: int
-    alpha1: tuple
-    beta1: tuple
-    beta2: tuple
-    gamma2: tuple
-    delta1: tuple
-    delta2: tuple
-    ic: list
-    coeffs: list  # (matrix 0=A/1=B, row, signal, value) in snarkjs section-4 order
-    a: list
-    b1: list
-    b2: list
-    c: list  # private wires only: n_vars - n_public - 1
-    h: list  # domain_size
-    _cache: dict = dc_field(default_factory=dict, repr=False, compare=False)
+    alpha1: G1Affine
+    beta1: G1Affine
+    beta2: G2Affine
+    gamma2: G2Affine
+    delta1: G1Affine
+    delta2: G2Affine
+    ic: list[G1Affine]
+    coeffs: list[tuple[int, int, int, int]]  # (matrix 0=A/1=B, row, signal, value) in snarkjs section-4 order
+    a: list[G1Affine]
+    b1: list[G1Affine]
+    b2: list[G2Affine]
+    c: list[G1Affine]  # private wires only: n_vars - n_public - 1
+    h: list[G1Affine]  # domain_size
+    _cache: dict[str, Any] = dc_field(default_factory=dict, repr=False, compare=False)
 
     def verifying_key(self) -> VerifyingKey:
         return VerifyingKey(self.alpha1, self.beta2, self.gamma2, self.delta2, list(self.ic))
 
     # prepared data for the prover, built once per key
-    def _prepared(self) -> dict:
+    def _prepared(self) -> dict[str, Any]:
         if "rows" not in self._cache:
             n = self.domain_size
-            rows = [[[[], []] for _ in range(n)] for _ in range(2)]
+            # rows[matrix][row] = [signals, values]
+            rows: list[list[list[list[int]]]] = [[[[], []] for _ in range(n)] for _ in range(2)]
             for m, row, sig, val in self.coeffs:
                 rows[m][row][0].append(sig)
                 rows[m][row][1].append(mpz(val))
@@ -88,12 +91,14 @@ class ProvingKey:
             # Point sets with many points at infinity (A: wires absent from every A row, a third
             # of the DID circuit's) get their own index list and MSM plan; the others share the
             # witness plan, their few infinity points replaced by compensated stand-ins.
-            for name, pts, prep_fn in (
+            # (name, G1 or G2 points, their preparation)
+            point_sets: tuple[tuple[str, Sequence[Any], Callable[[Sequence[Any]], object]], ...] = (
                 ("a", self.a, prepare_points_g1),
                 ("b1", self.b1, prepare_points_g1),
                 ("c", [None] * n_pub1 + list(self.c), prepare_points_g1),
                 ("b2", self.b2, prepare_points_g2),
-            ):
+            )
+            for name, pts, prep_fn in point_sets:
                 idx = [i for i, P in enumerate(pts) if P is not None]
                 if len(idx) < 0.9 * len(pts):
                     self._cache[name] = prep_fn([pts[i] for i in idx])
@@ -110,20 +115,20 @@ class ProvingKey:
 # ------------------------------------------------------------------------------------------------
 
 
-def g1_to_obj(P) -> list:
+def g1_to_obj(P: G1Affine) -> list[str]:
     if P is None:
         return ["0", "1", "0"]
     return [str(int(P[0])), str(int(P[1])), "1"]
 
 
-def g2_to_obj(P) -> list:
+def g2_to_obj(P: G2Affine) -> list[list[str]]:
     if P is None:
         return [["0", "0"], ["1", "0"], ["0", "0"]]
     (x0, x1), (y0, y1) = P
     return [[str(int(x0)), str(int(x1))], [str(int(y0)), str(int(y1))], ["1", "0"]]
 
 
-def g1_from_obj(o):
+def g1_from_obj(o: list[Any]) -> G1Affine:
     """A G1 point from snarkjs's projective object [x, y, z]."""
     x, y, z = (int(v) for v in o)
     if z == 0:
@@ -134,7 +139,7 @@ def g1_from_obj(o):
     return (mpz(x * zi * zi % Q), mpz(y * zi * zi * zi % Q))
 
 
-def g2_from_obj(o):
+def g2_from_obj(o: list[Any]) -> G2Affine:
     x, y, z = (f2((int(a), int(b))) for a, b in o)
     if z[0] == 0 and z[1] == 0:
         return None
@@ -145,8 +150,8 @@ def g2_from_obj(o):
     return (f2_mul(x, zi2), f2_mul(f2_mul(y, zi2), zi))
 
 
-def vk_to_json(vk, alphabeta: bool = True) -> dict:
-    out = {
+def vk_to_json(vk: VerifyingKey, alphabeta: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "protocol": "groth16",
         "curve": "bn128",
         "nPublic": vk.n_public,
@@ -161,7 +166,7 @@ def vk_to_json(vk, alphabeta: bool = True) -> dict:
     return out
 
 
-def snarkjs_alphabeta(vk) -> list:
+def snarkjs_alphabeta(vk: VerifyingKey) -> list[list[list[str]]]:
     """e(alpha, beta) as snarkjs prints it. snarkjs's final exponentiation (Fuentes-Castaneda et
     al.) yields the optimal ate pairing raised to the fixed power 2u(6u^2 + 3u + 1) (u the BN
     parameter), a different but equally valid pairing; we raise ours to the same power."""
@@ -171,7 +176,7 @@ def snarkjs_alphabeta(vk) -> list:
     return to_snarkjs_gt(f12_pow(pairing(vk.alpha1, vk.beta2), k))
 
 
-def vk_from_json(obj: dict):
+def vk_from_json(obj: dict[str, Any]) -> VerifyingKey:
     if obj.get("protocol") != "groth16" or obj.get("curve") not in ("bn128", "bn254"):
         raise ValueError("not a BN254 Groth16 verification key")
     vk = VerifyingKey(
@@ -186,7 +191,7 @@ def vk_from_json(obj: dict):
     return vk
 
 
-def proof_to_json(proof) -> dict:
+def proof_to_json(proof: Proof) -> dict[str, Any]:
     return {
         "pi_a": g1_to_obj(proof.a),
         "pi_b": g2_to_obj(proof.b),
@@ -196,18 +201,21 @@ def proof_to_json(proof) -> dict:
     }
 
 
-def proof_from_json(obj: dict):
+def proof_from_json(obj: dict[str, Any]) -> Proof:
     if obj.get("protocol", "groth16") != "groth16":
         raise ValueError("not a Groth16 proof")
     return Proof(g1_from_obj(obj["pi_a"]), g2_from_obj(obj["pi_b"]), g1_from_obj(obj["pi_c"]))
 
 
-def proof_calldata(proof) -> tuple:
+def proof_calldata(proof: Proof) -> tuple[list[int], list[list[int]], list[int]]:
     """(a, b, c) integers for an EVM verifier: a = [x, y]; b = [[x1, x0], [y1, y0]] (EIP-197
     orders an Fq2 element imaginary part first); c = [x, y]."""
-    (x0, x1), (y0, y1) = proof.b
+    a, b, c = proof.a, proof.b, proof.c
+    if a is None or b is None or c is None:
+        raise ValueError("the proof has a point at infinity")
+    (x0, x1), (y0, y1) = b
     return (
-        [int(proof.a[0]), int(proof.a[1])],
+        [int(a[0]), int(a[1])],
         [[int(x1), int(x0)], [int(y1), int(y0)]],
-        [int(proof.c[0]), int(proof.c[1])],
+        [int(c[0]), int(c[1])],
     )

@@ -28,16 +28,25 @@ import pickle
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import add, mod, mul, sub
+from typing import Any, Generic, TypeVar, cast
 
 import gmpy2
 import numpy as np
+from numpy.typing import NDArray
 
 from .curve import (
+    F2,
     G1_GEN,
     G1_INF_J,
     G2_GEN,
     G2_INF_J,
     Q_MPZ,
+    G1Affine,
+    G1Jac,
+    G1Point,
+    G2Affine,
+    G2Jac,
+    G2Point,
     f2_add,
     f2_inv,
     f2_is_zero,
@@ -64,17 +73,29 @@ from .field import R, mpz
 
 SCALAR_BITS = 254
 
+#: A tree-schedule round: the left and right input indices of the pairs, and the gather order.
+Round = tuple[list[int], list[int], list[int]]
+#: A point as the tuple of its k coordinate components (Fq values).
+Packed = tuple[int, ...]
+#: Many points as one list per coordinate component; where the engine allows points at
+#: infinity, a None at index i (in every component at once) stands for one.
+Comps = list[list[int | None]]
+#: An affine point known not to be infinity (G1Point, G2Point) and a Jacobian point (G1Jac, G2Jac).
+AffT = TypeVar("AffT")
+JacT = TypeVar("JacT")
+
 
 # ------------------------------------------------------------------------------------------------
 # scalar decomposition
 # ------------------------------------------------------------------------------------------------
 
 
-def window_widths(n: int) -> list:
+def window_widths(n: int) -> list[int]:
     """Window sizes (bits, low to high) covering the 254 scalar bits, from a cost model:
     each window costs n bucket additions plus about 2 * 2^c for its reduction and a fixed
     overhead. Sizes differ by at most one bit, so no window is a nearly empty top window."""
-    best, best_cost = None, None
+    best: list[int] = []  # always replaced: 16 windows of 15..16 bits qualify
+    best_cost: float | None = None
     for w in range(8, 64):
         base, extra = divmod(SCALAR_BITS, w)
         widths = [base] * (w - extra) + [base + 1] * extra
@@ -110,8 +131,10 @@ class MSMPlan:
             if n
             else np.zeros((0, 4), dtype=np.uint64)
         )
-        entries = []
-        seg_win, seg_digit, seg_size = [], [], []
+        entries: list[NDArray[np.intp]] = []
+        seg_win: list[NDArray[np.int64]] = []
+        seg_digit: list[NDArray[np.int64]] = []
+        seg_size: list[NDArray[np.int64]] = []
         off = 0
         for j, cw in enumerate(widths):
             li, sh = divmod(off, 64)
@@ -128,9 +151,9 @@ class MSMPlan:
             seg_digit.append(vals.astype(np.int64))
             seg_size.append(counts.astype(np.int64))
             off += cw
-        self.entries = np.concatenate(entries).tolist() if entries else []
-        self.seg_win = np.concatenate(seg_win) if seg_win else np.zeros(0, dtype=np.int64)
-        self.seg_digit = np.concatenate(seg_digit) if seg_digit else np.zeros(0, dtype=np.int64)
+        self.entries: list[int] = np.concatenate(entries).tolist() if entries else []
+        self.seg_win: NDArray[np.int64] = np.concatenate(seg_win) if seg_win else np.zeros(0, dtype=np.int64)
+        self.seg_digit: NDArray[np.int64] = np.concatenate(seg_digit) if seg_digit else np.zeros(0, dtype=np.int64)
         sizes = np.concatenate(seg_size) if seg_size else np.zeros(0, dtype=np.int64)
         self.bucket_rounds = _tree_schedule(sizes)
         # reduction: bucket sums of window j grouped by digit >> h_j and by digit & (2^h_j - 1)
@@ -144,14 +167,14 @@ class MSMPlan:
         )
 
 
-def _tree_schedule(sizes: np.ndarray) -> list:
+def _tree_schedule(sizes: NDArray[np.int64]) -> list[Round]:
     """Rounds that reduce consecutive segments of the given sizes to one element each.
 
     Round input: a flat list laid out segment after segment. Each round adds elements
     (2t, 2t+1) of every segment ("left", "right" index lists into the input) and builds the next
     layout by gathering from `sums + input` (`gather`): a segment's sums, then its odd element.
     """
-    rounds = []
+    rounds: list[Round] = []
     m = sizes.astype(np.int64)
     if m.size == 0:
         return rounds
@@ -175,7 +198,7 @@ def _tree_schedule(sizes: np.ndarray) -> list:
     return rounds
 
 
-def _grouping(keys: np.ndarray) -> tuple:
+def _grouping(keys: NDArray[np.int64]) -> tuple[list[int], list[Round], NDArray[np.int64]]:
     """Gather order that makes equal keys consecutive, the tree schedule over those runs, and
     the key of each run."""
     if keys.size == 0:
@@ -192,13 +215,13 @@ def _grouping(keys: np.ndarray) -> tuple:
 # ------------------------------------------------------------------------------------------------
 
 
-def _batch_inv(vals: list) -> list:
+def _batch_inv(vals: list[int]) -> list[int]:
     """Inverses mod Q of nonzero values with one gmpy2.invert (product tree, C-level loops)."""
     p = Q_MPZ
     n = len(vals)
     if n == 0:
         return []
-    levels = []
+    levels: list[list[int]] = []
     cur = vals
     while len(cur) > 1:
         if len(cur) & 1:
@@ -209,7 +232,7 @@ def _batch_inv(vals: list) -> list:
     inv = [gmpy2.invert(cur[0], p)]
     for lvl in reversed(levels):
         m = len(lvl)
-        out = [None] * m
+        out: list[int | None] = [None] * m
         h = m >> 1
         out[0::2] = list(map(mod, map(mul, inv, lvl[1::2]), repeat(p, h)))
         out[1::2] = list(map(mod, map(mul, inv, lvl[0::2]), repeat(p, h)))
@@ -217,7 +240,7 @@ def _batch_inv(vals: list) -> list:
     return inv[:n] if len(inv) != n else inv
 
 
-def _g1_slow_add(x1, y1, x2, y2):
+def _g1_slow_add(x1: int, y1: int, x2: int, y2: int) -> G1Point | None:
     p = Q_MPZ
     if x1 == x2:
         if (y1 + y2) % p == 0:
@@ -229,7 +252,9 @@ def _g1_slow_add(x1, y1, x2, y2):
     return x3, (lam * (x1 - x3) - y1) % p
 
 
-def g1_add_vec(X1: list, Y1: list, X2: list, Y2: list):
+def g1_add_vec(
+    X1: Sequence[int], Y1: Sequence[int], X2: Sequence[int], Y2: Sequence[int]
+) -> tuple[list[int | None], list[int | None], bool]:
     """Elementwise affine sums. Returns (X3, Y3, has_inf); infinity results are X3[i] = None."""
     p = Q_MPZ
     n = len(X1)
@@ -256,7 +281,7 @@ def g1_add_vec(X1: list, Y1: list, X2: list, Y2: list):
     return X3, Y3, has_inf
 
 
-def _g2_slow_add(x1, y1, x2, y2):
+def _g2_slow_add(x1: F2, y1: F2, x2: F2, y2: F2) -> G2Point | None:
     if x1 == x2:
         if f2_is_zero(f2_add(y1, y2)):
             return None
@@ -268,7 +293,16 @@ def _g2_slow_add(x1, y1, x2, y2):
     return x3, y3
 
 
-def g2_add_vec(A0, A1, B0, B1, C0, C1, D0, D1):
+def g2_add_vec(
+    A0: Sequence[int],
+    A1: Sequence[int],
+    B0: Sequence[int],
+    B1: Sequence[int],
+    C0: Sequence[int],
+    C1: Sequence[int],
+    D0: Sequence[int],
+    D1: Sequence[int],
+) -> tuple[list[int | None], list[int | None], list[int | None], list[int | None], bool]:
     """Elementwise affine sums on G2 with coordinates split into component lists:
     P = ((A0, A1), (B0, B1)), Q = ((C0, C1), (D0, D1)). Returns (X0, X1, Y0, Y1, has_inf)."""
     p = Q_MPZ
@@ -317,10 +351,25 @@ def g2_add_vec(A0, A1, B0, B1, C0, C1, D0, D1):
 # ------------------------------------------------------------------------------------------------
 
 
-class _Group:
+#: Elementwise affine sums of component lists without None: (sums, whether a sum is infinity).
+AddVec = Callable[[Sequence[Sequence[int]], Sequence[Sequence[int]]], tuple[Sequence[list[int | None]], bool]]
+
+
+class _Group(Generic[AffT, JacT]):
     """Coordinate layout of a group for the engine: k component lists per point."""
 
-    def __init__(self, k, add_vec, inf_j, dbl_j, add_j, madd_j, to_affine, pack, unpack):
+    def __init__(
+        self,
+        k: int,
+        add_vec: AddVec,
+        inf_j: JacT,
+        dbl_j: Callable[[JacT], JacT],
+        add_j: Callable[[JacT, JacT], JacT],
+        madd_j: Callable[[JacT, AffT], JacT],
+        to_affine: Callable[[JacT], AffT | None],
+        pack: Callable[[AffT], Packed],
+        unpack: Callable[[Packed], AffT],
+    ):
         self.k = k
         self.add_vec = add_vec
         self.inf_j = inf_j
@@ -332,17 +381,21 @@ class _Group:
         self.unpack = unpack  # tuple of k components -> affine point
 
 
-def _g1_add_vec_k(a, b):
+def _g1_add_vec_k(
+    a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]
+) -> tuple[tuple[list[int | None], list[int | None]], bool]:
     X3, Y3, inf = g1_add_vec(a[0], a[1], b[0], b[1])
     return (X3, Y3), inf
 
 
-def _g2_add_vec_k(a, b):
+def _g2_add_vec_k(
+    a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]
+) -> tuple[tuple[list[int | None], list[int | None], list[int | None], list[int | None]], bool]:
     x0, x1, y0, y1, inf = g2_add_vec(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3])
     return (x0, x1, y0, y1), inf
 
 
-G1_ENGINE = _Group(
+G1_ENGINE: _Group[G1Point, G1Jac] = _Group(
     2,
     _g1_add_vec_k,
     G1_INF_J,
@@ -353,7 +406,7 @@ G1_ENGINE = _Group(
     lambda P: (mpz(P[0]), mpz(P[1])),
     lambda t: (t[0], t[1]),
 )
-G2_ENGINE = _Group(
+G2_ENGINE: _Group[G2Point, G2Jac] = _Group(
     4,
     _g2_add_vec_k,
     G2_INF_J,
@@ -366,15 +419,17 @@ G2_ENGINE = _Group(
 )
 
 
-def _add_safe(G: _Group, left: list, right: list, maybe_inf: bool) -> tuple:
+def _add_safe(
+    G: _Group[Any, Any], left: Comps, right: Comps, maybe_inf: bool
+) -> tuple[Sequence[list[int | None]], bool]:
     """Elementwise sums of component lists; with maybe_inf either side may hold None
     (infinity). Returns (sums, sums_may_hold_None)."""
     if not maybe_inf:
-        return G.add_vec(left, right)
+        return G.add_vec(left, right)  # type: ignore[arg-type]  # without maybe_inf nothing is None
     k = G.k
     n = len(left[0])
-    out = [[None] * n for _ in range(k)]
-    idx = []
+    out: Comps = [[None] * n for _ in range(k)]
+    idx: list[int] = []
     for i in range(n):
         if left[0][i] is None:
             for cc in range(k):
@@ -385,8 +440,10 @@ def _add_safe(G: _Group, left: list, right: list, maybe_inf: bool) -> tuple:
         else:
             idx.append(i)
     if idx:
+        # idx holds the pairs without infinity (None in component 0 means None in all)
         sub_out, _ = G.add_vec(
-            [[left[cc][i] for i in idx] for cc in range(k)], [[right[cc][i] for i in idx] for cc in range(k)]
+            [[left[cc][i] for i in idx] for cc in range(k)],  # type: ignore[misc]
+            [[right[cc][i] for i in idx] for cc in range(k)],  # type: ignore[misc]
         )
         for t, i in enumerate(idx):
             for cc in range(k):
@@ -394,7 +451,9 @@ def _add_safe(G: _Group, left: list, right: list, maybe_inf: bool) -> tuple:
     return out, True
 
 
-def _run_rounds(G: _Group, comps: list, rounds: list, maybe_inf: bool = False) -> tuple:
+def _run_rounds(
+    G: _Group[Any, Any], comps: Comps, rounds: Sequence[Round], maybe_inf: bool = False
+) -> tuple[Comps, bool]:
     """Apply a tree schedule to component lists (one list per coordinate component)."""
     k = G.k
     for left, right, gather in rounds:
@@ -406,15 +465,15 @@ def _run_rounds(G: _Group, comps: list, rounds: list, maybe_inf: bool = False) -
     return comps, maybe_inf
 
 
-def _msm_many(G: _Group, plan: MSMPlan, point_sets: Sequence[Sequence]) -> list:
+def _msm_many(G: _Group[AffT, JacT], plan: MSMPlan, point_sets: Sequence[Sequence[AffT]]) -> list[JacT]:
     """Jacobian results of sum k_i P_i for each point set (all of length plan.n, no None)."""
     k = G.k
     w = plan.w
-    results = []
+    results: list[JacT] = []
     for pts in point_sets:
         packed = [G.pack(P) for P in pts]
         base = [[t[cc] for t in packed] for cc in range(k)]
-        comps = [list(map(base[cc].__getitem__, plan.entries)) for cc in range(k)]
+        comps: Comps = [list(map(base[cc].__getitem__, plan.entries)) for cc in range(k)]
         buckets, inf = _run_rounds(G, comps, plan.bucket_rounds)  # one value per (window, digit)
         hi, _ = _run_rounds(G, [list(map(b.__getitem__, plan.hi_gather)) for b in buckets], plan.hi_rounds, inf)
         lo, _ = _run_rounds(G, [list(map(b.__getitem__, plan.lo_gather)) for b in buckets], plan.lo_rounds, inf)
@@ -424,38 +483,40 @@ def _msm_many(G: _Group, plan: MSMPlan, point_sets: Sequence[Sequence]) -> list:
         for j in range(w - 1, -1, -1):
             for _ in range(plan.widths[j]):
                 acc = G.dbl_j(acc)
-            if hi_tot[j] is not None:
-                t = G.madd_j(G.inf_j, G.unpack(hi_tot[j]))
+            if (hi_j := hi_tot[j]) is not None:
+                t = G.madd_j(G.inf_j, G.unpack(hi_j))
                 for _ in range(plan.hs[j]):
                     t = G.dbl_j(t)
                 acc = G.add_j(acc, t)
-            if lo_tot[j] is not None:
-                acc = G.madd_j(acc, G.unpack(lo_tot[j]))
+            if (lo_j := lo_tot[j]) is not None:
+                acc = G.madd_j(acc, G.unpack(lo_j))
         results.append(acc)
     return results
 
 
-def _weighted_running(G: _Group, comps: list, keys, w: int, m: int) -> list:
+def _weighted_running(
+    G: _Group[Any, Any], comps: Comps, keys: NDArray[np.int64], w: int, m: int
+) -> list[Packed | None]:
     """Per window j: sum_i i * V[j, i] where V[j, i] is the value with key j*m + i (absent: 0),
     by running sums from i = m-1 down to 1, all windows in lock step."""
     k = G.k
-    grid = [[None] * m for _ in range(w)]
+    grid: list[list[Packed | None]] = [[None] * m for _ in range(w)]
     for pos, key in enumerate(keys.tolist()):
-        if comps[0][pos] is not None:
+        if comps[0][pos] is not None:  # then no component is None
             grid[key // m][key % m] = tuple(comps[cc][pos] for cc in range(k))
-    running = [None] * w
-    total = [None] * w
+    running: list[Packed | None] = [None] * w
+    total: list[Packed | None] = [None] * w
     for i in range(m - 1, 0, -1):
         _lockstep(G, running, [grid[j][i] for j in range(w)])
         _lockstep(G, total, running)
     return total
 
 
-def _lockstep(G: _Group, acc: list, addends: list) -> None:
+def _lockstep(G: _Group[Any, Any], acc: list[Packed | None], addends: Sequence[Packed | None]) -> None:
     k = G.k
-    idx = []
-    left = [[] for _ in range(k)]
-    right = [[] for _ in range(k)]
+    idx: list[int] = []
+    left: list[list[int]] = [[] for _ in range(k)]
+    right: list[list[int]] = [[] for _ in range(k)]
     for i, (a, b) in enumerate(zip(acc, addends, strict=False)):
         if b is None:
             continue
@@ -471,7 +532,8 @@ def _lockstep(G: _Group, acc: list, addends: list) -> None:
     out, _ = G.add_vec(left, right)
     for t, i in enumerate(idx):
         v = out[0][t]
-        acc[i] = None if v is None else tuple(out[cc][t] for cc in range(k))
+        # None in component 0 means None in all
+        acc[i] = None if v is None else tuple(out[cc][t] for cc in range(k))  # type: ignore[misc]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -479,63 +541,78 @@ def _lockstep(G: _Group, acc: list, addends: list) -> None:
 # ------------------------------------------------------------------------------------------------
 
 # Stand-ins for points at infinity: the i-th slot gets (i + 1) * T; compensated at the end.
-_T1 = g1_mul(G1_GEN, 0x46616D65456E67696E65)
-_T2 = g2_mul(G2_GEN, 0x46616D65456E67696E65)
+# (nonzero multiples of the generators, so not infinity)
+_T1 = cast(G1Point, g1_mul(G1_GEN, 0x46616D65456E67696E65))
+_T2 = cast(G2Point, g2_mul(G2_GEN, 0x46616D65456E67696E65))
 
 
-def _fill_infinity(G: _Group, pts: Sequence, T, mul_fn, add_vec_fn=None):
+def _fill_infinity(
+    G: _Group[AffT, Any],
+    pts: Sequence[AffT | None],
+    T: AffT,
+    mul_fn: Callable[[AffT, int], AffT | None],
+    add_vec_fn: object = None,
+) -> tuple[list[AffT], list[int]]:
     """Replace None entries by (i+1)*T (distinct, known multiples of T). Returns (points, slots)."""
     slots = [i for i, P in enumerate(pts) if P is None]
     if not slots:
-        return list(pts), slots
+        return cast("list[AffT]", list(pts)), slots  # no None in pts
     out = list(pts)
     for i in slots:
         out[i] = mul_fn(T, i + 1)
-    return out, slots
+    return cast("list[AffT]", out), slots  # (i+1)*T is not infinity: T has order R > i+1
 
 
-def prepare_points_g1(pts: Sequence):
+def prepare_points_g1(pts: Sequence[G1Affine]) -> tuple[list[G1Point], list[int]]:
     """Points ready for the engine (infinity replaced), plus the slots to compensate."""
     return _fill_infinity(G1_ENGINE, pts, _T1, g1_mul)
 
 
-def prepare_points_g2(pts: Sequence):
+def prepare_points_g2(pts: Sequence[G2Affine]) -> tuple[list[G2Point], list[int]]:
     return _fill_infinity(G2_ENGINE, pts, _T2, g2_mul)
 
 
-def _compensate(G, acc, slots, scalars, T, mul_j):
+def _compensate(
+    G: _Group[AffT, JacT],
+    acc: JacT,
+    slots: Sequence[int],
+    scalars: Sequence[int],
+    T: AffT,
+    mul_j: Callable[[AffT, int], JacT],
+    neg: Callable[[AffT], AffT],
+) -> JacT:
     if not slots:
         return acc
     k = sum(int(scalars[i]) * (i + 1) for i in slots) % R
     if k == 0:
         return acc
-    neg_T = g1_neg(T) if G is G1_ENGINE else g2_neg(T)
-    return G.add_j(acc, mul_j(neg_T, k))
+    return G.add_j(acc, mul_j(neg(T), k))
 
 
-def msm_g1_many(plan: MSMPlan, point_sets: Sequence[tuple]) -> list:
+def msm_g1_many(plan: MSMPlan, point_sets: Sequence[tuple[Sequence[G1Point], Sequence[int]]]) -> list[G1Jac]:
     """[(points, slots), ...] as returned by prepare_points_g1 -> Jacobian results."""
     if plan.n == 0:
         return [G1_INF_J for _ in point_sets]
     res = _msm_many(G1_ENGINE, plan, [p for p, _ in point_sets])
     return [
-        _compensate(G1_ENGINE, r, slots, plan.scalars, _T1, g1_mul_j)
+        _compensate(G1_ENGINE, r, slots, plan.scalars, _T1, g1_mul_j, g1_neg)
         for r, (_, slots) in zip(res, point_sets, strict=True)
     ]
 
 
-def msm_g2_many(plan: MSMPlan, point_sets: Sequence[tuple]) -> list:
+def msm_g2_many(plan: MSMPlan, point_sets: Sequence[tuple[Sequence[G2Point], Sequence[int]]]) -> list[G2Jac]:
     if plan.n == 0:
         return [G2_INF_J for _ in point_sets]
     res = _msm_many(G2_ENGINE, plan, [p for p, _ in point_sets])
     return [
-        _compensate(G2_ENGINE, r, slots, plan.scalars, _T2, g2_mul_j)
+        _compensate(G2_ENGINE, r, slots, plan.scalars, _T2, g2_mul_j, g2_neg)
         for r, (_, slots) in zip(res, point_sets, strict=True)
     ]
 
 
-def _small_or_filtered(points, scalars):
-    pts, ks = [], []
+def _small_or_filtered(points: Sequence[AffT | None], scalars: Sequence[int]) -> tuple[list[AffT], list[int]]:
+    pts: list[AffT] = []
+    ks: list[int] = []
     for P, k in zip(points, scalars, strict=False):
         k = int(k) % R
         if k and P is not None:
@@ -544,7 +621,7 @@ def _small_or_filtered(points, scalars):
     return pts, ks
 
 
-def msm_g1_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
+def msm_g1_jac(points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Jac:
     pts, ks = _small_or_filtered(points, scalars)
     if len(pts) < 8:
         acc = G1_INF_J
@@ -554,7 +631,7 @@ def msm_g1_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
     return _msm_many(G1_ENGINE, MSMPlan(ks), [pts])[0]
 
 
-def msm_g2_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
+def msm_g2_jac(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Jac:
     pts, ks = _small_or_filtered(points, scalars)
     if len(pts) < 8:
         acc = G2_INF_J
@@ -564,23 +641,23 @@ def msm_g2_jac(points: Sequence, scalars: Sequence[int]) -> tuple:
     return _msm_many(G2_ENGINE, MSMPlan(ks), [pts])[0]
 
 
-def msm_g1(points: Sequence, scalars: Sequence[int]):
+def msm_g1(points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
     """sum k_i P_i on G1 (affine in, affine out; None is the point at infinity)."""
     return g1_to_affine(msm_g1_jac(points, scalars))
 
 
-def msm_g2(points: Sequence, scalars: Sequence[int]):
+def msm_g2(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
     return g2_to_affine(msm_g2_jac(points, scalars))
 
 
-def msm_naive_g1(points, scalars):
+def msm_naive_g1(points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
     acc = G1_INF_J
     for P, k in zip(points, scalars, strict=False):
         acc = g1_add_j(acc, g1_mul_j(P, k))
     return g1_to_affine(acc)
 
 
-def msm_naive_g2(points, scalars):
+def msm_naive_g2(points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
     acc = G2_INF_J
     for P, k in zip(points, scalars, strict=False):
         acc = g2_add_j(acc, g2_mul_j(P, k))
@@ -600,7 +677,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_forked(tasks: Sequence[Callable[[], object]], workers: int) -> list:
+def run_forked(tasks: Sequence[Callable[[], object]], workers: int) -> list[Any]:
     """Run zero-argument callables, the first len-1 in forked children, the last in this process.
 
     Children see this process's memory as it was at fork time (copy-on-write), so large inputs
@@ -609,8 +686,8 @@ def run_forked(tasks: Sequence[Callable[[], object]], workers: int) -> list:
     """
     if workers <= 1 or len(tasks) <= 1 or not hasattr(os, "fork"):
         return [t() for t in tasks]
-    results: list = [None] * len(tasks)
-    children = []
+    results: list[Any] = [None] * len(tasks)
+    children: list[tuple[int, int, int]] = []
     for i, task in enumerate(tasks[:-1]):
         rfd, wfd = os.pipe()
         pid = os.fork()
@@ -652,16 +729,23 @@ def run_forked(tasks: Sequence[Callable[[], object]], workers: int) -> list:
 
 
 def _fixed_base_batch(
-    G: _Group, base, scalars: Sequence[int], add_j, dbl_j, to_jac, batch_affine, window: int = 8
-) -> list:
+    G: _Group[AffT, JacT],
+    base: AffT,
+    scalars: Sequence[int],
+    add_j: Callable[[JacT, JacT], JacT],
+    dbl_j: Callable[[JacT], JacT],
+    to_jac: Callable[[AffT], JacT],
+    batch_affine: Callable[[Sequence[JacT]], list[AffT | None]],
+    window: int = 8,
+) -> list[AffT | None]:
     ks = [int(k) % R for k in scalars]
     n_win = -(-SCALAR_BITS // window)
     size = 1 << window
     # table[j][d] = d * 2^(window*j) * base, affine
-    rows_j = []
+    rows_j: list[list[JacT]] = []
     row_base = to_jac(base)
     for _ in range(n_win):
-        row = [None, row_base]
+        row = [row_base]  # d = 1 .. size-1
         for _d in range(2, size):
             row.append(add_j(row[-1], row_base))
         rows_j.append(row)
@@ -669,29 +753,29 @@ def _fixed_base_batch(
         for _ in range(window):
             nb = dbl_j(nb)
         row_base = nb
-    flat = batch_affine([p for row in rows_j for p in row[1:]])
-    table = [[None] + flat[j * (size - 1) : (j + 1) * (size - 1)] for j in range(n_win)]
-    acc: list = [None] * len(ks)
+    flat = batch_affine([p for row in rows_j for p in row])
+    table = [[None, *flat[j * (size - 1) : (j + 1) * (size - 1)]] for j in range(n_win)]
+    acc: list[Packed | None] = [None] * len(ks)
     mask = size - 1
     for j in range(n_win):
         shift = window * j
-        addends = []
+        addends: list[Packed | None] = []
         tj = table[j]
         for k in ks:
             d = (k >> shift) & mask
-            addends.append(G.pack(tj[d]) if d else None)
+            addends.append(G.pack(tj[d]) if d else None)  # type: ignore[arg-type]  # d > 0: tj[d] is not infinity
         _lockstep(G, acc, addends)
     return [None if a is None else G.unpack(a) for a in acc]
 
 
-def g1_fixed_base_batch(base, scalars: Sequence[int]) -> list:
+def g1_fixed_base_batch(base: G1Point, scalars: Sequence[int]) -> list[G1Affine]:
     """[k * base for k in scalars] as affine points (None for k == 0)."""
     from .curve import g1_batch_to_affine, g1_to_jac
 
     return _fixed_base_batch(G1_ENGINE, base, scalars, g1_add_j, g1_dbl_j, g1_to_jac, g1_batch_to_affine)
 
 
-def g2_fixed_base_batch(base, scalars: Sequence[int]) -> list:
+def g2_fixed_base_batch(base: G2Point, scalars: Sequence[int]) -> list[G2Affine]:
     from .curve import g2_batch_to_affine, g2_to_jac
 
     return _fixed_base_batch(G2_ENGINE, base, scalars, g2_add_j, g2_dbl_j, g2_to_jac, g2_batch_to_affine)
