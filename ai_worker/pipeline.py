@@ -1,5 +1,5 @@
 """One content request end to end, minus the chain: emotion hint, image, caption, signed
-manifest. The worker service (later) reads requests from the content market, calls
+manifest. The worker service (ai_worker.service) reads requests from the content market, calls
 `ContentPipeline.make`, `publish`es the item and posts the CIDs on chain.
 
     pipe = ContentPipeline(signer=account, engine=EmotionEngine(state_dir, prior=load_prior()))

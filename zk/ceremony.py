@@ -253,10 +253,6 @@ class PowersOfTau:
             "beta_g2": _g2j(self.beta_g2),
         }
 
-    @property
-    def max_domain(self) -> int:
-        return 1 << self.power
-
     # persistence -------------------------------------------------------------------------------
     def save(self, path: sio.StrPath) -> None:
         """A .ptau; with every Lagrange size prepared it has snarkjs's sections 12-15, with only
