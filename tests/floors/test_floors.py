@@ -72,6 +72,7 @@ BACK_UP_IMPORTS = [
     ("zk/field.py", "import fame.config", "Floors point down", "zk.field -> fame.config"),
     ("oracle/aggregate.py", "import ai_worker.emotions", "Floors point down", "oracle.aggregate -> ai_worker.emotions"),
     ("ai_worker/jobs.py", "from stack import cli", "Floors point down", "ai_worker.jobs -> stack.cli"),
+    ("social/__init__.py", "import oracle.report", "Floors point down", "social -> oracle.report"),
     ("zk/field.py", "from . import groth16", "without cycles", ".field -> .groth16"),
 ]
 
