@@ -129,7 +129,26 @@ class OracleSettings(BaseSettings):
     )
     round_seconds: int = Field(default=10, ge=1, le=3600, description="Length of one round (epoch).")
     genesis: int = Field(default=DEFAULT_ORACLE_GENESIS, ge=0, description="Unix time at which round 0 starts.")
-    adapter: Literal["simulator", "youtube"] = Field(default="simulator", description="Where engagement comes from.")
+    adapter: Literal["native", "simulator", "youtube"] = Field(
+        default="native",
+        description="Where engagement comes from: native (the personas' measured engagement from FameEngine's "
+        "social service), simulator (deterministic simulated platform, for load benchmarks and tests), youtube.",
+    )
+    social_url: str = Field(
+        default_factory=lambda: OracleSettings.local_social_url(),
+        description="Base URL of the social service the native adapter reads (GET /api/engagement). "
+        "Default: http://FAME_HOST:FAME_SOCIAL_PORT.",
+    )
+    social_timeout: float = Field(
+        default=1.0, gt=0, le=60, description="Seconds one engagement request to the social service may take."
+    )
+    social_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of an engagement request that failed in transit or with 429/5xx (short backoff, "
+        "within request_timeout in all).",
+    )
     seed: int = Field(default=7, description="Seed of the simulated platform (every operator must use the same).")
     outage_rate: float = Field(
         default=0.01, ge=0.0, le=1.0, description="Simulated platform: share of 5-minute windows with an outage."
@@ -173,6 +192,11 @@ class OracleSettings(BaseSettings):
     @property
     def state_dir(self) -> Path:
         return settings().state_dir / "oracle"
+
+    @staticmethod
+    def local_social_url() -> str:
+        """Where this host's social service listens: http://FAME_HOST:FAME_SOCIAL_PORT."""
+        return f"http://{settings().host}:{social_settings().port}"
 
     def committee(self) -> tuple[list[str], list[str], int]:
         """(signers, transmitters, f) from FAME_ORACLE_SIGNERS / _TRANSMITTERS / _F."""

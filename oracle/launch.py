@@ -63,6 +63,7 @@ def build_node(
         outage_rate=cfg.outage_rate,
         lag_max=min(3.0, cfg.round_seconds / 2),
         settings=cfg,
+        registry=metrics.registry,
     )
     node_cfg = NodeConfig(
         index=index,
@@ -148,11 +149,16 @@ def start_operators(
     faults: Mapping[int, Iterable[str]] | None = None,
     only: Iterable[int] | None = None,
     timeout: float = 60.0,
+    adapter: str | None = None,
+    social_url: str | None = None,
 ) -> list[OperatorProcess]:
     """Start operators 0..n-1 (or those in `only`) of the local committee under `sup`.
 
     Keys are the anvil-mnemonic dev keys (keystores written under state_dir/oracle/keys);
     operator i listens on host:(base_port + i) and logs to state_dir/logs/oracle-i.log.
+    `adapter` (FAME_ORACLE_ADAPTER; default native) is where every operator reads
+    engagement, `social_url` (FAME_ORACLE_SOCIAL_URL) the social service the native adapter
+    reads; both unset: the operators' own settings.
     The on-chain committee must already be `oracle.keys.dev_committee(n)` (the deploy step
     sets it) and the transmitters funded (`fund_dev_transmitters`). Returns once every
     started operator answers /health.
@@ -167,6 +173,10 @@ def start_operators(
         cfg_env["FAME_DEPLOYMENTS_DIR"] = str(deployments_dir)
     if base_port is not None:
         cfg_env["FAME_ORACLE_BASE_PORT"] = str(base_port)
+    if adapter is not None:
+        cfg_env["FAME_ORACLE_ADAPTER"] = adapter
+    if social_url is not None:
+        cfg_env["FAME_ORACLE_SOCIAL_URL"] = social_url
     cfg_env.update(env or {})
     port0 = int(cfg_env.get("FAME_ORACLE_BASE_PORT", os.environ.get("FAME_ORACLE_BASE_PORT", 8600)))
     cfg_env["PYTHONPATH"] = os.pathsep.join(

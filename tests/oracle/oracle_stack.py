@@ -252,6 +252,7 @@ class OracleNetwork:
             self.genesis = int(time.time()) // round_seconds * round_seconds
             self.base_port = free_port()
             self.env = {
+                "FAME_ORACLE_ADAPTER": "simulator",  # the deterministic simulated platform, not the default
                 "FAME_ORACLE_ROUND_SECONDS": str(round_seconds),
                 "FAME_ORACLE_GENESIS": str(self.genesis),
                 "FAME_ORACLE_OUTAGE_RATE": "0",
