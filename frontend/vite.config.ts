@@ -1,8 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 // The production build goes to frontend/dist, which the web service (stack/web) serves at "/".
 export default defineConfig({
   base: "./",
+  resolve: {
+    // `siwe` builds the Sign-In with Ethereum message and names ethers as a peer for verifying
+    // signatures, which the social service does: the bundle gets viem's equivalents instead.
+    alias: { ethers: fileURLToPath(new URL("./src/wallet/siwe-ethers.ts", import.meta.url)) },
+  },
   build: {
     outDir: process.env.FAME_FRONTEND_OUT ?? "dist",
     emptyOutDir: true,
@@ -10,5 +16,5 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   server: { fs: { allow: [".."] } },
-  test: { environment: "node", include: ["test/**/*.test.ts"] },
+  test: { environment: "node", include: ["test/**/*.test.ts"], server: { deps: { inline: ["siwe"] } } },
 } as any);

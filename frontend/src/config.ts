@@ -1,11 +1,13 @@
-// Where the app finds the chain: /config.json from the web service (stack/web), with the
-// chain id and addresses from the generated contracts module.
+// Where the app finds the chain and the services: /config.json from the web service
+// (stack/web), with the chain id and addresses from the generated contracts module.
 import { chainId } from "./generated/contracts";
 
 export interface AppConfig {
   rpcUrl: string;
   gatewayUrl: string;
   indexUrl: string;
+  /** The social service, through the web service's proxy (same origin: the SIWE domain and cookie are the app's). */
+  socialUrl: string;
   chainId: number;
 }
 
@@ -22,6 +24,8 @@ export async function loadConfig(): Promise<AppConfig> {
     rpcUrl: served.rpcUrl ?? "http://127.0.0.1:8545",
     gatewayUrl: (served.gatewayUrl ?? base).replace(/\/$/, ""),
     indexUrl: served.indexUrl ?? `${base}/api/index`,
+    // Resolved against the page: whichever host name the fan typed, the service stays same-origin.
+    socialUrl: new URL(served.socialUrl ?? "social", `${base}/`).href.replace(/\/$/, ""),
     chainId,
   };
 }

@@ -1,4 +1,4 @@
-// The token holders' app: wallet discovery (EIP-6963 plus the local burner), a hash
+// The token holders' and fans' app: wallet discovery (EIP-6963 plus the local burner), a hash
 // router over the screens, the wrong-chain banner and the transaction list.
 import "./style.css";
 import type { AppContext, Screen } from "./app-context";
@@ -34,6 +34,7 @@ async function boot(): Promise<void> {
   // The gallery is in the main bundle; every other screen is its own chunk, loaded on first visit.
   const screens: Record<string, Screen> = {
     personas: personasScreen,
+    persona: async (root, c) => (await import("./screens/persona")).personaScreen(root, c),
     governance: async (root, c) => (await import("./screens/governance")).governanceScreen(root, c),
     ownership: async (root, c) => (await import("./screens/ownership")).ownershipScreen(root, c),
     staking: async (root, c) => (await import("./screens/staking")).stakingScreen(root, c),
@@ -46,8 +47,10 @@ async function boot(): Promise<void> {
   async function route(): Promise<void> {
     const name = location.hash.replace(/^#\/?/, "").split("/")[0] || "personas";
     const screen = screens[name] ?? personasScreen;
+    // A persona's own page sits under the gallery in the navigation.
+    const section = name === "persona" ? "personas" : name;
     for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
-      if (a.getAttribute("href") === `#/${name}`) a.setAttribute("aria-current", "page");
+      if (a.getAttribute("href") === `#/${section}`) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }
     const seq = ++routeSeq;

@@ -1,5 +1,6 @@
-"""`python -m stack.web [--host H] [--port P] [--rpc-url URL]`: the frontend, IPFS gateway,
-DID resolver and event index on one loopback origin (stack.up starts it)."""
+"""`python -m stack.web [--host H] [--port P] [--rpc-url URL] [--social-url URL]`: the frontend,
+IPFS gateway, DID resolver, event index and the social service's proxy (/social/) on one
+loopback origin (stack.up starts it)."""
 
 import argparse
 
@@ -7,7 +8,7 @@ from fame.config import settings
 from fame.errors import FameError
 from fame.procs import port_in_use
 
-from .app import serve
+from .app import default_social_url, serve
 
 s = settings()
 parser = argparse.ArgumentParser(prog="python -m stack.web")
@@ -15,7 +16,12 @@ parser.add_argument("--host", default=s.host)
 parser.add_argument("--port", type=int, default=s.gateway_port)
 parser.add_argument("--rpc-url", default=s.effective_rpc_url)
 parser.add_argument("--dist", default=None, help="built frontend to serve (default: frontend/dist)")
+parser.add_argument(
+    "--social-url",
+    default=default_social_url(),
+    help="the social service /social/ forwards to (default: http://FAME_HOST:FAME_SOCIAL_PORT)",
+)
 opts = parser.parse_args()
 if port_in_use(opts.host, opts.port):
     raise SystemExit(str(FameError(f"port {opts.port} on {opts.host} is taken; set FAME_GATEWAY_PORT")))
-serve(opts.host, opts.port, opts.rpc_url, dist=opts.dist)
+serve(opts.host, opts.port, opts.rpc_url, dist=opts.dist, social_url=opts.social_url)

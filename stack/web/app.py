@@ -1,22 +1,57 @@
-"""The web app: frontend (static files), IPFS gateway, DID resolver and event index on one
-loopback origin. Same origin matters: the gateway's /api/v0/add accepts browser uploads
-only from its own origin, which is how the frontend pins a new persona spec."""
+"""The web app: frontend (static files), IPFS gateway, DID resolver, event index and a proxy
+to the social service (/social/...) on one loopback origin. Same origin matters: the gateway's
+/api/v0/add accepts browser uploads only from its own origin, which is how the frontend pins a
+new persona spec; and a fan's Sign-In with Ethereum names this origin as its domain, so the
+social service's session cookie is this origin's too."""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Query
-from fastapi.responses import FileResponse, JSONResponse
+import httpx
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 from starlette.staticfiles import StaticFiles
 
-from fame.config import PROJECT_ROOT, settings
+from fame.config import PROJECT_ROOT, settings, social_settings
 from fame.ipfs.gateway import create_app as create_gateway_app
 
 from .indexer import EventIndex, Follower
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
+SOCIAL_PREFIX = "/social"
+
+log = logging.getLogger(__name__)
+
+# Connection-scoped headers (RFC 9110 7.6.1) stay on their own hop; Host and the lengths are the
+# proxy's to set for the hop it makes.
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+_COOKIE_DOMAIN = re.compile(r";\s*domain=[^;]*", re.IGNORECASE)
+_COOKIE_PATH = re.compile(r"(;\s*path=)([^;]*)", re.IGNORECASE)
+
+
+def default_social_url() -> str:
+    """Where the social service listens by default: http://FAME_HOST:FAME_SOCIAL_PORT."""
+    return f"http://{settings().host}:{social_settings().port}"
 
 
 def create_app(
@@ -29,6 +64,7 @@ def create_app(
     max_upload_bytes: int | None = None,
     api_token: str | None = None,
     follow: bool = True,
+    social_url: str | None = None,
 ) -> FastAPI:
     from fame.did.resolver import LiveResolver
 
@@ -48,7 +84,14 @@ def create_app(
     @app.get("/config.json", tags=["frontend"], summary="Where the frontend finds the chain")
     def frontend_config() -> JSONResponse:
         return JSONResponse(
-            {"rpcUrl": rpc_url, "gatewayUrl": public_url, "indexUrl": public_url + "/api/index"},
+            {
+                "rpcUrl": rpc_url,
+                "gatewayUrl": public_url,
+                "indexUrl": public_url + "/api/index",
+                # A path, not a URL: the browser resolves it against the page, so the social
+                # service is same-origin under whichever host name the fan opened the app.
+                "socialUrl": SOCIAL_PREFIX,
+            },
             headers={"Cache-Control": "no-store"},
         )
 
@@ -83,6 +126,8 @@ def create_app(
             {**index.status(), "holders": index.holders(persona_id, limit)}, headers={"Cache-Control": "no-store"}
         )
 
+    mount_social_proxy(app, social_url or default_social_url())
+
     @app.get("/", include_in_schema=False)
     def index_html():
         page = dist / "index.html"
@@ -97,7 +142,110 @@ def create_app(
     return app
 
 
-def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None) -> None:
+def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) -> None:
+    """Forward /social/{path} to the social service at `upstream`, streaming both ways: method,
+    query, body, cookies and every Set-Cookie pass through (a cookie's Domain dropped and its Path
+    put under /social, so the browser keeps it for this origin), with X-Forwarded-Host/-Proto/-For
+    telling the service the origin the fan sees. The service down: 502 with what to do."""
+    base = upstream.rstrip("/")
+    client = httpx.AsyncClient(
+        base_url=base,
+        timeout=httpx.Timeout(timeout, connect=5.0),
+        follow_redirects=False,
+        trust_env=False,
+    )
+    app.state.social_url = base
+    outer = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
+        async with outer(scope_app) as state:
+            yield state
+        await client.aclose()
+
+    app.router.lifespan_context = lifespan
+
+    @app.api_route(
+        SOCIAL_PREFIX + "/{path:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        tags=["social"],
+        summary="The social service (feeds, sign-in, reactions), proxied onto this origin",
+        response_class=Response,
+    )
+    async def social_proxy(request: Request, path: str) -> Response:
+        # The raw path keeps the client's percent-encoding; the decoded `path` only routes.
+        raw: str = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        target = raw[len(SOCIAL_PREFIX) :] or "/"
+        if request.url.query:
+            target += "?" + request.url.query
+        headers = [(k, v) for k, v in request.headers.items() if k not in _HOP_BY_HOP and k != "host"]
+        host = request.headers.get("host", "")
+        client_ip = request.client.host if request.client else ""
+        previous = request.headers.get("x-forwarded-for")
+        headers = [(k, v) for k, v in headers if not k.startswith("x-forwarded-")]
+        headers += [
+            ("x-forwarded-host", host),
+            ("x-forwarded-proto", request.url.scheme),
+            ("x-forwarded-prefix", SOCIAL_PREFIX),
+            ("x-forwarded-for", f"{previous}, {client_ip}" if previous else client_ip),
+        ]
+        has_body = "content-length" in request.headers or "transfer-encoding" in request.headers
+        outgoing = client.build_request(
+            request.method, target, headers=headers, content=_body(request) if has_body else None
+        )
+        try:
+            answer = await client.send(outgoing, stream=True)
+        except httpx.TimeoutException:
+            return _social_unavailable(504, f"the social service at {base} did not answer in time; try again")
+        except httpx.TransportError as err:
+            log.warning("social proxy: %s %s: %s", request.method, target, err)
+            return _social_unavailable(
+                502,
+                f"the social service at {base} is not reachable ({type(err).__name__}): start it "
+                "(`fame social run`, or `make up`) or point `python -m stack.web --social-url` at it",
+            )
+        response = StreamingResponse(
+            answer.aiter_raw(), status_code=answer.status_code, background=BackgroundTask(answer.aclose)
+        )
+        response.raw_headers = [
+            (k.encode("latin-1"), _rewrite(k, v, base).encode("latin-1"))
+            for k, v in answer.headers.multi_items()
+            if k.lower() not in _HOP_BY_HOP
+        ]
+        return response
+
+
+async def _body(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+def _rewrite(name: str, value: str, upstream: str) -> str:
+    """A response header as the browser must see it from this origin."""
+    name = name.lower()
+    if name == "set-cookie":
+        value = _COOKIE_DOMAIN.sub("", value)
+        return _COOKIE_PATH.sub(lambda m: m.group(1) + _under_prefix(m.group(2).strip()), value)
+    if name in ("location", "content-location"):
+        if value.startswith(upstream + "/") or value == upstream:
+            value = value[len(upstream) :] or "/"
+        if value.startswith("/") and not value.startswith("//"):
+            return _under_prefix(value)
+    return value
+
+
+def _under_prefix(path: str) -> str:
+    if path == SOCIAL_PREFIX or path.startswith(SOCIAL_PREFIX + "/"):
+        return path
+    return SOCIAL_PREFIX + (path if path.startswith("/") else "/" + path)
+
+
+def _social_unavailable(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None, social_url: str | None = None) -> None:
     import uvicorn
 
     from fame.ipfs.backends import open_store
@@ -113,5 +261,6 @@ def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None) ->
         max_upload_bytes=limit,
         dist=Path(dist) if dist else FRONTEND_DIST,
         api_token=secret(s.ipfs_api_token),
+        social_url=social_url,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,5 +1,6 @@
 // Personas gallery: avatar and spec from IPFS, traits, emotional state, reputation with its
-// history, engagement with its age, holders (from the event index).
+// history, engagement with its age, holders (from the event index); each card leads to the
+// persona's own page (screens/persona.ts: its feed, comments, follows, ratings).
 import type { AppContext } from "../app-context";
 import { avatarUrl } from "../avatar";
 import { lineChart } from "../chart";
@@ -80,6 +81,8 @@ function renderCard(card: HTMLElement, d: Awaited<ReturnType<typeof loadCard>>, 
         h("h3", null, p.name, p.status !== 1 ? h("span", { class: "badge" }, "retired") : null),
         spec?.narrative?.tagline ? h("p", { class: "tagline" }, spec.narrative.tagline) : null,
         h("a", { href: ipfsUrl(config.gatewayUrl, p.specCid, "persona.json"), class: "muted small" }, "spec on IPFS"))),
+    h("p", { class: "small" }, h("a", { href: `#/persona/${p.id}`, dataset: { testid: "open-persona" } },
+      `${p.name}'s posts: follow, like, comment, rate →`)),
     h("section", { "aria-label": "Latest content" },
       h("h4", null, "Latest content"),
       latest
