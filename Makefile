@@ -95,3 +95,28 @@ clean:
 diagram:
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	dot -Tsvg docs/img/system.dot -o docs/img/system.svg
+
+# An independent fediverse server for the ActivityPub interop test (tests/social/fediverse_peer.py
+# starts it): bovine-herd, with everything it runs on pinned. It pins an older cryptography than
+# ours, so it lives in a virtual environment of its own, .fedi-venv/ (which ignores itself in git);
+# the stamp holds the pins, so the venv is made again only when they change.
+FEDI_VENV := .fedi-venv
+FEDI_PINS := bovine-herd==0.5.19 bovine==0.5.19 bovine-store==0.5.19 bovine-process==0.5.19 \
+	Quart==0.19.9 Hypercorn==0.18.0 tortoise-orm==0.21.7 aiosqlite==0.20.0 pypika-tortoise==0.2.2 \
+	cryptography==45.0.7 aiohttp==3.14.5 aiodns==3.6.1 pycares==4.11.0 asyncstdlib==3.14.0 \
+	based58==0.1.1 beautifulsoup4==4.15.0 soupsieve==4.1.4 http-sf==1.5.0 jcs==0.2.1 PyLD==2.0.4 \
+	cachetools==8.0.3 frozendict==2.5.1 lxml==6.2.1 pydantic==2.14.4 pydantic_core==2.50.5 \
+	annotated-types==0.8.0 typing-inspection==0.4.5 typing_extensions==4.16.0 requests==2.34.2 \
+	urllib3==2.8.0 idna==3.21 charset-normalizer==3.5.3 certifi==2026.10.19.post1 tomli_w==1.2.0 \
+	asyncpg==0.32.0 iso8601==2.1.0 pytz==2026.6 aiofiles==25.1.0 aiohappyeyeballs==2.7.1 \
+	aiosignal==1.4.0 attrs==26.1.0 frozenlist==1.8.0 multidict==7.2.1 propcache==0.5.4 yarl==1.25.1 \
+	cffi==2.1.1 pycparser==3.12 Flask==3.1.3 Werkzeug==3.1.9 Jinja2==3.1.6 MarkupSafe==3.0.4 \
+	itsdangerous==2.2.0 blinker==1.9.0 click==8.5.1 h11==0.16.0 h2==4.4.1 hpack==4.2.0 \
+	hyperframe==6.1.0 priority==2.0.0 wsproto==1.3.2
+.PHONY: fedi-peer
+fedi-peer:
+	@test "$$(cat $(FEDI_VENV)/.installed 2>/dev/null)" = "$(FEDI_PINS)" || { \
+	  rm -rf $(FEDI_VENV) && $(PYTHON) -m venv $(FEDI_VENV) && echo '*' > $(FEDI_VENV)/.gitignore && \
+	  $(FEDI_VENV)/bin/python -m pip install --quiet --no-deps $(FEDI_PINS) && \
+	  $(FEDI_VENV)/bin/python -m pip check >/dev/null && \
+	  echo "$(FEDI_PINS)" > $(FEDI_VENV)/.installed; }
