@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from social.store.db import begin_read, begin_write
 from social.store.models import Delivery
 from social.store.sql import insert_ignore
 
@@ -86,6 +87,7 @@ def deliver_due(
     row fails)."""
     sent = 0
     with sessions() as session:
+        begin_read(session)
         due = session.execute(
             select(Delivery.id, Delivery.next_at)
             .where(Delivery.state == PENDING, Delivery.next_at <= int(now()))
@@ -124,6 +126,7 @@ def deliver_due(
             except (httpx.HTTPError, FetchError) as err:
                 error = f"{type(err).__name__}: {err}"
         with sessions() as session:
+            begin_write(session)
             row = session.get(Delivery, row_id)
             assert row is not None
             row.attempts += 1

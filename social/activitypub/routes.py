@@ -17,14 +17,15 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from social.service import SocialService
 from social.store import personas as persona_store
 from social.store import posts as post_store
-from social.store.db import UNAVAILABLE, unavailable_reason
+from social.store.db import UNAVAILABLE, begin_read, unavailable_reason
 from social.store.models import Persona
 from social.terms import VISIBLE
 
 from . import objects
-from .service import Federation
+from .service import Federation, federation_for
 
 MAX_INBOX_BYTES = 256_000
 PAGE = 20
@@ -62,6 +63,7 @@ def create_router(federation: Federation, *, worker: bool = True) -> APIRouter:
     def with_session(work: Any) -> Any:
         try:
             with federation.sessions() as session:
+                begin_read(session)  # documents only read (a persona's first key is the one write)
                 return work(session)
         except UNAVAILABLE as err:
             return _error(503, f"the social database is unavailable ({unavailable_reason(err)}); try again shortly")
@@ -177,3 +179,8 @@ def create_router(federation: Federation, *, worker: bool = True) -> APIRouter:
         return _error(status, detail)
 
     return router
+
+
+def router_for(service: SocialService, *, worker: bool = True) -> APIRouter:
+    """The router of a social service's federation (what social.api.app mounts)."""
+    return create_router(federation_for(service), worker=worker)

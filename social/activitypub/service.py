@@ -29,10 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fame.config import SocialSettings, settings
 from social.moderation import moderate
+from social.service import SocialService
 from social.store import personas as persona_store
 from social.store import posts as post_store
 from social.store import reactions
+from social.store.db import begin_read, begin_write
 from social.store.models import Comment, Follow, Persona, Post
 from social.terms import VISIBLE
 
@@ -101,6 +104,9 @@ class Federation:
     def keys(self, session: Session, persona: Persona) -> KeyPair:
         """The persona's key pair, made and stored the first time it is needed."""
         row = session.get(ActorKey, persona.id)
+        if row is None:
+            begin_write(session)
+            row = session.get(ActorKey, persona.id)
         if row is None:
             pair = generate_keypair()
             session.add(
@@ -192,6 +198,7 @@ class Federation:
         a Note): on SQLite a transaction holds the write lock, and the other server may be
         calling back (bovine fetches our actor to check our signed GET) at the same time."""
         with self.sessions() as session:
+            begin_read(session)
             persona = persona_store.by_handle(session, handle)
             if persona is None:
                 return 404, f"no persona has the handle {handle!r}"
@@ -216,6 +223,9 @@ class Federation:
             except FetchError as err:
                 return 422, f"the Create's object could not be fetched: {err}"
         with self.sessions() as session:
+            # The write lock first, then the clock (as every write of the service does), so the
+            # rows' times follow their commit order and engagement "as of t" stays final.
+            begin_write(session)
             persona = persona_store.by_handle(session, handle)
             if persona is None:
                 return 404, f"no persona has the handle {handle!r}"
@@ -242,6 +252,7 @@ class Federation:
         target = request_target(method, self.urls.base_path + path)
         check_request(params, method, target, lower, body, now=self.clock(), max_skew_s=self.config.max_skew_s)
         with self.sessions() as session:
+            begin_read(session)
             key = cached_key(session, params.key_id)
             session.commit()
         if key is not None:
@@ -253,6 +264,7 @@ class Federation:
         key = fetch_key(self.fetcher, params.key_id, signer)
         verify_signature(params, target, lower, key.public_pem)
         with self.sessions() as session:
+            begin_write(session)
             store_key(session, key)
             try:
                 session.commit()
@@ -377,6 +389,7 @@ class Federation:
         inbox (shared inboxes once), and for a reply to a federated comment, to its author too."""
         queued = 0
         with self.sessions() as session:
+            begin_write(session)
             posts = list(
                 session.scalars(
                     select(Post)
@@ -457,6 +470,28 @@ class Federation:
                 log.exception("ActivityPub delivery pass failed")
             self._wake.wait(self.config.poll_s)
             self._wake.clear()
+
+
+def base_url_of(cfg: SocialSettings) -> str:
+    """Where fediverse servers reach the ActivityPub endpoints: FAME_SOCIAL_PUBLIC_URL as given
+    (it may carry a path, e.g. https://fame.example/social), else the web app's origin plus the
+    /social prefix its proxy forwards to this service."""
+    return cfg.public_url.rstrip("/") if cfg.public_url else cfg.origin + "/social"
+
+
+def federation_for(service: SocialService) -> Federation:
+    """The federation of a social service: its database, settings and clock."""
+    base = settings()
+    return Federation(
+        service.db.sessions,
+        FederationConfig(
+            base_url=base_url_of(service.cfg),
+            gateway_url=f"http://{base.host}:{base.gateway_port}",
+            comment_max_chars=service.cfg.comment_max_chars,
+        ),
+        summary_of=SpecSummaries(),
+        clock=service.clock,
+    )
 
 
 def _utc(ts: int) -> Any:

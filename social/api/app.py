@@ -1,0 +1,114 @@
+"""The social service's FastAPI application: routers, error shapes, the background work.
+
+Every error is `{"detail": "<what to do>"}`: 401, 404, 409, 422 (one line naming the
+field), 429 with Retry-After, and 503 with Retry-After when the database cannot be used.
+A request answered 503 wrote nothing: each write is one transaction, acknowledged only
+after its commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..activitypub import routes as activitypub
+from ..service import SocialService
+from ..store.db import UNAVAILABLE, DatabaseUnavailable, unavailable_reason
+from .deps import CLIENT_COOKIE, SESSION_COOKIE
+from .routers import auth, engagement, health, moderation, operator, personas, posts, runtime
+
+log = logging.getLogger("social.api")
+
+RETRY_AFTER_S = 2
+CLIENT_COOKIE_MAX_AGE = 365 * 86_400
+
+
+def _location(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def _unavailable(why: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content={"detail": f"the social database is unavailable ({why}); nothing was written: retry shortly"},
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def create_app(service: SocialService, *, background: bool = True) -> FastAPI:
+    """The app on `service`. `background` migrates in the background (answering 503 until
+    the database is ready) and runs the persona sync; without it the caller migrates."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if background:
+            service.start()
+        try:
+            yield
+        finally:
+            if background:
+                service.stop()
+
+    app = FastAPI(
+        title="FameEngine social service",
+        version="1",
+        description="The personas' feeds, their fans' reactions, Sign-In with Ethereum, moderation and "
+        "the engagement totals the oracle reads. Reads are public; writes need the `fame_session` "
+        "cookie from sign-in; /api/runtime, /api/moderation and /api/operator need the operator token.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def not_ready(_: Request, err: DatabaseUnavailable) -> JSONResponse:
+        return _unavailable(str(err))
+
+    for kind in UNAVAILABLE:
+
+        @app.exception_handler(kind)
+        async def unavailable(_: Request, err: Exception) -> JSONResponse:
+            log.warning("database unavailable: %s", unavailable_reason(err))
+            return _unavailable(unavailable_reason(err))
+
+    @app.exception_handler(sa_exc.IntegrityError)
+    async def conflict(_: Request, err: sa_exc.IntegrityError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": "that conflicts with a concurrent change: retry"})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        errors = err.errors()
+        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        return JSONResponse(
+            status_code=422,
+            content={"detail": f"{_location(first.get('loc', ()))}: {first.get('msg', 'invalid')}{more}"},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(status_code=err.status_code, content={"detail": str(err.detail)}, headers=err.headers)
+
+    @app.middleware("http")
+    async def client_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Give a browser without a session an anonymous client id, so its reads count as views (once a day)."""
+        response = await call_next(request)
+        if request.method == "GET" and CLIENT_COOKIE not in request.cookies and SESSION_COOKIE not in request.cookies:
+            response.set_cookie(
+                CLIENT_COOKIE, secrets.token_urlsafe(18), max_age=CLIENT_COOKIE_MAX_AGE, httponly=True, samesite="lax"
+            )
+        return response
+
+    for router in (health, auth, personas, posts, runtime, moderation, engagement, operator):
+        app.include_router(router.router)
+    app.include_router(activitypub.router_for(service, worker=background))
+    return app

@@ -1,0 +1,1 @@
+"""One router per concern: auth, personas, posts, runtime, moderation, engagement, operator, health."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the social service's database (applied on start by social.store.migrate)."""

@@ -1,0 +1,138 @@
+"""Engagement totals as of a time, for the oracle, and daily counts for the web app's chart.
+
+`totals(at)` depends only on rows whose times are at or before `at`, and those rows never
+change afterwards: views are insert-only impressions, likes and follows are summed from the
+interaction log (+1 per like, -1 per unlike), a comment counts from the moment it became
+visible (`visible_at`), ratings are final. So every oracle operator that asks this service
+for the same `at`, at any time after it, gets the same numbers.
+
+Totals are split by origin: the top level counts what fans signed in with their wallets
+did here (`local`), `federated` what fediverse accounts did over ActivityPub.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from ..terms import DAY_S, SENTIMENT_WINDOW_S
+from .models import Comment, Impression, Persona, Post, Rating, Reaction
+
+
+@dataclass
+class Counts:
+    views: int = 0
+    likes: int = 0
+    shares: int = 0
+    comments: int = 0
+    follows: int = 0
+    ratings: int = 0
+    rating_mean_milli: int = 0
+    sentiment_bps: int = 0
+    # working sums, not part of the answer
+    _rating_sum: int = field(default=0, repr=False)
+    _sentiment_sum: int = field(default=0, repr=False)
+    _sentiment_n: int = field(default=0, repr=False)
+
+    def finish(self) -> dict[str, int]:
+        if self.ratings:
+            self.rating_mean_milli = _div_round(self._rating_sum * 1000, self.ratings)
+        if self._sentiment_n:
+            self.sentiment_bps = _div_round(self._sentiment_sum, self._sentiment_n)
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+
+def _div_round(num: int, den: int) -> int:
+    """num / den rounded half away from zero, in integers (the same on every machine)."""
+    q = (2 * abs(num) + den) // (2 * den)
+    return q if num >= 0 else -q
+
+
+def totals(session: Session, at: int) -> dict[int, dict[str, object]]:
+    """`{persona_id: {views, likes, ..., sentiment_bps, federated: {...}}}` as of `at`."""
+    counts: dict[tuple[int, str], Counts] = defaultdict(Counts)
+    persona_ids = list(session.scalars(select(Persona.id).order_by(Persona.id)))
+
+    for pid, n in session.execute(
+        select(Impression.persona_id, func.count()).where(Impression.created_at <= at).group_by(Impression.persona_id)
+    ).tuples():
+        counts[(pid, "local")].views = int(n)
+
+    # +1 per like, share or follow, -1 per unlike or unfollow: the standing count at `at`.
+    sign = case((Reaction.kind.in_(("like", "follow", "share")), 1), else_=-1)
+    total_of = case(
+        (Reaction.kind.in_(("like", "unlike")), "likes"), (Reaction.kind == "share", "shares"), else_="follows"
+    )
+    for pid, origin, kind, n in session.execute(
+        select(Reaction.persona_id, Reaction.origin, total_of, func.sum(sign))
+        .where(Reaction.kind.in_(("like", "unlike", "share", "follow", "unfollow")), Reaction.created_at <= at)
+        .group_by(Reaction.persona_id, Reaction.origin, total_of)
+    ).tuples():
+        setattr(counts[(pid, origin)], str(kind), max(0, int(n or 0)))
+
+    visible = (Comment.visible_at.is_not(None), Comment.visible_at <= at)
+    for pid, origin, n in session.execute(
+        select(Post.persona_id, Comment.origin, func.count())
+        .join(Post, Comment.post_id == Post.id)
+        .where(*visible)
+        .group_by(Post.persona_id, Comment.origin)
+    ).tuples():
+        counts[(pid, origin)].comments = int(n)
+
+    for pid, origin, total, n in session.execute(
+        select(Post.persona_id, Comment.origin, func.sum(Comment.sentiment_bps), func.count())
+        .join(Post, Comment.post_id == Post.id)
+        .where(*visible, Comment.created_at > at - SENTIMENT_WINDOW_S)
+        .group_by(Post.persona_id, Comment.origin)
+    ).tuples():
+        c = counts[(pid, origin)]
+        c._sentiment_sum, c._sentiment_n = int(total or 0), int(n)
+
+    for pid, total, n in session.execute(
+        select(Rating.persona_id, func.sum(Rating.stars), func.count())
+        .where(Rating.created_at <= at)
+        .group_by(Rating.persona_id)
+    ).tuples():
+        c = counts[(pid, "local")]
+        c.ratings, c._rating_sum = int(n), int(total or 0)
+
+    out: dict[int, dict[str, object]] = {}
+    for pid in persona_ids:
+        local = counts[(pid, "local")].finish()
+        out[pid] = {**local, "federated": counts[(pid, "federated")].finish()}
+    return out
+
+
+def history(session: Session, persona_id: int, days: int, now: int) -> list[dict[str, object]]:
+    """New views, likes, shares, comments, follows and ratings per UTC day, the last `days` days, oldest first."""
+    today = now // DAY_S
+    first = today - days + 1
+    since = first * DAY_S
+    rows: dict[int, dict[str, int]] = {
+        d: {"views": 0, "likes": 0, "shares": 0, "comments": 0, "follows": 0, "ratings": 0}
+        for d in range(first, today + 1)
+    }
+    for day, n in session.execute(
+        select(Impression.day, func.count())
+        .where(Impression.persona_id == persona_id, Impression.day >= first)
+        .group_by(Impression.day)
+    ).tuples():
+        if day in rows:
+            rows[day]["views"] = int(n)
+    named = {"like": "likes", "share": "shares", "comment": "comments", "follow": "follows", "rating": "ratings"}
+    bucket = Reaction.created_at // DAY_S
+    for day, kind, n in session.execute(
+        select(bucket, Reaction.kind, func.count())
+        .where(Reaction.persona_id == persona_id, Reaction.created_at >= since, Reaction.kind.in_(tuple(named)))
+        .group_by(bucket, Reaction.kind)
+    ).tuples():
+        if int(day) in rows:
+            rows[int(day)][named[str(kind)]] = int(n)
+    return [
+        {"day": datetime.fromtimestamp(d * DAY_S, UTC).date().isoformat(), "start": d * DAY_S, **counts}
+        for d, counts in sorted(rows.items())
+    ]
