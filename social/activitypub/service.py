@@ -84,8 +84,10 @@ class Federation:
         client: httpx.Client | None = None,
         summary_of: Callable[[Persona], str] | None = None,
         clock: Callable[[], float] = time.time,
+        ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self.sessions = sessions
+        self.ready = ready
         self.config = config
         self.urls = Urls(config.base_url, config.gateway_url)
         self.client = client or httpx.Client(timeout=config.timeout_s, follow_redirects=False, trust_env=False)
@@ -465,7 +467,8 @@ class Federation:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.run_once()
+                if self.ready():  # the service's migrations may still be running
+                    self.run_once()
             except Exception:  # noqa: BLE001 - the worker outlives a bad pass (database down, a bug)
                 log.exception("ActivityPub delivery pass failed")
             self._wake.wait(self.config.poll_s)
@@ -491,6 +494,7 @@ def federation_for(service: SocialService) -> Federation:
         ),
         summary_of=SpecSummaries(),
         clock=service.clock,
+        ready=lambda: service.db.ready,
     )
 
 
