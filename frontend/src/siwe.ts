@@ -18,7 +18,7 @@ export interface SiweRequest {
   /** location.origin. */
   uri: string;
   issuedAt?: Date;
-  /** Unix seconds; the nonce's expires_at, after which the message is worthless anyway. */
+  /** Unix seconds: the message's Expiration Time (the social service ends the session then at the latest). */
   expiresAt?: number | null;
   statement?: string;
 }

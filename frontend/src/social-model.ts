@@ -209,9 +209,12 @@ export function countText(n: number, one: string, many = `${one}s`): string {
   return `${String(Math.max(0, Math.floor(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} ${n === 1 ? one : many}`;
 }
 
-/** The label every post carries; the service's own words when it sent them. */
+/** The words beside every post's "AI-generated" badge: the service's label when it says more
+ * than the badge does, else who made the post. */
 export function aiLabel(post: Pick<Post, "ai_label">, personaName: string): string {
-  return post.ai_label?.trim() || `AI-generated: ${personaName} is an AI persona, not a real person.`;
+  const label = post.ai_label?.trim() ?? "";
+  if (!label || /^ai[- ]generated[.!]?$/i.test(label)) return `${personaName} is an AI persona, not a real person.`;
+  return label;
 }
 
 // ------------------------------------------------------------------ engagement history

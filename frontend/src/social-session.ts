@@ -82,8 +82,10 @@ export class SocialSession {
     }
     try {
       this.set({ status: "nonce", error: null });
-      const [{ nonce, expires_at }, { siweMessage }] = await Promise.all([this.api.nonce(), import("./siwe")]);
-      const message = siweMessage({ address: account, chainId, nonce, domain: where.host, uri: where.origin, expiresAt: expires_at });
+      const [{ nonce }, { siweMessage }] = await Promise.all([this.api.nonce(), import("./siwe")]);
+      // No expiration time: the service ends the session then at the latest, and the nonce
+      // (single use, short-lived) already keeps an unsent message from being any use later.
+      const message = siweMessage({ address: account, chainId, nonce, domain: where.host, uri: where.origin });
       this.set({ status: "signing" });
       const signature: `0x${string}` = await provider.request({ method: "personal_sign", params: [stringToHex(message), account] });
       this.set({ status: "verifying" });

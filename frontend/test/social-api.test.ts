@@ -121,6 +121,8 @@ describe("signing in", () => {
     expect(w.asked[0].params[1]).toBe(dev1.address);
     const parsed = parseSiweMessage(s.message());
     expect(parsed).toMatchObject({ domain: "127.0.0.1:8088", uri: "http://127.0.0.1:8088", chainId: 31337, nonce: "abcdef0123456789" });
+    // No expiration: the service would cut the session (a week) down to it.
+    expect(parsed.expirationTime).toBeUndefined();
     const signature = JSON.parse(String(s.f.calls.find((c) => c.url.endsWith("/verify"))!.init.body)).signature;
     expect(await recoverMessageAddress({ message: s.message(), signature })).toBe(dev1.address);
     await session.signOut();

@@ -195,7 +195,8 @@ describe("display", () => {
   });
   it("labels every post as AI-generated", () => {
     expect(aiLabel({ ai_label: "AI-generated content: an AI worker of FameEngine made this." }, "Nova")).toMatch(/^AI-generated content/);
-    expect(aiLabel({ ai_label: "  " }, "Nova Lumen")).toBe("AI-generated: Nova Lumen is an AI persona, not a real person.");
+    expect(aiLabel({ ai_label: "  " }, "Nova Lumen")).toBe("Nova Lumen is an AI persona, not a real person.");
+    expect(aiLabel({ ai_label: "AI-generated" }, "Nova Lumen")).toBe("Nova Lumen is an AI persona, not a real person.");
   });
   it("says how the persona feels", () => {
     expect(feelingText("joy")).toBe("joyful (joy)");

@@ -26,6 +26,7 @@ const REPLY_POLL_FOR_MS = 3 * 60_000;
 
 const sessions = new Map<string, SocialSession>();
 let unsubscribe: (() => void) | null = null;
+let lastShown = "";
 
 /** One session per social service (the cookie's), kept across screens. */
 export function socialSession(ctx: AppContext): SocialSession {
@@ -72,13 +73,18 @@ export async function personaScreen(root: HTMLElement, ctx: AppContext): Promise
   const page: Page = { ctx, social, api, persona, root };
 
   const signIn = signInBox(page);
+  const engagement = engagementSection(persona, history);
   clear(root,
     h("div", { id: "persona-page", dataset: { testid: "persona-page", personaId: String(id) } },
       h("p", { class: "small" }, h("a", { href: "#/personas" }, "← Personas")),
       headCard(page),
       signIn.box,
-      route.postId && detail ? postDetail(page, detail) : feedSection(page, pager),
-      engagementSection(persona, history)));
+      route.postId && detail ? [postDetail(page, detail), engagement] : [engagement, feedSection(page, pager)]));
+  // A new page of the persona (feed, another post) opens at its top; a refresh keeps the place.
+  if (location.hash !== lastShown) {
+    lastShown = location.hash;
+    setTimeout(() => { if (root.isConnected) window.scrollTo({ top: 0 }); }, 0);
+  }
 
   unsubscribe?.();
   unsubscribe = social.subscribe((state) => { signIn.render(state); gate(root, state); });
@@ -197,11 +203,11 @@ function engagementSection(persona: Persona, history: unknown): HTMLElement {
   const s = historyPoints(history);
   return h("section", { class: "card", "aria-label": "Engagement", dataset: { testid: "engagement" } },
     h("h3", null, "Engagement"),
-    s.days === 0
+    s.days === 0 || s.interactions + s.views === 0
       ? h("p", { class: "muted small", dataset: { testid: "engagement-chart" } }, history === null ? "The engagement history is not available." : "No engagement yet.")
       : h("div", { dataset: { testid: "engagement-chart" } },
           lineChart(s.points, `Daily interactions with ${persona.name} over ${s.days} days: ${s.interactions} in all`,
-                    Math.max(1, ...s.points.map((p) => p.v))),
+                    Math.max(1, ...s.points.map((p) => p.v)), 480, 60),
           h("p", { class: "muted small" }, `Likes, shares, comments, follows and ratings per day: ${s.interactions} in ${s.days} days; ${s.views} views.`)));
 }
 
@@ -252,7 +258,8 @@ function when(t: Post["created_at"]): HTMLElement {
 
 function disclosure(page: Page, post: Post): HTMLElement {
   return h("p", { class: "disclosure small" },
-    h("strong", { class: "ai-label", dataset: { testid: "ai-label" } }, aiLabel(post, page.persona.name)), " ",
+    h("span", { class: "badge ai-badge" }, "AI-generated"), " ",
+    h("span", { class: "ai-label", dataset: { testid: "ai-label" } }, aiLabel(post, page.persona.name)), " ",
     post.manifest_cid
       ? h("a", { href: ipfsUrl(page.ctx.config.gatewayUrl, post.manifest_cid, "manifest.json"), dataset: { testid: "manifest-link" },
                  rel: "noopener", target: "_blank" }, "disclosure manifest")
@@ -307,7 +314,7 @@ function postCard(page: Page, initial: Post, opts: { detail: boolean; onChange?:
     return copied ? "Shared; the link is copied." : `Shared: ${link}`;
   }));
   return h(opts.detail ? "article" : "li", { class: "card post", dataset: { testid: opts.detail ? "post-detail-post" : "post", postId: String(post.id) } },
-    h("header", { class: "post-head" }, h("strong", null, page.persona.name), " ", when(post.created_at)),
+    h("div", { class: "post-head" }, h("strong", null, page.persona.name), " ", when(post.created_at)),
     postBody(page, post),
     h("div", { class: "actions post-actions" }, likeButton, shareButton, opts.detail ? null : commentsLink),
     status);
@@ -348,7 +355,7 @@ function feedSection(page: Page, pager: FeedPager): HTMLElement {
 
 function commentView(page: Page, c: Comment): HTMLElement {
   return h("li", { class: "comment", dataset: { testid: "comment", commentId: String(c.id) } },
-    h("header", { class: "small" },
+    h("div", { class: "comment-head small" },
       h("span", { class: "mono", title: c.author, dataset: { testid: "comment-author" } }, authorLabel(c)),
       c.holder ? h("span", { class: "badge holder", title: `holds shares of ${page.persona.name}`, dataset: { testid: "holder-badge" } }, "holder") : null,
       c.origin === "federated" ? h("span", { class: "badge" }, "fediverse") : null,
