@@ -2,9 +2,12 @@
 
 One request per observation, over HTTP only (the oracle never imports the social service):
 `GET <social_url>/api/engagement?at=<unix s>` answers every persona the service knows with
-its lifetime counts up to `at` (the contract is in social/README.md). The operator asks for
-`at` = the start of the round it observes, and the service answers the same numbers for the
-same `at` to everybody, so honest operators observe exactly the same values.
+its lifetime counts up to `at` (the contract is in social/README.md). Those totals are final
+once `at` is SETTLE_S old (the service holds an earlier request back until then), and the
+same `at` gets the same answer from then on, whenever and however often it is asked. So the
+adapter asks for `at` = the start of the round it observes minus SETTLE_S: every operator of
+the round asks for the same moment, gets the final answer at once, and observes exactly the
+same values; `observed_at` is that moment.
 
 How the service's signals become the report's fields (the layout in oracle/report.py is
 fixed: views, likes, shares, comments, sentiment):
@@ -39,6 +42,7 @@ fame_oracle_native_clamped{field} and fame_oracle_native_last_at.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +62,8 @@ OFF_CHAIN = ("follows", "ratings")  # counted by the service, kept off chain (se
 SIGNALS = ON_CHAIN + OFF_CHAIN
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 2.0  # seconds: a round is short, a longer wait would miss it anyway
+#: The social service's totals for `at` are final SETTLE_S seconds after it.
+SETTLE_S = 2
 
 
 class MalformedEntry(ValueError):
@@ -81,7 +87,7 @@ def _optional_int(raw: Mapping[str, Any], name: str) -> int | None:
     value = raw.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise MalformedEntry(f"{name!r} is {value!r}, not a number")
     return round(value)
 
@@ -209,6 +215,7 @@ class NativeAdapter(PlatformAdapter):
         retries: int = 2,
         backoff: float = 0.1,
         budget: float | None = None,
+        settle: int = SETTLE_S,
         operator_index: int | None = None,
         registry: CollectorRegistry | None = None,
         client: httpx.Client | None = None,
@@ -223,6 +230,7 @@ class NativeAdapter(PlatformAdapter):
         self.retries = retries
         self.backoff = backoff
         self.budget = budget
+        self.settle = settle
         agent = "fame-oracle" if operator_index is None else f"fame-oracle/operator-{operator_index}"
         self.client = client or httpx.Client(
             timeout=httpx.Timeout(timeout), headers={"accept": "application/json", "user-agent": agent}
@@ -292,7 +300,12 @@ class NativeAdapter(PlatformAdapter):
 
     # ------------------------------------------------------------ observing
 
+    def as_of(self, at: int) -> int:
+        """The moment observed for a round starting at `at` (final at the service already)."""
+        return max(0, at - self.settle)
+
     def observe(self, persona_ids: Sequence[int], at: int) -> dict[int, Engagement]:
+        at = self.as_of(at)
         answer = self.fetch(at)
         wanted = list(dict.fromkeys(persona_ids))
         seen = [answer.personas[pid] for pid in wanted if pid in answer.personas]

@@ -227,6 +227,7 @@ class OracleNetwork:
         round_seconds: int = 3,
         heartbeat: int = 4,
         faults: dict | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         import os
 
@@ -258,6 +259,7 @@ class OracleNetwork:
                 "FAME_ORACLE_OUTAGE_RATE": "0",
                 "FAME_ORACLE_REQUEST_TIMEOUT": "1",
                 "FAME_ORACLE_SEED": "7",
+                **(env or {}),
             }
             self._start = start_operators
             self.start(range(n), faults or {})

@@ -24,10 +24,11 @@ from fame.config import PROJECT_ROOT, OracleSettings
 from fame.procs import free_port
 from oracle.adapters import ADAPTERS, make_adapter
 from oracle.adapters.base import PlatformUnavailable
-from oracle.adapters.native import NativeAdapter, PersonaSignals, parse_answer
+from oracle.adapters.native import SETTLE_S, NativeAdapter, PersonaSignals, parse_answer
 from oracle.report import MAX_COMMENTS, MAX_LIKES, MAX_SHARES, MAX_VIEWS, Engagement
 
-AT = 1_795_000_000
+AT = 1_795_000_000  # a round's start
+AS_OF = AT - SETTLE_S  # the moment the adapter observes for it: final at the service already
 
 
 def entry(**overrides):
@@ -46,7 +47,8 @@ def entry(**overrides):
     return base
 
 
-def answer(personas, at=AT):
+def answer(personas, at="asked"):
+    """The service's answer; `at` "asked": the moment the request asks for."""
     return {"at": at, "personas": {str(k): v for k, v in personas.items()}}
 
 
@@ -64,7 +66,10 @@ class FakeService:
             raise item
         if isinstance(item, httpx.Response):
             return item
-        return httpx.Response(200, json=item)
+        if isinstance(item, dict) and item.get("at") == "asked":
+            item = {**item, "at": int(request.url.params["at"])}
+        # json.dumps writes NaN as Python's json module reads it (what a sloppy encoder may send)
+        return httpx.Response(200, content=json.dumps(item).encode(), headers={"content-type": "application/json"})
 
     def adapter(self, **kwargs) -> NativeAdapter:
         kwargs.setdefault("sleep", lambda s: None)
@@ -88,11 +93,11 @@ def test_counts_map_to_the_report_fields_and_the_extra_signals_stay_off_chain():
     seen = adapter.observe([1, 2], AT)
     # views <- impressions, likes, shares, comments (federated ones inside the totals), sentiment
     # <- mean comment sentiment; follows and ratings are nowhere in the report
-    assert seen[1] == Engagement(1, 120, 30, 4, 7, 2_500, AT)
+    assert seen[1] == Engagement(1, 120, 30, 4, 7, 2_500, AS_OF)
     # no comment in the sentiment window: neutral
-    assert seen[2] == Engagement(2, 5, 1, 0, 0, 0, AT)
+    assert seen[2] == Engagement(2, 5, 1, 0, 0, 0, AS_OF)
     req = service.requests[0]
-    assert req.url.path == "/api/engagement" and req.url.params["at"] == str(AT)
+    assert req.url.path == "/api/engagement" and req.url.params["at"] == str(AS_OF)
     # the federated part is labelled, sums over the observed personas
     assert metric(registry, "fame_oracle_native_engagement", signal="views", origin="federated") == 22
     assert metric(registry, "fame_oracle_native_engagement", signal="views", origin="local") == 125 - 22
@@ -101,13 +106,19 @@ def test_counts_map_to_the_report_fields_and_the_extra_signals_stay_off_chain():
     assert metric(registry, "fame_oracle_native_engagement", signal="follows", origin="local") == 6
     assert metric(registry, "fame_oracle_native_engagement", signal="ratings", origin="local") == 3
     assert metric(registry, "fame_oracle_native_personas", state="observed") == 2
-    assert metric(registry, "fame_oracle_native_last_at") == AT
+    assert metric(registry, "fame_oracle_native_last_at") == AS_OF
     assert metric(registry, "fame_oracle_native_requests_total", outcome="ok") == 1
 
 
-def test_observed_at_is_the_asked_moment_not_the_clock():
-    service = FakeService(answer({3: entry()}, at=AT - 60))
-    assert service.adapter().observe([3], AT - 60)[3].observed_at == AT - 60
+def test_the_observed_moment_follows_from_the_round_not_the_clock():
+    """Every operator of a round asks the service for the same moment: the round's start less
+    the service's settling time (its totals for that moment are final), whatever its clock."""
+    service = FakeService(answer({3: entry()}))
+    adapters = [service.adapter(operator_index=i) for i in range(3)]
+    seen = [a.observe([3], AT - 60)[3] for a in adapters]
+    assert {e.observed_at for e in seen} == {AT - 60 - SETTLE_S} and len(set(seen)) == 1
+    assert {r.url.params["at"] for r in service.requests} == {str(AT - 60 - SETTLE_S)}
+    assert service.adapter(settle=0).as_of(AT) == AT and service.adapter().as_of(1) == 0
 
 
 def test_counts_are_clamped_to_their_fields_and_sentiment_to_its_range():
@@ -115,7 +126,7 @@ def test_counts_are_clamped_to_their_fields_and_sentiment_to_its_range():
     huge = entry(views=MAX_VIEWS + 10, likes=MAX_LIKES * 2, shares=MAX_SHARES + 1, comments=-3, sentiment_bps=14_000)
     adapter = FakeService(answer({1: huge, 2: entry(sentiment_bps=-99_999)})).adapter(registry=registry)
     seen = adapter.observe([1, 2], AT)
-    assert seen[1] == Engagement(1, MAX_VIEWS, MAX_LIKES, MAX_SHARES, 0, 10_000, AT)
+    assert seen[1] == Engagement(1, MAX_VIEWS, MAX_LIKES, MAX_SHARES, 0, 10_000, AS_OF)
     assert seen[2].sentiment_bps == -10_000
     for e in seen.values():
         e.validate()
@@ -150,15 +161,16 @@ def test_a_malformed_entry_leaves_only_that_persona_out():
             5: entry(shares=1.5),
             6: "not an object",
             7: entry(federated=[1, 2]),
+            8: entry(sentiment_bps=float("nan")),
         }
     )
     body["personas"]["x"] = entry()
     body["personas"]["0"] = entry()
     adapter = FakeService(body).adapter(registry=registry)
-    assert set(adapter.observe(range(1, 8), AT)) == {1}
-    assert metric(registry, "fame_oracle_native_personas", state="malformed") == 6
-    parsed = parse_answer(body, AT)
-    assert set(parsed.malformed) == {"2", "3", "4", "5", "6", "7", "x", "0"}
+    assert set(adapter.observe(range(1, 9), AT)) == {1}
+    assert metric(registry, "fame_oracle_native_personas", state="malformed") == 7
+    parsed = parse_answer({**body, "at": AS_OF}, AS_OF)
+    assert set(parsed.malformed) == {"2", "3", "4", "5", "6", "7", "8", "x", "0"}
 
 
 def test_optional_signals_may_be_missing():
@@ -176,7 +188,7 @@ def test_optional_signals_may_be_missing():
         [],
         {"at": AT},
         {"at": AT, "personas": []},
-        {"at": AT + 1, "personas": {}},  # an answer for another moment: operators would disagree
+        {"at": AS_OF + 1, "personas": {}},  # an answer for another moment: operators would disagree
     ],
 )
 def test_an_answer_of_the_wrong_shape_is_an_outage(body):
@@ -399,6 +411,52 @@ needs_social = pytest.mark.skipif(
     not SOCIAL_MAIN.exists(),
     reason="the social service (python -m social) is not in this tree yet: these live tests run once it is",
 )
+OPERATOR_TOKEN = "test-operator-token"
+PERSONAS = {1: "Nova Lumen", 2: "Kai River"}
+
+
+class Social:
+    """A social service process (SQLite, no chain) and clients for its roles."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, log) -> None:
+        self.url, self.proc, self.log = url, proc, log
+
+    def operator(self) -> httpx.Client:
+        """The persona runtime's and the operators' client (bearer token)."""
+        return httpx.Client(base_url=self.url, headers={"authorization": f"Bearer {OPERATOR_TOKEN}"}, timeout=10)
+
+    def fan(self, key_index: int) -> httpx.Client:
+        """A fan's client, signed in with Sign-In with Ethereum (an eth_account key)."""
+        from eth_account import Account
+        from eth_account.messages import encode_defunct
+
+        account = Account.from_key((0xFA0000 + key_index).to_bytes(32, "big"))
+        client = httpx.Client(base_url=self.url, timeout=10)
+        nonce = client.post("/api/auth/nonce").json()["nonce"]
+        message = "\n".join(  # ERC-4361, as a wallet writes it
+            [
+                f"{self.url.removeprefix('http://')} wants you to sign in with your Ethereum account:",
+                account.address,
+                "",
+                "Sign in to FameEngine",
+                "",
+                f"URI: {self.url}",
+                "Version: 1",
+                "Chain ID: 31337",
+                f"Nonce: {nonce}",
+                f"Issued At: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}",
+            ]
+        )
+        signature = account.sign_message(encode_defunct(text=message)).signature.hex()
+        r = client.post("/api/auth/verify", json={"message": message, "signature": "0x" + signature.removeprefix("0x")})
+        assert r.status_code == 200, r.text
+        assert client.get("/api/auth/me").json()["address"] == account.address
+        return client
+
+    def engagement(self, at: int) -> dict:
+        r = httpx.get(f"{self.url}/api/engagement", params={"at": at}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
 
 
 @pytest.fixture(scope="module")
@@ -410,15 +468,16 @@ def social(tmp_path_factory):
     env = clean_env(
         FAME_STATE_DIR=str(folder / "state"),
         FAME_SOCIAL_PUBLIC_URL=url,
-        FAME_SOCIAL_OPERATOR_TOKEN="test-operator-token",
+        FAME_SOCIAL_OPERATOR_TOKEN=OPERATOR_TOKEN,
     )
-    argv = [sys.executable, "-m", "social", "--port", str(port), "--database-url", f"sqlite:///{folder / 'db'}"]
+    argv = [sys.executable, "-m", "social", "--port", str(port), "--no-chain"]
+    argv += ["--database-url", f"sqlite:///{folder / 'social.db'}"]
     with open(log, "w") as out:
         proc = subprocess.Popen(
             argv, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the social service did not start:\n{log.read_text()[-3000:]}")
@@ -426,105 +485,87 @@ def social(tmp_path_factory):
                 if httpx.get(f"{url}/api/personas", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.2)
-        yield Social(url, proc, log)
+                pass
+            time.sleep(0.2)
+        service = Social(url, proc, log)
+        with service.operator() as op:
+            for pid, name in PERSONAS.items():
+                r = op.post("/api/operator/personas", json={"id": pid, "name": name})
+                assert r.status_code in (200, 201), r.text
+        yield service
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
 
 
-class Social:
-    TOKEN = "test-operator-token"
-
-    def __init__(self, url, proc, log):
-        self.url, self.proc, self.log = url, proc, log
-
-    def runtime(self):
-        return httpx.Client(base_url=self.url, headers={"authorization": f"Bearer {self.TOKEN}"}, timeout=10)
-
-    def fan(self, key_index: int) -> httpx.Client:
-        """A fan's client, signed in with Sign-In with Ethereum (an eth_account key)."""
-        from eth_account import Account
-        from eth_account.messages import encode_defunct
-        from siwe import SiweMessage
-
-        account = Account.from_key((0xFA0000 + key_index).to_bytes(32, "big"))
-        client = httpx.Client(base_url=self.url, timeout=10)
-        nonce = client.post("/api/auth/nonce").json()["nonce"]
-        host = self.url.removeprefix("http://")
-        message = SiweMessage(
-            domain=host,
-            address=account.address,
-            statement="Sign in to FameEngine",
-            uri=self.url,
-            version="1",
-            chain_id=31337,
-            nonce=nonce,
-            issued_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        ).prepare_message()
-        signature = account.sign_message(encode_defunct(text=message)).signature.hex()
-        r = client.post("/api/auth/verify", json={"message": message, "signature": "0x" + signature.removeprefix("0x")})
-        assert r.status_code == 200, r.text
-        assert client.get("/api/auth/me").json()["address"] == account.address
-        return client
+def next_second() -> int:
+    """Wait until the clock has moved into a new second; returns the second just finished.
+    The service stamps interactions in whole seconds: what happens after this return is later."""
+    now = int(time.time())
+    while int(time.time()) <= now:
+        time.sleep(0.05)
+    return now
 
 
-def engagement_now(social, at):
-    return httpx.get(f"{social.url}/api/engagement", params={"at": at}, timeout=10).json()
+def settled(moment: int) -> int:
+    """The round start whose observation is `moment`, once the service's totals for it are final."""
+    while time.time() < moment + SETTLE_S + 0.05:
+        time.sleep(0.05)
+    return moment + SETTLE_S
 
 
 @needs_social
 def test_seeded_interactions_are_what_the_adapter_observes(social):
-    with social.runtime() as rt:
-        personas = rt.get("/api/personas").json()
-        assert personas, "the social service knows no persona"
-        pid = personas[0]["id"]
-        post = rt.post(
+    pid = 1
+    with social.operator() as op:
+        post = op.post(
             "/api/runtime/posts",
             json={
                 "persona_id": pid,
                 "body": "first light over the city",
                 "manifest_cid": "bafkreigh2akiscaildc6mxdisnfy7yfjg6ln5yqsdpuiasvscdgmjncbvy",
                 "idempotency_key": "native-adapter-test-1",
-                "source": "runtime",
             },
         )
         assert post.status_code in (200, 201), post.text
         post_id = post.json()["id"]
-    time.sleep(1.1)
-    before = int(time.time())
-    time.sleep(1.1)
     fans = [social.fan(i) for i in range(3)]
+    before = next_second()
     for i, fan in enumerate(fans):
-        assert fan.get(f"/api/posts/{post_id}").status_code == 200  # an impression
-        assert fan.post(f"/api/posts/{post_id}/like").status_code in (200, 201, 204)
+        assert fan.get(f"/api/posts/{post_id}").status_code == 200  # a view (impression)
+        assert fan.post(f"/api/posts/{post_id}/like").status_code == 200
         if i < 2:
-            r = fan.post(f"/api/posts/{post_id}/comments", json={"body": "I love this, so beautiful!"})
+            r = fan.post(f"/api/posts/{post_id}/comments", json={"body": "I love this, so beautiful and happy!"})
             assert r.status_code in (200, 201), r.text
-    fans[0].post(f"/api/posts/{post_id}/share")
-    fans[0].post(f"/api/personas/{pid}/follow")
-    time.sleep(1.1)
-    at = int(time.time())
-    time.sleep(1.1)
+    assert fans[0].post(f"/api/posts/{post_id}/share").status_code == 200
+    assert fans[0].post(f"/api/personas/{pid}/follow").status_code in (200, 201)
+    assert fans[1].post(f"/api/personas/{pid}/rating", json={"stars": 5}).status_code in (200, 201)
+    after = next_second()
 
     registry = CollectorRegistry()
     adapter = NativeAdapter(social.url, registry=registry)
     try:
-        old, new = adapter.observe([pid], before)[pid], adapter.observe([pid], at)[pid]
-        raw = engagement_now(social, at)["personas"][str(pid)]
-        assert new == Engagement(pid, raw["views"], raw["likes"], raw["shares"], raw["comments"], new.sentiment_bps, at)
-        assert new.likes - old.likes == 3
-        assert new.comments - old.comments == 2
-        assert new.shares - old.shares == 1
-        assert new.views - old.views >= 3
+        old = adapter.observe([pid], settled(before))[pid]
+        new = adapter.observe([pid], settled(after))[pid]
+        raw = social.engagement(after)["personas"][str(pid)]
+        assert new == Engagement(
+            pid, raw["views"], raw["likes"], raw["shares"], raw["comments"], raw["sentiment_bps"], after
+        )
+        assert (new.views - old.views, new.likes - old.likes) == (3, 3)
+        assert (new.shares - old.shares, new.comments - old.comments) == (1, 2)
         assert new.sentiment_bps > 0  # two warm comments
-        assert new.observed_at == at
-        # what happens after `at` does not change the numbers for `at`
-        fans[1].post(f"/api/posts/{post_id}/share")
-        assert adapter.observe([pid], at)[pid] == new
-        # an id the service does not know is left out
-        assert set(adapter.observe([pid, 4_000_000], at)) == {pid}
+        # the follow and the rating are counted by the service, labelled in the metrics, off chain
+        assert raw["follows"] >= 1 and raw["ratings"] >= 1
+        assert metric(registry, "fame_oracle_native_engagement", signal="follows", origin="local") == raw["follows"]
+        assert metric(registry, "fame_oracle_native_engagement", signal="ratings", origin="local") == raw["ratings"]
+        assert metric(registry, "fame_oracle_native_engagement", signal="likes", origin="federated") == 0
+        # what happens after the observed moment does not change its numbers
+        assert fans[1].post(f"/api/posts/{post_id}/share").status_code == 200
+        assert fans[2].delete(f"/api/posts/{post_id}/like").status_code == 200
+        assert adapter.observe([pid], settled(after))[pid] == new
+        # a persona the service does not know is left out
+        assert set(adapter.observe([pid, 2, 4_000_000], settled(after))) == {pid, 2}
     finally:
         adapter.close()
         for fan in fans:
@@ -533,34 +574,90 @@ def test_seeded_interactions_are_what_the_adapter_observes(social):
 
 @needs_social
 def test_two_operators_reading_the_same_round_agree(social):
-    pids = [p["id"] for p in httpx.get(f"{social.url}/api/personas", timeout=10).json()]
-    at = int(time.time()) - 1
+    round_start = settled(next_second())
     a = make_adapter("native", operator_index=0, social_url=social.url)
     b = make_adapter("native", operator_index=1, social_url=social.url)
     try:
-        first = a.observe(pids, at)
-        assert first == b.observe(list(reversed(pids)), at)
-        assert [e.pack() for e in sorted(first.values())] == [e.pack() for e in sorted(b.observe(pids, at).values())]
+        fan = social.fan(7)
+        time.sleep(0.3)
+        first = a.observe(list(PERSONAS), round_start)
+        fan.post("/api/personas/2/follow")  # a later interaction: not in this round's numbers
+        second = b.observe(list(reversed(PERSONAS)), round_start)
+        fan.close()
+        assert set(first) == set(PERSONAS) and first == second
+        assert [e.pack() for e in sorted(first.values())] == [e.pack() for e in sorted(second.values())]
     finally:
         a.close()
         b.close()
 
 
 @needs_social
+def test_operators_on_the_default_adapter_put_the_services_numbers_on_chain(social, tmp_path):
+    """Four operator processes on the native adapter and a real chain: the reports that land
+    carry exactly the service's totals for the observed moment, and move reputation."""
+    from oracle_stack import OracleNetwork
+
+    from oracle.report import decode_logged
+
+    fan = social.fan(11)
+    with social.operator() as op:
+        post = op.post(
+            "/api/runtime/posts",
+            json={
+                "persona_id": 2,
+                "body": "rain on the river",
+                "manifest_cid": "bafkreigh2akiscaildc6mxdisnfy7yfjg6ln5yqsdpuiasvscdgmjncbvy",
+                "idempotency_key": "native-network-1",
+            },
+        ).json()
+    fan.get(f"/api/posts/{post['id']}")
+    fan.post(f"/api/posts/{post['id']}/like")
+    fan.post(f"/api/posts/{post['id']}/comments", json={"body": "what a lovely, calm picture"})
+    fan.close()
+    net = OracleNetwork(
+        tmp_path,
+        personas=2,
+        env={"FAME_ORACLE_ADAPTER": "native", "FAME_ORACLE_SOCIAL_URL": social.url},
+    )
+    try:
+        health = httpx.get(f"{net.url(0)}/health", timeout=5).json()
+        assert health["adapter"] == "native"
+        landed = net.wait_reports(2, net.epoch_now(), timeout=15 * net.round_seconds + 20)
+        for report in landed:
+            for word in report["observations"]:
+                e, _ = decode_logged(word)
+                raw = social.engagement(e.observed_at)["personas"][str(e.persona_id)]
+                assert e.observed_at == net.epoch_start(report["epoch"]) - SETTLE_S
+                assert (e.views, e.likes, e.shares, e.comments, e.sentiment_bps) == (
+                    raw["views"],
+                    raw["likes"],
+                    raw["shares"],
+                    raw["comments"],
+                    raw["sentiment_bps"],
+                )
+        assert any(decode_logged(w)[1] > 0 for r in landed for w in r["observations"])
+        metrics = httpx.get(f"{net.url(1)}/metrics", timeout=5).text
+        assert 'fame_oracle_native_requests_total{outcome="ok"}' in metrics
+    finally:
+        net.close()
+
+
+@needs_social
 def test_the_service_going_down_is_platform_unavailable(social):
+    """(Last of the live tests: it stops the module's service.)"""
     adapter = NativeAdapter(social.url, timeout=0.5, retries=1, sleep=lambda s: None)
     try:
-        pids = [p["id"] for p in httpx.get(f"{social.url}/api/personas", timeout=10).json()]
-        assert set(adapter.observe(pids, int(time.time()) - 1)) <= set(pids)
+        round_start = settled(next_second())
+        assert set(adapter.observe(list(PERSONAS), round_start)) == set(PERSONAS)
         os.killpg(social.proc.pid, signal.SIGTERM)
         social.proc.wait(timeout=20)
-        with pytest.raises(PlatformUnavailable):
-            adapter.observe(pids, int(time.time()) - 1)
+        with pytest.raises(PlatformUnavailable, match="cannot be read"):
+            adapter.observe(list(PERSONAS), round_start)
     finally:
         adapter.close()
 
 
 def test_json_roundtrip_of_a_documented_answer():
     """The documented shape (social/README.md), as JSON text, parses to the same numbers."""
-    body = json.loads(json.dumps(answer({1: entry()})))
+    body = json.loads(json.dumps(answer({1: entry()}, at=AT)))
     assert parse_answer(body, AT).personas[1].engagement(AT) == Engagement(1, 120, 30, 4, 7, 2_500, AT)
