@@ -15,6 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -80,12 +81,12 @@ def deliver_due(
     policy: RetryPolicy,
     limit: int = 20,
     now: Callable[[], float] = time.time,
+    workers: int = 4,
 ) -> int:
     """One pass: claim and send up to `limit` due deliveries; how many were sent successfully.
 
     `signer_for(session, activity_actor)` is the persona that signs (None: the actor is gone, the
     row fails)."""
-    sent = 0
     with sessions() as session:
         begin_read(session)
         due = session.execute(
@@ -94,7 +95,8 @@ def deliver_due(
             .order_by(Delivery.next_at, Delivery.id)
             .limit(limit)
         ).all()
-    for row_id, next_at in due:
+
+    def one(row_id: int, next_at: int) -> bool:
         # Claim, read and find the signer in one short transaction; send with none open (the
         # inbox's server may call back, e.g. for our key); record the outcome in another.
         with sessions() as session:
@@ -105,7 +107,7 @@ def deliver_due(
             ).rowcount  # type: ignore[attr-defined]
             if not claimed:
                 session.rollback()
-                continue
+                return False
             row = session.get(Delivery, row_id)
             assert row is not None
             inbox, payload, activity_id = row.inbox, row.payload, row.activity_id
@@ -132,7 +134,6 @@ def deliver_due(
             row.attempts += 1
             if error is None:
                 row.state, row.last_error = DELIVERED, None
-                sent += 1
             else:
                 row.last_error = error[:500]
                 if final or row.attempts >= policy.max_attempts:
@@ -142,4 +143,11 @@ def deliver_due(
                     row.next_at = int(now() + policy.delay(row.attempts))
                     log.info("delivery of %s to %s failed (attempt %d): %s", activity_id, inbox, row.attempts, error)
             session.commit()
+        return error is None
+
+    if not due:
+        return 0
+    # A few inboxes at once, so one slow server does not hold up the others.
+    with ThreadPoolExecutor(max_workers=min(workers, len(due))) as pool:
+        sent = sum(pool.map(lambda d: one(*d), due))
     return sent

@@ -176,6 +176,9 @@ def create_router(federation: Federation, *, worker: bool = True) -> APIRouter:
             return _error(503, f"the social database is unavailable ({unavailable_reason(err)}); try again shortly")
         if status == 202:
             return JSONResponse({"status": detail}, status_code=202)
+        if status == 429:
+            wait, _, why = detail.partition(": ")
+            return JSONResponse({"detail": why}, status_code=429, headers={"Retry-After": wait})
         return _error(status, detail)
 
     return router

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -85,9 +86,11 @@ class Federation:
         summary_of: Callable[[Persona], str] | None = None,
         clock: Callable[[], float] = time.time,
         ready: Callable[[], bool] = lambda: True,
+        limit: Callable[[str], int | None] = lambda key: None,
     ) -> None:
         self.sessions = sessions
         self.ready = ready
+        self.limit = limit  # a write by a remote server (key: its host): None, or seconds to wait
         self.config = config
         self.urls = Urls(config.base_url, config.gateway_url)
         self.client = client or httpx.Client(timeout=config.timeout_s, follow_redirects=False, trust_env=False)
@@ -219,6 +222,10 @@ class Federation:
         actor = objects.id_of(activity.get("actor"))
         if actor != verified.actor:
             return 401, f"HTTP Signature refused: the activity's actor {actor!r} is not the signer {verified.actor!r}"
+        server = urlsplit(verified.actor).netloc
+        wait = self.limit(f"activitypub:{server}")
+        if wait is not None:
+            return 429, f"{wait}: more writes from {server} in a minute than this service takes; retry later"
         if objects.type_of(activity) == "Create" and isinstance(activity.get("object"), str):
             try:  # only the Note's id: fetch the Note itself
                 activity = {**activity, "object": self.fetcher.get(activity["object"], signer)}
@@ -495,6 +502,7 @@ def federation_for(service: SocialService) -> Federation:
         summary_of=SpecSummaries(),
         clock=service.clock,
         ready=lambda: service.db.ready,
+        limit=service.limiter.check,
     )
 
 

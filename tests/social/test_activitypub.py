@@ -294,6 +294,12 @@ def test_the_activity_actor_must_be_the_signer(world: World) -> None:
     assert r.status_code == 401 and world.count(Follow) == 0
 
 
+def test_a_remote_server_over_the_write_limit_gets_429(world: World) -> None:
+    world.federation.limit = lambda key: 7 if key == "activitypub:remote.example" else None
+    r = follow(world)
+    assert r.status_code == 429 and r.headers["retry-after"] == "7" and world.count(Follow) == 0
+
+
 def test_follow_is_recorded_and_a_signed_accept_delivered(world: World) -> None:
     assert follow(world).json() == {"status": "followed"}
     assert follow(world).json() == {"status": "duplicate"}  # a re-delivery
