@@ -45,9 +45,10 @@ def _unavailable(why: str) -> JSONResponse:
     )
 
 
-def create_app(service: SocialService, *, background: bool = True) -> FastAPI:
+def create_app(service: SocialService, *, background: bool = True, federation: bool = True) -> FastAPI:
     """The app on `service`. `background` migrates in the background (answering 503 until
-    the database is ready) and runs the persona sync; without it the caller migrates."""
+    the database is ready) and runs the persona sync and the ActivityPub delivery worker;
+    without it the caller migrates. `federation` mounts ActivityPub (social.activitypub)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

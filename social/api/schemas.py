@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 from ..handles import HANDLE_PATTERN
-from ..terms import Decision, Emotion, HoldTarget, Origin, PostKind, PostSource, ReactionKind, Status
+from ..terms import AI_LABEL, Decision, Emotion, HoldTarget, Origin, PostKind, PostSource, ReactionKind, Status
 
 MAX_ID = 2**62  # fits BIGINT and SQLite's INTEGER with room to spare
 
@@ -36,6 +36,9 @@ Text = Annotated[str, BeforeValidator(_strip), AfterValidator(_storable)]
 Cid = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9]+$")]
 Address = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+AiLabel = Annotated[
+    Text, Field(min_length=1, max_length=64, description="The AI-disclosure label shown with the post.")
+]
 
 
 class Problem(BaseModel):
@@ -167,6 +170,7 @@ class RuntimePostIn(BaseModel):
     manifest_cid: Cid
     idempotency_key: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
     source: PostSource = "runtime"
+    ai_label: AiLabel = AI_LABEL
 
 
 class ClaimIn(BaseModel):
@@ -185,6 +189,7 @@ class ReplyIn(BaseModel):
 
     body: Annotated[Text, Field(min_length=1, max_length=5_000)] | None = None
     manifest_cid: Cid | None = None
+    ai_label: AiLabel = AI_LABEL
     skip: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
 
     @model_validator(mode="after")

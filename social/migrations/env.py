@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
+import social.activitypub.tables  # noqa: F401 - ActivityPub's tables share the metadata and this chain
 from social.store.models import Base
 
 # An arbitrary constant: the key of the advisory lock the social service's migrations take.

@@ -86,9 +86,9 @@ def normalise_url(url: str) -> URL:
     )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
     Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -98,7 +98,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -123,11 +123,11 @@ def _postgres_engine(url: URL) -> Engine:
 class Database:
     """The engine, the session factory and whether the schema is ready."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
+        """`busy_timeout_ms`: how long a SQLite write waits for another writer before it is a 503."""
         self.url = normalise_url(url)
-        self.engine = (
-            _sqlite_engine(self.url) if self.url.get_backend_name() == "sqlite" else _postgres_engine(self.url)
-        )
+        sqlite = self.url.get_backend_name() == "sqlite"
+        self.engine = _sqlite_engine(self.url, busy_timeout_ms) if sqlite else _postgres_engine(self.url)
         self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
         self._ready = threading.Event()
         self.last_error: str | None = None

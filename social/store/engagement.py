@@ -6,8 +6,8 @@ interaction log (+1 per like, -1 per unlike), a comment counts from the moment i
 visible (`visible_at`), ratings are final. So every oracle operator that asks this service
 for the same `at`, at any time after it, gets the same numbers.
 
-Totals are split by origin: the top level counts what fans signed in with their wallets
-did here (`local`), `federated` what fediverse accounts did over ActivityPub.
+The top level counts every origin; `federated` is the part of it that fediverse accounts
+did over ActivityPub (so what fans signed in with their wallets did here is the difference).
 """
 
 from __future__ import annotations
@@ -102,9 +102,23 @@ def totals(session: Session, at: int) -> dict[int, dict[str, object]]:
 
     out: dict[int, dict[str, object]] = {}
     for pid in persona_ids:
-        local = counts[(pid, "local")].finish()
-        out[pid] = {**local, "federated": counts[(pid, "federated")].finish()}
+        local, federated = counts[(pid, "local")], counts[(pid, "federated")]
+        out[pid] = {**_sum(local, federated).finish(), "federated": federated.finish()}
     return out
+
+
+def _sum(a: Counts, b: Counts) -> Counts:
+    return Counts(
+        views=a.views + b.views,
+        likes=a.likes + b.likes,
+        shares=a.shares + b.shares,
+        comments=a.comments + b.comments,
+        follows=a.follows + b.follows,
+        ratings=a.ratings + b.ratings,
+        _rating_sum=a._rating_sum + b._rating_sum,
+        _sentiment_sum=a._sentiment_sum + b._sentiment_sum,
+        _sentiment_n=a._sentiment_n + b._sentiment_n,
+    )
 
 
 def history(session: Session, persona_id: int, days: int, now: int) -> list[dict[str, object]]:

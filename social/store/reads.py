@@ -36,19 +36,23 @@ def post_counts(session: Session, post_ids: list[int]) -> dict[int, PostCounts]:
     likes = dict(
         session.execute(
             select(Like.post_id, func.count()).where(Like.post_id.in_(post_ids), Like.active).group_by(Like.post_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     shares = dict(
-        session.execute(
-            select(Share.post_id, func.count()).where(Share.post_id.in_(post_ids)).group_by(Share.post_id)
-        ).tuples().all()
+        session.execute(select(Share.post_id, func.count()).where(Share.post_id.in_(post_ids)).group_by(Share.post_id))
+        .tuples()
+        .all()
     )
     comments = dict(
         session.execute(
             select(Comment.post_id, func.count())
             .where(Comment.post_id.in_(post_ids), Comment.status == VISIBLE)
             .group_by(Comment.post_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     return {i: PostCounts(likes.get(i, 0), shares.get(i, 0), comments.get(i, 0)) for i in post_ids}
 
@@ -68,14 +72,18 @@ def persona_counts(session: Session, persona_ids: list[int]) -> dict[int, Person
             select(Follow.persona_id, func.count())
             .where(Follow.persona_id.in_(persona_ids), Follow.active)
             .group_by(Follow.persona_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     posts = dict(
         session.execute(
             select(Post.persona_id, func.count())
             .where(Post.persona_id.in_(persona_ids), Post.kind == "post", Post.status == VISIBLE)
             .group_by(Post.persona_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     ratings = {
         pid: (int(total), int(n))
@@ -83,7 +91,9 @@ def persona_counts(session: Session, persona_ids: list[int]) -> dict[int, Person
             select(Rating.persona_id, func.sum(Rating.stars), func.count())
             .where(Rating.persona_id.in_(persona_ids))
             .group_by(Rating.persona_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     }
     return {i: PersonaCounts(followers.get(i, 0), posts.get(i, 0), *ratings.get(i, (0, 0))) for i in persona_ids}
 

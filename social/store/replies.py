@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..moderation import Verdict
-from ..terms import AI_LABEL, HELD, VISIBLE
+from ..terms import HELD, VISIBLE
 from .models import Comment, Hold, Post
 
 
@@ -79,7 +79,9 @@ def _close(session: Session, comment: Comment, state: str, now: int) -> None:
         raise ReplyConflict(f"comment {comment.id} is {comment.reply_state} already{by}")
 
 
-def answer(session: Session, comment: Comment, body: str, manifest_cid: str | None, verdict: Verdict, now: int) -> Post:
+def answer(
+    session: Session, comment: Comment, body: str, manifest_cid: str | None, ai_label: str, verdict: Verdict, now: int
+) -> Post:
     """The persona's one reply to `comment` (ReplyConflict for a second one)."""
     _close(session, comment, "answered", now)
     on = session.get(Post, comment.post_id)
@@ -89,7 +91,7 @@ def answer(session: Session, comment: Comment, body: str, manifest_cid: str | No
         body=body,
         image_cid=None,
         manifest_cid=manifest_cid,
-        ai_label=AI_LABEL,
+        ai_label=ai_label,
         kind="reply",
         in_reply_to=comment.id,
         source="runtime",

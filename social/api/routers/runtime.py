@@ -12,7 +12,6 @@ from ...store import personas as persona_store
 from ...store import posts as post_store
 from ...store import replies
 from ...store.models import Comment, Reaction
-from ...terms import AI_LABEL
 from .. import present
 from ..deps import Db, Operator, Service
 from ..schemas import (
@@ -46,7 +45,7 @@ def create_post(body: RuntimePostIn, db: Db, service: Service) -> PostOut:
         body=body.body,
         image_cid=body.image_cid,
         manifest_cid=body.manifest_cid,
-        ai_label=AI_LABEL,
+        ai_label=body.ai_label,
         idempotency_key=body.idempotency_key,
         source=body.source,
         verdict=verdict,
@@ -88,7 +87,7 @@ def reply(comment_id: CommentId, body: ReplyIn, db: Db, service: Service) -> Pos
         if body.body is None or verdict is None:
             replies.skip(db, comment, now)
             return Skipped(comment_id=comment_id, skip=body.skip or "")
-        post = replies.answer(db, comment, body.body, body.manifest_cid, verdict, now)
+        post = replies.answer(db, comment, body.body, body.manifest_cid, body.ai_label, verdict, now)
     except replies.ReplyConflict as why:
         raise HTTPException(409, str(why)) from None
     service.read(db)
