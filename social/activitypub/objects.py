@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 ACTIVITY_JSON = "application/activity+json"
 LD_JSON = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 JRD_JSON = "application/jrd+json"
+_LEADING_MENTIONS = re.compile(r"^(?:@[\w.\-]+(?:@[\w.\-:\[\]]+)?[\s,]+)+")
 # The public collection as servers write it (full IRI, compacted, or the bare prefix).
 _PUBLIC_FORMS = frozenset({PUBLIC, "as:Public", "Public"})
 
@@ -144,7 +146,7 @@ def parse_acct(resource: str) -> tuple[str, str] | None:
     handle, sep, host = resource[5:].lstrip("@").rpartition("@")
     if not sep or not handle or not host:
         return None
-    return handle, host
+    return handle.lower(), host
 
 
 def actor(urls: Urls, p: PersonaDoc) -> Json:
@@ -313,6 +315,8 @@ def text_of(note_obj: Json, limit: int) -> str:
     parser.feed(str(content))
     parser.close()
     text = "".join(parser.parts).strip()
+    # A reply starts with the mention of whom it answers (Mastodon: "@nova "); the comment is what follows.
+    text = _LEADING_MENTIONS.sub("", text).strip()
     return text[:limit]
 
 

@@ -230,6 +230,7 @@ def test_webfinger_actor_and_key_made_once(world: World) -> None:
         world.client.get("/.well-known/webfinger", params={"resource": "acct:nova@elsewhere.test"}).status_code == 404
     )
     assert world.client.get("/.well-known/webfinger", params={"resource": "acct:nobody@social.test"}).status_code == 404
+    assert world.client.get("/.well-known/webfinger", params={"resource": "acct:@Nova@social.test"}).status_code == 200
     first, again = world.client.get("/ap/personas/nova").json(), world.client.get("/ap/personas/nova").json()
     assert first["type"] == "Service" and first["preferredUsername"] == "nova" and first["name"] == "Nova Lumen"
     assert first["summary"] == "<p>A light-chaser from the data lake.</p>"
@@ -342,7 +343,10 @@ def test_likes_shares_replies_and_undo(world: World) -> None:
             },
         }
 
-    assert world.sign_and_post(reply(1, "Beautiful &amp; calm")).json() == {"status": "commented"}
+    mention = (
+        '<span class="h-card"><a href="https://social.test/@nova" class="u-url mention">@<span>nova</span></a></span>'
+    )
+    assert world.sign_and_post(reply(1, f"{mention} Beautiful &amp; calm")).json() == {"status": "commented"}
     assert world.sign_and_post(reply(2, "You are a piece of shit")).json() == {"status": "commented"}
     with world.db.sessions() as session:
         assert [(lk.actor, lk.origin, lk.active) for lk in session.scalars(select(Like))] == [(BOB, "federated", True)]
