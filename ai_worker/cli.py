@@ -129,3 +129,56 @@ def status_cmd(state_dir) -> None:
                 + (f" ({job.error})" if job.error else "")
             )
         store.close()
+
+
+@worker.command("runtime")
+@click.option(
+    "--social-url",
+    default=None,
+    help="Base URL of the social service (default: FAME_WORKER_RUNTIME_SOCIAL_URL or http://FAME_HOST:FAME_SOCIAL_PORT).",
+)
+@click.option(
+    "--account",
+    "keystore",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Keystore file (or ape:<alias>) of the account that signs the manifests (default: FAME_WORKER_KEYSTORE; "
+    "on the local stack: dev account 7).",
+)
+@click.option(
+    "--password-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File whose first line is the keystore password (default: FAME_WORKER_KEYSTORE_PASSWORD).",
+)
+@click.option("--dev-account", type=int, default=None, help="Local stack only: sign with anvil dev account N.")
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the runtime keeps its state and model copy (default: <FAME_STATE_DIR>/worker/runtime).",
+)
+@click.option("--once", is_flag=True, help="One pass (post what is due, answer what is claimed), then exit.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Load the language model, write one post and one reply for the example persona, print timings and exit.",
+)
+def runtime_cmd(social_url, keystore, password_file, dev_account, state_dir, once, check_only) -> None:
+    """Persona runtime: each persona posts on its schedule and answers its fans on the social service."""
+    import json
+
+    from fame.config import worker_settings
+
+    from .runtime.app import build_runtime, check, runtime_account, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s runtime %(levelname)s %(message)s")
+    cfg = worker_settings()
+    if check_only:
+        click.echo(json.dumps(check(cfg, state_dir), indent=2, ensure_ascii=False))
+        return
+    account = runtime_account(cfg, keystore, password_file, dev_account)
+    rt = build_runtime(cfg, account=account, social_url=social_url, state_dir=state_dir)
+    click.echo(f"persona runtime on {rt.client.base_url}, writer {rt.writer.info.name}, manifests by {account.address}")
+    serve(rt, once=once)

