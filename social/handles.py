@@ -24,7 +24,9 @@ def is_handle(value: str) -> bool:
 
 def base_handle(name: str, persona_id: int) -> str:
     """`name` folded to the handle alphabet ("Nova Lumen" -> "nova_lumen"); `persona_<id>` when nothing is left."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    # Accents come off (NFKD splits them into combining marks); every other non-letter separates words.
+    spaced = "".join(c if c.isalnum() or unicodedata.combining(c) else " " for c in unicodedata.normalize("NFKD", name))
+    ascii_name = spaced.encode("ascii", "ignore").decode("ascii").lower()
     folded = re.sub(r"[^a-z0-9]+", "_", ascii_name).strip("_")[:MAX_LEN].strip("_")
     return folded or f"persona_{persona_id}"[:MAX_LEN]
 

@@ -16,15 +16,19 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..activitypub import routes as activitypub
 from ..service import SocialService
 from ..store.db import UNAVAILABLE, DatabaseUnavailable, unavailable_reason
 from .deps import CLIENT_COOKIE, SESSION_COOKIE
 from .routers import auth, engagement, health, moderation, operator, personas, posts, runtime
+from .schemas import Problem
 
 log = logging.getLogger("social.api")
 
@@ -43,6 +47,29 @@ def _unavailable(why: str) -> JSONResponse:
         content={"detail": f"the social database is unavailable ({why}); nothing was written: retry shortly"},
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the error shapes this service really sends: every error is a
+    Problem (`{"detail": str}`, also for 422), and every route may answer 503."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    problem = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for item in doc.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = {"description": "Invalid request (`detail` names the field)", **problem}
+            responses.setdefault("503", {"description": "The database is unavailable (Retry-After)", **problem})
+            if "requestBody" in operation:
+                responses.setdefault("400", {"description": "The body is not JSON", **problem})
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    schemas.setdefault("Problem", Problem.model_json_schema())
+    app.openapi_schema = doc
+    return doc
 
 
 def create_app(service: SocialService, *, background: bool = True, federation: bool = True) -> FastAPI:
@@ -96,8 +123,13 @@ def create_app(service: SocialService, *, background: bool = True, federation: b
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=err.status_code, content={"detail": str(err.detail)}, headers=err.headers)
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        headers = dict(err.headers or {})
+        if err.status_code == 405:
+            # One route per method: name every method of the path, not just the first route's.
+            routes = [r for r in app.routes if isinstance(r, APIRoute) and r.matches(request.scope)[0] != Match.NONE]
+            headers["Allow"] = ", ".join(sorted({m for r in routes for m in r.methods or ()}))
+        return JSONResponse(status_code=err.status_code, content={"detail": str(err.detail)}, headers=headers)
 
     @app.middleware("http")
     async def client_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -111,5 +143,7 @@ def create_app(service: SocialService, *, background: bool = True, federation: b
 
     for router in (health, auth, personas, posts, runtime, moderation, engagement, operator):
         app.include_router(router.router)
-    app.include_router(activitypub.router_for(service, worker=background))
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    if federation:
+        app.include_router(activitypub.router_for(service, worker=background))
     return app

@@ -50,17 +50,23 @@ def get_db(service: Service) -> Iterator[Session]:
 Db = Annotated[Session, Depends(get_db)]
 
 
-def optional_fan(db: Db, service: Service, token: Annotated[str | None, Security(session_cookie)] = None) -> str | None:
+def _fan_of(db: Session, service: SocialService, token: str | None) -> str | None:
     if not token or len(token) > 200:
         return None
     begin_read(db)
     return auth.session_address(db, token, service.now())
 
 
+def optional_fan(request: Request, db: Db, service: Service) -> str | None:
+    """The signed-in fan, if any (public reads: the session is optional, so not a declared security scheme)."""
+    return _fan_of(db, service, request.cookies.get(SESSION_COOKIE))
+
+
 OptionalFan = Annotated[str | None, Depends(optional_fan)]
 
 
-def current_fan(fan: OptionalFan) -> str:
+def current_fan(db: Db, service: Service, token: Annotated[str | None, Security(session_cookie)] = None) -> str:
+    fan = _fan_of(db, service, token)
     if fan is None:
         raise HTTPException(
             401, "sign in first: POST /api/auth/nonce, sign the ERC-4361 message, POST /api/auth/verify"

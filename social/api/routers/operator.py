@@ -36,9 +36,14 @@ def add_persona(body: PersonaIn, db: Db, service: Service) -> PersonaOut:
     return present.persona(db, row, None)
 
 
-@router.post("/sync", response_model=SyncOut, responses=errors(401, 503))
+@router.post("/sync", response_model=SyncOut, responses=errors(401, 409, 503))
 def sync(service: Service) -> SyncOut:
-    """Read the PersonaRegistry now instead of at the next periodic sync."""
+    """Read the PersonaRegistry now instead of at the next periodic sync (409 for a service
+    started without a chain, 503 while the chain cannot be read)."""
+    if service.reader is None:
+        raise HTTPException(
+            409, "this service runs without a chain (--no-chain): add personas with POST /api/operator/personas"
+        )
     try:
         n, new = service.sync_personas()
     except ChainUnavailable as why:
