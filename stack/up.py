@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fame.chain import connect
-from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings
+from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings, social_settings
 from fame.errors import FameError
 from fame.manifest import Manifest, load_manifest, manifest_path
 from fame.procs import Supervisor, port_in_use, wait_until
@@ -135,14 +135,80 @@ def did_resolver_line(gateway_url: str, did: str) -> str:
     return url if ok else f"{url} (not answering yet: see the gateway's log)"
 
 
-def start_oracle_network(sup: Supervisor, cfg: Settings, w3, rpc_url: str, n: int = 4) -> dict[str, str]:
-    """The local engagement oracle: n = 4 operator nodes (f = 1) with the dev committee's keys."""
+def start_social(sup: Supervisor, cfg: Settings, rpc_url: str, logs: Path) -> str:
+    """The social service (social/): personas' feeds, fans' sign-in and reactions, moderation,
+    the engagement the oracle reads, ActivityPub. SQLite in the state directory unless
+    FAME_DATABASE_URL names another database; personas follow the chain's registry."""
+    port = social_settings().port
+    if port_in_use(cfg.host, port):
+        raise FameError(
+            f"port {port} on {cfg.host} is already in use: stop what runs there or set FAME_SOCIAL_PORT=<port>"
+        )
+    url = f"http://{cfg.host}:{port}"
+    argv = [sys.executable, "-m", "social", "--host", cfg.host, "--port", str(port), "--rpc-url", rpc_url]
+    start_service(sup, "social service", [*argv, "--sync-interval", "5"], f"{url}/health", logs / "social.log")
+    return url
+
+
+def sync_social(social_url: str) -> None:
+    """Have the social service read the persona registry now (the demo persona was just created)."""
+    import httpx
+
+    token = social_settings().operator_token.get_secret_value()
+    reply = httpx.post(f"{social_url}/api/operator/sync", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    if reply.status_code != 200:
+        raise FameError(f"the social service could not read the persona registry: {reply.text}")
+
+
+def start_runtime(sup: Supervisor, cfg: Settings, social_url: str, gateway_url: str | None, logs: Path) -> str:
+    """The persona runtime (ai_worker/runtime): each persona posts on its schedule and answers
+    its fans in character with the language model, its manifests signed by dev account 9."""
+    # No FAME_RPC_URL: the runtime sends no transactions, and on the local stack it signs with a dev key.
+    env = {"FAME_STATE_DIR": str(cfg.state_dir)}
+    if gateway_url:  # one writer for the embedded store: the gateway
+        env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
+    argv = [sys.executable, "-m", "stack.cli", "worker", "runtime", "--social-url", social_url, "--dev-account", "9"]
+    sup.start("persona runtime", argv, log=logs / "runtime.log", env=env, cwd=PROJECT_ROOT)
+    return f"posts and replies to {social_url} (log: {logs / 'runtime.log'})"
+
+
+def demo_audience(social_url: str, persona_id: int, say) -> threading.Thread:
+    """In the background, once the persona's first post is written: the demo fans react to it."""
+
+    def run() -> None:
+        from .demo_social import react
+
+        try:
+            post = react(social_url, persona_id)
+            say(
+                f"demo fans (dev accounts 1-3) signed in, read, liked and commented post #{post['id']} "
+                f"of persona #{persona_id}"
+            )
+        except Exception as err:  # noqa: BLE001 - a demo step must never stop the stack
+            say(f"demo fans could not react: {err}")
+
+    thread = threading.Thread(target=run, name="demo audience", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_oracle_network(
+    sup: Supervisor, cfg: Settings, w3, rpc_url: str, social_url: str, n: int = 4
+) -> dict[str, str]:
+    """The local engagement oracle: n = 4 operator nodes (f = 1) with the dev committee's keys,
+    reading the personas' measured engagement from the social service (the native source)."""
     from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
 
     fund_dev_transmitters(w3, n)
     with console.status(f"starting {n} oracle operators..."):
         operators = start_operators(
-            sup, n, rpc_url=rpc_url, state_dir=cfg.state_dir, deployments_dir=cfg.deployments_dir
+            sup,
+            n,
+            rpc_url=rpc_url,
+            state_dir=cfg.state_dir,
+            deployments_dir=cfg.deployments_dir,
+            adapter="native",
+            social_url=social_url,
         )
     return {f"oracle operator {i}": getattr(op, "url", str(op)) for i, op in enumerate(operators)}
 
@@ -298,8 +364,10 @@ def up(cfg: Settings | None = None) -> None:
             with console.status("building the frontend (contracts from the manifest, vite build)..."):
                 build_frontend(manifest_path(manifest.chain_id, cfg.deployments_dir), logs / "frontend.log")
             services["frontend"] = gateway_url + "/"
+        social_url = start_social(sup, cfg, rpc_url, logs)
+        services["social service"] = social_url + " (fans reach it through the web app at /social/)"
         if manifest.chain_id == LOCAL_CHAIN_ID:
-            services.update(start_oracle_network(sup, cfg, w3, rpc_url))
+            services.update(start_oracle_network(sup, cfg, w3, rpc_url, social_url))
         if cfg.uses_own_node:
             demo = seed_demo(cfg, rpc_url, gateway_url, logs / "seed.log")
             services["demo persona"] = (
@@ -310,6 +378,9 @@ def up(cfg: Settings | None = None) -> None:
             if gateway_url and demo.get("did"):
                 services["DID resolver"] = did_resolver_line(gateway_url, demo["did"])
             services["ai worker"] = start_worker(sup, cfg, rpc_url, gateway_url, logs)
+            sync_social(social_url)
+            services["persona runtime"] = start_runtime(sup, cfg, social_url, gateway_url, logs)
+            demo_persona = int(demo["persona_id"])
             services["content requests"] = (
                 ", ".join(f"#{i}" for i in demo.get("content_requests", []))
                 + " (the worker fulfils them; each is printed below once done)"
@@ -320,8 +391,16 @@ def up(cfg: Settings | None = None) -> None:
             console.print(f"the demo DID resolves at {services['DID resolver']}", soft_wrap=True, highlight=False)
         if "frontend" in services:
             console.print(f"[bold]Frontend[/bold]: {services['frontend']}", soft_wrap=True, highlight=False)
+        if gateway_url and cfg.uses_own_node:
+            console.print(
+                f"[bold]Fans[/bold]: {gateway_url}/#/persona/{demo_persona} (sign in with the burner wallet)",
+                soft_wrap=True,
+                highlight=False,
+            )
         console.print(f"logs in {logs}. [bold]Ready[/bold]: press Ctrl-C to stop everything.")
         sys.stdout.flush()
+        if cfg.uses_own_node:
+            demo_audience(social_url, demo_persona, lambda line: console.print(line, highlight=False, soft_wrap=True))
         watch = ChainWatch(w3, manifest)
         watch.gateway_url = gateway_url
         while not stop.is_set():

@@ -50,9 +50,14 @@ def run_stack(env, python, timeout=60):
 
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
-    port, gateway_port, oracle_base = free_port(), free_port(), free_ports_in_a_row(4)
+    port, gateway_port, social_port = free_port(), free_port(), free_port()
+    oracle_base = free_ports_in_a_row(4)
     env = stack_env(
-        tmp_path, FAME_ANVIL_PORT=str(port), FAME_GATEWAY_PORT=str(gateway_port), FAME_ORACLE_BASE_PORT=str(oracle_base)
+        tmp_path,
+        FAME_ANVIL_PORT=str(port),
+        FAME_GATEWAY_PORT=str(gateway_port),
+        FAME_ORACLE_BASE_PORT=str(oracle_base),
+        FAME_SOCIAL_PORT=str(social_port),
     )
     proc = subprocess.Popen(
         [python, "-m", "stack"],
@@ -110,10 +115,28 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
                 address=manifest["contracts"][name]["address"], abi=manifest["contracts"][name]["abi"]
             )
 
-        # Their reports move the demo persona's reputation on chain (the engagement component
-        # folded into the oracle's word, read by Reputation).
+        # The social service knows the demo persona (synced from the registry); the persona runtime
+        # writes its first post with the language model, AI-labelled, and the demo fans react to it
+        # through the web app's /social/ proxy's upstream.
+        social = f"http://127.0.0.1:{social_port}"
+        assert httpx.get(f"{social}/api/personas/1").json()["name"] == "Nova Lumen"
+        assert httpx.get(f"{gateway}/social/api/personas/1").json()["name"] == "Nova Lumen"
+        deadline = time.monotonic() + 240
+        post = None
+        while time.monotonic() < deadline:
+            posts = httpx.get(f"{social}/api/personas/1/feed").json()["posts"]
+            post = max(posts, key=lambda p: p["likes"], default=None)
+            if post and post["likes"] >= 3:
+                break
+            time.sleep(1)
+        assert post is not None and post["likes"] >= 3, (tmp_path / "state" / "logs" / "runtime.log").read_text()[
+            -3000:
+        ]
+        assert post["ai_label"] and post["manifest_cid"]
+        # Their reports move the demo persona's reputation on chain: the engagement the fans made,
+        # measured by the social service and read by the oracle's native source.
         oracle, reputation, staking = contract("EngagementOracle"), contract("Reputation"), contract("PersonaStaking")
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline and reputation.functions.engagement_component(1).call() == 0:
             time.sleep(1)
         assert oracle.functions.latest_epoch().call() > 0
@@ -151,6 +174,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
     assert not port_in_use("127.0.0.1", gateway_port)
     assert not any(port_in_use("127.0.0.1", oracle_base + i) for i in range(4))
+    assert not port_in_use("127.0.0.1", social_port)
 
 
 def test_port_in_use_is_one_clear_line(tmp_path, python):
