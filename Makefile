@@ -46,7 +46,7 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 # nothing is downloaded by playwright itself). Debian's postgresql: the social service's storage
 # tests run against a real server, started by a test fixture (initdb in a temporary folder).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-test-tools:
+test-tools: fedi-peer
 	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ipfs-cid >/dev/null; }
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }

@@ -175,7 +175,19 @@ def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) ->
     async def social_proxy(request: Request, path: str) -> Response:
         # The raw path keeps the client's percent-encoding; the decoded `path` only routes.
         raw: str = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
-        target = raw[len(SOCIAL_PREFIX) :] or "/"
+        return await forward(request, raw[len(SOCIAL_PREFIX) :] or "/")
+
+    @app.get(
+        "/.well-known/webfinger",
+        tags=["social"],
+        summary="WebFinger for the personas' fediverse accounts (acct:<handle>@<this host>), answered by the "
+        "social service: remote servers look it up at the host's root",
+        response_class=Response,
+    )
+    async def webfinger(request: Request) -> Response:
+        return await forward(request, "/.well-known/webfinger")
+
+    async def forward(request: Request, target: str) -> Response:
         if request.url.query:
             target += "?" + request.url.query
         headers = [(k, v) for k, v in request.headers.items() if k not in _HOP_BY_HOP and k != "host"]

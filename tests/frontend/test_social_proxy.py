@@ -73,6 +73,10 @@ def social_stand_in() -> FastAPI:
     async def persona(persona_id: int) -> Response:
         return JSONResponse({"detail": f"no persona {persona_id}"}, status_code=404)
 
+    @app.get("/.well-known/webfinger")
+    async def webfinger(request: Request) -> dict[str, object]:
+        return {"subject": request.query_params["resource"], "prefix": request.headers.get("x-forwarded-prefix")}
+
     @app.get("/api/stream")
     async def stream() -> StreamingResponse:
         async def chunks():
@@ -155,6 +159,14 @@ def test_requests_pass_through_with_forwarded_origin(proxied):
         assert echo["headers"]["x-forwarded-prefix"] == "/social"
         for method in ("GET", "PUT", "PATCH", "DELETE"):
             assert client.request(method, "/social/api/echo/x").json()["method"] == method
+
+
+def test_webfinger_at_the_host_root_reaches_the_social_service(proxied):
+    """Fediverse servers look accounts up at /.well-known/webfinger of the host, not under /social."""
+    web, _ = proxied
+    got = httpx.get(f"{web}/.well-known/webfinger", params={"resource": "acct:nova_lumen@127.0.0.1"}, timeout=10)
+    assert got.status_code == 200
+    assert got.json() == {"subject": "acct:nova_lumen@127.0.0.1", "prefix": "/social"}
 
 
 def test_cookies_and_set_cookie_pass_through(proxied):
