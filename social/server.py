@@ -8,6 +8,9 @@ from fame.config import SocialSettings, settings, social_settings
 
 from .service import SYNC_INTERVAL_S, SocialService
 
+DEFAULT_OPERATOR_TOKEN = SocialSettings.model_fields["operator_token"].get_default().get_secret_value()
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
 
 def configured(database_url: str | None = None) -> SocialSettings:
     """The service's settings (FAME_SOCIAL_*, FAME_DATABASE_URL), with `database_url` instead if given."""
@@ -44,6 +47,11 @@ def serve(
         service.db.describe(),
         f"chain {service.reader.rpc_url}" if service.reader is not None else "no chain",
     )
+    if cfg.operator_token.get_secret_value() == DEFAULT_OPERATOR_TOKEN and bind_host not in LOOPBACK:
+        logging.getLogger("social").warning(
+            "the operator token is the local default and the service listens on %s: set FAME_SOCIAL_OPERATOR_TOKEN",
+            bind_host,
+        )
     try:
         uvicorn.run(create_app(service), host=bind_host, port=bind_port, log_level=log_level, access_log=False)
     finally:

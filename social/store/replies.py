@@ -1,7 +1,7 @@
 """The persona runtime's reply queue: visible comments waiting for the persona's answer.
 
-A claim leases comments for `lease_s` seconds with one conditional UPDATE per comment, so
-two runtimes claiming at once never get the same comment, and a runtime that dies returns
+A claim leases comments for `lease_s` seconds with a conditional UPDATE, so two runtimes
+claiming at once never get the same comment, and a runtime that dies returns
 its comments to the queue when the lease runs out. A comment is answered (or skipped) once:
 the state moves from pending/claimed to answered/skipped in one conditional UPDATE too.
 """
@@ -31,29 +31,27 @@ def _claimable(now: int) -> ColumnElement[bool]:
 
 
 def claim(session: Session, limit: int, lease_s: int, now: int) -> list[tuple[Comment, Post]]:
-    """Lease up to `limit` comments, oldest first, with the post each is on."""
+    """Lease up to `limit` comments, oldest first, with the post each is on.
+
+    PostgreSQL: the candidates are locked with SKIP LOCKED, so concurrent claimers take
+    different comments instead of waiting on each other. SQLite: the write transaction holds
+    the database, so claims run one after another. Either way the UPDATE re-checks that each
+    comment is still claimable, so none is leased twice.
+    """
+    candidates = (
+        select(Comment.id).where(_claimable(now)).order_by(Comment.id).limit(limit).with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(candidates))
     won: list[int] = []
-    offset = 0
-    while len(won) < limit:
-        ids = list(
+    if ids:
+        won = list(
             session.scalars(
-                select(Comment.id).where(_claimable(now)).order_by(Comment.id).offset(offset).limit(limit * 2)
-            )
-        )
-        if not ids:
-            break
-        for cid in ids:
-            got = session.execute(
                 update(Comment)
-                .where(Comment.id == cid, _claimable(now))
+                .where(Comment.id.in_(ids), _claimable(now))
                 .values(reply_state="claimed", claimed_until=now + lease_s)
                 .returning(Comment.id)
-            ).first()
-            if got is not None:
-                won.append(cid)
-                if len(won) == limit:
-                    break
-        offset += len(ids)
+            )
+        )
     session.commit()
     if not won:
         return []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from ...service import SocialService
 from ...store import engagement
 from ..deps import Db, Service
 from ..schemas import EngagementOut, PersonaEngagement
@@ -22,7 +25,7 @@ MAX_AHEAD_S = 5
 
 
 @router.get("/engagement", response_model=EngagementOut, responses=errors(422))
-def totals(
+async def totals(
     db: Db,
     service: Service,
     at: Annotated[int | None, Query(ge=0, le=2**40, description="Unix seconds (default: now).")] = None,
@@ -38,7 +41,11 @@ def totals(
         raise HTTPException(422, f"at: {at} is in the future (now is {int(now)}); totals exist up to now")
     wait = at + SETTLE_S - now
     if wait > 0:
-        time.sleep(wait)
+        await asyncio.sleep(wait)  # waiting holds no thread and no transaction
+    return await run_in_threadpool(_totals, db, service, at)
+
+
+def _totals(db: Session, service: SocialService, at: int) -> EngagementOut:
     service.read(db)
     rows = engagement.totals(db, at)
     return EngagementOut(at=at, personas={str(pid): PersonaEngagement.model_validate(c) for pid, c in rows.items()})
