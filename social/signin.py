@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from .siwe_compat import SiweMessage, VerificationError
+from siwe import SiweMessage, VerificationError
 
 NONCE_ALPHABET = string.ascii_letters + string.digits
 NONCE_LEN = 24
