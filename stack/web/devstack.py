@@ -3,26 +3,46 @@ benchmarks, built from the pieces `make up` uses: anvil, the web service (fronte
 gateway, index), `ape run deploy --fresh` and the Nova Lumen seed, every file under one
 folder and every port free. No oracle operators (the tests drive the chain themselves).
 
-    python -m stack.web.devstack /tmp/dir    # the same stack by hand (Ctrl-C stops it)
+With `fans=True` it is the fans' whole loop as well, at the cost of a few more seconds and
+processes: the social service (SQLite in the folder, its SIWE origin the web app's, which
+forwards /social/ to it), the persona runtime answering in character with its language model
+(pinning through the web app's gateway), and the four oracle operators reading the personas'
+measured engagement from the social service (the native source), so that a fan's like reaches
+the chain's next report and the persona's reputation.
+
+    python -m stack.web.devstack /tmp/dir           # the same stack by hand (Ctrl-C stops it)
+    python -m stack.web.devstack /tmp/dir --fans    # ... with the social service, runtime and oracle
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from fame.config import PROJECT_ROOT, Settings
+from fame.chain import connect
+from fame.config import PROJECT_ROOT, Settings, social_settings
+from fame.errors import FameError
 from fame.manifest import manifest_path
 from fame.procs import Supervisor, free_port, wait_until
 from stack.anvil import start_anvil
-from stack.up import ape_run
+from stack.up import ape_run, start_runtime, sync_social
 
 BIN = PROJECT_ROOT / ".venv" / "bin"
+#: The local oracle committee the deploy script installs (oracle.keys.dev_committee).
+ORACLE_OPERATORS = 4
+#: Seconds between the social service's reads of the persona registry.
+SOCIAL_SYNC_S = 2
+#: The persona runtime's converted copy of its language model, kept across stacks (the first
+#: conversion of the GGUF file takes half a minute on two busy cores, loading the copy seconds).
+MODEL_CACHE = PROJECT_ROOT / ".cache" / "runtime-models"
 
 
 @dataclass
@@ -33,6 +53,10 @@ class DevStack:
     demo: dict
     env: dict[str, str]
     logs: Path
+    #: With fans=True: the social service (fans reach it as web_url + "/social"), else None.
+    social_url: str | None = None
+    #: With fans=True: the oracle operators' base URLs.
+    oracle_urls: list[str] = field(default_factory=list)
 
 
 def stack_env(root: Path, **extra: str) -> dict[str, str]:
@@ -44,12 +68,54 @@ def stack_env(root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
-    """Start the stack with every file under `root`; `dist`: the built frontend to serve."""
+@contextmanager
+def fame_environ(env: dict[str, str]) -> Iterator[None]:
+    """While it lasts, this process's FAME_* variables are exactly `env`'s: what the children
+    started meanwhile (and the helpers of stack.up that read the environment) see."""
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith("FAME_")]:
+        del os.environ[key]
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FAME_")})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def free_port_block(n: int, host: str = "127.0.0.1", tries: int = 50) -> int:
+    """The first of n consecutive ports that are free right now (operator i listens on base + i)."""
+    for _ in range(tries):
+        base = free_port(host)
+        if base + n > 65535:
+            continue
+        socks = []
+        try:
+            for port in range(base, base + n):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(sock)
+                sock.bind((host, port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise FameError(f"no {n} consecutive free ports on {host}")
+
+
+def _healthy(url: str) -> bool:
+    return httpx.get(url + "/health", timeout=1).status_code == 200
+
+
+def start(root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool = False) -> DevStack:
+    """Start the stack with every file under `root`; `dist`: the built frontend to serve;
+    `fans`: also the social service, the persona runtime and the oracle operators."""
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
     rpc_url = start_anvil(sup, "127.0.0.1", anvil_port, log=logs / "anvil.log")
+    web_url = f"http://127.0.0.1:{web_port}"
     env = stack_env(
         root,
         FAME_ANVIL_PORT=str(anvil_port),
@@ -57,31 +123,96 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None) -> DevStack:
         FAME_RPC_URL=rpc_url,
         FAME_IPFS_FSYNC="false",
     )
-    web_url = f"http://127.0.0.1:{web_port}"
-    argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url]
-    if dist is not None:
-        argv += ["--dist", str(dist)]
-    proc = sup.start("web", argv, log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
-    wait_until(
-        lambda: httpx.get(web_url + "/health", timeout=1).status_code == 200,
-        60,
-        "web service",
-        proc=proc,
-        log=logs / "web.log",
-    )
+    social_url = None
+    if fans:
+        social_port = free_port()
+        social_url = f"http://127.0.0.1:{social_port}"
+        env.update(
+            FAME_SOCIAL_PORT=str(social_port),
+            # fans sign in on the web app's origin, which forwards /social/ to the service
+            FAME_SOCIAL_PUBLIC_URL=web_url,
+            # the token this process's stack.up.sync_social sends, whatever its environment says
+            FAME_SOCIAL_OPERATOR_TOKEN=social_settings().operator_token.get_secret_value(),
+        )
     cfg = Settings(deployments_dir=root / "deployments", state_dir=root / "state")
-    saved = dict(os.environ)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("FAME_")})
-    try:
+    with fame_environ(env):
+        argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url]
+        if dist is not None:
+            argv += ["--dist", str(dist)]
+        if social_url is not None:
+            argv += ["--social-url", social_url]
+        proc = sup.start("web", argv, log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
+        wait_until(lambda: _healthy(web_url), 60, "web service", proc=proc, log=logs / "web.log")
         ape_run(cfg, rpc_url, "deploy", ["--fresh"], logs / "deploy.log", "deploying contracts")
+        social = None
+        if social_url is not None:
+            # After the deploy, so that its first read of the registry finds the manifest (a failed
+            # read makes it wait before the next), and while the seed runs.
+            social = sup.start(
+                "social service",
+                [sys.executable, "-m", "social", "--host", "127.0.0.1", "--port", str(social_port),
+                 "--rpc-url", rpc_url, "--sync-interval", str(SOCIAL_SYNC_S)],
+                log=logs / "social.log",
+                env=env,
+                cwd=PROJECT_ROOT,
+            )  # fmt: skip
         out = ape_run(cfg, rpc_url, "seed_demo", ["--gateway-api", web_url], logs / "seed.log", "seeding the demo")
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        oracle_urls = []
+        if social_url is not None:
+            wait_until(lambda: _healthy(social_url), 60, "social service", proc=social, log=logs / "social.log")
+            oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
     return DevStack(
-        rpc_url, web_url, manifest_path(31337, root / "deployments"), json.loads(line.removeprefix("demo: ")), env, logs
+        rpc_url,
+        web_url,
+        manifest_path(31337, root / "deployments"),
+        json.loads(line.removeprefix("demo: ")),
+        env,
+        logs,
+        social_url,
+        oracle_urls,
     )
+
+
+def _start_fans(
+    sup: Supervisor, cfg: Settings, env: dict[str, str], rpc_url: str, web_url: str, social_url: str, logs: Path
+) -> list[str]:
+    """After the seed: the social service learns the demo persona now, the persona runtime starts
+    (its model loads while the operators start), then the oracle operators on the native source."""
+    from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
+
+    def synced() -> bool:
+        sync_social(social_url)
+        return True
+
+    # the service answers 503 for a while after a failed read of the chain: ask until it reads it
+    wait_until(synced, 30, "the social service's read of the persona registry", log=logs / "social.log")
+    # Like `make up`: no FAME_RPC_URL (it sends no transactions and signs with a dev key on the
+    # local chain), and it pins through the web app's gateway, the embedded store's one writer.
+    # The real language model or nothing: a template reply would not be the persona's answer.
+    runtime_env = {k: v for k, v in env.items() if k != "FAME_RPC_URL"}
+    runtime_env["FAME_WORKER_RUNTIME_WRITER"] = "model"
+    models = cfg.state_dir / "worker" / "runtime" / "models"
+    if not models.exists():
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        models.parent.mkdir(parents=True, exist_ok=True)
+        models.symlink_to(MODEL_CACHE, target_is_directory=True)
+    with fame_environ(runtime_env):
+        start_runtime(sup, cfg, social_url, web_url, logs)
+    fund_dev_transmitters(connect(rpc_url), ORACLE_OPERATORS)
+    operators = start_operators(
+        sup,
+        ORACLE_OPERATORS,
+        rpc_url=rpc_url,
+        state_dir=cfg.state_dir,
+        deployments_dir=cfg.deployments_dir,
+        host="127.0.0.1",
+        base_port=free_port_block(ORACLE_OPERATORS),
+        env={k: v for k, v in env.items() if k.startswith("FAME_")},
+        adapter="native",
+        social_url=social_url,
+    )
+    return [op.url for op in operators]
 
 
 if __name__ == "__main__":
@@ -90,8 +221,11 @@ if __name__ == "__main__":
 
     sup = Supervisor()
     try:
-        s = start(Path(sys.argv[1]), sup)
-        print(json.dumps({"rpc": s.rpc_url, "web": s.web_url, "manifest": str(s.manifest)}), flush=True)
+        s = start(Path(sys.argv[1]), sup, fans="--fans" in sys.argv[2:])
+        print(
+            json.dumps({"rpc": s.rpc_url, "web": s.web_url, "manifest": str(s.manifest), "social": s.social_url}),
+            flush=True,
+        )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())

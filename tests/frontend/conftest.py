@@ -37,3 +37,17 @@ def node_tools():
     if not (FRONTEND / "node_modules" / ".bin" / "vite").exists():
         pytest.fail("frontend/node_modules is missing: run `make install` (it runs `npm ci` in frontend/)")
     return npm
+
+
+@pytest.fixture(scope="module")
+def fan_stack(tmp_path_factory):
+    """The stack with the fans' whole loop: the social service, the persona runtime with its
+    language model, and the oracle operators reading the native source (devstack fans=True)."""
+    from stack.web.devstack import start
+
+    root: Path = tmp_path_factory.mktemp("fan-stack")
+    sup = Supervisor()
+    try:
+        yield start(root, sup, dist=root / "dist", fans=True)
+    finally:
+        sup.stop()

@@ -1,15 +1,17 @@
 // A persona's page for fans (#/persona/<id>, one post at #/persona/<id>/post/<post id>): its
 // feed from the social service a page at a time, each post with its AI-generated label and
 // disclosure manifest, comments with holder badges and the persona's replies; follower count,
-// rating, emotional state and the engagement chart; Sign-In with Ethereum, then like, share,
-// comment, follow and rate, each request's state shown where it was made.
+// rating, emotional state and the engagement chart; its on-chain reputation and the engagement
+// oracle's latest report, read again every few seconds (the fans' reactions reach them with the
+// next oracle round); Sign-In with Ethereum, then like, share, comment, follow and rate, each
+// request's state shown where it was made.
 import type { AppContext } from "../app-context";
 import { avatarUrl } from "../avatar";
 import { lineChart } from "../chart";
 import { feelingText } from "../emotion";
-import { formatAge, formatDate } from "../format";
+import { formatAge, formatCount, formatDate, formatSentiment } from "../format";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
-import { persona as chainPersona } from "../reads";
+import { persona as chainPersona, engagement as chainEngagement, reputation as chainReputation } from "../reads";
 import type { Comment, Persona, Post, PostDetail } from "../social-api";
 import { SocialApi, SocialError } from "../social-api";
 import {
@@ -23,6 +25,7 @@ import { clear, field, h } from "../ui/dom";
 const PAGE_SIZE = 10;
 const REPLY_POLL_MS = 4000;
 const REPLY_POLL_FOR_MS = 3 * 60_000;
+const CHAIN_POLL_MS = 4000;
 
 const sessions = new Map<string, SocialSession>();
 let unsubscribe: (() => void) | null = null;
@@ -193,10 +196,53 @@ function headCard(page: Page): HTMLElement {
     h("dl", { class: "facts" },
       h("dt", null, "Followers"), h("dd", null, followers),
       h("dt", null, "Feeling"), h("dd", { dataset: { testid: "persona-emotion" } }, feelingText(persona.emotion)),
-      h("dt", null, "Fans' rating"), h("dd", null, rating)),
+      h("dt", null, "Fans' rating"), h("dd", null, rating),
+      chainStanding(page)),
     h("div", { class: "actions" }, followButton,
       h("div", { role: "group", "aria-label": `Rate ${persona.name} (once a week)`, class: "stars" }, stars)),
     followStatus, rateStatus);
+}
+
+/** The persona's reputation on chain (Reputation.components) and the oracle's latest report
+ * (EngagementOracle.latest), read now and again every few seconds while the page is shown. */
+function chainStanding(page: Page): HTMLElement[] {
+  const { ctx, persona } = page;
+  const id = BigInt(persona.id);
+  const score = h("dd", { dataset: { testid: "persona-reputation" }, "aria-live": "polite" }, "…");
+  const report = h("dd", { dataset: { testid: "oracle-report" } }, "…");
+  const read = async () => {
+    try {
+      const [rep, eng] = await Promise.all([chainReputation(ctx.client, id), chainEngagement(ctx.client, id)]);
+      if (score.dataset.score !== String(rep.score) || score.dataset.engagement !== String(rep.engagement)) {
+        score.dataset.score = String(rep.score);
+        score.dataset.engagement = String(rep.engagement);
+        score.dataset.feedback = String(rep.feedback);
+        clear(score, h("strong", null, formatCount(rep.score)), " / 10,000 ",
+          h("span", { class: "muted small" }, `(engagement ${formatCount(rep.engagement)} + holders' ratings on chain ${formatCount(rep.feedback)})`));
+      }
+      report.dataset.likes = String(eng.likes);
+      report.dataset.updatedAt = String(eng.updatedAt);
+      report.textContent = eng.updatedAt === 0n
+        ? "No oracle report yet."
+        // observed_at is the oracle round's wall-clock time (a local chain's clock may run ahead of it)
+        : `oracle report: ${countText(Number(eng.views), "view")} · ${countText(Number(eng.likes), "like")} · ` +
+          `${countText(Number(eng.shares), "share")} · ${countText(Number(eng.comments), "comment")} · ` +
+          `sentiment ${formatSentiment(eng.sentiment)} · observed ${formatAge(eng.observedAt, Math.floor(Date.now() / 1000))}`;
+    } catch {
+      if (!score.dataset.score) score.textContent = "The chain is not answering.";
+    }
+  };
+  void read();
+  // Until the screen is mounted the element is not in the document yet; once it has left (or
+  // a newer screen took its place before it was shown), stop.
+  const since = Date.now();
+  let shown = false;
+  const timer = setInterval(() => {
+    shown ||= score.isConnected;
+    if (score.isConnected) void read();
+    else if (shown || Date.now() - since > 30_000) clearInterval(timer);
+  }, CHAIN_POLL_MS);
+  return [h("dt", null, "Reputation"), score, h("dt", null, "On chain"), report];
 }
 
 function engagementSection(persona: Persona, history: unknown): HTMLElement {
