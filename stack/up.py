@@ -152,12 +152,20 @@ def start_social(sup: Supervisor, cfg: Settings, rpc_url: str, logs: Path) -> st
 
 def sync_social(social_url: str) -> None:
     """Have the social service read the persona registry now (the demo persona was just created)."""
+    import time
+
     import httpx
 
     token = social_settings().operator_token.get_secret_value()
-    reply = httpx.post(f"{social_url}/api/operator/sync", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    if reply.status_code != 200:
-        raise FameError(f"the social service could not read the persona registry: {reply.text}")
+    # 503 while the service waits out a failed chain read (it retries on its own within seconds)
+    deadline = time.monotonic() + 30
+    while True:
+        reply = httpx.post(f"{social_url}/api/operator/sync", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        if reply.status_code == 200:
+            return
+        if reply.status_code != 503 or time.monotonic() > deadline:
+            raise FameError(f"the social service could not read the persona registry: {reply.text}")
+        time.sleep(1)
 
 
 def start_runtime(sup: Supervisor, cfg: Settings, social_url: str, gateway_url: str | None, logs: Path) -> str:
