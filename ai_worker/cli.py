@@ -153,6 +153,11 @@ def status_cmd(state_dir) -> None:
 )
 @click.option("--dev-account", type=int, default=None, help="Local stack only: sign with anvil dev account N.")
 @click.option(
+    "--rpc-url",
+    default=None,
+    help="Node whose PersonaRegistry holds the specs (default: FAME_RPC_URL or the local one).",
+)
+@click.option(
     "--state-dir",
     type=click.Path(path_type=Path),
     default=None,
@@ -165,7 +170,7 @@ def status_cmd(state_dir) -> None:
     is_flag=True,
     help="Load the language model, write one post and one reply for the example persona, print timings and exit.",
 )
-def runtime_cmd(social_url, keystore, password_file, dev_account, state_dir, once, check_only) -> None:
+def runtime_cmd(social_url, keystore, password_file, dev_account, rpc_url, state_dir, once, check_only) -> None:
     """Persona runtime: each persona posts on its schedule and answers its fans on the social service."""
     import json
 
@@ -174,11 +179,12 @@ def runtime_cmd(social_url, keystore, password_file, dev_account, state_dir, onc
     from .runtime.app import build_runtime, check, runtime_account, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s runtime %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
     cfg = worker_settings()
     if check_only:
         click.echo(json.dumps(check(cfg, state_dir), indent=2, ensure_ascii=False))
         return
     account = runtime_account(cfg, keystore, password_file, dev_account)
-    rt = build_runtime(cfg, account=account, social_url=social_url, state_dir=state_dir)
+    rt = build_runtime(cfg, account=account, social_url=social_url, state_dir=state_dir, rpc_url=rpc_url)
     click.echo(f"persona runtime on {rt.client.base_url}, writer {rt.writer.info.name}, manifests by {account.address}")
     serve(rt, once=once)

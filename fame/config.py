@@ -295,10 +295,20 @@ class WorkerSettings(BaseSettings):
         "so a restart loads in seconds instead of re-reading the GGUF file.",
     )
     runtime_threads: int | None = Field(
-        default=None, ge=1, le=256, description="torch CPU threads for generation. Unset: torch's default."
+        default=None,
+        ge=1,
+        le=256,
+        description="torch CPU threads for generation. Unset: half the cores, 1 to 4 (more threads than "
+        "free cores slow a small model down several times).",
     )
     runtime_max_new_tokens: int = Field(
-        default=48, ge=8, le=1_024, description="Most tokens the model writes for one post or reply."
+        default=48, ge=8, le=1_024, description="Most tokens the model writes for a post."
+    )
+    runtime_reply_max_new_tokens: int = Field(
+        default=32,
+        ge=8,
+        le=1_024,
+        description="Most tokens for a reply (it bounds the comment-to-reply time: ~2.5 s at 13 tokens/s).",
     )
     runtime_temperature: float = Field(default=0.6, gt=0, le=2.0, description="Sampling temperature.")
     runtime_top_p: float = Field(default=0.9, gt=0, le=1.0, description="Nucleus sampling mass.")
@@ -312,7 +322,7 @@ class WorkerSettings(BaseSettings):
         description="Lease of a claimed comment; unanswered when it ends, it returns to pending.",
     )
     runtime_poll_s: float = Field(
-        default=1.0, gt=0, le=600, description="Pause between two passes when there is nothing to do."
+        default=0.5, gt=0, le=600, description="Pause between two passes when there is nothing to do."
     )
     runtime_mimicry: float = Field(
         default=0.3,

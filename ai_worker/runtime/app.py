@@ -54,8 +54,12 @@ def build_runtime(
     state_dir: Path | None = None,
     writer: Writer | None = None,
     backend: Any = None,
+    rpc_url: str | None = None,
 ) -> PersonaRuntime:
+    """rpc_url: the node whose PersonaRegistry holds the spec CIDs (default: FAME_RPC_URL or the local one)."""
     from fame.ipfs import get_backend
+
+    from .specs import RegistrySpecs
 
     cfg = cfg or worker_settings()
     social = social_settings()
@@ -71,6 +75,7 @@ def build_runtime(
         folder,
         post_interval_s=social.post_interval_s,
         reply_interval_s=social.reply_interval_s,
+        spec_cids=RegistrySpecs(rpc_url),
     )
 
 

@@ -203,7 +203,9 @@ def load_language_model(
     """The model at `source` (default SmolLM2) on `device`, loaded once per process.
 
     cache_dir: where a GGUF model's converted copy is kept (None: no copy).
-    threads: torch's CPU thread count, when given (process-wide).
+    threads: torch's CPU thread count (process-wide); None on a CPU: half the cores, 1 to 4
+    (a small model gains little from more, and on a busy machine extra threads wait on each
+    other: 12 tokens/s with one thread against 2 with two, measured on a shared 2-core machine).
     """
     from ..image_model import pick_device
 
@@ -213,16 +215,20 @@ def load_language_model(
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
-        if threads:
+        if threads or dev == "cpu":
             import torch
 
-            torch.set_num_threads(threads)
+            torch.set_num_threads(threads or default_threads())
         started = time.perf_counter()
         model, tokenizer = _load(src, dev, cache_dir)
         lm = LanguageModel(model, tokenizer, src, dev, time.perf_counter() - started)
         log.info("language model %s loaded on %s in %.1f s", lm.info.name, dev, lm.load_seconds)
         _loaded[key] = lm
         return lm
+
+
+def default_threads() -> int:
+    return max(1, min(4, (os.cpu_count() or 1) // 2))
 
 
 def _dtype(device: str) -> Any:

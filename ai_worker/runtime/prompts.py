@@ -10,8 +10,9 @@ next post about one of its topics, or the fan's comment with the post it was lef
     text = clean(raw_model_output, limit=280)
 
 `clean` turns raw model output into something a persona can post: no chat role tags or
-special tokens, no "Nova Lux:" prefix, no stage directions such as "(laughs)", no surrounding
-quotes, no broken trailing characters, cut at the last full sentence inside the length limit.
+special tokens, no "Nova Lux:" prefix, no stage directions such as "(laughs)", no @mentions
+(the model invents accounts), no surrounding quotes, no broken trailing characters or emoji
+joiners, cut at the last full sentence inside the length limit.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ def clean(text: str, limit: int = REPLY_LIMIT, name: str | None = None) -> str:
     """Model output made postable (see the module docstring); "" when nothing usable is left."""
     text = _SPECIAL.sub(" ", text).replace("\ufffd", "")
     text = _STAGE.sub(" ", text)
+    # no @mentions (the model invents accounts; a persona must not tag strangers) and no
+    # zero-width joiners (the model splits emoji sequences, leaving broken glyphs)
+    text = re.sub(r"(?<![\w@])@\w+", " ", text).replace("\u200d", "")
     # The model sometimes goes on to play the next turn: keep only its own first turn.
     text = re.split(r"\n\s*(?:system|user|assistant|fan)\s*[:\n]", text, maxsplit=1, flags=re.I)[0]
     text = text.strip()
@@ -168,6 +172,8 @@ def clean(text: str, limit: int = REPLY_LIMIT, name: str | None = None) -> str:
         text = text[: ends[-1]]  # an unfinished last sentence goes
     elif not ends and len(text) > limit // 2:
         text = text.rstrip(",;:-– ") + "…"
+    if text.count('"') % 2:  # a quote opened or closed without its partner
+        text = text.strip('"').replace('"', "")
     return text.strip()
 
 

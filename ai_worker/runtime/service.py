@@ -3,7 +3,8 @@
 One pass (`PersonaRuntime.tick`):
 
 1. the personas, from the social service (`GET /api/personas`, refreshed every 30 s), each
-   with its spec (read from IPFS by its `spec_cid` when the service gives one);
+   with its spec: the CID from the service when it gives one, else from the PersonaRegistry
+   (`specs.RegistrySpecs`), the JSON from IPFS;
 2. posts: a persona posts once per schedule slot (its `post_interval_s` when the service
    gives one, else FAME_SOCIAL_POST_INTERVAL_S; slots are offset per persona so they do not
    all post at once). The slot's idempotency key `runtime-post:<persona>:<interval>:<slot>`
@@ -197,8 +198,10 @@ class PersonaRuntime:
         post_interval_s: int,
         reply_interval_s: float,
         clock: Callable[[], float] = time.time,
+        spec_cids: Callable[[int], str | None] | None = None,
     ) -> None:
         self.client = client
+        self.spec_cids = spec_cids
         self.writer = writer
         self.backend = backend
         self.signer = signer
@@ -227,9 +230,12 @@ class PersonaRuntime:
         self.personas_at = now
 
     def profile(self, persona: dict[str, Any]) -> PersonaProfile:
-        """The persona's spec as a profile: from IPFS by spec_cid, or the name and handle alone."""
+        """The persona's spec as a profile: from IPFS by its CID (the service's `spec_cid`, else the
+        registry's through `spec_cids`), or the name and handle alone while neither is known."""
         pid = int(persona["id"])
         cid = str(persona.get("spec_cid") or "")
+        if not cid and self.spec_cids is not None:
+            cid = self.spec_cids(pid) or ""
         cached = self.profiles.get((pid, cid))
         if cached is not None:
             return cached
@@ -246,6 +252,7 @@ class PersonaRuntime:
             if spec is None:
                 log.warning("persona %s: spec %s is not a JSON object; using its name only", pid, cid)
         if spec is None:
+            log.warning("persona %s: no spec found, writing from its name alone", pid)
             spec = {}
         spec = {**spec, "name": spec.get("name") or persona.get("name"), "handle": persona.get("handle")}
         profile = PersonaProfile.from_spec(spec)
@@ -469,19 +476,22 @@ class PersonaRuntime:
         moved = self.publish_emotions()
         return bool(posted or answered or moved)
 
+    backoff: tuple[float, float] = (1.0, 60.0)  # first pause after a failed pass, and the longest
+
     def run(self, once: bool = False) -> None:
         """Passes until `self.stop` is set (or one pass with `once`), backing off while the service is down."""
         stop = self.stop
-        backoff = 1.0
+        first, most = self.backoff
+        backoff = first
         while not stop.is_set():
             try:
                 busy = self.tick()
-                backoff = 1.0
+                backoff = first
             except SocialUnavailable as err:
                 self.stats.unavailable += 1
                 wait = err.retry_after if err.retry_after is not None else backoff
-                log.warning("%s; next try in %.0f s", err, wait)
-                backoff = min(60.0, backoff * 2)
+                log.warning("%s; next try in %.1f s", err, wait)
+                backoff = min(most, backoff * 2)
                 if once:
                     raise
                 stop.wait(wait)
@@ -490,11 +500,11 @@ class PersonaRuntime:
                 raise FameError(f"{err}: check FAME_SOCIAL_OPERATOR_TOKEN and the runtime's social URL") from None
             except FameError as err:  # IPFS and other outages of what the pass needs
                 self.stats.unavailable += 1
-                log.warning("%s; next try in %.0f s", err, backoff)
+                log.warning("%s; next try in %.1f s", err, backoff)
                 if once:
                     raise
                 stop.wait(backoff)
-                backoff = min(60.0, backoff * 2)
+                backoff = min(most, backoff * 2)
                 continue
             if once:
                 return

@@ -155,6 +155,7 @@ class ModelWriter:
         self,
         lm: LanguageModel,
         max_new_tokens: int = 48,
+        reply_max_new_tokens: int = 32,
         temperature: float = 0.6,
         top_p: float = 0.9,
         attempts: int = 3,
@@ -162,6 +163,7 @@ class ModelWriter:
     ) -> None:
         self.lm = lm
         self.max_new_tokens = max_new_tokens
+        self.reply_max_new_tokens = reply_max_new_tokens
         self.temperature = temperature
         self.top_p = top_p
         self.attempts = attempts
@@ -169,12 +171,14 @@ class ModelWriter:
         self.info = lm.info
         self.label = model_label(lm.info.name)
 
-    def _write(self, profile: PersonaProfile, messages: list[dict[str, str]], seed: int, limit: int) -> Written | None:
+    def _write(
+        self, profile: PersonaProfile, messages: list[dict[str, str]], seed: int, limit: int, max_new_tokens: int
+    ) -> Written | None:
         tokens, seconds = 0, 0.0
         for attempt in range(self.attempts):
             s = (int(seed) + attempt * 7919) % 2**31
             out = self.lm.generate(
-                messages, s, max_new_tokens=self.max_new_tokens, temperature=self.temperature, top_p=self.top_p
+                messages, s, max_new_tokens=max_new_tokens, temperature=self.temperature, top_p=self.top_p
             )
             tokens += out.tokens
             seconds += out.seconds
@@ -188,12 +192,13 @@ class ModelWriter:
     def post(self, profile: PersonaProfile, emotion: str, seed: int) -> Written:
         emotion = check(emotion)
         topic = pick_topic(profile, seed)
-        out = self._write(profile, post_messages(profile, emotion, topic), seed, POST_LIMIT)
+        out = self._write(profile, post_messages(profile, emotion, topic), seed, POST_LIMIT, self.max_new_tokens)
         return out or self.fallback.post(profile, emotion, seed)
 
     def reply(self, profile: PersonaProfile, emotion: str, post_body: str, comment: str, seed: int) -> Written:
         emotion = check(emotion)
-        out = self._write(profile, reply_messages(profile, emotion, post_body, comment), seed, REPLY_LIMIT)
+        messages = reply_messages(profile, emotion, post_body, comment)
+        out = self._write(profile, messages, seed, REPLY_LIMIT, self.reply_max_new_tokens)
         return out or self.fallback.reply(profile, emotion, post_body, comment, seed)
 
 
@@ -223,5 +228,9 @@ def writer_from_settings(cfg: WorkerSettings, cache_dir: Path | None = None) -> 
         return TemplateWriter()
     log.info("persona runtime: %s ready in %.1f s", lm.info.name, time.perf_counter() - started)
     return ModelWriter(
-        lm, max_new_tokens=cfg.runtime_max_new_tokens, temperature=cfg.runtime_temperature, top_p=cfg.runtime_top_p
+        lm,
+        max_new_tokens=cfg.runtime_max_new_tokens,
+        reply_max_new_tokens=cfg.runtime_reply_max_new_tokens,
+        temperature=cfg.runtime_temperature,
+        top_p=cfg.runtime_top_p,
     )

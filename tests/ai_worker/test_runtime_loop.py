@@ -186,7 +186,9 @@ class Clock:
         return self.t
 
 
-def make_runtime(fake, tmp_path, backend, signer, clock=time.time, reply_interval_s=0.0, **cfg) -> PersonaRuntime:
+def make_runtime(
+    fake, tmp_path, backend, signer, clock=time.time, reply_interval_s=0.0, spec_cids=None, **cfg
+) -> PersonaRuntime:
     settings = WorkerSettings(runtime_lease_s=cfg.pop("lease_s", 30), runtime_poll_s=0.05, **cfg)
     return PersonaRuntime(
         SocialClient(fake.url, TOKEN),
@@ -198,6 +200,7 @@ def make_runtime(fake, tmp_path, backend, signer, clock=time.time, reply_interva
         post_interval_s=3600,
         reply_interval_s=reply_interval_s,
         clock=clock,
+        spec_cids=spec_cids,
     )
 
 
@@ -289,6 +292,7 @@ def test_reply_rate_per_persona(fake, tmp_path, backend, worker_account):
 
 def test_service_down_then_back(fake, tmp_path, backend, worker_account):
     rt = make_runtime(fake, tmp_path, backend, worker_account)
+    rt.backoff = (0.1, 0.4)
     fake.down = True
     worker = threading.Thread(target=rt.run, daemon=True)
     worker.start()
@@ -338,6 +342,7 @@ def runtime_env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
         FAME_WORKER_RUNTIME_LEASE_S="5",
         FAME_WORKER_RUNTIME_POLL_S="0.1",
         FAME_WORKER_RUNTIME_CLAIM_BATCH="4",
+        FAME_DEPLOYMENTS_DIR=str(tmp_path / "no-deployment"),
         PYTHONPATH=str(PROJECT_ROOT),
     )
     env.update(extra)
@@ -402,3 +407,46 @@ def test_spec_from_ipfs(fake, tmp_path, backend, worker_account):
     assert fake.personas[1]["emotion"] == "joy"  # the spec's baseline, PUT after the first pass
     body = fake.posts_of(1)[0]["body"].lower()
     assert "gadgets" in body or "urbanism" in body  # written about the spec's topics
+
+
+def test_spec_cid_from_the_registry(fake, tmp_path, backend, worker_account):
+    cid = str(backend.add(json.dumps(EXAMPLE_SPEC).encode(), name="spec.json"))
+    asked = []
+
+    def registry(pid):
+        asked.append(pid)
+        return cid if pid == 1 else None
+
+    rt = make_runtime(fake, tmp_path, backend, worker_account, spec_cids=registry)
+    rt.tick()
+    assert rt.profile(fake.personas[1]).topics == ("gadgets", "urbanism")
+    assert rt.profile(fake.personas[2]).name == "Kai" and rt.profile(fake.personas[2]).topics == ()
+    assert fake.personas[1]["emotion"] == "joy" and fake.personas[2]["emotion"] == "calm"
+    assert set(asked) == {1, 2}
+
+
+def test_registry_specs_without_a_node_cost_no_time():
+    from ai_worker.runtime.specs import RegistrySpecs
+
+    specs = RegistrySpecs("http://127.0.0.1:9", retry_s=60)  # nothing listens on the discard port
+    started = time.monotonic()
+    assert specs(1) is None and specs(2) is None  # one quick failed try, then none until retry_s
+    assert time.monotonic() - started < 5
+
+    class Call:
+        def __init__(self, pid):
+            self.pid = pid
+
+        def call(self):
+            return ["Nova", f"bafyspec{self.pid}", "0x" + "00" * 20]
+
+    class Functions:
+        persona = Call
+
+    class Registry:
+        functions = Functions
+
+    specs._registry, specs._down_until = Registry(), 0.0
+    assert specs(1) == "bafyspec1"
+    specs._registry = None  # found CIDs are kept: no chain needed again
+    assert specs(1) == "bafyspec1"

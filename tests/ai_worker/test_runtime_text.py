@@ -8,7 +8,7 @@ import pytest
 from ai_worker.emotions import EMOTIONS
 from ai_worker.persona import EXAMPLE_SPEC, PersonaProfile
 from ai_worker.runtime.mimicry import Mimicry, Mood
-from ai_worker.runtime.prompts import clean, pick_topic, post_messages, reply_messages, system_message
+from ai_worker.runtime.prompts import DEMO_REPLY, clean, pick_topic, post_messages, reply_messages, system_message
 from ai_worker.runtime.screen import screen
 from ai_worker.runtime.service import runtime_seed, schedule_slot
 from ai_worker.runtime.writer import AI_LABEL_MAX, TEMPLATE_LABEL, TemplateWriter, model_label
@@ -30,12 +30,16 @@ def test_system_prompt_carries_the_spec_and_the_emotion(profile):
 
 def test_reply_prompt_sees_the_post_and_the_comment(profile):
     msgs = reply_messages(profile, "joy", 'Neon "nights" in the floating city', "Where is this? " * 100)
-    assert [m["role"] for m in msgs] == ["system", "user"]
-    user = msgs[1]["content"]
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]  # one worked example first
+    assert (
+        msgs[2]["content"] == DEMO_REPLY["joy"]
+        and reply_messages(profile, "fear", "p", "c")[2]["content"] != msgs[2]["content"]
+    )
+    user = msgs[-1]["content"]
     assert "Neon 'nights' in the floating city" in user  # quotes inside the quote are neutralised
     assert "Where is this?" in user and len(user) < 1_000  # a long comment is shortened
     post = post_messages(profile, "calm", pick_topic(profile, 3))
-    assert "urbanism" in post[1]["content"] or "gadgets" in post[1]["content"]
+    assert "urbanism" in post[-1]["content"] or "gadgets" in post[-1]["content"]
 
 
 def test_topics_never_include_avoided_ones():
@@ -53,6 +57,8 @@ def test_topics_never_include_avoided_ones():
         ("Thanks for the love 🌈\ufffd", "Thanks for the love 🌈"),
         ("  “Quoted reply here.”  ", "Quoted reply here."),
         ("One line.\nassistant: another turn", "One line."),
+        ('The path ahead..."', "The path ahead..."),
+        ("Love it 👩\u200d⚡ @MintGear2017 see you!", "Love it 👩⚡ see you!"),
     ],
 )
 def test_clean(raw, expected):
