@@ -231,34 +231,27 @@ def default_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 1) // 2))
 
 
-def _dtype(device: str) -> Any:
-    import torch
-
-    return torch.float16 if device.startswith("cuda") else torch.float32
-
-
 def _load(src: ModelSource, device: str, cache_dir: Path | None) -> tuple[Any, Any]:
+    """Tokenizer and model in float32, then moved to `device` (float16 there on CUDA)."""
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     try:
-        if src.gguf_file is None:
-            tokenizer = AutoTokenizer.from_pretrained(src.folder, local_files_only=True)
-            model = AutoModelForCausalLM.from_pretrained(src.folder, dtype=_dtype(device), local_files_only=True)
+        cached = _cached_copy(src, cache_dir) if src.gguf_file and cache_dir is not None else None
+        if src.gguf_file is None or cached is not None:
+            folder = cached or src.folder
+            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
         else:
-            cached = _cached_copy(src, cache_dir) if cache_dir is not None else None
-            if cached is not None:
-                tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
-                model = AutoModelForCausalLM.from_pretrained(cached, dtype=_dtype(device), local_files_only=True)
-            else:
-                tokenizer = AutoTokenizer.from_pretrained(src.folder, gguf_file=src.gguf_file, local_files_only=True)
-                model = AutoModelForCausalLM.from_pretrained(
-                    src.folder, gguf_file=src.gguf_file, dtype=_dtype("cpu"), local_files_only=True
-                )
-                if cache_dir is not None:
-                    _write_copy(src, cache_dir, model, tokenizer)
+            tokenizer = AutoTokenizer.from_pretrained(src.folder, gguf_file=src.gguf_file, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(
+                src.folder, gguf_file=src.gguf_file, dtype=torch.float32, local_files_only=True
+            )
+            if cache_dir is not None:
+                _write_copy(src, cache_dir, model, tokenizer)
     except (OSError, ValueError, KeyError, RuntimeError) as err:
         raise ModelLoadError(f"cannot load a causal language model from {src.path}: {err}") from None
-    model.to(device).eval()
+    model.to(device=device, dtype=torch.float16 if device.startswith("cuda") else torch.float32).eval()
     return model, tokenizer
 
 

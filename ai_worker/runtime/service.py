@@ -333,6 +333,7 @@ class PersonaRuntime:
             st.last_slot = slot.key
             self.store.save(st)
             if post is not None:
+                _held(post, f"post of persona {pid}")
                 posted += 1
                 self.stats.posts += 1
                 self.stats.template += int(written.template)
@@ -441,6 +442,7 @@ class PersonaRuntime:
         st.last_reply_at = self.clock()
         self.store.save(st)
         self.stats.replies += 1
+        _held(reply, f"reply to comment {cid}")
         created = c.comment.get("created_at")
         if isinstance(created, (int, float)):
             self.stats.latencies.append(max(0.0, self.clock() - float(created)))
@@ -518,6 +520,11 @@ class PersonaRuntime:
             soonest = min(self.state(c.persona_id)[0].last_reply_at for c in self.claimed.values())
             wait = max(0.05, min(wait, soonest + self.reply_interval_s - self.clock()))
         return wait
+
+
+def _held(post: dict[str, Any], what: str) -> None:
+    if post.get("status") == "held":
+        log.warning("the social service holds the %s for a moderator (post %s)", what, post.get("id"))
 
 
 def default_social_url() -> str:
