@@ -49,6 +49,7 @@ from .emotions import EMOTIONS, ENGAGEMENT_STATES, INDEX, N_EMOTIONS, N_STATES, 
 
 STATE_FORMAT = 1
 REWARD_HISTORY = 32
+OBSERVED_KEPT = 2_000
 
 
 class EngineError(FameError):
@@ -140,6 +141,7 @@ class PersonaState:
     last: dict[str, Any] | None = None  # decision waiting for its reward: {"s","a","e"}
     pending: dict[str, Any] | None = None  # rewarded decision waiting for s': {"s","a","e","r","e2"}
     updates: int = 0
+    observed: list[str] = field(default_factory=list)  # keys of keyed observations, the last OBSERVED_KEPT
 
     @property
     def emotion(self) -> str:
@@ -162,6 +164,7 @@ class PersonaState:
             "pending": self.pending,
             "q": np.round(self.q, 8).tolist(),
             "visits": self.visits.astype(int).tolist(),
+            "observed": self.observed[-OBSERVED_KEPT:],
         }
 
     @classmethod
@@ -187,6 +190,7 @@ class PersonaState:
             last=data["last"],
             pending=data["pending"],
             updates=int(data.get("updates", 0)),
+            observed=[str(k) for k in data.get("observed") or []],
         )
 
 
@@ -325,16 +329,28 @@ class EmotionEngine:
 
     # -- the two calls
     def next_emotion(
-        self, persona_id: Any, engagement_state: str | None = None, *, baseline: str | None = None, explore: bool = True
+        self,
+        persona_id: Any,
+        engagement_state: str | None = None,
+        *,
+        baseline: str | None = None,
+        explore: bool = True,
+        mood: Sequence[float] | None = None,
     ) -> str:
         """The emotion the persona's next content should carry.
 
         engagement_state: one of ENGAGEMENT_STATES, or None to derive it from the rewards
         this engine has observed. explore=False: the greedy choice, no exploration, and
-        the decision is not recorded (for showing the policy).
+        the decision is not recorded (for showing the policy). mood: the persona's
+        (valence, arousal, dominance) as something else measured it (the persona runtime's
+        mimicry of its fans); it replaces the engine's own mood before the choice, so e is
+        the emotion nearest to it.
         """
         with self._lock:
             st = self.state(persona_id, baseline)
+            if mood is not None:
+                v, a, d = (max(-1.0, min(1.0, float(x))) for x in mood)
+                st.mood = (v, a, d)
             s_name = engagement_state if engagement_state is not None else self.engagement(persona_id)
             if s_name not in ENGAGEMENT_STATES:
                 raise EngineError(f"engagement state {s_name!r} is not one of {', '.join(ENGAGEMENT_STATES)}")
@@ -356,23 +372,49 @@ class EmotionEngine:
             self.save(persona_id)
             return EMOTIONS[a]
 
-    def observe(self, persona_id: Any, reward: float) -> str:
-        """Records the engagement of the content made for the last hint; returns the persona's new emotional state."""
+    def last_decision(self, persona_id: Any) -> dict[str, int] | None:
+        """The last recorded hint still waiting for its reward, {"s", "a", "e"} (indices), or None."""
+        with self._lock:
+            last = self.state(persona_id).last
+            return {k: int(last[k]) for k in ("s", "a", "e")} if last is not None else None
+
+    def observe(
+        self, persona_id: Any, reward: float, *, decision: dict[str, Any] | None = None, key: str | None = None
+    ) -> str:
+        """Records the engagement of the content made for the last hint; returns the persona's new emotional state.
+
+        decision: the hint the content was made for ({"s", "a", "e"} from `last_decision`),
+        when several are out at once (the persona runtime posts again before a post's
+        reactions have settled); None: the last hint. key: a name for this observation
+        (the runtime's post id); an observation whose key the engine has taken already is
+        ignored, and the key is written in the same atomic state file as the update, so a
+        restart never learns from the same post twice.
+        """
         reward = float(reward)
         if not math.isfinite(reward):
             raise EngineError(f"reward must be a finite number, got {reward}")
         with self._lock:
             st = self.state(persona_id)
-            if st.last is None:
+            if key is not None and key in st.observed:
+                return st.emotion
+            d = decision if decision is not None else st.last
+            if d is None:
                 raise EngineError(
                     f"persona {st.persona} has no emotion hint waiting for a reward; call next_emotion first"
                 )
-            posted = EMOTIONS[st.last["a"]]
+            if st.pending is not None:
+                # two rewards before the next hint: the first one's s' is the engagement as of now
+                self._learn(st, st.pending, ENGAGEMENT_STATES.index(engagement_state(st.rewards)))
+            s, a, e = int(d["s"]), int(d["a"]), int(d["e"])
+            posted = EMOTIONS[a]
             st.mood = self.mood.step(st.mood, st.baseline, posted, reward, st.reward_mean)
             st.reward_mean = self.mood.update_mean(st.reward_mean, reward)
             st.rewards = (st.rewards + [reward])[-REWARD_HISTORY:]
-            st.pending = {**st.last, "r": reward, "e2": INDEX[st.emotion]}
-            st.last = None
+            st.pending = {"s": s, "a": a, "e": e, "r": reward, "e2": INDEX[st.emotion]}
+            if decision is None:
+                st.last = None
+            if key is not None:
+                st.observed = (st.observed + [key])[-OBSERVED_KEPT:]
             self.save(persona_id)
             return st.emotion
 

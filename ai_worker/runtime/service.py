@@ -16,7 +16,11 @@ One pass (`PersonaRuntime.tick`):
    persona every FAME_SOCIAL_REPLY_INTERVAL_S. The service answers a comment once (a second
    answer is 409, taken as done); a comment whose lease ran out before its answer returns
    to pending and is claimed again, so a runtime killed mid-batch loses nothing;
-4. emotions: after the batch each persona whose emotion changed is PUT to the service.
+4. emotions: after the batch each persona whose emotion changed is PUT to the service;
+5. learning (with a `learning.Learner`): a post's emotion is the emotion engine's choice
+   given the mimicry mood, and once a post's settling window has passed its measured
+   reactions become the engine's reward (see `learning.py`). Without a learner a post is
+   written in the mimicry emotion.
 
 Every post and reply gets a signed AI-disclosure manifest (`ai_worker.manifest`, the same
 format as the content worker's; the content is the text, media type text/plain), pinned
@@ -48,6 +52,7 @@ from ..emotion_engine import atomic_write_json
 from ..manifest import make_item, publish
 from ..persona import PersonaProfile
 from .client import AlreadyAnswered, SocialClient, SocialRefused, SocialUnavailable
+from .learning import Learner
 from .mimicry import MIMICRY_INFO, Mimicry, Mood
 from .writer import Writer, Written
 
@@ -175,6 +180,7 @@ class Stats:
     skipped: int = 0
     template: int = 0
     emotions: int = 0
+    learned: int = 0
     unavailable: int = 0
     latencies: list[float] = field(default_factory=list)  # comment created -> reply accepted, seconds
 
@@ -199,8 +205,10 @@ class PersonaRuntime:
         reply_interval_s: float,
         clock: Callable[[], float] = time.time,
         spec_cids: Callable[[int], str | None] | None = None,
+        learner: Learner | None = None,
     ) -> None:
         self.client = client
+        self.learner = learner
         self.spec_cids = spec_cids
         self.writer = writer
         self.backend = backend
@@ -315,6 +323,8 @@ class PersonaRuntime:
                 continue
             st.mood = self.mimicry.decay(st.mood, now)
             emotion = st.mood.emotion
+            if self.learner is not None:
+                emotion = self.learner.choose(pid, slot.key, st.mood.vad, profile.baseline)
             ready = self.post_drafts.get(slot.key)
             if ready is None:
                 seed = runtime_seed("post", pid, slot.key)
@@ -330,6 +340,8 @@ class PersonaRuntime:
                 log.error("persona %s: post for slot %s refused, not retried: %s", pid, slot.key, err)
                 post = None
             self.post_drafts.pop(slot.key, None)
+            if self.learner is not None:
+                self.learner.remember(slot.key, post if post is not None and post.get("status") != "held" else None)
             st.last_slot = slot.key
             self.store.save(st)
             if post is not None:
@@ -476,7 +488,11 @@ class PersonaRuntime:
         self.claim()
         answered = self.answer_due()
         moved = self.publish_emotions()
-        return bool(posted or answered or moved)
+        learned = 0
+        if self.learner is not None:
+            learned = len(self.learner.learn_due())
+            self.stats.learned += learned
+        return bool(posted or answered or moved or learned)
 
     backoff: tuple[float, float] = (1.0, 60.0)  # first pause after a failed pass, and the longest
 
