@@ -133,8 +133,8 @@ def test_learned_policy_beats_random_on_the_recording(tmp_path):
     data = json.loads(mlc.RECORDING.read_text())
     assert len(data["posts"]) >= 60 and data["reactions"]
     curves = mlc.replay(data, steps=80, seeds=8)
-    assert curves["learned"].sum() > 1.15 * curves["random"].sum()
-    assert curves["learned"][-20:].mean() > curves["random"][-20:].mean()
+    assert curves["learned"].sum() > 1.05 * curves["random"].sum()
+    assert curves["learned"][-20:].mean() > 1.2 * curves["random"][-20:].mean()
     out = tmp_path / "curve.png"
     mlc.plot(curves, out)
     assert out.stat().st_size > 10_000
