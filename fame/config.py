@@ -333,6 +333,14 @@ class WorkerSettings(BaseSettings):
     runtime_mood_half_life_s: float = Field(
         default=6 * 3_600.0, gt=0, description="Half-life of the mood's way back to the spec's baseline."
     )
+    runtime_learn: bool = Field(
+        default=True,
+        description="The emotion engine learns from the fans' measured reactions to each post (the "
+        "post's emotion is the engine's choice).",
+    )
+    runtime_settle_s: float = Field(
+        default=300.0, gt=0, description="Seconds after a post during which its reactions count towards its reward."
+    )
 
     @property
     def state_dir(self) -> Path:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import time
 from pathlib import Path
@@ -18,24 +17,6 @@ from .service import PersonaRuntime, default_social_url
 from .writer import Writer, writer_from_settings
 
 log = logging.getLogger("ai_worker.runtime")
-
-# The emotion engine learning from the fans' reactions (learning.py): on unless
-# FAME_WORKER_RUNTIME_LEARN=0; a post's reactions count for FAME_WORKER_RUNTIME_SETTLE_S seconds.
-DEFAULT_SETTLE_S = 300.0
-
-
-def learning_settings() -> tuple[bool, float]:
-    """(learn, settle_s) from FAME_WORKER_RUNTIME_LEARN and FAME_WORKER_RUNTIME_SETTLE_S."""
-    learn = os.environ.get("FAME_WORKER_RUNTIME_LEARN", "1").strip().lower() not in ("0", "false", "no", "off")
-    raw = os.environ.get("FAME_WORKER_RUNTIME_SETTLE_S", "").strip()
-    try:
-        settle = float(raw) if raw else DEFAULT_SETTLE_S
-    except ValueError:
-        raise FameError(f"FAME_WORKER_RUNTIME_SETTLE_S must be a number of seconds, got {raw!r}") from None
-    if not settle > 0:
-        raise FameError(f"FAME_WORKER_RUNTIME_SETTLE_S must be positive, got {raw!r}")
-    return learn, settle
-
 
 # On the local stack without an account of its own the runtime signs as the local AI worker.
 LOCAL_DEV_ACCOUNT = 7
@@ -87,8 +68,12 @@ def build_runtime(
     folder = state_dir or (cfg.state_dir / "runtime")
     url = social_url or cfg.runtime_social_url or default_social_url()
     client = SocialClient(url, social.operator_token.get_secret_value())
-    learn, settle_s = learning_settings()
-    learner = Learner(client, EmotionEngine(folder / "emotion-engine"), folder, settle_s) if learn else None
+    # the emotion engine learning from the fans' reactions (learning.py)
+    learner = (
+        Learner(client, EmotionEngine(folder / "emotion-engine"), folder, cfg.runtime_settle_s)
+        if cfg.runtime_learn
+        else None
+    )
     return PersonaRuntime(
         client,
         writer or writer_from_settings(cfg, cache_dir=folder / "models"),
