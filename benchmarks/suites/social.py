@@ -1135,56 +1135,64 @@ def _sqlite_version() -> str:
 @suite("social", title="Social service")
 def social_suite(ctx: Context) -> Iterator[Row]:
     """The social service (social/) as `python -m social` runs it (uvicorn on loopback, one
-    process, `--no-chain`), driven over HTTP by httpx clients in the benchmark's process, on
-    the same 2 shared CPU cores: wall times, so compare figures only within one run.
+    process, `--no-chain`, its background work and ActivityPub worker on), driven over HTTP by
+    httpx clients in the benchmark's process, on the same 2 CPU cores, which other processes may
+    share (a warning gives the load average when they did): wall times, so compare figures only
+    within one run.
 
-    Data set (seeded, bulk-loaded with SQLAlchemy core inserts in one transaction after the
+    Data set (seeded; bulk-loaded with SQLAlchemy core inserts in one transaction after the
     migrations, before the service starts): 100 personas, 1,000 fans, 10,000 posts over 30 days
-    and what the fans did with them, spread as on a real network: personas' popularity and
-    fans' activity follow Zipf laws, each post's likes, comments, shares and views are Poisson
-    draws around its persona's popularity times a log-normal factor (most posts get a few, some
-    hundreds), 4 % of likes taken back, 3 % of likes, shares and follows from fediverse
-    accounts, every fan following about 5 personas, 40 % of them with a rating; about 100,000
-    likes, 20,000 comments, 5,000 shares and 150,000 views, 430,000 rows in all with the
-    interaction log and the fans' 1,000 sessions. The same rows go into SQLite (WAL,
-    synchronous=FULL, the service's default) and into PostgreSQL 15 (a throwaway server from
-    stack/postgres.py with its durability settings on: fsync, full-page writes, synchronous
-    commit; ANALYZE after the load, as autovacuum would do); the rows put PostgreSQL as ours
-    and SQLite as the anchor, so the ratio is PostgreSQL / SQLite.
+    and what the fans did with them, spread as on a real network: the personas' popularity and
+    the fans' activity follow Zipf laws, each post's likes, comments, shares and views are
+    Poisson draws around its persona's popularity times a log-normal factor (most posts get a
+    few, some hundreds), 4 % of likes taken back, 3 % of likes, shares and follows from
+    fediverse accounts, every fan following about 5 personas, 40 % of them with a rating: about
+    100,000 likes, 20,000 comments, 5,000 shares and 230,000 views, 517,000 rows with the
+    interaction log, the fans' 1,000 sessions and the posts' ActivityPub publication records
+    (each post went out to its fediverse followers when it was posted; without those records
+    the ActivityPub worker publishes the whole history when the service starts, 50 posts per
+    write transaction, and every request that writes waits behind it: one client's feed read
+    p99 on SQLite went from about 20 ms to 200-500 ms, with reads over 1 s). The same rows go
+    into SQLite (WAL, synchronous=FULL, the service's default) and into PostgreSQL 15 (a
+    throwaway server from stack/postgres.py with its durability on: fsync, full-page writes,
+    synchronous commit; ANALYZE after the load, as autovacuum would do). The rows put
+    PostgreSQL as ours and SQLite as the anchor: the ratio is PostgreSQL / SQLite.
 
     Feed reads: GET /api/personas/{id}/feed (20 posts, newest first, with their like, share and
     comment counts and the reader's own likes), each signed in as a fan chosen by activity (the
-    fans' sessions are part of the load; each read also counts the fan's views, a write), the
-    persona one the fan follows (70 %) or any by popularity, the first page (80 %) or an older
-    one; 50 reads to warm up, then 1,000 one after the other on one keep-alive connection, then
-    1,000 more from 4 clients at once. Percentiles are nearest-rank: a p99 is a time one of the
-    reads really took. Goal: p99 under 100 ms on this 2-core machine.
+    fans' sessions are part of the load; a read also counts the fan's views of the page, a
+    write), of a persona the fan follows (70 %) or any by popularity, the first page (80 %) or
+    an older one; 50 reads to warm up, then 1,000 one after the other on one keep-alive
+    connection, then 1,000 more from 4 clients at once. Percentiles are nearest-rank: a p99 is
+    a time one of the reads really took. Goal: p99 under 100 ms on this 2-core machine.
 
     Interactions: 8 clients at once, each a fan signed in with Sign-In with Ethereum through
-    the API (nonce, EIP-191 signature, verify), each sending 150 likes or comments (one in
-    four a comment, which passes moderation) to posts drawn by popularity and age; a like or
-    comment is accepted when its 200 comes back (committed). The per-fan write limit (30 a
-    minute by default) is raised for the run, so the figure is the service's, not the
-    limiter's; interactions per second = accepted / wall time, sign-in taken out.
+    the API (nonce, EIP-191 signature, verify; the sign-in row times those two requests), each
+    sending 150 likes or comments (one in four a comment, which passes moderation) to posts
+    drawn by popularity and age; an interaction is accepted when its 200 is back (committed).
+    The per-fan write limit (30 a minute by default) is raised for the run, so the figure is the
+    service's, not the limiter's; interactions per second = accepted / wall time of the 1,200.
 
     Comment to reply: a service of its own (SQLite) with the example persona, and the persona
-    runtime (ai_worker/runtime) running in the benchmark's process with its default language
-    model, SmolLM2-135M-Instruct (Q4_1 GGUF de-quantised to float32 by transformers) on the CPU;
-    a signed-in fan comments on the persona's first post and polls the post until the reply
-    is there, 5 times, one after the other. The runtime's pause between passes is its default
-    (1 s) and the persona's reply pace (FAME_SOCIAL_REPLY_INTERVAL_S) is 0, so the figure is
-    what one comment waits, not the pace the runtime keeps between replies. Tokens per second:
-    the tokens the model generated for the replies (every candidate) over the time generating
-    them. Goal: p50 under 5 s.
+    runtime (ai_worker/runtime) running in the benchmark's process with its default settings
+    and language model, SmolLM2-135M-Instruct (the Q4_1 GGUF file, de-quantised to float32 by
+    transformers, its converted copy cached as the runtime keeps it) on the CPU; a signed-in
+    fan comments on the persona's first post and polls the post until the reply is there, 5
+    times, one after the other. The runtime's pause between passes is its default (named in
+    the row); the persona's reply pace (FAME_SOCIAL_REPLY_INTERVAL_S) is 0, so the figure is
+    what one comment waits, not the pace the runtime keeps between two replies. Tokens per
+    second: the tokens the model generated for the replies (every candidate) over the time it
+    spent generating them. Goal: p50 under 5 s.
 
     Oracle round: the native adapter (oracle/adapters/native.py) with the operators' default
     settings, observe() of personas 1..100 for a round whose moment is the end of the data set
-    (final at once), 7 times; the answer's size is the JSON body of GET /api/engagement for
-    100 personas. Transmit: reports of those observations (the personas' first report) and of
-    the next round's, taken after the interactions, signed by 2 of 4 operators and sent to an
-    EngagementOracle wired to Reputation and PersonaStaking on the harness's anvil (the oracle
-    suite's set-up); the anchor is the same transmit with the oracle suite's synthetic
-    observations of the same personas, from the same chain snapshot.
+    (final at once), 7 times; the answer's size is the JSON body of GET /api/engagement (every
+    persona the service knows: these 100). SQLite's and PostgreSQL's answers are compared (a
+    warning if they differ). Transmit: reports of those observations (the personas' first
+    report) and of the next round's, observed after the interactions, signed by 2 of 4
+    operators and sent to an EngagementOracle wired to Reputation and PersonaStaking on the
+    harness's anvil (the oracle suite's set-up); the anchor is the same two transmits with the
+    oracle suite's synthetic observations of the same personas, from the same chain snapshot.
     """
     from fame.errors import FameError
     from stack.postgres import PostgresServer
