@@ -131,7 +131,9 @@ class PostgresServer:
     ) -> PostgresServer:
         """initdb a new cluster in `folder` (default: a new temporary folder) for a server on
         `port` (default: a free one). `settings` are `postgres -c` options on top of
-        THROWAWAY or DURABLE. PostgresMissing without the binaries."""
+        THROWAWAY or DURABLE. PostgresMissing without the binaries. Under root, `folder` is
+        handed to the `postgres` user, so every folder above it must let that user through
+        (a folder inside another mkdtemp folder, mode 0700, does not: leave `folder` out)."""
         found = find_bin_dir(bin_dir)
         if found is None:
             raise PostgresMissing(
