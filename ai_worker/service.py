@@ -111,6 +111,7 @@ class Worker:
         except FameError:
             self.oracle = None
         self._fault = os.environ.get("FAME_WORKER_FAULT", "")  # tests only: "exit-in:<stage>"
+        self._announced: set[int] = set()  # requests whose content is in the persona's feed
 
     # ------------------------------------------------------------------ set-up
 
@@ -329,7 +330,54 @@ class Worker:
         self.store.advance(job.request_id, "fulfilled")
         log.info("request %d fulfilled", job.request_id)
 
+    def _announce(self, job: Job) -> None:
+        """Put fulfilled content in the persona's feed on the social service (its runtime API,
+        idempotent by the request: asked again after a restart, the service returns the same
+        post). Best effort: the feed being down never holds up the chain work; the next pass
+        asks again while the request waits out its challenge window."""
+        if job.request_id in self._announced or not job.content_cid or not job.manifest_cid:
+            return
+        import httpx
+
+        from fame.config import settings, social_settings
+
+        social = social_settings()
+        url = self.cfg.runtime_social_url or f"http://{settings().host}:{social.port}"
+        if job.kind == KIND_IMAGE:  # the picture, with the caption its manifest carries
+            text = str(json.loads(self.backend.read(job.manifest_cid)).get("caption") or "").strip()
+        else:  # captions and posts: the content is the text
+            text = self.backend.read(job.content_cid).decode("utf-8", "replace").strip()
+        text = text[:1_000] or f"New content for request #{job.request_id}."
+        body = {
+            "persona_id": job.persona_id,
+            "body": text,
+            "image_cid": job.content_cid if job.kind == KIND_IMAGE else None,
+            "manifest_cid": job.manifest_cid,
+            "idempotency_key": f"content-request:{job.request_id}",
+            "source": "content",
+        }
+        try:
+            reply = httpx.post(
+                f"{url}/api/runtime/posts",
+                json=body,
+                headers={"Authorization": f"Bearer {social.operator_token.get_secret_value()}"},
+                timeout=10,
+            )
+        except httpx.HTTPError as err:
+            log.info("request %d: the social feed is not reachable (%s); asking again later", job.request_id, err)
+            return
+        if reply.status_code in (200, 201):
+            self._announced.add(job.request_id)
+            log.info(
+                "request %d: in persona #%d's feed as post #%s", job.request_id, job.persona_id, reply.json()["id"]
+            )
+        elif reply.status_code == 404:  # a persona the feed does not know: nothing to put it in
+            self._announced.add(job.request_id)
+        else:
+            log.info("request %d: the social feed answered %d: %s", job.request_id, reply.status_code, reply.text[:200])
+
     def _from_fulfilled(self, job: Job) -> None:
+        self._announce(job)
         r = OnChain.read(self.market, job.request_id)
         if r.status == RELEASED:
             self.store.advance(job.request_id, "released")

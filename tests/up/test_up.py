@@ -158,6 +158,24 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         manifest_doc = httpx.get(f"{gateway}/ipfs/{image[14]}").json()
         assert manifest_doc["aiGenerated"] is True and manifest_doc["requestId"] == 1
         assert manifest_doc["emotion"] == "joy" and manifest_doc["content"]["cid"] == image[13]
+        # ... and the fulfilled content appears in the persona's feed, with its manifest (or, when
+        # moderation flags it, is held for review, never dropped: the caption's emotion may be fear).
+        operator = {"Authorization": "Bearer local-dev-operator-token"}
+
+        def placed() -> tuple[dict, set[str]]:
+            feed = httpx.get(f"{social}/api/personas/1/feed", params={"limit": 50}).json()["posts"]
+            held = httpx.get(f"{social}/api/moderation/holds", headers=operator).json()
+            return {p["manifest_cid"]: p for p in feed}, {h["body"] for h in held if h["target"] == "post"}
+
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            in_feed, held = placed()
+            if image[14] in in_feed and (caption[14] in in_feed or held):
+                break
+            time.sleep(1)
+        worker_log = (tmp_path / "state" / "logs" / "worker.log").read_text()[-3000:]
+        assert image[14] in in_feed and (caption[14] in in_feed or held), worker_log
+        assert in_feed[image[14]]["image_cid"] == image[13]
         # The round leaders push performance scores to staking once per interval (60 s locally).
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline and staking.functions.persona_stake(1).call()[2] == 0:
