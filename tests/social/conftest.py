@@ -16,6 +16,7 @@ import pytest
 
 from stack.postgres import PostgresServer, available, throwaway_postgres
 
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     if not available():
