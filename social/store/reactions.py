@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..moderation import Verdict
 from ..terms import HELD, RATING_EPOCH_S, VISIBLE, Origin, ReactionKind, day_of, rating_epoch
 from .models import Comment, Follow, Hold, Impression, Like, Persona, Post, Rating, Reaction, Share
-from .sql import insert_ignore
+from .sql import insert_ignore, insert_ignore_many
 
 
 class RatingConflict(Exception):
@@ -193,10 +193,12 @@ def comment(
 
 def record_views(session: Session, posts: list[Post], viewer: str, now: int) -> int:
     """Count one impression per post for `viewer` today (repeats the same day count once)."""
-    day, n = day_of(now), 0
-    for post in posts:
-        values = {"post_id": post.id, "persona_id": post.persona_id, "viewer": viewer, "day": day, "created_at": now}
-        if insert_ignore(session, Impression, values, ["post_id", "viewer", "day"]) is not None:
-            n += 1
+    day = day_of(now)
+    # one row per post, deduplicated first: a statement may not insert the same key twice
+    rows = [
+        {"post_id": post.id, "persona_id": post.persona_id, "viewer": viewer, "day": day, "created_at": now}
+        for post in {p.id: p for p in posts}.values()
+    ]
+    n = insert_ignore_many(session, Impression, rows, ["post_id", "viewer", "day"])
     session.commit()
     return n

@@ -26,3 +26,21 @@ def insert_ignore(
     id_column: ColumnElement[int] = table.c.id
     row = session.execute(stmt.returning(id_column)).first()
     return None if row is None else int(row[0])
+
+
+def insert_ignore_many(
+    session: Session, model: type[DeclarativeBase], rows: list[dict[str, Any]], keys: list[str]
+) -> int:
+    """INSERT every row of `rows` in one statement, skipping those whose unique `keys` exist;
+    returns how many were new. One statement, so a feed read's impressions hold the write lock
+    once, not once per post."""
+    if not rows:
+        return 0
+    table: Any = model.__table__
+    stmt: Insert
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = postgresql.insert(table).values(rows).on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = sqlite.insert(table).values(rows).on_conflict_do_nothing(index_elements=keys)
+    id_column: ColumnElement[int] = table.c.id
+    return len(session.execute(stmt.returning(id_column)).all())
