@@ -33,6 +33,7 @@ class PersonaProfile:
     tone: str | None = None
     formality: str = "casual"
     baseline: str = "calm"  # an EMOTIONS name
+    post_interval_s: int | None = None  # the spec's posting.interval_s, if it sets one
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -59,6 +60,7 @@ class PersonaProfile:
             tone=voice.get("tone"),
             formality=str(voice.get("formality") or "casual"),
             baseline=baseline_emotion(data),
+            post_interval_s=_interval((data.get("posting") or {}).get("interval_s")),
             spec=dict(data),
         )
 
@@ -118,3 +120,12 @@ def as_profile(persona: PersonaProfile | dict[str, Any] | str | bytes | None) ->
     if isinstance(persona, PersonaProfile):
         return persona
     return PersonaProfile.from_spec(persona)
+
+
+def _interval(value: Any) -> int | None:
+    """A spec's posting interval in seconds, or None when it gives no usable one."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 60 else None

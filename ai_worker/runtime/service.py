@@ -303,12 +303,18 @@ class PersonaRuntime:
 
     # ------------------------------------------------------------------ posts
 
-    def interval_for(self, persona: dict[str, Any]) -> int:
+    def interval_for(self, persona: dict[str, Any], profile: PersonaProfile | None = None) -> int:
+        """The persona's posting interval: the one the service sets for it, else its spec's
+        (`posting.interval_s`), else the default."""
         try:
             own = int(persona.get("post_interval_s") or 0)
         except (TypeError, ValueError):
             own = 0
-        return own if own > 0 else self.post_interval_s
+        if own > 0:
+            return own
+        if profile is not None and profile.post_interval_s:
+            return profile.post_interval_s
+        return self.post_interval_s
 
     def post_due(self) -> int:
         posted = 0
@@ -317,8 +323,8 @@ class PersonaRuntime:
             if persona.get("active") is False:
                 continue
             now = self.clock()
-            slot = schedule_slot(pid, self.interval_for(persona), now)
             st, profile = self.state(pid)
+            slot = schedule_slot(pid, self.interval_for(persona, profile), now)
             if st.last_slot == slot.key:
                 continue
             st.mood = self.mimicry.decay(st.mood, now)

@@ -134,3 +134,22 @@ def test_template_writer_is_labelled_and_in_the_emotion(profile):
         assert sentiment_agrees(emotion, sentiment(post.text))
     assert w.reply(profile, "joy", "p", "c", 5) == w.reply(profile, "joy", "p", "c", 5)
     assert len(model_label("x" * 100)) == AI_LABEL_MAX
+
+
+def test_a_spec_sets_the_posting_interval_unless_the_service_does():
+    """Precedence: the social service's per-persona interval, then the spec's posting.interval_s,
+    then the default; an unusable spec value (too short, not a number) is ignored."""
+    from types import SimpleNamespace
+
+    from ai_worker.persona import PersonaProfile
+    from ai_worker.runtime.service import PersonaRuntime
+
+    spec = {"name": "Nova Lumen", "posting": {"interval_s": 7_200}}
+    profile = PersonaProfile.from_spec(spec)
+    assert profile.post_interval_s == 7_200
+    assert PersonaProfile.from_spec({"name": "x", "posting": {"interval_s": 5}}).post_interval_s is None
+    assert PersonaProfile.from_spec({"name": "x", "posting": {"interval_s": "soon"}}).post_interval_s is None
+    rt = SimpleNamespace(post_interval_s=3_600)
+    assert PersonaRuntime.interval_for(rt, {"post_interval_s": 600}, profile) == 600  # type: ignore[arg-type]
+    assert PersonaRuntime.interval_for(rt, {}, profile) == 7_200  # type: ignore[arg-type]
+    assert PersonaRuntime.interval_for(rt, {}, PersonaProfile.from_spec({"name": "x"})) == 3_600  # type: ignore[arg-type]
