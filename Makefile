@@ -45,11 +45,15 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 # Debian's chromium: the browser of the frontend's end-to-end tests (driven by playwright-core;
 # nothing is downloaded by playwright itself). Debian's postgresql: the social service's storage
 # tests run against a real server, started by a test fixture (initdb in a temporary folder).
+# Debian's ffmpeg: ffprobe, the independent reader the media tests check every file with.
+# Debian's espeak-ng: the speech fallback when the neural voice is not installed.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 test-tools: fedi-peer
 	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ipfs-cid >/dev/null; }
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	@command -v ffprobe >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }
+	@command -v espeak-ng >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; }
 
 install: $(PY_STAMP) $(NPM_STAMP) $(FRONTEND_STAMP)
 
