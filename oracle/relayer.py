@@ -42,6 +42,10 @@ log = logging.getLogger("fame.oracle.relayer")
 
 GWEI = 10**9
 STUCK_AFTER = 30.0  # seconds before a pending transaction gets a fee bump
+# A node can count a mined transaction in the account's nonce before it serves the receipt
+# (a loaded node, or a load balancer in front of several): a used nonce with no receipt of ours
+# is conclusive only once the last attempt is this old.
+RECEIPT_GRACE = 10.0
 BUMP_NUM, BUMP_DEN = 9, 8  # +12.5%, what nodes require to replace a transaction
 BACKOFF_MIN, BACKOFF_MAX = 0.5, 8.0
 
@@ -65,6 +69,7 @@ class Relayer:
         genesis: int,
         crash_after_send: bool = False,
         clock: Callable[[], float] = time.time,
+        receipt_grace: float = RECEIPT_GRACE,
     ) -> None:
         self.store = store
         self.chain = chain
@@ -77,6 +82,7 @@ class Relayer:
         self.genesis = genesis
         self.crash_after_send = crash_after_send
         self.clock = clock
+        self.receipt_grace = receipt_grace
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -304,6 +310,8 @@ class Relayer:
         # Not mined. Is our nonce used up (by a transaction of ours we no longer know)?
         nonce = row.nonce if row.nonce is not None else attempts[-1][1]
         if w3.eth.get_transaction_count(self.account.address, "latest") > nonce:
+            if time.time() - attempts[-1][4] < self.receipt_grace:  # the store stamps with time.time
+                return False  # ours may be the one that used it, its receipt not served yet
             latest_epoch = self.chain.oracle.functions.latest_epoch().call()
             status = "superseded" if latest_epoch >= row.epoch else "failed"
             self._settle(row, status, "the nonce was used by another transaction")

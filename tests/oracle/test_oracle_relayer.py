@@ -69,11 +69,25 @@ def relayer(net, store_path, *, rpc_url=None, transmitter=0, **kw):
     return Relayer(Store(store_path), chain, dev_transmitter(transmitter), metrics, **opts)
 
 
-def drain(r, limit=20):
-    for _ in range(limit):
-        if not r.step() and not r.store.open_reports():
+def drain(r, timeout=30.0):
+    """Step until nothing is open; an idle step (a receipt the node does not serve yet) waits a little."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = r.step()
+        if not busy and not r.store.open_reports():
             return
+        if not busy:
+            time.sleep(0.05)
     raise AssertionError(f"relayer did not settle: {r.store.open_reports()}")
+
+
+def step_until_busy(r, timeout=10.0):
+    """One stage that does something: a push's receipt may take a moment to be served."""
+    deadline = time.monotonic() + timeout
+    while not r.step():
+        assert time.monotonic() < deadline, "the relayer found nothing to do"
+        time.sleep(0.05)
+    return True
 
 
 def nonce(net, i=0):
@@ -136,6 +150,45 @@ def test_crash_after_broadcast(net, reports, tmp_path):
     assert second.store.report(report.epoch).status == "confirmed"
     assert nonce(net) == before + 1  # no second transaction
     assert len(second.store.attempts(report.epoch)) == 1
+
+
+def test_used_nonce_waits_for_the_receipt_then_settles(net, reports, tmp_path):
+    """Our nonce is used but no receipt of ours is served: a lagging node, or another transaction
+    took the nonce. The relayer waits out the receipt grace before it concludes, then settles."""
+    path = tmp_path / "n.sqlite3"
+    first = relayer(net, path)
+    report, sigs = reports.make()
+    first.enqueue(report, sigs)
+
+    def die(raw):
+        raise KeyboardInterrupt("killed before the broadcast")
+
+    first._broadcast = die
+    with pytest.raises(KeyboardInterrupt):
+        first.step()
+    row = first.store.report(report.epoch)
+    # Another transaction of the same account takes the nonce the report was signed with.
+    account, w3 = dev_transmitter(0), net["w3"]
+    block = w3.eth.get_block("latest")
+    other = account.sign_transaction(
+        {
+            "to": account.address,
+            "value": 0,
+            "gas": 21_000,
+            "nonce": row.nonce,
+            "maxFeePerGas": 2 * block["baseFeePerGas"] + 10**9,
+            "maxPriorityFeePerGas": 10**9,
+            "chainId": w3.eth.chain_id,
+        }
+    )
+    w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(other.raw_transaction))
+    patient = relayer(net, path, receipt_grace=3600)
+    assert not any(patient.step() for _ in range(3))
+    assert patient.store.report(report.epoch).status == "signed"  # not concluded inside the grace
+    settled = relayer(net, path, receipt_grace=0)
+    drain(settled)
+    row = settled.store.report(report.epoch)
+    assert row.status == "failed" and "nonce was used" in row.last_error
 
 
 def test_oldest_epoch_first_and_superseded(net, reports, tmp_path):
@@ -219,7 +272,7 @@ def test_pushes_staking_performance_when_asked(net, reports, tmp_path):
     assert list(oracle.performance_due([pid, pid + 1]).call()) == [pid]  # pid + 1 was never reported
     r.request_push([pid + 1, pid])
     assert r.step()  # sent
-    assert r.step()  # followed to its receipt
+    assert step_until_busy(r)  # followed to its receipt
     assert oracle.pushed_packed(pid).call() != 0  # the first push keeps the persona's word
     assert r.metrics.performance_pushes.labels(outcome="confirmed")._value.get() == 1
     r.request_push([pid])
@@ -233,6 +286,6 @@ def test_pushes_staking_performance_when_asked(net, reports, tmp_path):
     r.enqueue(later, [sign_digest(dev_signer(i), digest) for i in (0, 1)])
     drain(r)
     r.request_push([pid])
-    assert r.step() and r.step()
+    assert r.step() and step_until_busy(r)
     assert staking.persona_stake(pid).call()[2] > 0
     assert r.metrics.performance_pushes.labels(outcome="confirmed")._value.get() == 2
