@@ -1,10 +1,17 @@
 """Engagement totals as of a time, for the oracle, and daily counts for the web app's chart.
 
 `totals(at)` depends only on rows whose times are at or before `at`, and those rows never
-change afterwards: views are insert-only impressions, likes and follows are summed from the
-interaction log (+1 per like, -1 per unlike), a comment counts from the moment it became
-visible (`visible_at`), ratings are final. So every oracle operator that asks this service
-for the same `at`, at any time after it, gets the same numbers.
+change afterwards: views are insert-only impressions; likes are the (fan, post) pairs whose
+first like was at or before `at` (a like row keeps its first time through unlikes and likes
+again); shares and follows are summed from the interaction log (+1 per share or follow, -1
+per unfollow); a comment counts from the moment it became visible (`visible_at`); ratings are
+final. So every oracle operator that asks this service for the same `at`, at any time after
+it, gets the same numbers.
+
+Why likes are "ever liked" and not the standing count a post shows: the oracle credits a
+rise in a lifetime total and takes a fall as no gain, so a standing count that an unlike
+lowers and a like raises again would credit every like/unlike cycle once more. Counted by
+first like, churn adds nothing; an unlike lowers only what the post shows.
 
 The top level counts every origin; `federated` is the part of it that fediverse accounts
 did over ActivityPub (so what fans signed in with their wallets did here is the difference).
@@ -20,7 +27,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..terms import DAY_S, SENTIMENT_WINDOW_S
-from .models import Comment, Impression, Persona, Post, Rating, Reaction
+from .models import Comment, Impression, Like, Persona, Post, Rating, Reaction
 
 
 @dataclass
@@ -62,14 +69,21 @@ def totals(session: Session, at: int) -> dict[int, dict[str, object]]:
     ).tuples():
         counts[(pid, "local")].views = int(n)
 
-    # +1 per like, share or follow, -1 per unlike or unfollow: the standing count at `at`.
-    sign = case((Reaction.kind.in_(("like", "follow", "share")), 1), else_=-1)
-    total_of = case(
-        (Reaction.kind.in_(("like", "unlike")), "likes"), (Reaction.kind == "share", "shares"), else_="follows"
-    )
+    # Likes: each (fan, post) once, from its first like (see the module doc).
+    for pid, origin, n in session.execute(
+        select(Post.persona_id, Like.origin, func.count())
+        .join(Post, Like.post_id == Post.id)
+        .where(Like.created_at <= at)
+        .group_by(Post.persona_id, Like.origin)
+    ).tuples():
+        counts[(pid, origin)].likes = int(n)
+
+    # +1 per share or follow, -1 per unfollow: the standing count at `at`.
+    sign = case((Reaction.kind.in_(("follow", "share")), 1), else_=-1)
+    total_of = case((Reaction.kind == "share", "shares"), else_="follows")
     for pid, origin, kind, n in session.execute(
         select(Reaction.persona_id, Reaction.origin, total_of, func.sum(sign))
-        .where(Reaction.kind.in_(("like", "unlike", "share", "follow", "unfollow")), Reaction.created_at <= at)
+        .where(Reaction.kind.in_(("share", "follow", "unfollow")), Reaction.created_at <= at)
         .group_by(Reaction.persona_id, Reaction.origin, total_of)
     ).tuples():
         setattr(counts[(pid, origin)], str(kind), max(0, int(n or 0)))

@@ -352,7 +352,8 @@ def test_engagement_as_of_a_moment_is_final(api):
         )
     assert totals(api, at) == before
     now = totals(api, settled(api))
-    assert (now["likes"], now["shares"], now["federated"]["likes"]) == (2, 2, 1)  # federated inside the totals
+    # bob's like stays counted (likes count first likes: churn mints nothing); eve's is federated, inside the totals
+    assert (now["likes"], now["shares"], now["federated"]["likes"]) == (3, 2, 1)
 
 
 def test_engagement_refuses_the_future_and_waits_out_the_present(api):

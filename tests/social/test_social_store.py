@@ -251,9 +251,26 @@ def test_totals_as_of_a_moment_never_change_afterwards(db):
         assert (t["views"], t["likes"], t["comments"], t["follows"], t["ratings"]) == (1, 1, 1, 1, 1)
         assert t["rating_mean_milli"] == 4000 and t["sentiment_bps"] > 0 and t["shares"] == 0
         later = engagement.totals(s, NOW + 40)[1]
-        assert (later["likes"], later["follows"], later["comments"], later["shares"]) == (1, 0, 2, 1)
+        # likes count each fan's first like: FAN's (taken back since) and B0B's
+        assert (later["likes"], later["follows"], later["comments"], later["shares"]) == (2, 0, 2, 1)
         assert later["federated"]["shares"] == 1 and later["federated"]["likes"] == 0
         assert held.id  # kept, and counted from the moment it was shown
+
+
+def test_like_unlike_churn_adds_no_engagement(db):
+    """The oracle credits rises in a lifetime total: a fan who likes, unlikes and likes again,
+    round after round, must not raise the reported likes past one."""
+    with db.sessions() as s:
+        _, (post,) = seed(s)
+        seen = []
+        for i in range(5):
+            reactions.like(s, post, FAN, "local", NOW + 10 * i)
+            seen.append(engagement.totals(s, NOW + 10 * i)[1]["likes"])
+            reactions.unlike(s, post, FAN, "local", NOW + 10 * i + 5)
+            seen.append(engagement.totals(s, NOW + 10 * i + 5)[1]["likes"])
+        assert seen == [1] * 10
+        s.refresh(post)
+        assert s.scalar(select(Like.active).where(Like.post_id == post.id)) is False  # the post shows none
 
 
 def test_sentiment_is_the_mean_of_the_last_seven_days(db):
