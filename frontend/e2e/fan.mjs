@@ -174,5 +174,27 @@ await step("the next oracle report carries the like, the reputation shown moves"
   await page.screenshot({ path: `${ARTIFACTS}/persona-fan.png`, fullPage: true });
 });
 
+await step("stars with FMC votes behind them reach the reputation's community feedback", async () => {
+  const rateStatus = page.locator('[data-testid="rate-status"]');
+  await page.locator('[data-testid="rate-4"]').click();
+  // In the demo chain's first rating epoch alice's stars are already on chain (the demo seeds
+  // them), or she held no votes when it began: the fans' rating counts, the page says why the
+  // chain does not take this one.
+  await rateStatus.filter({ hasText: /already in the reputation|had none/ }).waitFor({ timeout: 20_000 });
+  // A week later on the dev chain: alice delegated her FMC to herself when the demo was seeded,
+  // so she holds votes from before the second epoch began.
+  await client.request({ method: "evm_increaseTime", params: [7 * 86400] });
+  await client.request({ method: "evm_mine", params: [] });
+  const weight = await read("Reputation", "rating_weight", [alice]);
+  check(weight > 0n, `alice's rating weighs on chain now (${weight})`);
+  const { feedback: feedbackBefore } = await read("Reputation", "components", [BigInt(PERSONA)]);
+  await page.locator('[data-testid="rate-5"]').click();
+  await rateStatus.filter({ hasText: "counts in" }).waitFor({ timeout: 30_000 });
+  const { feedback: feedbackAfter } = await read("Reputation", "components", [BigInt(PERSONA)]);
+  // The new epoch's weighted mean replaces the seeded one (5 and 4 stars): a change either way is the rating arriving.
+  check(feedbackAfter !== feedbackBefore, `community feedback moved on chain (${feedbackBefore} -> ${feedbackAfter})`);
+  console.log(`     rated 5 stars with weight ${weight}: feedback ${feedbackBefore} -> ${feedbackAfter}; ${await rateStatus.innerText()}`);
+});
+
 console.log(JSON.stringify({ steps: results.length, seconds: Math.round((Date.now() - t0) / 1000) }));
 await browser.close();

@@ -42,3 +42,14 @@ export async function engagement(client: Reader, id: bigint) {
   return { views: e.views as bigint, likes: e.likes as bigint, shares: e.shares as bigint, comments: e.comments as bigint,
            sentiment: e.sentiment as bigint, observedAt: e.observed_at as bigint, updatedAt: e.updated_at as bigint };
 }
+
+/** The weight a rating by `account` would have on chain now (0: no FMC votes before this epoch). */
+export async function ratingWeight(client: Reader, account: `0x${string}`): Promise<bigint> {
+  return (await client.readContract({ ...c.Reputation, functionName: "rating_weight", args: [account] })) as bigint;
+}
+
+/** Whether `account` has rated persona `id` on chain in the current rating epoch. */
+export async function ratedOnChain(client: Reader, id: bigint, account: `0x${string}`): Promise<boolean> {
+  const epoch = (await client.readContract({ ...c.Reputation, functionName: "current_epoch" })) as bigint;
+  return (await client.readContract({ ...c.Reputation, functionName: "has_rated", args: [id, account, epoch] })) as boolean;
+}

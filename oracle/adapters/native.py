@@ -18,8 +18,9 @@ fixed: views, likes, shares, comments, sentiment):
 - sentiment_bps <- `sentiment_bps`, the mean sentiment of the last 7 days' visible
   comments; a persona without such comments is neutral (0);
 - follows, ratings and the rating mean stay off chain (metrics and logs only). Reputation
-  already receives the community's ratings on chain through its own rating path, so
-  counting them again here would let one rating move reputation twice; and a follower
+  already receives the community's ratings on chain through its own rating path (the fan's
+  page sends a fan's stars to Reputation.rate from the fan's wallet, weighed by FMC votes),
+  so counting them again here would let one rating move reputation twice; and a follower
   count is a state that unfollows lower: in a count field, where the oracle takes a fall as
   no gain and the next rise as a new gain, follow/unfollow churn would mint engagement
   points. Folding either into views, likes, shares or comments would also make that field

@@ -11,7 +11,11 @@ import { lineChart } from "../chart";
 import { feelingText } from "../emotion";
 import { formatAge, formatCount, formatDate, formatSentiment } from "../format";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
-import { persona as chainPersona, engagement as chainEngagement, reputation as chainReputation } from "../reads";
+import { Reputation } from "../generated/contracts";
+import {
+  persona as chainPersona, engagement as chainEngagement, ratedOnChain, ratingWeight, reputation as chainReputation,
+} from "../reads";
+import { sendWrite } from "../tx/send";
 import type { Comment, Persona, Post, PostDetail } from "../social-api";
 import { SocialApi, SocialError } from "../social-api";
 import {
@@ -176,11 +180,20 @@ function headCard(page: Page): HTMLElement {
     b.addEventListener("click", () => void run(page, b, rateStatus, `Rating ${n} stars`, async () => {
       const problem = starsProblem(n);
       if (problem) throw new Error(problem);
-      const answer: any = await api.rate(persona.id, n);
-      const next = answer?.rating ?? (typeof answer?.mean === "number" ? answer : null);
-      if (next) { persona.rating = next; rating.textContent = ratingText(next); }
-      for (const other of stars) other.setAttribute("aria-pressed", String(other === b));
-      return `You rated ${persona.name} ${n} star${n === 1 ? "" : "s"} this week.`;
+      let fans: string;
+      try {
+        const answer: any = await api.rate(persona.id, n);
+        const next = answer?.rating ?? (typeof answer?.mean === "number" ? answer : null);
+        if (next) { persona.rating = next; rating.textContent = ratingText(next); }
+        for (const other of stars) other.setAttribute("aria-pressed", String(other === b));
+        fans = `You rated ${persona.name} ${n} star${n === 1 ? "" : "s"} this week.`;
+      } catch (err) {
+        // The fans' week and the chain's rating epoch are separate clocks: a fan who rated
+        // this week may still owe the chain this epoch's rating, so a refusal here stops nothing.
+        if (!(err instanceof SocialError) || err.status !== 409) throw err;
+        fans = `${err.detail}.`;
+      }
+      return `${fans} ${await rateOnChain(page, n)}`;
     }));
     return b;
   });
@@ -201,6 +214,30 @@ function headCard(page: Page): HTMLElement {
     h("div", { class: "actions" }, followButton,
       h("div", { role: "group", "aria-label": `Rate ${persona.name} (once a week)`, class: "stars" }, stars)),
     followStatus, rateStatus);
+}
+
+/** The fan's stars reach the reputation's community feedback through Reputation.rate, sent by
+ * the fan's own wallet: on chain a rating weighs by the FMC votes its sender held before the
+ * rating epoch began (a sign-in is free, so the service's unweighted ratings never move it).
+ * Returns the sentence that says what happened on chain. */
+async function rateOnChain(page: Page, stars: number): Promise<string> {
+  const { ctx, persona } = page;
+  const account = ctx.session.account;
+  if (!account) return "Connect a wallet holding FMC votes to count it in the reputation on chain too.";
+  const id = BigInt(persona.id);
+  const [weight, rated] = await Promise.all([ratingWeight(ctx.client, account), ratedOnChain(ctx.client, id, account)]);
+  if (rated) return "Your rating of this epoch is already in the reputation on chain.";
+  if (weight === 0n) {
+    return "On chain, the reputation weighs ratings by FMC votes held before the rating epoch began, and this account had none: delegate FMC to yourself to count from the next epoch.";
+  }
+  try {
+    const receipt = await sendWrite(ctx, `Rate ${persona.name} ${stars}★ in its reputation`,
+                                    { ...Reputation, functionName: "rate", args: [id, BigInt(stars)] });
+    return `It counts in ${persona.name}'s reputation on chain with weight ${weight} (block ${receipt.blockNumber}).`;
+  } catch (err) {
+    // The fans' rating above is kept; only the on-chain part failed (the tracker shows why).
+    return `It did not reach the reputation on chain: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }
 
 /** The persona's reputation on chain (Reputation.components) and the oracle's latest report
