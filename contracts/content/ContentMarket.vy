@@ -5,7 +5,7 @@
         workers.
 
         1. Anyone requests content for an active persona: a brief (IPFS CID),
-           a kind (image, caption or post), an emotion hint (or none: the
+           a kind (image, caption, post, voice or video), an emotion hint (or none: the
            worker's emotion engine chooses), an FMC fee held here in escrow
            and a deadline.
         2. Workers register by bonding at least `min_bond` FMC. A worker
@@ -80,6 +80,8 @@ STATUS_CANCELLED: public(constant(uint8)) = 7
 KIND_IMAGE: public(constant(uint8)) = 0
 KIND_CAPTION: public(constant(uint8)) = 1
 KIND_POST: public(constant(uint8)) = 2
+KIND_VOICE: public(constant(uint8)) = 3
+KIND_VIDEO: public(constant(uint8)) = 4
 
 # @notice Emotion hints are indices into the worker's emotion list
 #         (ai_worker/emotions.py: joy, sadness, anger, surprise, calm, fear);
@@ -281,7 +283,7 @@ def request(persona_id: uint256, brief_cid: String[MAX_CID], kind: uint8, emotio
             the caller (approve the market first).
     @param persona_id An active persona.
     @param brief_cid IPFS CID of the brief (non-empty).
-    @param kind KIND_IMAGE, KIND_CAPTION or KIND_POST.
+    @param kind KIND_IMAGE, KIND_CAPTION, KIND_POST, KIND_VOICE or KIND_VIDEO.
     @param emotion An emotion index below EMOTION_COUNT, or EMOTION_ANY.
     @param fee At least `min_fee` FMC.
     @param deadline A future timestamp at most MAX_REQUEST_DURATION away.
@@ -610,7 +612,7 @@ def _request(persona_id: uint256, brief_cid: String[MAX_CID], kind: uint8, emoti
              deadline: uint256) -> uint256:
     assert staticcall REGISTRY.is_active(persona_id), "market: persona not active"
     assert len(brief_cid) > 0, "market: empty brief"
-    assert kind <= KIND_POST, "market: invalid kind"
+    assert kind <= KIND_VIDEO, "market: invalid kind"
     assert emotion < EMOTION_COUNT or emotion == EMOTION_ANY, "market: invalid emotion"
     assert fee >= self.params.min_fee and fee > 0, "market: fee below minimum"
     assert deadline > block.timestamp, "market: deadline passed"

@@ -9,7 +9,7 @@ MANIFEST = "bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq"
 
 # STATUS_*, KIND_*, OUTCOME_* of the contract.
 OPEN, CLAIMED, FULFILLED, DISPUTED, RELEASED, REFUNDED, CANCELLED = range(1, 8)
-IMAGE, CAPTION, POST = range(3)
+IMAGE, CAPTION, POST, VOICE, VIDEO = range(5)
 EMOTION_ANY = 255
 REFUND, SLASH, RELEASE = 1, 2, 3
 

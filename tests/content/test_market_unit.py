@@ -35,6 +35,8 @@ from market_helpers import (
     RELEASED,
     SLASH,
     SLASH_AMOUNT,
+    VIDEO,
+    VOICE,
     now,
     split,
     travel,
@@ -128,6 +130,16 @@ def test_constructor_rejects_zero_addresses(project, deployer, fmc, registry, fe
 # --------------------------------------------------------------- requests
 
 
+@pytest.mark.parametrize("kind", [IMAGE, CAPTION, POST, VOICE, VIDEO])
+def test_every_kind_is_requested_and_escrowed_alike(market, fmc, alice, kind):
+    """Voice and video are kinds like the others: the same fee floor, the same escrow."""
+    before = fmc.balanceOf(alice)
+    receipt = market.request(1, BRIEF, kind, EMOTION_ANY, FEE, now() + DAY, sender=alice)
+    assert receipt.events.filter(market.RequestCreated)[0].kind == kind
+    assert fmc.balanceOf(alice) == before - FEE and market.escrowed() == FEE
+    assert (market.KIND_VOICE(), market.KIND_VIDEO()) == (VOICE, VIDEO)
+
+
 def test_request_escrows_the_fee(market, fmc, alice):
     before = fmc.balanceOf(alice)
     deadline = now() + DAY
@@ -155,7 +167,7 @@ def test_request_escrows_the_fee(market, fmc, alice):
         (2, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),  # retired
         (99, BRIEF, IMAGE, 0, FEE, DAY, "market: persona not active"),  # unknown
         (1, "", IMAGE, 0, FEE, DAY, "market: empty brief"),
-        (1, BRIEF, POST + 1, 0, FEE, DAY, "market: invalid kind"),
+        (1, BRIEF, VIDEO + 1, 0, FEE, DAY, "market: invalid kind"),
         (1, BRIEF, IMAGE, 6, FEE, DAY, "market: invalid emotion"),
         (1, BRIEF, IMAGE, 0, MIN_FEE - 1, DAY, "market: fee below minimum"),
         (1, BRIEF, IMAGE, 0, FEE, -10, "market: deadline passed"),
