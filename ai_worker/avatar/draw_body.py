@@ -3,6 +3,8 @@ persona's palette. None of them depends on the emotion."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PIL import Image
 
@@ -51,7 +53,8 @@ def torso(s: Scene) -> None:
     # armpit / side shading and a highlight along the far shoulder
     for side in (-1, 1):
         shade_poly = s.b(ellipse(side * (shoulder + 10), base + 260, 70, 180))
-        p.paint(p.soft(p.mask(shade_poly), s.u(40)).clip(m) if m else None, C.shade(main, 0.6), 0.35)
+        shade = p.soft(p.mask(shade_poly), s.u(40))
+        p.paint(shade.clip(m) if shade and m else None, C.shade(main, 0.6), 0.35)
     if look.outfit == "hoodie":
         hood = spline(
             [(-nw - 70, base - 10), (-nw - 30, base + 55), (0, base + 80), (nw + 30, base + 55), (nw + 70, base - 10)],
@@ -100,6 +103,7 @@ def neck(s: Scene) -> None:
     L = look.face_length
     nw = neck_half(s)
     base = L + 92
+    bottom: Any
     if look.outfit == "vneck":
         bottom = [(nw + 14, base - 6), (0, base + 86), (-nw - 14, base - 6)]
     elif look.outfit in ("tee", "hoodie"):
@@ -116,7 +120,8 @@ def neck(s: Scene) -> None:
     m = p.fill_gradient(poly, col.skin_shadow, col.skin, tuple(s.b([(0, L + 10)])[0]), tuple(s.b([(0, base + 40)])[0]))
     # the chin's shadow on the neck
     chin_shadow = s.h(ellipse(0, s.anat.chin_y - 4, look.face_width * 0.55, 26), 0.3)
-    p.paint(p.soft(p.mask(chin_shadow), s.u(10)).clip(m) if m else None, col.skin_deep, 0.55)
+    shadow = p.soft(p.mask(chin_shadow), s.u(10))
+    p.paint(shadow.clip(m) if shadow and m else None, col.skin_deep, 0.55)
     if look.outfit in ("tee", "hoodie", "vneck", "blazer"):
         band_col = col.outfit[1] if look.outfit == "blazer" else C.shade(col.outfit[0], 0.82)
         p.stroke(s.b(np.asarray(bottom)), s.u(7), band_col)

@@ -89,12 +89,12 @@ def _shade(s: Scene, m) -> None:
     p.paint(bridge.clip(m) if bridge else None, col.skin_light, 0.3)
     deep = C.luminance(col.skin) < 0.12
     k = 0.7 if deep else 0.25
-    for x, y, rx, ry in (
-        (-0.6 * look.face_width, 22, 26, 9),
-        (0.62 * look.face_width, 22, 20, 7),
-        (0, s.anat.chin_y - 22, 22, 10),
+    for sx, sy, srx, sry in (
+        (-0.6 * look.face_width, 22.0, 26.0, 9.0),
+        (0.62 * look.face_width, 22.0, 20.0, 7.0),
+        (0.0, s.anat.chin_y - 22, 22.0, 10.0),
     ):
-        spot = p.soft(p.mask(s.h(ellipse(x, y, rx, ry), 1.0)), s.u(7))
+        spot = p.soft(p.mask(s.h(ellipse(sx, sy, srx, sry), 1.0)), s.u(7))
         p.paint(spot.clip(m) if spot else None, col.skin_light, k)
 
 

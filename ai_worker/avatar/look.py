@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,7 +125,7 @@ def look_from_spec(
 def derive(seed: int, h: SpecHints, art_style: str = "illustration") -> Look:
     """The Look for a seed and a spec's hints (the seed decides whatever the hints leave open)."""
 
-    def pick(aspect: str, options: tuple[str, ...] | list[str], weights: list[float] | None = None) -> str:
+    def pick(aspect: str, options: tuple[str, ...] | list[str], weights: Sequence[float] | None = None) -> str:
         return sub_rng(seed, aspect).choices(list(options), weights=weights)[0]
 
     def uniform(aspect: str, lo: float, hi: float) -> float:
