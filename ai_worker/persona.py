@@ -34,6 +34,7 @@ class PersonaProfile:
     formality: str = "casual"
     baseline: str = "calm"  # an EMOTIONS name
     post_interval_s: int | None = None  # the spec's posting.interval_s, if it sets one
+    image_every: int | None = None  # the spec's posting.image_every: every n-th post carries a picture
     spec: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -61,6 +62,7 @@ class PersonaProfile:
             formality=str(voice.get("formality") or "casual"),
             baseline=baseline_emotion(data),
             post_interval_s=_interval((data.get("posting") or {}).get("interval_s")),
+            image_every=_every((data.get("posting") or {}).get("image_every")),
             spec=dict(data),
         )
 
@@ -129,3 +131,14 @@ def _interval(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return seconds if seconds >= 60 else None
+
+
+def _every(value: Any) -> int | None:
+    """A spec's picture cadence (every n-th post, 1..100), or None when it gives no usable one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if 1 <= n <= 100 else None

@@ -9,7 +9,10 @@ One pass (`PersonaRuntime.tick`):
    gives one, else FAME_SOCIAL_POST_INTERVAL_S; slots are offset per persona so they do not
    all post at once). The slot's idempotency key `runtime-post:<persona>:<interval>:<slot>`
    makes the service return the same post when a restarted runtime (or a retry) posts the
-   slot again, and the slot's seed makes the text the same too;
+   slot again, and the slot's seed makes the text the same too. Every `posting.image_every`-th
+   slot of a spec (1: every post) also carries a picture of the persona in the post's emotion
+   drawn by its avatar rig (`pictures.py`), pinned with a manifest that
+   names both models; the post's text is its caption;
 3. replies: pending comments are claimed with a lease (`POST /api/runtime/replies/claim`),
    each fan comment first moves the persona's mood (mimicry, `mimicry.py`), then is answered
    in the resulting emotion (`POST /api/runtime/replies/{id}`), at most one reply per
@@ -54,6 +57,7 @@ from ..persona import PersonaProfile
 from .client import AlreadyAnswered, SocialClient, SocialRefused, SocialUnavailable
 from .learning import Learner
 from .mimicry import MIMICRY_INFO, Mimicry, Mood
+from .pictures import Pictures, avatar_pictures
 from .writer import Writer, Written
 
 log = logging.getLogger("ai_worker.runtime")
@@ -206,9 +210,12 @@ class PersonaRuntime:
         clock: Callable[[], float] = time.time,
         spec_cids: Callable[[int], str | None] | None = None,
         learner: Learner | None = None,
+        pictures: Pictures | None = None,
     ) -> None:
         self.client = client
         self.learner = learner
+        # The image generator loads on the first picture post: a spec without `image_every` costs nothing.
+        self.pictures = pictures
         self.spec_cids = spec_cids
         self.writer = writer
         self.backend = backend
@@ -224,7 +231,7 @@ class PersonaRuntime:
         self.profiles: dict[tuple[int, str], PersonaProfile] = {}
         self.claimed: dict[int, Claimed] = {}
         self.drafts: dict[int, Draft] = {}
-        self.post_drafts: dict[str, tuple[Written, str]] = {}
+        self.post_drafts: dict[str, tuple[Written, str, str | None]] = {}
         self.stats = Stats()
         self.stop = threading.Event()
 
@@ -301,6 +308,33 @@ class PersonaRuntime:
         )
         return publish(item, self.backend).manifest_cid
 
+    def _pin_picture(
+        self, profile: PersonaProfile, persona_id: int, slot_key: str, written: Written, emotion: str
+    ) -> tuple[str, str]:
+        """(image CID, manifest CID) of the slot's picture: the manifest's content is the image,
+        its caption the post's text, its models the image generator's and the writer's."""
+        if self.pictures is None:
+            self.pictures = avatar_pictures()
+        seed = runtime_seed("picture", persona_id, slot_key)
+        png, model = self.pictures(profile, emotion, seed)
+        item = make_item(
+            content=png,
+            signer=self.signer,
+            filename="image.png",
+            persona_id=persona_id,
+            request_id=slot_key,
+            models={"image": model, "text": written.model, "emotion": MIMICRY_INFO},
+            brief=None,
+            emotion=emotion,
+            seed=seed,
+            persona_name=profile.name,
+            caption=written.text,
+            emotional_state=emotion,
+            extra={"aiLabel": written.ai_label, "templateOutput": written.template, "kind": "post"},
+        )
+        cids = publish(item, self.backend)
+        return cids.content_cid, cids.manifest_cid
+
     # ------------------------------------------------------------------ posts
 
     def interval_for(self, persona: dict[str, Any], profile: PersonaProfile | None = None) -> int:
@@ -335,11 +369,17 @@ class PersonaRuntime:
             if ready is None:
                 seed = runtime_seed("post", pid, slot.key)
                 written = self.writer.post(profile, emotion, seed)
-                manifest_cid = self._pin(profile, pid, slot.key, written, emotion, None, {"kind": "post"})
-                ready = self.post_drafts[slot.key] = (written, manifest_cid)
-            written, manifest_cid = ready
+                image_cid: str | None = None
+                if profile.image_every and slot.index % profile.image_every == 0:
+                    image_cid, manifest_cid = self._pin_picture(profile, pid, slot.key, written, emotion)
+                else:
+                    manifest_cid = self._pin(profile, pid, slot.key, written, emotion, None, {"kind": "post"})
+                ready = self.post_drafts[slot.key] = (written, manifest_cid, image_cid)
+            written, manifest_cid, image_cid = ready
             try:
-                post = self.client.create_post(pid, written.text, manifest_cid, slot.key, written.ai_label)
+                post = self.client.create_post(
+                    pid, written.text, manifest_cid, slot.key, written.ai_label, image_cid=image_cid
+                )
             except SocialRefused as err:
                 if err.status in (401, 403):
                     raise

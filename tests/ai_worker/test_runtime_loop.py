@@ -68,7 +68,7 @@ class FakeSocial:
                 for p in self.posts:
                     if p["persona_id"] == body["persona_id"] and p["idempotency_key"] == body["idempotency_key"]:
                         return p
-                return self._post(
+                post = self._post(
                     body["persona_id"],
                     body["body"],
                     body["manifest_cid"],
@@ -76,6 +76,8 @@ class FakeSocial:
                     "post",
                     key=body["idempotency_key"],
                 )
+                post["image_cid"] = body.get("image_cid")
+                return post
 
         @app.post("/api/runtime/replies/claim")
         def claim(body: dict, authorization: str | None = Header(None)):
@@ -240,6 +242,36 @@ def test_persona_schedule_from_the_service(fake, tmp_path, backend, worker_accou
     clock.t += 60
     rt.tick()
     assert len(fake.posts_of(1)) == 2 and len(fake.posts_of(2)) == 1  # persona 2: the default hour
+
+
+def test_every_nth_post_carries_a_picture_from_the_spec(fake, tmp_path, backend, worker_account):
+    """posting.image_every = 2: every other slot's post carries a picture of the persona in the
+    post's emotion, pinned with a signed manifest whose content is the image and whose caption
+    is the post's text; a restart in a picture slot gives the same post, picture included."""
+    fake.personas[1]["spec"] = {**EXAMPLE_SPEC, "posting": {"interval_s": 3600, "image_every": 2}}
+    t0 = 1_900_000_000.0
+    clock = Clock(t0)
+    rt = make_runtime(fake, tmp_path, backend, worker_account, clock)
+    for hour in range(4):
+        clock.t = t0 + hour * 3600
+        rt.tick()
+    posts = fake.posts_of(1)
+    assert len(posts) == 4
+    slots = [schedule_slot(1, 3600, t0 + hour * 3600).index for hour in range(4)]
+    assert [p["image_cid"] is not None for p in posts] == [i % 2 == 0 for i in slots]
+    assert all(p["image_cid"] is None for p in fake.posts_of(2))  # no image_every in its spec
+    pictured = [p for p in posts if p["image_cid"]]
+    for post in pictured:
+        png = backend.read(post["image_cid"])
+        assert png.startswith(b"\x89PNG")
+        manifest = json.loads(backend.read(post["manifest_cid"]))
+        assert verify_manifest(manifest, worker_account.address, content=png) == worker_account.address
+        assert manifest["caption"] == post["body"] and manifest["content"]["mediaType"] == "image/png"
+        assert {m["role"] for m in manifest["models"]} == {"image", "text", "emotion"}
+    # the last picture slot again, from a runtime that lost its state: the very same post
+    clock.t = t0 + max(h for h in range(4) if slots[h] % 2 == 0) * 3600
+    make_runtime(fake, tmp_path / "elsewhere", backend, worker_account, clock).tick()
+    assert fake.posts_of(1) == posts
 
 
 def test_each_comment_answered_once_in_the_fans_mood(fake, tmp_path, backend, worker_account):
