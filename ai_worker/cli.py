@@ -9,6 +9,8 @@ import click
 
 from fame.errors import FameError
 
+from .avatar.cli import diversity
+
 
 def _account(cfg, keystore: Path | None, password_file: Path | None, dev_account: int | None, chain_id: int):
     """The worker's account: a keystore file (or `ape:<alias>`), or on the local chain a dev account."""
@@ -22,15 +24,21 @@ def _account(cfg, keystore: Path | None, password_file: Path | None, dev_account
     )
 
 
-def build_pipeline(cfg, account):
-    """The content pipeline the settings choose (defaults: embedded image model, template captions)."""
-    from .captions import OpenAICompatibleCaptioner, TemplateCaptioner, TransformersCaptioner
-    from .image_model import DiffusersPipelineGenerator, default_generator
+def build_pipeline(cfg, account, state_dir: Path | None = None):
+    """The content pipeline the settings choose (defaults: the persona's avatar rig, template
+    captions, content credentials from the worker's certificate under the state folder)."""
+    from .avatar.generator import AvatarImageGenerator
+    from .captions import Captioner, OpenAICompatibleCaptioner, TemplateCaptioner, TransformersCaptioner
+    from .credentials.certs import ensure_credentials
+    from .image_model import DiffusersPipelineGenerator
     from .pipeline import ContentPipeline
 
+    # The diffusers path is for operators with a GPU and a local model; the rig draws each
+    # request's persona with its own fixed look everywhere else.
     generator = (
-        DiffusersPipelineGenerator(cfg.image_model, device=cfg.device) if cfg.image_model else default_generator()
+        DiffusersPipelineGenerator(cfg.image_model, device=cfg.device) if cfg.image_model else AvatarImageGenerator()
     )
+    captioner: Captioner
     if cfg.caption_backend == "openai":
         if not cfg.caption_url or not cfg.caption_model:
             raise FameError(
@@ -50,7 +58,11 @@ def build_pipeline(cfg, account):
     from .warm_start import load_prior
 
     engine = EmotionEngine(default_state_dir(), prior=load_prior())
-    return ContentPipeline(signer=account, generator=generator, captioner=captioner, engine=engine)
+    # One certificate per worker key: workers sharing a state folder never re-key each other.
+    credentials = ensure_credentials(Path(state_dir or cfg.state_dir) / f"worker-{account.address.lower()}", account)
+    return ContentPipeline(
+        signer=account, generator=generator, captioner=captioner, engine=engine, credentials=credentials
+    )
 
 
 @click.group()
@@ -95,7 +107,7 @@ def run_cmd(keystore, password_file, dev_account, rpc_url, once, state_dir) -> N
     chain = Chain.from_settings(rpc_url)
     account = _account(cfg, keystore, password_file, dev_account, chain.chain_id)
     store = JobStore((state_dir or cfg.state_dir) / f"jobs-{chain.chain_id}-{account.address.lower()}.sqlite")
-    w = Worker(chain, account, get_backend(), store, cfg, pipeline=build_pipeline(cfg, account))
+    w = Worker(chain, account, get_backend(), store, cfg, pipeline=build_pipeline(cfg, account, state_dir))
     if cfg.bond:
         w.ensure_bond()
     click.echo(f"worker {account.address} on chain {chain.chain_id}, market {w.market.address}")
@@ -188,3 +200,78 @@ def runtime_cmd(social_url, keystore, password_file, dev_account, rpc_url, state
     rt = build_runtime(cfg, account=account, social_url=social_url, state_dir=state_dir, rpc_url=rpc_url)
     click.echo(f"persona runtime on {rt.client.base_url}, writer {rt.writer.info.name}, manifests by {account.address}")
     serve(rt, once=once)
+
+
+@click.group("content")
+def content() -> None:
+    """Content the AI workers publish: check its credentials."""
+
+
+@content.command("verify")
+@click.argument("source", required=False)
+@click.option(
+    "--request",
+    "request_id",
+    type=int,
+    default=None,
+    help="Content request id: check against the CID its fulfilment anchored and the worker that fulfilled it "
+    "(SOURCE defaults to that CID).",
+)
+@click.option(
+    "--trust-root",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="PEM root CA to trust (default: the one the file carries, if the fulfilling worker's key vouches for it).",
+)
+@click.option("--anchor", default=None, help="On-chain anchor to check without --request: 0x sha256 or a content CID.")
+@click.option("--worker", "expected_worker", default=None, help="Worker address to expect without --request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--rpc-url", default=None, help="JSON-RPC node for --request (default: FAME_RPC_URL or the local one).")
+def verify_cmd(
+    source: str | None,
+    request_id: int | None,
+    trust_root: Path | None,
+    anchor: str | None,
+    expected_worker: str | None,
+    as_json: bool,
+    rpc_url: str | None,
+) -> None:
+    """Verify SOURCE (a file or an IPFS CID): C2PA signature and certificate chain, AI disclosure,
+    worker, on-chain anchor, invisible watermark. Exit 1 names the checks that failed."""
+    from fame.ipfs import get_backend
+
+    from .credentials.verify import report_json, report_text, verify
+
+    if request_id is not None:
+        from fame.chain import Chain
+
+        from .service import OnChain
+
+        chain = Chain.from_settings(rpc_url)
+        on_chain = OnChain.read(chain.contract("ContentMarket"), request_id)
+        if not on_chain.content_cid:
+            raise click.UsageError(f"content request #{request_id} has no fulfilment on chain yet")
+        anchor, expected_worker = on_chain.content_cid, on_chain.worker
+        source = source or on_chain.content_cid
+    if not source:
+        raise click.UsageError("give a file or CID to verify, or --request N")
+    path = Path(source)
+    if path.is_file():
+        data = path.read_bytes()
+    else:
+        try:
+            data = get_backend().read(source)
+        except Exception as err:  # noqa: BLE001 - a bad CID and an unreachable gateway read the same to a user
+            raise click.UsageError(f"{source} is neither a file nor content IPFS can read ({err})") from None
+    report = verify(data, anchor, trust_root.read_bytes() if trust_root else None, expected_worker=expected_worker)
+    click.echo(report_json(report) if as_json else report_text(report))
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+@click.group("audit")
+def audit() -> None:
+    """Audits of what the AI workers generate."""
+
+
+audit.add_command(diversity)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -243,12 +243,23 @@ def is_valid_manifest(manifest: Mapping[str, Any], expected_signer: str | None =
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with the content (a video's subtitles or poster), named by its CID in
+    the manifest's "attachments" under its role."""
+
+    filename: str
+    data: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
 class ContentItem:
     """Content bytes with their signed manifest (whose content CID was computed locally)."""
 
     content: bytes
     manifest: dict[str, Any]
     filename: str = "content.png"
+    attachments: Mapping[str, Attachment] = field(default_factory=dict)
 
     @property
     def manifest_bytes(self) -> bytes:
@@ -261,13 +272,34 @@ class Published:
     manifest_cid: str
 
 
-def make_item(*, content: bytes, signer: Any, filename: str = "content.png", **manifest_fields: Any) -> ContentItem:
-    """Computes the content's CID (as `ipfs add` would), builds and signs the manifest around it."""
+def make_item(
+    *,
+    content: bytes,
+    signer: Any,
+    filename: str = "content.png",
+    attachments: Mapping[str, Attachment] | None = None,
+    **manifest_fields: Any,
+) -> ContentItem:
+    """Computes the content's CID (as `ipfs add` would), builds and signs the manifest around it.
+    attachments: {role: Attachment}; the manifest names each one's CID, media type and sha256."""
     from fame.ipfs import compute_cid
 
     cid = str(compute_cid(content))
+    files = dict(attachments or {})
+    if files:
+        listed = {
+            role: {
+                "cid": str(compute_cid(a.data)),
+                "mediaType": a.media_type,
+                "sha256": hashlib.sha256(a.data).hexdigest(),
+            }
+            for role, a in files.items()
+        }
+        extra = dict(manifest_fields.pop("extra", None) or {})
+        extra["attachments"] = listed
+        manifest_fields["extra"] = extra
     manifest = build_manifest(content_cid=cid, content_bytes=content, signer=signer, **manifest_fields)
-    return ContentItem(content, manifest, filename)
+    return ContentItem(content, manifest, filename, files)
 
 
 def publish(item: ContentItem, backend: Any) -> Published:
@@ -276,6 +308,10 @@ def publish(item: ContentItem, backend: Any) -> Published:
     backend: a fame.ipfs backend (get_backend(), EmbeddedBackend(BlockStore(...)), ...).
     """
     verify_manifest(item.manifest)
+    for role, attachment in item.attachments.items():  # first: the manifest names them
+        stored = str(backend.add(attachment.data, name=attachment.filename))
+        if stored != item.manifest["attachments"][role]["cid"]:
+            raise ManifestError(f"the IPFS backend stored the {role} as {stored}, not as the manifest says")
     content_cid = str(backend.add(item.content, name=item.filename))
     recorded = item.manifest["content"]["cid"]
     if content_cid != recorded:

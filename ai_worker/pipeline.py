@@ -1,15 +1,23 @@
-"""One content request end to end, minus the chain: emotion hint, image, caption, signed
-manifest. The worker service (ai_worker.service) reads requests from the content market, calls
-`ContentPipeline.make`, `publish`es the item and posts the CIDs on chain.
+"""One content request end to end, minus the chain: emotion hint, image (or voice message, or
+video), caption, content credentials, signed manifest. The worker service (ai_worker.service)
+reads requests from the content market, calls `ContentPipeline.make` (or `make_voice`,
+`make_video`), `publish`es the item and posts the CIDs on chain.
 
-    pipe = ContentPipeline(signer=account, engine=EmotionEngine(state_dir, prior=load_prior()))
+    pipe = ContentPipeline(signer=account, engine=EmotionEngine(state_dir, prior=load_prior()),
+                           credentials=ensure_credentials(state_dir, account))
     item = pipe.make(persona_id=7, request_id=12, spec=spec, brief="rooftop garden")
     cids = publish(item, get_backend())
+
+With credentials, every file carries a C2PA manifest signed by the worker's certificate
+(ai_worker.credentials) and pictures and video frames an invisible watermark naming the
+persona and the request; the JSON manifest is then built around the signed bytes, so its
+content CID and sha256 are those of the file as published, which is what `fulfil` anchors.
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from typing import Any
 
 from PIL import Image
@@ -18,7 +26,7 @@ from .captions import Captioner, PersonaLike, TemplateCaptioner
 from .emotion_engine import EmotionEngine
 from .emotions import check
 from .image_model import ImageGenerator, default_generator
-from .manifest import ContentItem, make_item
+from .manifest import Attachment, ContentItem, brief_hash, make_item
 from .model_info import ModelInfo
 from .persona import as_profile
 
@@ -50,11 +58,79 @@ class ContentPipeline:
         generator: ImageGenerator | None = None,
         captioner: Captioner | None = None,
         engine: EmotionEngine | None = None,
+        credentials: Any = None,
+        writer: Any = None,
     ) -> None:
         self.signer = signer
         self.generator = generator or default_generator()
         self.captioner = captioner or TemplateCaptioner()
         self.engine = engine
+        # ai_worker.credentials.WorkerCredentials: sign and watermark what is made (None: neither)
+        self.credentials = credentials
+        # an ai_worker.runtime.writer.Writer for video scripts (None: the video module's default)
+        self.writer = writer
+
+    def _emotion(
+        self, persona_id: Any, baseline: str, emotion: str | None, engagement_state: str | None
+    ) -> tuple[str, str | None, bool]:
+        """(emotion, the engine's emotional state or None, whether the engine chose it)."""
+        if emotion is None and self.engine is not None:
+            chosen = self.engine.next_emotion(persona_id, engagement_state, baseline=baseline)
+            return check(chosen), self.engine.emotional_state(persona_id), True
+        return check(emotion or baseline), None, False
+
+    def _payload(self, persona_id: Any, request_id: Any) -> Any:
+        from .credentials.watermark import Payload
+
+        return Payload.for_request(persona_id, request_id)
+
+    def watermark(self, image: Image.Image, persona_id: Any, request_id: Any) -> Image.Image:
+        """The picture with the request's invisible watermark (unchanged without credentials)."""
+        if self.credentials is None:
+            return image
+        from .credentials.watermark import embed
+
+        marked: Image.Image = embed(image, self._payload(persona_id, request_id))
+        return marked
+
+    def seal(
+        self,
+        content: bytes,
+        media_type: str,
+        *,
+        persona_id: Any,
+        request_id: Any,
+        persona_name: str,
+        models: dict[str, Any],
+        emotion: str,
+        seed: int | None,
+        brief: str | None,
+        watermarked: bool,
+    ) -> tuple[bytes, dict[str, Any]]:
+        """(the content with its signed C2PA manifest, the JSON manifest's "credentials" field);
+        without credentials the content is returned as it is, with no field."""
+        if self.credentials is None:
+            return content, {}
+        from .credentials.claim import CredentialClaim
+        from .credentials.sign import sign
+        from .credentials.watermark import METHOD
+
+        payload = self._payload(persona_id, request_id).hex if watermarked else None
+        claim = CredentialClaim(
+            persona_id=persona_id,
+            request_id=request_id,
+            persona_name=persona_name,
+            models=models,
+            emotion=emotion,
+            seed=seed,
+            brief_hash=brief_hash(brief) if brief else None,
+            watermark=payload,
+        )
+        signed = sign(content, media_type, claim, self.credentials)
+        field: dict[str, Any] = {"c2pa": True, "signer": self.credentials.address}
+        if payload:
+            field["watermark"] = {"method": METHOD, "payload": payload}
+        return signed, {"credentials": field}
 
     def make(
         self,
@@ -69,16 +145,29 @@ class ContentPipeline:
         profile = as_profile(spec)
         seed = request_seed(persona_id, request_id) if seed is None else int(seed)
         models: dict[str, Any] = {"image": self.generator.info, "caption": self.captioner.info}
-        state = None
-        if emotion is None and self.engine is not None:
-            emotion = self.engine.next_emotion(persona_id, engagement_state, baseline=profile.baseline)
-            state = self.engine.emotional_state(persona_id)
+        emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
+        if chosen:
             models["emotion"] = ENGINE_INFO
-        emotion = check(emotion or profile.baseline)
-        image = self.generator.generate(emotion, seed, prompt=brief)
+        # A generator that draws a given persona (the avatar rig) is bound to this request's one.
+        bound = getattr(self.generator, "bound", None)
+        with bound(spec, persona_id=persona_id) if callable(bound) else nullcontext():
+            image = self.generator.generate(emotion, seed, prompt=brief)
         caption = self.captioner.caption(profile, emotion, seed, brief)
+        image = self.watermark(image, persona_id, request_id)
+        content, extra = self.seal(
+            png_bytes(image),
+            "image/png",
+            persona_id=persona_id,
+            request_id=request_id,
+            persona_name=profile.name,
+            models=models,
+            emotion=emotion,
+            seed=seed,
+            brief=brief,
+            watermarked=self.credentials is not None,
+        )
         return make_item(
-            content=png_bytes(image),
+            content=content,
             signer=self.signer,
             filename="image.png",
             persona_id=persona_id,
@@ -90,4 +179,142 @@ class ContentPipeline:
             persona_name=profile.name,
             caption=caption,
             emotional_state=state,
+            extra=extra or None,
+        )
+
+    def make_voice(
+        self,
+        persona_id: Any,
+        request_id: Any,
+        spec: PersonaLike,
+        brief: str | None = None,
+        seed: int | None = None,
+        emotion: str | None = None,
+        engagement_state: str | None = None,
+    ) -> ContentItem:
+        """A voice message: the persona says, in its voice and emotion, what its captioner writes
+        for the brief. AAC in MP4 (audio/mp4): browsers play it and C2PA can sign it (Ogg
+        cannot carry a C2PA manifest)."""
+        from .voice import encode, speak
+
+        profile = as_profile(spec)
+        seed = request_seed(persona_id, request_id) if seed is None else int(seed)
+        emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
+        text = self.captioner.caption(profile, emotion, seed, brief)
+        speech = speak(text, profile, emotion)
+        models: dict[str, Any] = {"voice": speech.model, "script": self.captioner.info}
+        if chosen:
+            models["emotion"] = ENGINE_INFO
+        content, extra = self.seal(
+            encode(speech, "aac"),
+            "audio/mp4",
+            persona_id=persona_id,
+            request_id=request_id,
+            persona_name=profile.name,
+            models=models,
+            emotion=emotion,
+            seed=seed,
+            brief=brief,
+            watermarked=False,
+        )
+        extra["durationMs"] = round(speech.duration * 1000)
+        return make_item(
+            content=content,
+            signer=self.signer,
+            filename="voice.m4a",
+            attachments={"subtitles": Attachment("voice.vtt", speech.vtt.encode(), "text/vtt")},
+            media_type="audio/mp4",
+            persona_id=persona_id,
+            request_id=request_id,
+            models=models,
+            brief=brief,
+            emotion=emotion,
+            seed=seed,
+            persona_name=profile.name,
+            caption=text,
+            emotional_state=state,
+            extra=extra,
+        )
+
+    def make_video(
+        self,
+        persona_id: Any,
+        request_id: Any,
+        spec: PersonaLike,
+        brief: str | None = None,
+        seed: int | None = None,
+        emotion: str | None = None,
+        engagement_state: str | None = None,
+        size: tuple[int, int] = (1280, 720),
+        fps: int = 24,
+        progress: Any = None,
+    ) -> ContentItem:
+        """A short video of the persona: its script (the writer's, on the brief), storyboard,
+        frames with expressions and lip sync, voice-over and subtitles, muxed as H.264 + AAC
+        MP4; every frame carries the request's watermark, the file its C2PA manifest, and the
+        manifest names the subtitles and the poster frame."""
+        from .video import make_video
+
+        profile = as_profile(spec)
+        seed = request_seed(persona_id, request_id) if seed is None else int(seed)
+        emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
+        script = self.captioner.caption(profile, emotion, seed, brief) if self.writer is None else None
+        frame_filter = None
+        if self.credentials is not None:
+            payload = self._payload(persona_id, request_id)
+            from .credentials.watermark import embed
+
+            def frame_filter(frame: Image.Image) -> Image.Image:
+                marked: Image.Image = embed(frame, payload)
+                return marked
+
+        video = make_video(
+            spec,
+            script=script,
+            emotion=emotion,
+            writer=self.writer,
+            seed=seed,
+            size=size,
+            fps=fps,
+            frame_filter=frame_filter,
+            progress=progress,
+        )
+        models: dict[str, Any] = dict(video.models)
+        if script is not None:
+            models["script"] = self.captioner.info
+        if chosen:
+            models["emotion"] = ENGINE_INFO
+        content, extra = self.seal(
+            video.mp4,
+            "video/mp4",
+            persona_id=persona_id,
+            request_id=request_id,
+            persona_name=profile.name,
+            models=models,
+            emotion=emotion,
+            seed=seed,
+            brief=brief,
+            watermarked=self.credentials is not None,
+        )
+        extra["durationMs"] = round(video.duration * 1000)
+        extra["video"] = {"width": video.width, "height": video.height, "fps": video.fps}
+        return make_item(
+            content=content,
+            signer=self.signer,
+            filename="video.mp4",
+            attachments={
+                "subtitles": Attachment("video.vtt", video.vtt.encode(), "text/vtt"),
+                "poster": Attachment("poster.png", video.thumbnail, "image/png"),
+            },
+            media_type="video/mp4",
+            persona_id=persona_id,
+            request_id=request_id,
+            models=models,
+            brief=brief,
+            emotion=emotion,
+            seed=seed,
+            persona_name=profile.name,
+            caption=script or video.script,
+            emotional_state=state,
+            extra=extra,
         )

@@ -51,7 +51,7 @@ log = logging.getLogger("fame.worker")
 
 # ContentMarket's statuses and kinds (contracts/content/ContentMarket.vy).
 OPEN, CLAIMED, FULFILLED, DISPUTED, RELEASED, REFUNDED, CANCELLED = range(1, 8)
-KIND_IMAGE, KIND_CAPTION, KIND_POST = range(3)
+KIND_IMAGE, KIND_CAPTION, KIND_POST, KIND_VOICE, KIND_VIDEO = range(5)
 EMOTION_ANY = 255
 # A brief that cannot be fetched this many times in a row (with back-off) is given up on.
 BRIEF_ATTEMPTS = 6
@@ -289,9 +289,10 @@ class Worker:
         emotion = None if job.emotion == EMOTION_ANY else EMOTIONS[job.emotion]
         learning = emotion is None and self.pipeline.engine is not None and self.oracle is not None
         before = self._engagement(job.persona_id) if learning else None
-        item = self.pipeline.make(
-            persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief, emotion=emotion
+        make = {KIND_VOICE: self.pipeline.make_voice, KIND_VIDEO: self.pipeline.make_video}.get(
+            job.kind, self.pipeline.make
         )
+        item = make(persona_id=job.persona_id, request_id=job.request_id, spec=spec, brief=brief, emotion=emotion)
         if learning:  # the engine chose the emotion: its reward is the engagement that follows
             self.store.set_meta(f"hint:{job.persona_id}", json.dumps(before))
         if job.kind != KIND_CAPTION:
@@ -343,15 +344,28 @@ class Worker:
 
         social = social_settings()
         url = self.cfg.runtime_social_url or f"http://{settings().host}:{social.port}"
-        if job.kind == KIND_IMAGE:  # the picture, with the caption its manifest carries
-            text = str(json.loads(self.backend.read(job.manifest_cid)).get("caption") or "").strip()
+        media: dict[str, Any] = {}
+        if job.kind in (KIND_IMAGE, KIND_VOICE, KIND_VIDEO):  # media, with the caption its manifest carries
+            manifest = json.loads(self.backend.read(job.manifest_cid))
+            text = str(manifest.get("caption") or "").strip()
+            files = manifest.get("attachments") or {}
+            if job.kind == KIND_IMAGE:
+                media["image_cid"] = job.content_cid
+            else:  # a voice message or a video, its subtitles and (a video's) poster
+                media["media_cid"] = job.content_cid
+                media["media_type"] = manifest["content"]["mediaType"]
+                if "subtitles" in files:
+                    media["subtitles_cid"] = files["subtitles"]["cid"]
+                if "poster" in files:
+                    media["image_cid"] = files["poster"]["cid"]
         else:  # captions and posts: the content is the text
             text = self.backend.read(job.content_cid).decode("utf-8", "replace").strip()
         text = text[:1_000] or f"New content for request #{job.request_id}."
         body = {
             "persona_id": job.persona_id,
             "body": text,
-            "image_cid": job.content_cid if job.kind == KIND_IMAGE else None,
+            "image_cid": None,
+            **media,
             "manifest_cid": job.manifest_cid,
             "idempotency_key": f"content-request:{job.request_id}",
             "source": "content",

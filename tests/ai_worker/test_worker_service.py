@@ -72,7 +72,9 @@ class World:
         logs = self.market.events.RequestFulfilled().get_logs(from_block=0, argument_filters={"request_id": rid})
         return len(logs)
 
-    def worker(self, index: int, *, confirmations: int = 0, backend=None, store_name: str | None = None, **cfg):
+    def worker(
+        self, index: int, *, confirmations: int = 0, backend=None, store_name: str | None = None, pipeline=None, **cfg
+    ):
         from ai_worker.service import Worker
 
         settings = WorkerSettings(confirmations=confirmations, **cfg)
@@ -83,6 +85,7 @@ class World:
             backend or KuboBackend(self.gateway),
             store,
             settings,
+            pipeline=pipeline,
         )
         w.ensure_bond()
         return w
@@ -322,3 +325,43 @@ def engine_emotions():
     from ai_worker.emotions import EMOTIONS
 
     return EMOTIONS
+
+
+def test_voice_request_is_fulfilled_signed_and_verifies_against_the_chain(world, tmp_path):
+    """A `voice` request (kind 3): the persona's voice message, AAC in MP4 with its C2PA
+    manifest and subtitles; `fame content verify --request N` checks it against what the chain
+    anchored and the worker that fulfilled it, and a copy with one byte changed fails, named."""
+    from ai_worker.credentials.certs import ensure_credentials
+    from ai_worker.pipeline import ContentPipeline
+    from ai_worker.service import KIND_VOICE
+
+    account = dev_account(9)
+    pipe = ContentPipeline(account, credentials=ensure_credentials(tmp_path / "state", account))
+    w = world.worker(9, store_name="voice", pipeline=pipe)
+    rid = world.request(world.pin(brief_bytes("say good morning to the crew")), kind=KIND_VOICE)
+    for _ in range(6):
+        w.step()
+        if world.status(rid) == 3:
+            break
+    assert world.status(rid) == 3, w.store.get(rid)
+    r = world.market.functions.get_request(rid).call()
+    manifest = httpx.get(f"{world.gateway}/ipfs/{r[14]}").json()
+    assert manifest["content"]["mediaType"] == "audio/mp4" and manifest["credentials"]["c2pa"] is True
+    vtt = httpx.get(f"{world.gateway}/ipfs/{manifest['attachments']['subtitles']['cid']}").text
+    assert vtt.startswith("WEBVTT")
+
+    env = dict(os.environ, FAME_STATE_DIR=str(world.cfg.state_dir), FAME_DEPLOYMENTS_DIR=str(world.cfg.deployments_dir))
+    fame = [sys.executable, "-m", "stack.cli", "content", "verify"]
+    ok = subprocess.run([*fame, "--request", str(rid), "--rpc-url", world.rpc], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "signature" in ok.stdout and "anchor" in ok.stdout
+
+    tampered = bytearray(httpx.get(f"{world.gateway}/ipfs/{r[13]}").content)
+    tampered[-10] ^= 0x01
+    path = tmp_path / "tampered.m4a"
+    path.write_bytes(bytes(tampered))
+    bad = subprocess.run(
+        [*fame, str(path), "--request", str(rid), "--rpc-url", world.rpc], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "anchor" in bad.stdout

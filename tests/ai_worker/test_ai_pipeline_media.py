@@ -1,0 +1,104 @@
+"""The content pipeline with the worker's credentials: the persona's picture drawn by its
+avatar rig and its voice messages, each signed with C2PA and (pictures) watermarked, checked
+with independent readers: c2pa's own reader through verify(), ffprobe for the audio, the
+watermark decoder after JPEG re-encoding; the JSON manifest names the signed bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+
+import pytest
+from PIL import Image
+
+from ai_worker.avatar.generator import AvatarImageGenerator
+from ai_worker.credentials.verify import verify
+from ai_worker.credentials.watermark import decode
+from ai_worker.manifest import publish, verify_manifest
+from ai_worker.pipeline import ContentPipeline
+
+
+@pytest.fixture(scope="module")
+def creds(tmp_path_factory, worker_account):
+    from ai_worker.credentials.certs import ensure_credentials
+
+    return ensure_credentials(tmp_path_factory.mktemp("worker-state"), worker_account)
+
+
+@pytest.fixture(scope="module")
+def pipe(worker_account, creds):
+    return ContentPipeline(worker_account, generator=AvatarImageGenerator(size=512), credentials=creds)
+
+
+def test_picture_is_the_persona_signed_and_watermarked(pipe, creds, spec, backend, worker_account):
+    item = pipe.make(persona_id=7, request_id=12, spec=spec, brief="our rooftop garden", emotion="joy")
+    m = item.manifest
+    assert verify_manifest(m, expected_signer=worker_account.address, content=item.content)
+    # the JSON manifest is built around the signed file: its sha256 is what the chain's CID names
+    assert m["content"]["sha256"] == hashlib.sha256(item.content).hexdigest()
+    assert m["credentials"]["c2pa"] is True and m["credentials"]["signer"] == worker_account.address
+    image = Image.open(io.BytesIO(item.content))
+    assert image.size == (512, 512)
+
+    cids = publish(item, backend)
+    report = verify(backend.read(cids.content_cid), cids.content_cid, creds.root_pem, expected_worker=creds.address)
+    assert report.ok, report.to_json()
+    assert report.content["persona"] == {"id": 7, "name": "Nova Lux"} and report.content["requestId"] == 12
+
+    # the pixels still name persona and request after a JPEG q75 re-encode
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="JPEG", quality=75)
+    reading = decode(Image.open(buf))
+    assert reading.found and reading.payload.matches(7, 12)
+
+
+def test_a_changed_byte_breaks_the_named_checks(pipe, creds, spec):
+    item = pipe.make(persona_id=7, request_id=13, spec=spec, emotion="sadness")
+    data = bytearray(item.content)
+    data[len(data) // 2] ^= 0xFF  # inside the image data: the C2PA hash no longer matches
+    report = verify(bytes(data), item.manifest["content"]["cid"], creds.root_pem)
+    assert not report.ok and "anchor" in report.failed and "signature" in report.failed
+
+
+def test_the_same_persona_looks_the_same_in_every_request(pipe, spec):
+    a = Image.open(io.BytesIO(pipe.make(7, 20, spec, emotion="joy").content)).convert("RGB")
+    b = Image.open(io.BytesIO(pipe.make(7, 21, spec, emotion="joy").content)).convert("RGB")
+    other = dict(spec, name="Rex Stone", handle="rexstone")
+    c = Image.open(io.BytesIO(pipe.make(8, 22, other, emotion="joy").content)).convert("RGB")
+
+    def diff(x: Image.Image, y: Image.Image) -> float:
+        import numpy as np
+
+        return float(np.abs(np.asarray(x, dtype=float) - np.asarray(y, dtype=float)).mean())
+
+    assert diff(a, b) < diff(a, c)  # two poses of one face are closer than two faces
+
+
+def test_voice_message_is_signed_aac_with_subtitles(pipe, creds, spec, backend, tmp_path):
+    item = pipe.make_voice(persona_id=7, request_id=30, spec=spec, brief="good morning, crew", emotion="joy")
+    m = item.manifest
+    assert m["content"]["mediaType"] == "audio/mp4" and item.filename == "voice.m4a"
+    assert [x["role"] for x in m["models"]] == ["voice", "script"]
+    cids = publish(item, backend)
+    vtt = backend.read(m["attachments"]["subtitles"]["cid"]).decode()
+    assert vtt.startswith("WEBVTT") and "-->" in vtt
+
+    path = tmp_path / "voice.m4a"
+    path.write_bytes(backend.read(cids.content_cid))
+    probe = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    (stream,) = probe["streams"]
+    assert stream["codec_type"] == "audio" and stream["codec_name"] == "aac"
+    assert abs(float(probe["format"]["duration"]) * 1000 - m["durationMs"]) < 100
+
+    report = verify(path, cids.content_cid, creds.root_pem, expected_worker=creds.address)
+    assert report.ok, report.to_json()
+    assert report.get("watermark").status == "skipped"  # audio carries no pixels to mark
