@@ -19,6 +19,11 @@ ORIGINS: tuple[str, ...] = ("local", "federated")
 PostKind = Literal["post", "reply"]
 PostSource = Literal["runtime", "content"]
 
+# What a post's audio or video file is (`posts.media_type`): MP4 carries both, and every
+# browser and fediverse server plays it. A video post's image is its poster.
+MediaType = Literal["video/mp4", "audio/mp4"]
+MEDIA_TYPES: tuple[str, ...] = get_args(MediaType)
+
 # What a moderator may see: visible (shown), held (waiting for a decision), rejected (kept, never shown).
 Status = Literal["visible", "held", "rejected"]
 VISIBLE: Literal["visible"] = "visible"
@@ -52,3 +57,19 @@ def rating_epoch(timestamp: int) -> int:
 def day_of(timestamp: int) -> int:
     """The UTC day index (days since 1970-01-01) of `timestamp`: impressions count once per day."""
     return timestamp // DAY_S
+
+
+def media_problem(media_cid: str | None, media_type: str | None, subtitles_cid: str | None) -> tuple[str, str] | None:
+    """(the field to blame, what is wrong) when a post's media fields do not go together, else None.
+
+    The file and its type come as a pair (a player needs both), and subtitles belong to a file.
+    """
+    if media_cid is not None and media_type is None:
+        return "media_type", f"required with media_cid: one of {', '.join(MEDIA_TYPES)}"
+    if media_type is not None and media_cid is None:
+        return "media_cid", "required with media_type: the CID of the audio or video file"
+    if media_type is not None and media_type not in MEDIA_TYPES:
+        return "media_type", f"must be one of {', '.join(MEDIA_TYPES)}"
+    if subtitles_cid is not None and media_cid is None:
+        return "subtitles_cid", "needs media_cid and media_type: subtitles belong to an audio or video file"
+    return None

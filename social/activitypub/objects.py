@@ -1,5 +1,5 @@
 """The ActivityPub documents of a persona, apart from transport and storage: functions from plain
-values (a persona's handle, name, summary and public key; a post's body, label and image) to the
+values (a persona's handle, name, summary and public key; a post's body, label, image and media) to the
 JSON-LD the fediverse reads, and the few helpers that read what other servers send.
 
 Every id is a URL under the service's public base (`Urls`):
@@ -40,7 +40,7 @@ Json = dict[str, Any]
 @dataclass(frozen=True)
 class Urls:
     """Where a persona's documents live: `base` is the public URL of the service's root (what
-    fediverse servers reach it at), `gateway` the web app's IPFS gateway for image attachments."""
+    fediverse servers reach it at), `gateway` the web app's IPFS gateway for attachments."""
 
     base: str
     gateway: str
@@ -82,7 +82,8 @@ class Urls:
     def accept(self, handle: str, follow_id: str) -> str:
         return f"{self.actor(handle)}/accepts/{hashlib.sha256(follow_id.encode()).hexdigest()[:24]}"
 
-    def image(self, cid: str) -> str:
+    def ipfs(self, cid: str) -> str:
+        """Where the fediverse fetches a file of ours: an image, audio or video attachment."""
         return f"{self.gateway}/ipfs/{cid}"
 
     def post_id_of(self, note_id: str) -> int | None:
@@ -118,7 +119,9 @@ class NoteDoc:
     body: str
     ai_label: str
     created_at: datetime
-    image_cid: str | None = None
+    image_cid: str | None = None  # a video post's poster
+    media_cid: str | None = None  # the audio or video file
+    media_type: str | None = None  # video/mp4 | audio/mp4
     in_reply_to: str | None = None  # the ActivityPub id of what this answers (a federated comment's Note)
     mention: str | None = None  # the actor answered, addressed and tagged
 
@@ -179,7 +182,8 @@ def paragraphs(text: str) -> str:
 
 def note(urls: Urls, n: NoteDoc) -> Json:
     """A post as a Note: its body, then the AI-disclosure label as a paragraph of its own; the
-    image (if any) as an attachment through the web app's gateway. Public, copied to followers."""
+    audio or video file (if any) as a `Video` or `Audio` attachment and the image (a video's
+    poster) as an `Image` after it, both through the web app's gateway. Public, copied to followers."""
     content = paragraphs(n.body)
     if n.ai_label:
         content += f"<p><small>{html.escape(n.ai_label)}</small></p>"
@@ -198,15 +202,29 @@ def note(urls: Urls, n: NoteDoc) -> Json:
         doc["inReplyTo"] = n.in_reply_to
     if n.mention:
         doc["tag"] = [{"type": "Mention", "href": n.mention}]
+    attachments: list[Json] = []
+    if n.media_cid and n.media_type:
+        # ActivityStreams names the object type after the kind of media: Video or Audio.
+        kind = "Video" if n.media_type.startswith("video/") else "Audio"
+        attachments.append(
+            {
+                "type": kind,
+                "mediaType": n.media_type,
+                "url": urls.ipfs(n.media_cid),
+                "name": n.ai_label or f"AI-generated {kind.lower()}",
+            }
+        )
     if n.image_cid:
-        doc["attachment"] = [
+        attachments.append(
             {
                 "type": "Image",
                 "mediaType": "image/png",
-                "url": urls.image(n.image_cid),
+                "url": urls.ipfs(n.image_cid),
                 "name": n.ai_label or "AI-generated image",
             }
-        ]
+        )
+    if attachments:
+        doc["attachment"] = attachments
     return doc
 
 

@@ -60,7 +60,7 @@ class Rejected(Exception):
 @dataclass
 class FederationConfig:
     base_url: str  # the public URL of the service's root
-    gateway_url: str  # the web app's IPFS gateway (image attachments)
+    gateway_url: str  # the web app's IPFS gateway (image, audio and video attachments)
     max_skew_s: int = MAX_SKEW_S
     comment_max_chars: int = 1_000
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -164,6 +164,8 @@ class Federation:
             ai_label=post.ai_label,
             created_at=_utc(post.created_at),
             image_cid=post.image_cid,
+            media_cid=post.media_cid,
+            media_type=post.media_type,
             in_reply_to=in_reply_to,
             mention=mention,
         )

@@ -19,6 +19,9 @@ def _post(p: Post, counts: reads.PostCounts, liked: bool) -> PostOut:
         persona_id=p.persona_id,
         body=p.body,
         image_cid=p.image_cid,
+        media_cid=p.media_cid,
+        media_type=p.media_type,
+        subtitles_cid=p.subtitles_cid,
         manifest_cid=p.manifest_cid,
         ai_label=p.ai_label,
         kind=p.kind,  # type: ignore[arg-type]

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..handles import HANDLE_PATTERN
-from ..terms import AI_LABEL, Decision, Emotion, HoldTarget, Origin, PostKind, PostSource, ReactionKind, Status
+from ..terms import (
+    AI_LABEL,
+    Decision,
+    Emotion,
+    HoldTarget,
+    MediaType,
+    Origin,
+    PostKind,
+    PostSource,
+    ReactionKind,
+    Status,
+    media_problem,
+)
 
 MAX_ID = 2**62  # fits BIGINT and SQLite's INTEGER with room to spare
 
@@ -89,7 +102,10 @@ class PostOut(BaseModel):
     id: int
     persona_id: int
     body: str
-    image_cid: str | None
+    image_cid: str | None = Field(description="The picture; for a video post, its poster.")
+    media_cid: str | None = Field(description="The post's audio or video file (null: none).")
+    media_type: str | None = Field(description="`video/mp4` or `audio/mp4` when there is a media file.")
+    subtitles_cid: str | None = Field(description="WebVTT subtitles of the media file (null: none).")
     manifest_cid: str | None
     ai_label: str
     kind: PostKind
@@ -118,7 +134,10 @@ class PostDetail(BaseModel):
     id: int
     persona_id: int
     body: str
-    image_cid: str | None
+    image_cid: str | None = Field(description="The picture; for a video post, its poster.")
+    media_cid: str | None = Field(description="The post's audio or video file (null: none).")
+    media_type: str | None = Field(description="`video/mp4` or `audio/mp4` when there is a media file.")
+    subtitles_cid: str | None = Field(description="WebVTT subtitles of the media file (null: none).")
     manifest_cid: str | None
     ai_label: str
     kind: PostKind
@@ -166,11 +185,26 @@ class HistoryOut(BaseModel):
 class RuntimePostIn(BaseModel):
     persona_id: Id
     body: Annotated[Text, Field(min_length=1, max_length=5_000)]
-    image_cid: Cid | None = None
+    image_cid: Cid | None = Field(default=None, description="The picture; for a video post, its poster.")
+    media_cid: Cid | None = Field(default=None, description="An audio or video file; needs media_type.")
+    media_type: MediaType | None = Field(default=None, description="What media_cid is; needs media_cid.")
+    subtitles_cid: Cid | None = Field(default=None, description="WebVTT subtitles of media_cid.")
     manifest_cid: Cid
     idempotency_key: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
     source: PostSource = "runtime"
     ai_label: AiLabel = AI_LABEL
+
+    @model_validator(mode="after")
+    def _media_goes_together(self) -> RuntimePostIn:
+        problem = media_problem(self.media_cid, self.media_type, self.subtitles_cid)
+        if problem is not None:
+            field, why = problem
+            # Raised with the field's location, so the 422's detail starts with the field like any other.
+            raise ValidationError.from_exception_data(
+                "RuntimePostIn",
+                [InitErrorDetails(type=PydanticCustomError("media", why), loc=(field,), input=getattr(self, field))],
+            )
+        return self
 
 
 class ClaimIn(BaseModel):

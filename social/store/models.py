@@ -41,6 +41,7 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 ADDRESS = 42  # 0x + 40 hex digits
 ACTOR = 512  # a checksummed address or an ActivityPub actor URI
 CID = 100
+MEDIA_TYPE = 32  # room for a longer MIME type than today's video/mp4 and audio/mp4 without a migration
 
 
 class Base(DeclarativeBase):
@@ -101,7 +102,10 @@ class Post(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     persona_id: Mapped[int] = mapped_column(ForeignKey("personas.id"))
     body: Mapped[str] = mapped_column(Text)
-    image_cid: Mapped[str | None] = mapped_column(String(CID))
+    image_cid: Mapped[str | None] = mapped_column(String(CID))  # a video post's poster
+    media_cid: Mapped[str | None] = mapped_column(String(CID))  # its audio or video file
+    media_type: Mapped[str | None] = mapped_column(String(MEDIA_TYPE))  # social.terms.MEDIA_TYPES
+    subtitles_cid: Mapped[str | None] = mapped_column(String(CID))  # WebVTT for the media file
     manifest_cid: Mapped[str | None] = mapped_column(String(CID))
     ai_label: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(8))  # post | reply

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..moderation import Verdict
-from ..terms import HELD, VISIBLE, PostSource
+from ..terms import HELD, VISIBLE, PostSource, media_problem
 from .models import Hold, Post
 from .sql import insert_ignore
 
@@ -23,12 +23,21 @@ def create(
     source: PostSource,
     verdict: Verdict,
     now: int,
+    media_cid: str | None = None,
+    media_type: str | None = None,
+    subtitles_cid: str | None = None,
 ) -> tuple[Post, bool]:
     """The runtime's post under `idempotency_key`: (the post, whether this call created it).
 
     A retried call with the same key returns the post the first one created, whatever its
-    body: the runtime may retry after a timeout without knowing whether it got through.
+    body or media: the runtime may retry after a timeout without knowing whether it got through.
+    An audio or video post carries `media_cid` with its `media_type` (and maybe
+    `subtitles_cid`); `image_cid` is then the video's poster. Media that do not go together
+    are a ValueError.
     """
+    problem = media_problem(media_cid, media_type, subtitles_cid)
+    if problem is not None:
+        raise ValueError(f"{problem[0]}: {problem[1]}")
     status = HELD if verdict.held else VISIBLE
     new_id = insert_ignore(
         session,
@@ -37,6 +46,9 @@ def create(
             "persona_id": persona_id,
             "body": body,
             "image_cid": image_cid,
+            "media_cid": media_cid,
+            "media_type": media_type,
+            "subtitles_cid": subtitles_cid,
             "manifest_cid": manifest_cid,
             "ai_label": ai_label,
             "kind": "post",

@@ -127,7 +127,9 @@ class World:
         with self.db.sessions() as session:
             return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
-    def post(self, body: str = "Hello, fediverse.", image: str | None = None, key: str = "p1") -> int:
+    def post(
+        self, body: str = "Hello, fediverse.", image: str | None = None, key: str = "p1", **media: str | None
+    ) -> int:
         with self.db.sessions() as session:
             post, _ = post_store.create(
                 session,
@@ -140,6 +142,7 @@ class World:
                 source="runtime",
                 verdict=moderate(body),
                 now=int(time.time()),
+                **media,
             )
             return post.id
 
@@ -267,6 +270,30 @@ def test_outbox_note_and_followers(world: World) -> None:
     assert follow(world).status_code == 202
     followers = world.client.get("/ap/personas/nova/followers").json()
     assert followers["totalItems"] == 1 and followers["first"]["orderedItems"] == [BOB]
+
+
+def test_a_video_note_carries_the_video_and_its_poster(world: World) -> None:
+    poster = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+    video = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+    subtitles = "bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq"
+    video_id = world.post(
+        "Dawn, in motion.", image=poster, key="v1", media_cid=video, media_type="video/mp4", subtitles_cid=subtitles
+    )
+    audio_id = world.post("Dawn, as a song.", key="a1", media_cid=video, media_type="audio/mp4")
+    note = world.client.get(f"/ap/posts/{video_id}").json()
+    gateway = "http://gateway.test/ipfs"
+    assert note["attachment"] == [
+        {"type": "Video", "mediaType": "video/mp4", "url": f"{gateway}/{video}", "name": "AI-generated"},
+        {"type": "Image", "mediaType": "image/png", "url": f"{gateway}/{poster}", "name": "AI-generated"},
+    ]
+    assert subtitles not in json.dumps(note)  # subtitles stay with the web app's player
+    (audio,) = world.client.get(f"/ap/posts/{audio_id}").json()["attachment"]
+    assert (audio["type"], audio["mediaType"]) == ("Audio", "audio/mp4")
+    page = world.client.get("/ap/personas/nova/outbox", params={"page": "true"}).json()
+    assert {item["object"]["id"]: item["object"]["attachment"][0]["type"] for item in page["orderedItems"]} == {
+        f"{BASE}/ap/posts/{audio_id}": "Audio",
+        f"{BASE}/ap/posts/{video_id}": "Video",
+    }
 
 
 def test_spec_summary() -> None:

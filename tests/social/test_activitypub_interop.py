@@ -7,7 +7,8 @@ looks the persona up by WebFinger through its own server and follows it; the per
 reaches the peer (the persona shows in the account's `following`), the persona's next post
 arrives in the account's inbox, and the account's like and reply come back as a federated like
 and a federated comment, counted in GET /api/engagement under `federated`; the runtime claims the
-comment like any other and its in-character answer reaches the account's inbox as a reply. Every
+comment like any other and its in-character answer reaches the account's inbox as a reply; a video
+post reaches the account with its Video and poster Image attachments as bovine read them. Every
 request either way is signed and checked: bovine's by our inbox, ours by bovine."""
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.skipif(not PEER_PYTHON.exists(), reason="the fediverse 
 TOKEN = "interop-operator-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 IMAGE = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+VIDEO = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 MANIFEST = "bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq"
 
 
@@ -181,3 +183,16 @@ def test_a_peer_account_follows_receives_likes_and_replies(ours: Ours, peer: Fed
     )
     assert answered["object"]["inReplyTo"] == comment.ap_id
     assert "the lake was glowing" in answered["object"]["content"]
+
+    # A video post: the Video and its poster reach the follower as attachments bovine kept.
+    video = {**body, "idempotency_key": "interop-video", "media_cid": VIDEO, "media_type": "video/mp4"}
+    r = ours.http.post("/api/runtime/posts", json=video, headers=AUTH)
+    assert r.status_code == 200, r.text
+    created = eventually(
+        arrived(f"{ours.url}/ap/posts/{r.json()['id']}/activity"), what="the video post reaching the peer"
+    )
+    attachments = created["object"]["attachment"]
+    assert [(a["type"], a["mediaType"], a["url"].rsplit("/ipfs/", 1)[-1]) for a in attachments] == [
+        ("Video", "video/mp4", VIDEO),
+        ("Image", "image/png", IMAGE),
+    ]

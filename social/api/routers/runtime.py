@@ -35,7 +35,9 @@ router = APIRouter(prefix="/api/runtime", tags=["persona runtime"], dependencies
 @router.post("/posts", response_model=PostOut, responses=errors(401, 404))
 def create_post(body: RuntimePostIn, db: Db, service: Service) -> PostOut:
     """Publish a post for a persona. The same `idempotency_key` returns the same post (a
-    retry is safe); a flagged body is stored with status `held` until a moderator decides."""
+    retry is safe); a flagged body is stored with status `held` until a moderator decides.
+    An audio or video post sends `media_cid` with `media_type` (and optionally
+    `subtitles_cid`, WebVTT); a video's `image_cid` is its poster."""
     verdict = moderate(body.body)
     now = service.begin(db)
     persona_or_404(db, body.persona_id)
@@ -50,6 +52,9 @@ def create_post(body: RuntimePostIn, db: Db, service: Service) -> PostOut:
         source=body.source,
         verdict=verdict,
         now=now,
+        media_cid=body.media_cid,
+        media_type=body.media_type,
+        subtitles_cid=body.subtitles_cid,
     )
     service.read(db)
     return present.post(db, post, None)
