@@ -253,12 +253,14 @@ class ContentPipeline:
         frames with expressions and lip sync, voice-over and subtitles, muxed as H.264 + AAC
         MP4; every frame carries the request's watermark, the file its C2PA manifest, and the
         manifest names the subtitles and the poster frame."""
-        from .video import make_video
+        from .video import THUMBNAIL_TYPE, make_video, speakable
 
         profile = as_profile(spec)
         seed = request_seed(persona_id, request_id) if seed is None else int(seed)
         emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
-        script = self.captioner.caption(profile, emotion, seed, brief) if self.writer is None else None
+        # With a writer (the persona's language model) the video module writes the script; else
+        # the captioner's text for the brief is said as it reads aloud (hashtags, emoji dropped).
+        script = speakable(self.captioner.caption(profile, emotion, seed, brief)) if self.writer is None else None
         frame_filter = None
         if self.credentials is not None:
             payload = self._payload(persona_id, request_id)
@@ -304,7 +306,7 @@ class ContentPipeline:
             filename="video.mp4",
             attachments={
                 "subtitles": Attachment("video.vtt", video.vtt.encode(), "text/vtt"),
-                "poster": Attachment("poster.png", video.thumbnail, "image/png"),
+                "poster": Attachment("poster.jpg", video.thumbnail, THUMBNAIL_TYPE),
             },
             media_type="video/mp4",
             persona_id=persona_id,
@@ -314,7 +316,7 @@ class ContentPipeline:
             emotion=emotion,
             seed=seed,
             persona_name=profile.name,
-            caption=script or video.script,
+            caption=video.script.text,
             emotional_state=state,
             extra=extra,
         )

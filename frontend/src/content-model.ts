@@ -3,7 +3,7 @@
 
 export const REQUEST_STATUSES = ["None", "Open", "Claimed", "Fulfilled", "Disputed", "Released", "Refunded", "Cancelled"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-export const KINDS = ["image", "caption", "post"] as const;
+export const KINDS = ["image", "caption", "post", "voice", "video"] as const;
 /** The AI worker's emotions, in the order of its models (ai_worker/emotions.py). */
 export const EMOTIONS = ["joy", "sadness", "anger", "surprise", "calm", "fear"] as const;
 export const EMOTION_ANY = 255;

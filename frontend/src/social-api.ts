@@ -27,6 +27,10 @@ export interface Post {
   persona_id: number;
   body: string;
   image_cid: string | null;
+  /** A voice message (audio/mp4) or a video (video/mp4); a video's poster is image_cid. */
+  media_cid?: string | null;
+  media_type?: string | null;
+  subtitles_cid?: string | null;
   manifest_cid: string | null;
   ai_label: string;
   kind: "post" | "reply";

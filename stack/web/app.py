@@ -95,6 +95,32 @@ def create_app(
             headers={"Cache-Control": "no-store"},
         )
 
+    verified: dict[tuple[str, str], dict[str, Any]] = {}  # a CID's bytes never change: its report neither
+
+    @app.get(
+        "/api/credentials/{cid}",
+        tags=["credentials"],
+        summary="Check a published file's content credentials",
+        description="C2PA signature and certificate chain, AI disclosure, the worker, the anchor (the file's bytes "
+        "against the CID asked for, which is what a fulfilment posts on chain) and the invisible watermark. "
+        "`worker`: the address that fulfilled the request on chain (its key must vouch for the signing root).",
+    )
+    def credentials(cid: str, worker: str | None = Query(default=None, pattern="^0x[0-9a-fA-F]{40}$")) -> JSONResponse:
+        from ai_worker.credentials.verify import verify
+        from fame.ipfs import EmbeddedBackend
+
+        key = (cid, (worker or "").lower())
+        if key not in verified:
+            try:
+                data = EmbeddedBackend(store).read(cid)
+            except Exception as err:  # noqa: BLE001 - a malformed or unknown CID both mean: nothing to check
+                return JSONResponse({"detail": f"no content {cid} on this gateway ({err})"}, status_code=404)
+            report = verify(data, cid, None, expected_worker=worker)
+            if len(verified) > 512:
+                verified.clear()
+            verified[key] = report.to_json()
+        return JSONResponse(verified[key])
+
     @app.get("/api/index/status", tags=["index"])
     def index_status() -> dict[str, Any]:
         return index.status()

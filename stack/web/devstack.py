@@ -12,6 +12,7 @@ the chain's next report and the persona's reputation.
 
     python -m stack.web.devstack /tmp/dir           # the same stack by hand (Ctrl-C stops it)
     python -m stack.web.devstack /tmp/dir --fans    # ... with the social service, runtime and oracle
+    python -m stack.web.devstack /tmp/dir --worker  # ... with the social service and the AI worker
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from fame.errors import FameError
 from fame.manifest import manifest_path
 from fame.procs import Supervisor, free_port, wait_until
 from stack.anvil import start_anvil
-from stack.up import ape_run, start_runtime, sync_social
+from stack.up import ape_run, start_runtime, start_worker, sync_social
 
 BIN = PROJECT_ROOT / ".venv" / "bin"
 #: The local oracle committee the deploy script installs (oracle.keys.dev_committee).
@@ -108,9 +109,13 @@ def _healthy(url: str) -> bool:
     return httpx.get(url + "/health", timeout=1).status_code == 200
 
 
-def start(root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool = False) -> DevStack:
+def start(
+    root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool = False, worker: bool = False
+) -> DevStack:
     """Start the stack with every file under `root`; `dist`: the built frontend to serve;
-    `fans`: also the social service, the persona runtime and the oracle operators."""
+    `fans`: also the social service, the persona runtime and the oracle operators; `worker`:
+    also the social service and the AI worker (dev account 7) fulfilling the content market's
+    requests and putting them in the persona's feed."""
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
@@ -124,7 +129,7 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool =
         FAME_IPFS_FSYNC="false",
     )
     social_url = None
-    if fans:
+    if fans or worker:
         social_port = free_port()
         social_url = f"http://127.0.0.1:{social_port}"
         env.update(
@@ -160,7 +165,11 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool =
         oracle_urls = []
         if social_url is not None:
             wait_until(lambda: _healthy(social_url), 60, "social service", proc=social, log=logs / "social.log")
-            oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
+            _sync_social(social_url, logs)
+            if fans:
+                oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
+        if worker:
+            start_worker(sup, cfg, rpc_url, web_url, logs)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
     return DevStack(
         rpc_url,
@@ -174,19 +183,24 @@ def start(root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool =
     )
 
 
-def _start_fans(
-    sup: Supervisor, cfg: Settings, env: dict[str, str], rpc_url: str, web_url: str, social_url: str, logs: Path
-) -> list[str]:
-    """After the seed: the social service learns the demo persona now, the persona runtime starts
-    (its model loads while the operators start), then the oracle operators on the native source."""
-    from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
+def _sync_social(social_url: str, logs: Path) -> None:
+    """The social service learns the demo persona now (it answers 503 for a while after a failed
+    read of the chain: ask until it reads it)."""
 
     def synced() -> bool:
         sync_social(social_url)
         return True
 
-    # the service answers 503 for a while after a failed read of the chain: ask until it reads it
     wait_until(synced, 30, "the social service's read of the persona registry", log=logs / "social.log")
+
+
+def _start_fans(
+    sup: Supervisor, cfg: Settings, env: dict[str, str], rpc_url: str, web_url: str, social_url: str, logs: Path
+) -> list[str]:
+    """After the seed and the social service's sync: the persona runtime starts (its model loads
+    while the operators start), then the oracle operators on the native source."""
+    from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
+
     # Like `make up`: no FAME_RPC_URL (it sends no transactions and signs with a dev key on the
     # local chain), and it pins through the web app's gateway, the embedded store's one writer.
     # The real language model or nothing: a template reply would not be the persona's answer.
@@ -221,7 +235,7 @@ if __name__ == "__main__":
 
     sup = Supervisor()
     try:
-        s = start(Path(sys.argv[1]), sup, fans="--fans" in sys.argv[2:])
+        s = start(Path(sys.argv[1]), sup, fans="--fans" in sys.argv[2:], worker="--worker" in sys.argv[2:])
         print(
             json.dumps({"rpc": s.rpc_url, "web": s.web_url, "manifest": str(s.manifest), "social": s.social_url}),
             flush=True,

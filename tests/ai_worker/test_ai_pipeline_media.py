@@ -102,3 +102,35 @@ def test_voice_message_is_signed_aac_with_subtitles(pipe, creds, spec, backend, 
     report = verify(path, cids.content_cid, creds.root_pem, expected_worker=creds.address)
     assert report.ok, report.to_json()
     assert report.get("watermark").status == "skipped"  # audio carries no pixels to mark
+
+
+def test_video_is_signed_watermarked_mp4_with_subtitles_and_poster(pipe, creds, spec, backend, tmp_path):
+    item = pipe.make_video(
+        persona_id=7, request_id=40, spec=spec, brief="a hello from the roof", emotion="joy", size=(320, 180), fps=12
+    )
+    m = item.manifest
+    assert m["content"]["mediaType"] == "video/mp4" and m["video"] == {"width": 320, "height": 180, "fps": 12}
+    assert {"script", "voice", "avatar"} <= {x["role"] for x in m["models"]}
+    cids = publish(item, backend)
+    files = m["attachments"]
+    assert backend.read(files["subtitles"]["cid"]).decode().startswith("WEBVTT")
+    assert Image.open(io.BytesIO(backend.read(files["poster"]["cid"]))).size[0] > 0
+
+    path = tmp_path / "video.mp4"
+    path.write_bytes(backend.read(cids.content_cid))
+    probe = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    kinds = {s["codec_type"]: s for s in probe["streams"]}
+    assert kinds["video"]["codec_name"] == "h264" and kinds["audio"]["codec_name"] == "aac"
+    drift = abs(float(kinds["video"]["duration"]) - float(kinds["audio"]["duration"]))
+    assert drift < 0.040, f"audio and video differ by {drift * 1000:.0f} ms"
+
+    report = verify(path, cids.content_cid, creds.root_pem, expected_worker=creds.address)
+    assert report.ok, report.to_json()
+    assert report.get("watermark").status == "pass"  # read back from decoded frames

@@ -51,3 +51,17 @@ def fan_stack(tmp_path_factory):
         yield start(root, sup, dist=root / "dist", fans=True)
     finally:
         sup.stop()
+
+
+@pytest.fixture(scope="module")
+def media_stack(tmp_path_factory):
+    """The stack with the AI worker (dev account 7) and the social service, so that a request
+    made in the web app is fulfilled for real and lands in the persona's feed (devstack worker=True)."""
+    from stack.web.devstack import start
+
+    root: Path = tmp_path_factory.mktemp("media-stack")
+    sup = Supervisor()
+    try:
+        yield start(root, sup, dist=root / "dist", worker=True)
+    finally:
+        sup.stop()

@@ -11,6 +11,7 @@ import { lineChart } from "../chart";
 import { feelingText } from "../emotion";
 import { formatAge, formatCount, formatDate, formatSentiment } from "../format";
 import { fetchIpfsJson, ipfsUrl } from "../ipfs";
+import { credentialsPanel, mediaPlayer } from "../published-content";
 import { Reputation } from "../generated/contracts";
 import {
   persona as chainPersona, engagement as chainEngagement, ratedOnChain, ratingWeight, reputation as chainReputation,
@@ -349,14 +350,32 @@ function disclosure(page: Page, post: Post): HTMLElement {
       : h("span", { class: "muted" }, "(no manifest)"));
 }
 
+/** The credentials panel of a post's picture, voice message or video, where its manifest says
+ * the file was signed (posts from before signed media have none to check). */
+function postCredentials(page: Page, post: Post): HTMLElement | null {
+  const cid = post.media_cid ?? post.image_cid;
+  if (!cid || !post.manifest_cid) return null;
+  const slot = h("div", { class: "credentials-slot" });
+  const gateway = page.ctx.config.gatewayUrl;
+  void fetchIpfsJson(gateway, post.manifest_cid).then((m: any) => {
+    if (m?.credentials?.c2pa) slot.append(credentialsPanel(gateway, cid, m.worker));
+  }).catch(() => undefined);
+  return slot;
+}
+
 function postBody(page: Page, post: Post): HTMLElement[] {
   return [
     h("p", { class: "post-body", dataset: { testid: "post-body" } }, post.body),
-    post.image_cid
-      ? h("img", { class: "post-image", src: ipfsUrl(page.ctx.config.gatewayUrl, post.image_cid), loading: "lazy", width: 320, height: 320,
-                   alt: `AI-generated picture posted by ${page.persona.name}` })
-      : null,
+    post.media_cid && post.media_type
+      ? mediaPlayer(page.ctx.config.gatewayUrl, { mediaCid: post.media_cid, mediaType: post.media_type,
+                                                   subtitlesCid: post.subtitles_cid, posterCid: post.image_cid },
+                    `AI-generated ${post.media_type.startsWith("video/") ? "video" : "voice message"} by ${page.persona.name}`)
+      : post.image_cid
+        ? h("img", { class: "post-image", src: ipfsUrl(page.ctx.config.gatewayUrl, post.image_cid), loading: "lazy", width: 320, height: 320,
+                     alt: `AI-generated picture posted by ${page.persona.name}` })
+        : null,
     disclosure(page, post),
+    postCredentials(page, post),
   ].filter(Boolean) as HTMLElement[];
 }
 
