@@ -134,7 +134,9 @@ def status_cmd(state_dir) -> None:
     for path in stores:
         store = JobStore(path)
         click.echo(f"{path.name}: {store.counts()}")
-        for job in store.all()[-10:]:
+        jobs = store.all()
+        shown = [j for j in jobs if j.stage == "held"] + [j for j in jobs[-10:] if j.stage != "held"]
+        for job in shown:
             click.echo(
                 f"  request {job.request_id}: {job.stage}"
                 + (f" content {job.content_cid}" if job.content_cid else "")

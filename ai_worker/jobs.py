@@ -5,6 +5,8 @@ A job is one content request of the market. Its `stage` only moves forward:
     seen -> claimed -> published -> fulfilled -> released
        \\-> rejected (bad brief: never claimed)     \\-> lost (another worker holds it, or it was
                                                        settled without us)
+                 \\-> held (what the models wrote failed moderation every time: nothing is
+                          published; the operator sees why in `fame worker status`)
 
 Each stage is written after the effect it names is durable (a mined transaction, content
 pinned), so a worker killed at any point resumes from the last recorded stage; every step
@@ -22,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-STAGES = ("seen", "claimed", "published", "fulfilled", "released", "rejected", "lost")
+STAGES = ("seen", "claimed", "published", "fulfilled", "released", "rejected", "lost", "held")
 ACTIVE = ("seen", "claimed", "published", "fulfilled")
 
 _SCHEMA = """

@@ -22,6 +22,9 @@ from typing import Any
 
 from PIL import Image
 
+from fame.errors import FameError
+from fame.moderation import moderate
+
 from .captions import Captioner, PersonaLike, TemplateCaptioner
 from .emotion_engine import EmotionEngine
 from .emotions import check
@@ -31,6 +34,33 @@ from .model_info import ModelInfo
 from .persona import as_profile
 
 ENGINE_INFO = ModelInfo("fameengine/emotion-engine", "1", "tabular Q-learning Q(s,a,e), epsilon-greedy")
+
+
+#: Tries at writing text moderation lets through (each with the next seed) before the request is held.
+MODERATION_TRIES = 3
+#: Emotions a persona may voice in strongly negative words: a sad or angry caption is in
+#: character, so for these only the word list holds text; for the others very negative
+#: sentiment is held too, as a fan's comment would be.
+NEGATIVE_EMOTIONS = frozenset({"sadness", "anger", "fear"})
+
+
+def text_problem(text: str, emotion: str) -> str | None:
+    """Why generated text in `emotion` must not be published (fame.moderation), or None."""
+    from fame.moderation import profane_phrase
+
+    phrase = profane_phrase(text)
+    if phrase is not None:
+        return f"profanity: {phrase!r} is on the word list"
+    verdict = moderate(text)
+    return verdict.reason if verdict.held and emotion not in NEGATIVE_EMOTIONS else None
+
+
+class HeldByModeration(FameError):
+    """Everything the models wrote for a request failed moderation: nothing is published."""
+
+    def __init__(self, reason: str, text: str) -> None:
+        super().__init__(f"generated text held for review ({reason}): {text[:200]!r}")
+        self.reason, self.text = reason, text
 
 
 def request_seed(persona_id: Any, request_id: Any) -> int:
@@ -78,6 +108,19 @@ class ContentPipeline:
             chosen = self.engine.next_emotion(persona_id, engagement_state, baseline=baseline)
             return check(chosen), self.engine.emotional_state(persona_id), True
         return check(emotion or baseline), None, False
+
+    def caption(self, profile: Any, emotion: str, seed: int, brief: str | None) -> str:
+        """The captioner's text for the brief, through the moderation step fans' comments pass:
+        a flagged text is written again with the next seed, and after MODERATION_TRIES flagged
+        ones the request is held (HeldByModeration), never published."""
+        text, reason = "", ""
+        for attempt in range(MODERATION_TRIES):
+            text = self.captioner.caption(profile, emotion, seed + attempt, brief)
+            problem = text_problem(text, emotion)
+            if problem is None:
+                return text
+            reason = problem
+        raise HeldByModeration(reason, text)
 
     def _payload(self, persona_id: Any, request_id: Any) -> Any:
         from .credentials.watermark import Payload
@@ -152,7 +195,7 @@ class ContentPipeline:
         bound = getattr(self.generator, "bound", None)
         with bound(spec, persona_id=persona_id) if callable(bound) else nullcontext():
             image = self.generator.generate(emotion, seed, prompt=brief)
-        caption = self.captioner.caption(profile, emotion, seed, brief)
+        caption = self.caption(profile, emotion, seed, brief)
         image = self.watermark(image, persona_id, request_id)
         content, extra = self.seal(
             png_bytes(image),
@@ -200,7 +243,7 @@ class ContentPipeline:
         profile = as_profile(spec)
         seed = request_seed(persona_id, request_id) if seed is None else int(seed)
         emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
-        text = self.captioner.caption(profile, emotion, seed, brief)
+        text = self.caption(profile, emotion, seed, brief)
         speech = speak(text, profile, emotion)
         models: dict[str, Any] = {"voice": speech.model, "script": self.captioner.info}
         if chosen:
@@ -260,7 +303,7 @@ class ContentPipeline:
         emotion, state, chosen = self._emotion(persona_id, profile.baseline, emotion, engagement_state)
         # With a writer (the persona's language model) the video module writes the script; else
         # the captioner's text for the brief is said as it reads aloud (hashtags, emoji dropped).
-        script = speakable(self.captioner.caption(profile, emotion, seed, brief)) if self.writer is None else None
+        script = speakable(self.caption(profile, emotion, seed, brief)) if self.writer is None else None
         frame_filter = None
         if self.credentials is not None:
             payload = self._payload(persona_id, request_id)
@@ -281,6 +324,10 @@ class ContentPipeline:
             frame_filter=frame_filter,
             progress=progress,
         )
+        if self.writer is not None:  # the writer's script passes the same step (the captioner's did already)
+            problem = text_problem(video.script.text, emotion)
+            if problem is not None:
+                raise HeldByModeration(problem, video.script.text)
         models: dict[str, Any] = dict(video.models)
         if script is not None:
             models["script"] = self.captioner.info

@@ -45,7 +45,7 @@ from .emotions import EMOTIONS
 from .jobs import Job, JobStore
 from .manifest import make_item, publish
 from .persona import as_profile
-from .pipeline import ContentPipeline
+from .pipeline import ContentPipeline, HeldByModeration
 
 log = logging.getLogger("fame.worker")
 
@@ -269,7 +269,14 @@ class Worker:
         spec_cid = self.registry.functions.persona(job.persona_id).call()[1]
         spec = json.loads(self.backend.read(spec_cid))
         self._maybe_fault("generate")
-        item = self._generate(job, spec, brief)
+        try:
+            item = self._generate(job, spec, brief)
+        except HeldByModeration as held:
+            # Nothing is published; the claim lapses and the requester can refund or another
+            # worker try. The operator reads why in `fame worker status`.
+            self.store.advance(job.request_id, "held", error=str(held))
+            log.warning("request %d held by moderation: %s", job.request_id, held)
+            return
         published = publish(item, self.backend)
         self.store.advance(
             job.request_id,

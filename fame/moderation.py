@@ -1,4 +1,5 @@
-"""The moderation step every comment, post and reply passes before anyone sees it.
+"""The moderation step every comment, post and reply passes before anyone sees it, and the AI
+worker's generated captions and scripts before they are published (ai_worker.pipeline).
 
 Two signals, both offline and deterministic:
 

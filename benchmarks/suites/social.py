@@ -362,7 +362,7 @@ def make_dataset(
 
 
 def _sentiments() -> list[int]:
-    from social.moderation import moderate
+    from fame.moderation import moderate
 
     out = []
     for text in COMMENT_TEXTS:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fame.config import SocialSettings, settings
-from social.moderation import moderate
+from fame.moderation import moderate
 from social.service import SocialService
 from social.store import personas as persona_store
 from social.store import posts as post_store

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..moderation import Verdict
+from fame.moderation import Verdict
+
 from ..terms import HELD, VISIBLE, PostSource, media_problem
 from .models import Hold, Post
 from .sql import insert_ignore

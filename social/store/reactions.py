@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..moderation import Verdict
+from fame.moderation import Verdict
+
 from ..terms import HELD, RATING_EPOCH_S, VISIBLE, Origin, ReactionKind, day_of, rating_epoch
 from .models import Comment, Follow, Hold, Impression, Like, Persona, Post, Rating, Reaction, Share
 from .sql import insert_ignore, insert_ignore_many

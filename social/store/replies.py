@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..moderation import Verdict
+from fame.moderation import Verdict
+
 from ..terms import HELD, VISIBLE
 from .models import Comment, Hold, Post
 

@@ -106,10 +106,10 @@ def test_voice_message_is_signed_aac_with_subtitles(pipe, creds, spec, backend, 
 
 def test_video_is_signed_watermarked_mp4_with_subtitles_and_poster(pipe, creds, spec, backend, tmp_path):
     item = pipe.make_video(
-        persona_id=7, request_id=40, spec=spec, brief="a hello from the roof", emotion="joy", size=(320, 180), fps=12
+        persona_id=7, request_id=40, spec=spec, brief="a hello from the roof", emotion="joy", size=(640, 360), fps=12
     )
     m = item.manifest
-    assert m["content"]["mediaType"] == "video/mp4" and m["video"] == {"width": 320, "height": 180, "fps": 12}
+    assert m["content"]["mediaType"] == "video/mp4" and m["video"] == {"width": 640, "height": 360, "fps": 12}
     assert {"script", "voice", "avatar"} <= {x["role"] for x in m["models"]}
     cids = publish(item, backend)
     files = m["attachments"]
@@ -132,5 +132,43 @@ def test_video_is_signed_watermarked_mp4_with_subtitles_and_poster(pipe, creds, 
     assert drift < 0.040, f"audio and video differ by {drift * 1000:.0f} ms"
 
     report = verify(path, cids.content_cid, creds.root_pem, expected_worker=creds.address)
-    assert report.ok, report.to_json()
+    assert report.ok, [c.to_json() for c in report.checks if c.status != "pass"]
     assert report.get("watermark").status == "pass"  # read back from decoded frames
+
+
+class _Captioner:
+    """Writes the texts it is given, one per call (the last one again when they run out)."""
+
+    def __init__(self, *texts: str) -> None:
+        from ai_worker.model_info import ModelInfo
+
+        self.texts, self.calls = list(texts), 0
+        self.info = ModelInfo("test/captioner", "1", "fixed texts")
+
+    def caption(self, profile, emotion, seed, brief):
+        self.calls += 1
+        return self.texts[min(self.calls - 1, len(self.texts) - 1)]
+
+
+def test_flagged_text_is_written_again_then_held(worker_account, spec):
+    from ai_worker.pipeline import MODERATION_TRIES, HeldByModeration
+
+    gen = AvatarImageGenerator(size=64)
+    # a word on the list first, then a clean caption: the clean one is published
+    cap = _Captioner("what a shitty rooftop", "What a lovely rooftop garden!")
+    item = ContentPipeline(worker_account, generator=gen, captioner=cap).make(1, 2, spec, emotion="joy")
+    assert item.manifest["caption"] == "What a lovely rooftop garden!" and cap.calls == 2
+
+    # in a joyful request, hateful text is off character: held like a fan's comment would be
+    cap = _Captioner("I hate you all, you are disgusting, horrible and worthless")
+    with pytest.raises(HeldByModeration, match="very negative") as held:
+        ContentPipeline(worker_account, generator=gen, captioner=cap).make(1, 3, spec, emotion="joy")
+    assert cap.calls == MODERATION_TRIES and "disgusting" in held.value.text
+
+    # a sad persona may say sad things; profanity is held in every emotion
+    sad = "I feel so sad and lonely tonight, everything is terrible and hopeless"
+    assert ContentPipeline(worker_account, generator=gen, captioner=_Captioner(sad)).make(1, 4, spec, emotion="sadness")
+    with pytest.raises(HeldByModeration, match="profanity"):
+        ContentPipeline(worker_account, generator=gen, captioner=_Captioner("damn this shit")).make_voice(
+            1, 5, spec, emotion="sadness"
+        )

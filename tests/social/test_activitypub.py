@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from fame.moderation import moderate
 from social.activitypub import objects
 from social.activitypub.delivery import FAILED, RetryPolicy
 from social.activitypub.keys import KeyPair, generate_keypair
@@ -35,7 +36,6 @@ from social.activitypub.signatures import (
     verify_signature,
 )
 from social.activitypub.tables import ActorKey, RemoteActor
-from social.moderation import moderate
 from social.store import personas as persona_store
 from social.store import posts as post_store
 from social.store.db import Database

@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from social_helpers import CID, OPERATOR, Clock, fan, make_service, runtime_post, settings_for, sign_in
 
+from fame.moderation import moderate
 from social.api.app import create_app
 from social.chain import ChainUnavailable, Holders
-from social.moderation import moderate
 from social.store import posts as post_store
 from social.store import reactions
 from social.terms import RATING_EPOCH_S

@@ -10,8 +10,8 @@ import json
 
 from click.testing import CliRunner
 
+from fame.moderation import moderate
 from social.cli import social
-from social.moderation import moderate
 from social.store import posts, reactions
 from social.store.db import Database
 

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from social_helpers import CID, OPERATOR, Clock, make_service
 from sqlalchemy import func, inspect, select, text
 
+from fame.moderation import moderate
 from social.api.app import create_app
-from social.moderation import moderate
 from social.service import SocialService
 from social.store import personas, posts
 from social.store.db import Database

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
+from fame.moderation import moderate, profane_phrase, sentiment_bps
 from social.handles import base_handle, derive_handle, is_handle
-from social.moderation import moderate, profane_phrase, sentiment_bps
 from social.ratelimit import RateLimiter
 from social.terms import EMOTIONS
 

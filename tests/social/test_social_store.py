@@ -18,7 +18,7 @@ from social_helpers import Clock
 from sqlalchemy import func, select, text
 
 import social.activitypub.tables  # noqa: F401 - its tables are part of the schema the migrations make
-from social.moderation import moderate
+from fame.moderation import moderate
 from social.store import engagement, holds, personas, posts, reactions, replies
 from social.store.db import Database
 from social.store.migrate import current, head, upgrade

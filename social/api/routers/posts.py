@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 
-from ...moderation import moderate
+from fame.moderation import moderate
+
 from ...store import personas as persona_store
 from ...store import reactions
 from .. import present

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 
-from ...moderation import moderate
+from fame.moderation import moderate
+
 from ...store import personas as persona_store
 from ...store import posts as post_store
 from ...store import replies
