@@ -175,6 +175,57 @@ class ContentPipeline:
             field["watermark"] = {"method": METHOD, "payload": payload}
         return signed, {"credentials": field}
 
+    def _item(
+        self,
+        raw: bytes,
+        media_type: str,
+        filename: str,
+        *,
+        persona_id: Any,
+        request_id: Any,
+        profile: Any,
+        models: dict[str, Any],
+        emotion: str,
+        seed: int,
+        brief: str | None,
+        caption: str,
+        state: str | None,
+        watermarked: bool,
+        attachments: dict[str, Attachment] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> ContentItem:
+        """The content item of one request: `raw` sealed with its credentials, and the signed
+        JSON manifest built around the sealed bytes (plus `extra` fields and `attachments`)."""
+        content, fields = self.seal(
+            raw,
+            media_type,
+            persona_id=persona_id,
+            request_id=request_id,
+            persona_name=profile.name,
+            models=models,
+            emotion=emotion,
+            seed=seed,
+            brief=brief,
+            watermarked=watermarked,
+        )
+        return make_item(
+            content=content,
+            signer=self.signer,
+            filename=filename,
+            attachments=attachments,
+            media_type=media_type,
+            persona_id=persona_id,
+            request_id=request_id,
+            models=models,
+            brief=brief,
+            emotion=emotion,
+            seed=seed,
+            persona_name=profile.name,
+            caption=caption,
+            emotional_state=state,
+            extra={**fields, **(extra or {})} or None,
+        )
+
     def make(
         self,
         persona_id: Any,
@@ -197,32 +248,20 @@ class ContentPipeline:
             image = self.generator.generate(emotion, seed, prompt=brief)
         caption = self.caption(profile, emotion, seed, brief)
         image = self.watermark(image, persona_id, request_id)
-        content, extra = self.seal(
+        return self._item(
             png_bytes(image),
             "image/png",
+            "image.png",
             persona_id=persona_id,
             request_id=request_id,
-            persona_name=profile.name,
+            profile=profile,
             models=models,
             emotion=emotion,
             seed=seed,
             brief=brief,
-            watermarked=self.credentials is not None,
-        )
-        return make_item(
-            content=content,
-            signer=self.signer,
-            filename="image.png",
-            persona_id=persona_id,
-            request_id=request_id,
-            models=models,
-            brief=brief,
-            emotion=emotion,
-            seed=seed,
-            persona_name=profile.name,
             caption=caption,
-            emotional_state=state,
-            extra=extra or None,
+            state=state,
+            watermarked=self.credentials is not None,
         )
 
     def make_voice(
@@ -248,35 +287,22 @@ class ContentPipeline:
         models: dict[str, Any] = {"voice": speech.model, "script": self.captioner.info}
         if chosen:
             models["emotion"] = ENGINE_INFO
-        content, extra = self.seal(
+        return self._item(
             encode(speech, "aac"),
             "audio/mp4",
+            "voice.m4a",
             persona_id=persona_id,
             request_id=request_id,
-            persona_name=profile.name,
+            profile=profile,
             models=models,
             emotion=emotion,
             seed=seed,
             brief=brief,
-            watermarked=False,
-        )
-        extra["durationMs"] = round(speech.duration * 1000)
-        return make_item(
-            content=content,
-            signer=self.signer,
-            filename="voice.m4a",
-            attachments={"subtitles": Attachment("voice.vtt", speech.vtt.encode(), "text/vtt")},
-            media_type="audio/mp4",
-            persona_id=persona_id,
-            request_id=request_id,
-            models=models,
-            brief=brief,
-            emotion=emotion,
-            seed=seed,
-            persona_name=profile.name,
             caption=text,
-            emotional_state=state,
-            extra=extra,
+            state=state,
+            watermarked=False,
+            attachments={"subtitles": Attachment("voice.vtt", speech.vtt.encode(), "text/vtt")},
+            extra={"durationMs": round(speech.duration * 1000)},
         )
 
     def make_video(
@@ -333,37 +359,26 @@ class ContentPipeline:
             models["script"] = self.captioner.info
         if chosen:
             models["emotion"] = ENGINE_INFO
-        content, extra = self.seal(
+        return self._item(
             video.mp4,
             "video/mp4",
+            "video.mp4",
             persona_id=persona_id,
             request_id=request_id,
-            persona_name=profile.name,
+            profile=profile,
             models=models,
             emotion=emotion,
             seed=seed,
             brief=brief,
+            caption=video.script.text,
+            state=state,
             watermarked=self.credentials is not None,
-        )
-        extra["durationMs"] = round(video.duration * 1000)
-        extra["video"] = {"width": video.width, "height": video.height, "fps": video.fps}
-        return make_item(
-            content=content,
-            signer=self.signer,
-            filename="video.mp4",
             attachments={
                 "subtitles": Attachment("video.vtt", video.vtt.encode(), "text/vtt"),
                 "poster": Attachment("poster.jpg", video.thumbnail, THUMBNAIL_TYPE),
             },
-            media_type="video/mp4",
-            persona_id=persona_id,
-            request_id=request_id,
-            models=models,
-            brief=brief,
-            emotion=emotion,
-            seed=seed,
-            persona_name=profile.name,
-            caption=video.script.text,
-            emotional_state=state,
-            extra=extra,
+            extra={
+                "durationMs": round(video.duration * 1000),
+                "video": {"width": video.width, "height": video.height, "fps": video.fps},
+            },
         )

@@ -5,8 +5,8 @@ of the profanity list, or a very negative one, is held for a moderator instead o
 A held reply helps no fan, so the runtime checks its text first, with the same two signals
 and a safety margin, and writes another candidate when one fails:
 
-- the word list of `better_profanity`, matched on whole words and phrases after undoing
-  the usual character swaps (`@` for a, `0` for o, ...);
+- the service's own word list match (`fame.moderation.profane_phrase`: whole words and
+  phrases after undoing the usual character swaps);
 - VADER's compound score: at or below `NEGATIVE_LIMIT` (the service holds at -0.75);
 - plus what only the runtime knows: the persona's `avoid_topics`; text that is empty, too
   short or still carries chat markup; a persona that claims to be human or denies being an
@@ -19,8 +19,8 @@ and a safety margin, and writes another candidate when one fails:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
+
+from fame.moderation import profane_phrase
 
 from ..captions import sentiment
 from ..persona import PersonaProfile
@@ -28,8 +28,6 @@ from ..persona import PersonaProfile
 NEGATIVE_LIMIT = -0.6
 MIN_CHARS = 8
 
-_SWAPS = str.maketrans({"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i", "!": "i", "3": "e", "7": "t"})
-_WORD = re.compile(r"[a-z]+")
 _NOT_AI = re.compile(
     r"\b(?:i'?m|i am|i'm)\s+(?:not|no)\s+(?:an?\s+)?(?:ai|a\.i\.|bot|robot|machine|program)\b"
     r"|\b(?:i'?m|i am)\s+(?:a\s+)?(?:real\s+)?(?:human|person)\b|\bnot\s+an?\s+ai\b",
@@ -40,30 +38,6 @@ _ASSISTANT = re.compile(
     r"i (?:don'?t|do not) have access|i (?:can'?t|cannot) (?:help|assist)|how can i (?:help|assist)",
     re.I,
 )
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().translate(_SWAPS))
-
-
-@lru_cache(maxsize=1)
-def _wordlist() -> tuple[frozenset[tuple[str, ...]], int]:
-    raw = resources.files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8")
-    phrases = {tuple(_words(line)) for line in raw.splitlines() if line.strip()}
-    phrases.discard(())
-    return frozenset(phrases), max(len(p) for p in phrases)
-
-
-def profane_phrase(text: str) -> str | None:
-    """The first word or phrase of the list that `text` contains, or None."""
-    phrases, longest = _wordlist()
-    words = _words(text)
-    for i in range(len(words)):
-        for n in range(1, min(longest, len(words) - i) + 1):
-            candidate = tuple(words[i : i + n])
-            if candidate in phrases:
-                return " ".join(candidate)
-    return None
 
 
 def screen(text: str, profile: PersonaProfile | None = None) -> str | None:

@@ -107,19 +107,21 @@ class _Model:
 
     def __init__(self):
         self.seeds = []
+        self.replies = []
 
     def post(self, profile, emotion, seed):
         self.seeds.append(seed)
         text = f"Post number {seed} is about {profile.topics[seed % len(profile.topics)]}. #space"
         return Written(text, "AI-generated with test/lm", self.info, seed, template=False)
 
-    def reply(self, profile, emotion, post_body, comment, seed):  # pragma: no cover - unused
-        raise NotImplementedError
+    def reply(self, profile, emotion, post_body, comment, seed):
+        self.replies.append(comment)  # a script is written as posts: the test checks none is asked for
+        return Written(f"Thanks for: {comment}", "AI-generated with test/lm", self.info, seed, template=False)
 
 
 def test_a_model_writer_is_asked_until_the_script_is_long_enough(nova):
     writer = _Model()
     script = write_script(nova, "calm", writer, seed=10, target_chars=90)
-    assert writer.seeds[0] == 10 and len(writer.seeds) >= 2
+    assert writer.seeds[0] == 10 and len(writer.seeds) >= 2 and writer.replies == []
     assert script.model == _Model.info and not script.template
     assert script.text.startswith("Post number 10 is about") and len(script.text) >= 90
