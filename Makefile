@@ -47,6 +47,7 @@ $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 # tests run against a real server, started by a test fixture (initdb in a temporary folder).
 # Debian's ffmpeg: ffprobe, the independent reader the media tests check every file with.
 # Debian's espeak-ng: the speech fallback when the neural voice is not installed.
+# Debian's redis-server: the broker between live-room server processes (tests start their own).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 test-tools: fedi-peer
 	@command -v ipfs_cid >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ipfs-cid >/dev/null; }
@@ -54,6 +55,7 @@ test-tools: fedi-peer
 	@command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 	@command -v ffprobe >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }
 	@command -v espeak-ng >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; }
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 install: $(PY_STAMP) $(NPM_STAMP) $(FRONTEND_STAMP)
 

@@ -24,7 +24,7 @@ DECLARED = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project
 
 
 def test_pyproject_declares_each_service_and_library_group():
-    assert set(DECLARED) == {"oracle", "worker", "content", "audit", "did", "ipfs", "zk", "social"}
+    assert set(DECLARED) == {"oracle", "worker", "content", "audit", "did", "ipfs", "zk", "social", "live"}
 
 
 def test_help_lists_the_declared_groups_and_the_top_floor_commands():
