@@ -407,3 +407,63 @@ class SocialSettings(BaseSettings):
 def social_settings() -> SocialSettings:
     """The process-wide social service settings, read once from the environment."""
     return SocialSettings()
+
+
+class LiveSettings(BaseSettings):
+    """Live room server settings (environment variables FAME_LIVE_*): event rooms over
+    WebSockets, the attendance store, the broker between processes, the voucher key."""
+
+    model_config = SettingsConfigDict(env_prefix="FAME_LIVE_", extra="ignore")
+
+    port: int = Field(default=8093, ge=1, le=65535, description="Port of the live server on FAME_HOST.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the attendance store. Unset: SQLite (WAL) in <state_dir>/live/live.db.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (redis://host:port/0) through which several room-server processes share "
+        "their rooms. Unset: one process, rooms in memory.",
+    )
+    social_url: str | None = Field(
+        default=None,
+        description="The social service whose sign-in sessions the rooms accept. "
+        "Unset: http://FAME_HOST:FAME_SOCIAL_PORT.",
+    )
+    host_token: SecretStr = Field(
+        default=SecretStr("local-dev-live-host-token"),
+        description="Bearer token of the persona host (the runtime that speaks for personas in their rooms).",
+    )
+    voucher_key: SecretStr | None = Field(
+        default=None,
+        description="Private key (0x hex) that signs attendance vouchers; PersonaEvents.voucher_signer must be "
+        "its address. Unset: the dev key (anvil mnemonic index 300), accepted on the local chain only.",
+    )
+    voucher_ttl_s: int = Field(default=86_400, ge=60, description="How long a signed voucher stays usable.")
+    messages_per_s: float = Field(default=20.0, gt=0, description="Messages one connection may send per second.")
+    burst: int = Field(default=40, ge=1, description="Messages a connection may send at once before the rate applies.")
+    presence_hz: float = Field(default=10.0, gt=0, le=60, description="Most presence broadcasts per second per room.")
+
+    @property
+    def state_dir(self) -> Path:
+        return settings().state_dir / "live"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'live.db'}"
+
+    @property
+    def effective_social_url(self) -> str:
+        return (self.social_url or f"http://{settings().host}:{social_settings().port}").rstrip("/")
+
+
+#: anvil-mnemonic index of the local stack's voucher key (no funds needed: it only signs).
+DEV_VOUCHER_INDEX = 300
+#: anvil dev account that the local stack's demo persona's event operator role is granted to.
+DEV_EVENT_OPERATOR_ACCOUNT = 8
+
+
+@lru_cache(maxsize=1)
+def live_settings() -> LiveSettings:
+    """The process-wide live server settings, read once from the environment."""
+    return LiveSettings()
