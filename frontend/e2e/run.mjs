@@ -144,6 +144,15 @@ await step("create a persona proposal (schema-checked, pinned, proposed)", async
   check(alert.includes("/traits/0/intensity"), `schema error shown: ${alert}`);
   const before = await read("PersonaLaunchpad", "campaign_count");
   await form.getByLabel("Traits").fill("calm:0.7, playful:0.5");
+  // Before proposing: the look this spec gets and how it moves the approved personas' spread.
+  await form.getByRole("button", { name: "Preview look and diversity" }).click();
+  const panel = form.locator('section[aria-label="Diversity preview"]');
+  await panel.waitFor({ timeout: 60_000 });
+  check(Number(await panel.getAttribute("data-approved")) >= 1, "the preview counts the approved personas");
+  check(/skin tone MST \d+ of 10/.test(await panel.innerText()), "the measured Monk tone is shown");
+  check(await panel.locator("tr[data-axis]").count() === 3, "skin tone, presentation and age rows");
+  check(await panel.locator("img").evaluate((img) => img.complete && img.naturalWidth === 192), "the look's portrait");
+  await shot("diversity-preview");
   await form.getByRole("button", { name: /propose/i }).click();
   await tx(`Propose persona ${KAI}`);
   const count = await read("PersonaLaunchpad", "campaign_count");

@@ -6,26 +6,32 @@ social service's session cookie is this origin's too."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import FastAPI, Query, Request
+from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.staticfiles import StaticFiles
 
 from fame.config import PROJECT_ROOT, settings, social_settings
+from fame.errors import FameError
 from fame.ipfs.gateway import create_app as create_gateway_app
 
+from .diversity import DiversityPreview
 from .indexer import EventIndex, Follower
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
+# The OpenAPI example of a persona spec: the one the docs ship.
+EXAMPLE_SPEC = PROJECT_ROOT / "docs" / "examples" / "persona-nova.json"
+SpecBody = Annotated[dict[str, Any], Body(examples=[json.loads(EXAMPLE_SPEC.read_text())])]
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +126,29 @@ def create_app(
                 verified.clear()
             verified[key] = report.to_json()
         return JSONResponse(verified[key])
+
+    diversity = DiversityPreview(store, rpc_url)
+
+    @app.post(
+        "/api/audit/spread-shift",
+        tags=["audit"],
+        summary="How a proposed persona shifts the diversity spread of the approved ones",
+        description="Send the persona spec about to be proposed (the persona spec schema). The answer: its portrait "
+        "as the avatar rig draws it, the bucket it lands in per audit axis (Monk skin tone group, gender "
+        "presentation, apparent age) with that bucket's share before and after, whether the set gets more or less "
+        "balanced, and the imbalance flags before and after.",
+        responses={422: {"description": "the spec does not follow the schema"}, 503: {"description": "no chain"}},
+    )
+    def spread_shift(spec: SpecBody) -> JSONResponse:
+        from fame.persona_spec import problems
+
+        found = problems(spec)
+        if found:
+            return JSONResponse({"detail": "the persona spec does not follow the schema", "problems": found}, 422)
+        try:
+            return JSONResponse(diversity.shift(spec))
+        except FameError as err:
+            return JSONResponse({"detail": str(err)}, status_code=503)
 
     @app.get("/api/index/status", tags=["index"])
     def index_status() -> dict[str, Any]:

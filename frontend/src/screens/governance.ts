@@ -8,6 +8,7 @@ import { castVote, claimShares, contribute, execute, proposePersona, queue, refu
 import { availableActions, CAMPAIGN_PHASES, countdown, stateName } from "../governance-model";
 import { fetchEvents } from "../index-api";
 import { pinBytes } from "../ipfs";
+import { fetchSpreadShift, spreadPanel } from "../diversity";
 import { buildSpec, validateSpec } from "../persona-spec";
 import { clear, errorBox, field, h } from "../ui/dom";
 
@@ -105,18 +106,36 @@ function proposeForm(ctx: AppContext): HTMLElement {
   const goal = h("input", { name: "goal", required: true, inputMode: "decimal", value: "10000" });
   const creatorBps = h("input", { name: "creator_bps", type: "number", min: 0, max: 10000, value: "500" });
   const out = h("div", { "aria-live": "polite" });
+  const preview = h("div", { "aria-live": "polite", class: "diversity-preview" });
+  const currentSpec = () => buildSpec({ name: name.value, handle: handle.value, tagline: tagline.value, backstory: backstory.value,
+    traits: traits.value, artStyle: artStyle.value, look: look.value, palette: palette.value,
+    valence: Number(valence.value), arousal: Number(arousal.value) });
+  const schemaProblems = (spec: Record<string, unknown>, where: HTMLElement): boolean => {
+    const problems = validateSpec(spec);
+    if (problems.length) {
+      clear(where, h("div", { class: "error", role: "alert" }, h("p", null, "The persona spec does not follow the schema:"),
+        h("ul", null, problems.map((p) => h("li", null, p)))));
+    }
+    return problems.length > 0;
+  };
+  // Before anything is pinned: the look the rig gives this spec and how it moves the approved
+  // personas' spread of skin tone, gender presentation and age (the diversity audit).
+  const previewButton = h("button", { type: "button", class: "secondary", onclick: async () => {
+      const spec = currentSpec();
+      clear(out);
+      if (schemaProblems(spec, preview)) return;
+      clear(preview, h("p", { class: "small" }, "Drawing the look and auditing the spread…"));
+      try {
+        clear(preview, spreadPanel(await fetchSpreadShift(ctx.config.gatewayUrl, spec)));
+      } catch (err) {
+        clear(preview, errorBox(err));
+      }
+    } }, "Preview look and diversity");
   const form = h("form", { class: "card", "aria-labelledby": "propose-title", onsubmit: async (e: Event) => {
       e.preventDefault();
       clear(out);
-      const spec = buildSpec({ name: name.value, handle: handle.value, tagline: tagline.value, backstory: backstory.value,
-        traits: traits.value, artStyle: artStyle.value, look: look.value, palette: palette.value,
-        valence: Number(valence.value), arousal: Number(arousal.value) });
-      const problems = validateSpec(spec);
-      if (problems.length) {
-        clear(out, h("div", { class: "error", role: "alert" }, h("p", null, "The persona spec does not follow the schema:"),
-          h("ul", null, problems.map((p) => h("li", null, p)))));
-        return;
-      }
+      const spec = currentSpec();
+      if (schemaProblems(spec, out)) return;
       try {
         const cid = await pinBytes(ctx.config.gatewayUrl, JSON.stringify(spec, null, 2), "persona.json");
         clear(out, h("p", { class: "small" }, `Spec pinned: ${cid}`));
@@ -134,7 +153,8 @@ function proposeForm(ctx: AppContext): HTMLElement {
       field("Art style", artStyle), field("Look", look), field("Palette", palette, "optional #RRGGBB colours"),
       field("Valence", valence, "-1 (negative) to 1 (positive)"), field("Arousal", arousal, "0 (calm) to 1 (excited)"),
       field("Funding goal (FMC)", goal), field("Creator allocation (bps)", creatorBps, `at most ${daoParams.max_creator_allocation_bps ?? "?"}`)),
-    h("button", { type: "submit", disabled: !ctx.session.connected }, "Validate, pin and propose"),
-    out);
+    h("div", { class: "actions" }, previewButton,
+      h("button", { type: "submit", disabled: !ctx.session.connected }, "Validate, pin and propose")),
+    preview, out);
   return form;
 }
