@@ -5,8 +5,9 @@ A job is one content request of the market. Its `stage` only moves forward:
     seen -> claimed -> published -> fulfilled -> released
        \\-> rejected (bad brief: never claimed)     \\-> lost (another worker holds it, or it was
                                                        settled without us)
-                 \\-> held (what the models wrote failed moderation every time: nothing is
-                          published; the operator sees why in `fame worker status`)
+                 \\-> held (what the models wrote failed moderation every time, or a video's
+                          script cannot be spoken: nothing is published; the operator sees why
+                          in `fame worker status`)
 
 Each stage is written after the effect it names is durable (a mined transaction, content
 pinned), so a worker killed at any point resumes from the last recorded stage; every step

@@ -26,6 +26,7 @@ from fame.errors import FameError
 from fame.moderation import moderate
 
 from .captions import Captioner, PersonaLike, TemplateCaptioner
+from .credentials.sealer import Sealer
 from .emotion_engine import EmotionEngine
 from .emotions import check
 from .image_model import ImageGenerator, default_generator
@@ -97,6 +98,7 @@ class ContentPipeline:
         self.engine = engine
         # ai_worker.credentials.WorkerCredentials: sign and watermark what is made (None: neither)
         self.credentials = credentials
+        self.sealer = Sealer(credentials)
         # an ai_worker.runtime.writer.Writer for video scripts (None: the video module's default)
         self.writer = writer
 
@@ -122,59 +124,6 @@ class ContentPipeline:
             reason = problem
         raise HeldByModeration(reason, text)
 
-    def _payload(self, persona_id: Any, request_id: Any) -> Any:
-        from .credentials.watermark import Payload
-
-        return Payload.for_request(persona_id, request_id)
-
-    def watermark(self, image: Image.Image, persona_id: Any, request_id: Any) -> Image.Image:
-        """The picture with the request's invisible watermark (unchanged without credentials)."""
-        if self.credentials is None:
-            return image
-        from .credentials.watermark import embed
-
-        marked: Image.Image = embed(image, self._payload(persona_id, request_id))
-        return marked
-
-    def seal(
-        self,
-        content: bytes,
-        media_type: str,
-        *,
-        persona_id: Any,
-        request_id: Any,
-        persona_name: str,
-        models: dict[str, Any],
-        emotion: str,
-        seed: int | None,
-        brief: str | None,
-        watermarked: bool,
-    ) -> tuple[bytes, dict[str, Any]]:
-        """(the content with its signed C2PA manifest, the JSON manifest's "credentials" field);
-        without credentials the content is returned as it is, with no field."""
-        if self.credentials is None:
-            return content, {}
-        from .credentials.claim import CredentialClaim
-        from .credentials.sign import sign
-        from .credentials.watermark import METHOD
-
-        payload = self._payload(persona_id, request_id).hex if watermarked else None
-        claim = CredentialClaim(
-            persona_id=persona_id,
-            request_id=request_id,
-            persona_name=persona_name,
-            models=models,
-            emotion=emotion,
-            seed=seed,
-            brief_hash=brief_hash(brief) if brief else None,
-            watermark=payload,
-        )
-        signed = sign(content, media_type, claim, self.credentials)
-        field: dict[str, Any] = {"c2pa": True, "signer": self.credentials.address}
-        if payload:
-            field["watermark"] = {"method": METHOD, "payload": payload}
-        return signed, {"credentials": field}
-
     def _item(
         self,
         raw: bytes,
@@ -196,7 +145,7 @@ class ContentPipeline:
     ) -> ContentItem:
         """The content item of one request: `raw` sealed with its credentials, and the signed
         JSON manifest built around the sealed bytes (plus `extra` fields and `attachments`)."""
-        content, fields = self.seal(
+        content, fields = self.sealer.seal(
             raw,
             media_type,
             persona_id=persona_id,
@@ -205,7 +154,7 @@ class ContentPipeline:
             models=models,
             emotion=emotion,
             seed=seed,
-            brief=brief,
+            brief_hash=brief_hash(brief) if brief else None,
             watermarked=watermarked,
         )
         return make_item(
@@ -247,7 +196,7 @@ class ContentPipeline:
         with bound(spec, persona_id=persona_id) if callable(bound) else nullcontext():
             image = self.generator.generate(emotion, seed, prompt=brief)
         caption = self.caption(profile, emotion, seed, brief)
-        image = self.watermark(image, persona_id, request_id)
+        image = self.sealer.watermark(image, persona_id, request_id)
         return self._item(
             png_bytes(image),
             "image/png",
@@ -330,15 +279,7 @@ class ContentPipeline:
         # With a writer (the persona's language model) the video module writes the script; else
         # the captioner's text for the brief is said as it reads aloud (hashtags, emoji dropped).
         script = speakable(self.caption(profile, emotion, seed, brief)) if self.writer is None else None
-        frame_filter = None
-        if self.credentials is not None:
-            payload = self._payload(persona_id, request_id)
-            from .credentials.watermark import embed
-
-            def frame_filter(frame: Image.Image) -> Image.Image:
-                marked: Image.Image = embed(frame, payload)
-                return marked
-
+        frame_filter = self.sealer.frame_filter(persona_id, request_id)
         video = make_video(
             spec,
             script=script,

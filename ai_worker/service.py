@@ -46,6 +46,7 @@ from .jobs import Job, JobStore
 from .manifest import make_item, publish
 from .persona import as_profile
 from .pipeline import ContentPipeline, HeldByModeration
+from .video.errors import ScriptError
 
 log = logging.getLogger("fame.worker")
 
@@ -271,11 +272,13 @@ class Worker:
         self._maybe_fault("generate")
         try:
             item = self._generate(job, spec, brief)
-        except HeldByModeration as held:
+        except (HeldByModeration, ScriptError) as held:
             # Nothing is published; the claim lapses and the requester can refund or another
-            # worker try. The operator reads why in `fame worker status`.
-            self.store.advance(job.request_id, "held", error=str(held))
-            log.warning("request %d held by moderation: %s", job.request_id, held)
+            # worker try. The operator reads why in `fame worker status`. A script that cannot
+            # be one video (too long, unknown direction) would fail the same way on every try.
+            why = "moderation" if isinstance(held, HeldByModeration) else "the video script"
+            self.store.advance(job.request_id, "held", error=f"{why}: {held}")
+            log.warning("request %d held by %s: %s", job.request_id, why, held)
             return
         published = publish(item, self.backend)
         self.store.advance(

@@ -50,6 +50,13 @@ METHOD = "imwatermark-dwtDctSvd@256px"
 _MASK = hashlib.sha256(b"fameengine:watermark:v1").digest()[: PAYLOAD_BITS // 8]
 
 
+def _request_number(request_id: int | str) -> int:
+    try:
+        return int(request_id)
+    except (TypeError, ValueError):
+        return int.from_bytes(hashlib.sha256(str(request_id).encode("utf-8")).digest()[:8], "big")
+
+
 @dataclass(frozen=True)
 class Payload:
     """What the watermark carries: the request's ids, each reduced to its field width."""
@@ -59,7 +66,9 @@ class Payload:
 
     @classmethod
     def for_request(cls, persona_id: int | str, request_id: int | str) -> Payload:
-        return cls(int(persona_id) % 2**PERSONA_BITS, int(request_id) % 2**REQUEST_BITS)
+        """request_id: the market's request number, or a key such as the persona runtime's
+        slot key ("runtime-post:1:3600:42"), carried as its SHA-256 reduced to the field."""
+        return cls(int(persona_id) % 2**PERSONA_BITS, _request_number(request_id) % 2**REQUEST_BITS)
 
     def matches(self, persona_id: int | str, request_id: int | str) -> bool:
         return self == Payload.for_request(persona_id, request_id)

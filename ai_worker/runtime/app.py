@@ -59,6 +59,8 @@ def build_runtime(
     """rpc_url: the node whose PersonaRegistry holds the spec CIDs (default: FAME_RPC_URL or the local one)."""
     from fame.ipfs import get_backend
 
+    from ..credentials.certs import ensure_credentials
+    from ..credentials.sealer import Sealer
     from ..emotion_engine import EmotionEngine
     from .learning import Learner
     from .specs import RegistrySpecs
@@ -85,6 +87,9 @@ def build_runtime(
         reply_interval_s=social.reply_interval_s,
         spec_cids=RegistrySpecs(rpc_url),
         learner=learner,
+        # the runtime's own certificate (made on first start under its state folder), vouched
+        # for by its account like a worker's: its pictures verify as a worker's do
+        sealer=Sealer(ensure_credentials(folder, account)),
     )
 
 

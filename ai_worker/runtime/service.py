@@ -40,6 +40,7 @@ felt, so a restart neither posts a slot twice nor counts a comment twice in the 
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
@@ -48,12 +49,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from fame.config import WorkerSettings
 from fame.errors import FameError
 
+from ..credentials.sealer import Sealer
 from ..emotion_engine import atomic_write_json
 from ..manifest import make_item, publish
 from ..persona import PersonaProfile
+from ..pipeline import png_bytes
 from .client import AlreadyAnswered, SocialClient, SocialRefused, SocialUnavailable
 from .learning import Learner
 from .mimicry import MIMICRY_INFO, Mimicry, Mood
@@ -211,8 +216,12 @@ class PersonaRuntime:
         spec_cids: Callable[[int], str | None] | None = None,
         learner: Learner | None = None,
         pictures: Pictures | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.client = client
+        # Pictures carry the same credentials as the worker's paid ones (C2PA + watermark);
+        # None: unsigned, for a runtime set up without a certificate.
+        self.sealer = sealer or Sealer(None)
         self.learner = learner
         # The image generator loads on the first picture post: a spec without `image_every` costs nothing.
         self.pictures = pictures
@@ -317,20 +326,37 @@ class PersonaRuntime:
             self.pictures = avatar_pictures()
         seed = runtime_seed("picture", persona_id, slot_key)
         png, model = self.pictures(profile, emotion, seed)
+        models = {"image": model, "text": written.model, "emotion": MIMICRY_INFO}
+        credentials: dict[str, Any] = {}
+        if self.sealer.active:
+            marked = self.sealer.watermark(Image.open(io.BytesIO(png)), persona_id, slot_key)
+            png, credentials = self.sealer.seal(
+                png_bytes(marked),
+                "image/png",
+                persona_id=persona_id,
+                request_id=slot_key,
+                persona_name=profile.name,
+                models=models,
+                emotion=emotion,
+                seed=seed,
+                brief_hash=None,
+                watermarked=True,
+            )
         item = make_item(
             content=png,
             signer=self.signer,
             filename="image.png",
+            media_type="image/png",
             persona_id=persona_id,
             request_id=slot_key,
-            models={"image": model, "text": written.model, "emotion": MIMICRY_INFO},
+            models=models,
             brief=None,
             emotion=emotion,
             seed=seed,
             persona_name=profile.name,
             caption=written.text,
             emotional_state=emotion,
-            extra={"aiLabel": written.ai_label, "templateOutput": written.template, "kind": "post"},
+            extra={**credentials, "aiLabel": written.ai_label, "templateOutput": written.template, "kind": "post"},
         )
         cids = publish(item, self.backend)
         return cids.content_cid, cids.manifest_cid

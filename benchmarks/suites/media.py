@@ -55,7 +55,6 @@ def media(ctx: Context) -> Iterator[Row]:
 
     from ai_worker.avatar.generator import AvatarImageGenerator
     from ai_worker.credentials.certs import ensure_credentials
-    from ai_worker.credentials.watermark import Payload
     from ai_worker.persona import EXAMPLE_SPEC
     from ai_worker.pipeline import ContentPipeline
     from ai_worker.video import make_video
@@ -74,16 +73,9 @@ def media(ctx: Context) -> Iterator[Row]:
 
         def video(pipe: ContentPipeline) -> Any:
             """The pipeline's make_video with the measured script in place of the captioner's."""
-            payload = Payload.for_request(1, 1) if pipe.credentials is not None else None
-            frame_filter = None
-            if payload is not None:
-                from ai_worker.credentials.watermark import embed
-
-                def frame_filter(img: Any) -> Any:
-                    return embed(img, payload)
-
+            frame_filter = pipe.sealer.frame_filter(1, 1)
             result = make_video(EXAMPLE_SPEC, script, seed=1, size=VIDEO_SIZE, fps=VIDEO_FPS, frame_filter=frame_filter)
-            data, _ = pipe.seal(
+            data, _ = pipe.sealer.seal(
                 result.mp4,
                 "video/mp4",
                 persona_id=1,
@@ -92,8 +84,8 @@ def media(ctx: Context) -> Iterator[Row]:
                 models=dict(result.models),
                 emotion="joy",
                 seed=1,
-                brief=None,
-                watermarked=payload is not None,
+                brief_hash=None,
+                watermarked=pipe.sealer.active,
             )
             return result, data
 

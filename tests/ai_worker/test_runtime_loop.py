@@ -189,7 +189,7 @@ class Clock:
 
 
 def make_runtime(
-    fake, tmp_path, backend, signer, clock=time.time, reply_interval_s=0.0, spec_cids=None, **cfg
+    fake, tmp_path, backend, signer, clock=time.time, reply_interval_s=0.0, spec_cids=None, sealer=None, **cfg
 ) -> PersonaRuntime:
     settings = WorkerSettings(runtime_lease_s=cfg.pop("lease_s", 30), runtime_poll_s=0.05, **cfg)
     return PersonaRuntime(
@@ -203,6 +203,7 @@ def make_runtime(
         reply_interval_s=reply_interval_s,
         clock=clock,
         spec_cids=spec_cids,
+        sealer=sealer,
     )
 
 
@@ -272,6 +273,37 @@ def test_every_nth_post_carries_a_picture_from_the_spec(fake, tmp_path, backend,
     clock.t = t0 + max(h for h in range(4) if slots[h] % 2 == 0) * 3600
     make_runtime(fake, tmp_path / "elsewhere", backend, worker_account, clock).tick()
     assert fake.posts_of(1) == posts
+
+
+def test_scheduled_pictures_carry_the_same_credentials_as_paid_ones(fake, tmp_path, backend, worker_account):
+    """With the runtime's certificate a post's picture is C2PA-signed and watermarked like a
+    paid one: verify() passes every check against the runtime's root and address, the manifest
+    says so, and the pixels name the persona and the slot after a JPEG q75 re-encode."""
+    import io
+
+    from PIL import Image
+
+    from ai_worker.credentials.certs import ensure_credentials
+    from ai_worker.credentials.sealer import Sealer
+    from ai_worker.credentials.verify import verify
+    from ai_worker.credentials.watermark import decode
+
+    creds = ensure_credentials(tmp_path / "certs", worker_account)
+    fake.personas[1]["spec"] = {**EXAMPLE_SPEC, "posting": {"interval_s": 3600, "image_every": 1}}
+    make_runtime(fake, tmp_path, backend, worker_account, Clock(1_900_000_000.0), sealer=Sealer(creds)).tick()
+    (post,) = fake.posts_of(1)
+    png = backend.read(post["image_cid"])
+    manifest = json.loads(backend.read(post["manifest_cid"]))
+    assert verify_manifest(manifest, worker_account.address, content=png) == worker_account.address
+    assert manifest["credentials"]["c2pa"] is True and manifest["credentials"]["watermark"]["payload"]
+    report = verify(png, post["image_cid"], creds.root_pem, expected_worker=worker_account.address)
+    assert report.ok, report.to_json()
+    assert report.content["requestId"] == manifest["requestId"] and report.get("watermark").status == "pass"
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buf, format="JPEG", quality=75)
+    reading = decode(Image.open(buf))
+    assert reading.found and reading.payload.matches(1, manifest["requestId"])
+    assert not reading.payload.matches(1, manifest["requestId"] + "x")
 
 
 def test_each_comment_answered_once_in_the_fans_mood(fake, tmp_path, backend, worker_account):

@@ -365,3 +365,36 @@ def test_voice_request_is_fulfilled_signed_and_verifies_against_the_chain(world,
     )
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "anchor" in bad.stdout
+
+
+def test_a_video_whose_script_cannot_be_spoken_is_held_not_retried(world, tmp_path):
+    """A writer that gives nothing speakable (only emoji and punctuation) can never make the video:
+    the job is held with the reason for the operator, nothing is published or fulfilled, and
+    further steps do not try again."""
+    from ai_worker.model_info import ModelInfo
+    from ai_worker.pipeline import ContentPipeline
+    from ai_worker.runtime.writer import Written
+    from ai_worker.service import KIND_VIDEO
+
+    class Unspeakable:
+        info = ModelInfo("test/lm", "1", "a writer with nothing to say")
+        calls = 0
+
+        def post(self, profile, emotion, seed):
+            Unspeakable.calls += 1
+            return Written("🚀 ✨ ... !!", "AI-generated with test/lm", self.info, seed, template=False)
+
+        def reply(self, profile, emotion, post_body, comment, seed):
+            raise AssertionError("a script is written as posts")
+
+    pipe = ContentPipeline(dev_account(8), writer=Unspeakable())
+    w = world.worker(8, store_name="unspeakable", pipeline=pipe)
+    rid = world.request(world.pin(brief_bytes("a tour of the observatory")), kind=KIND_VIDEO)
+    for _ in range(4):
+        w.step()
+    job = w.store.get(rid)
+    assert job.stage == "held" and "the video script" in job.error and "nothing speakable" in job.error
+    asked = Unspeakable.calls
+    w.step()
+    assert Unspeakable.calls == asked, "a held job is not generated again"
+    assert world.status(rid) == 2  # still only claimed on chain: nothing was fulfilled
