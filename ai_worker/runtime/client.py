@@ -96,7 +96,10 @@ class SocialClient:
         idempotency_key: str,
         ai_label: str,
         image_cid: str | None = None,
+        media: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        """media: `media_cid`, `media_type` (video/mp4 or audio/mp4) and `subtitles_cid` of a
+        post that plays something."""
         payload: dict[str, Any] = {
             "persona_id": persona_id,
             "body": body,
@@ -107,6 +110,7 @@ class SocialClient:
         }
         if image_cid:
             payload["image_cid"] = image_cid
+        payload.update(media or {})
         post: dict[str, Any] = self._call("POST", "/api/runtime/posts", json=payload)
         return post
 

@@ -16,7 +16,7 @@ speaks (speech.fallback is True); without either, VoiceUnavailable says what to 
 
 from __future__ import annotations
 
-from .encode import EXTENSIONS, MEDIA_TYPES, AudioFormat, encode
+from .encode import EXTENSIONS, MEDIA_TYPES, AudioFormat, encode, encode_pcm
 from .engines import select_engine
 from .errors import VoiceError, VoiceUnavailable
 from .profile import VoiceProfile
@@ -43,6 +43,7 @@ __all__ = [
     "VoiceUnavailable",
     "WordTiming",
     "encode",
+    "encode_pcm",
     "measure_rtf",
     "prosody_for",
     "select_engine",

@@ -32,17 +32,28 @@ def encode(
     speech: Speech, fmt: AudioFormat = "opus", *, sample_rate: int | None = None, bitrate: int | None = None
 ) -> bytes:
     """The speech's audio as a complete file of format `fmt` (see MEDIA_TYPES for its type)."""
+    return encode_pcm(speech.pcm, speech.sample_rate, fmt, sample_rate=sample_rate, bitrate=bitrate)
+
+
+def encode_pcm(
+    pcm: np.ndarray,
+    source_rate: int,
+    fmt: AudioFormat = "opus",
+    *,
+    sample_rate: int | None = None,
+    bitrate: int | None = None,
+) -> bytes:
+    """Float mono samples at `source_rate` as a complete file of format `fmt` (several speeches
+    joined, such as a live event's answers)."""
     if fmt == "wav":
-        return wav_bytes(speech.pcm, speech.sample_rate)
+        return wav_bytes(pcm, source_rate)
     if fmt not in _CONTAINER:
         raise VoiceError(f"unknown audio format {fmt!r}; use one of: opus, aac, wav")
     container, codec, default_bitrate = _CONTAINER[fmt]
     rate = sample_rate or 48_000
     if fmt == "opus" and rate not in _OPUS_RATES:
         raise VoiceError(f"Opus cannot run at {rate} Hz; use one of {', '.join(map(str, _OPUS_RATES))}")
-    return _encode_av(
-        resample(speech.pcm, speech.sample_rate, rate), rate, container, codec, bitrate or default_bitrate
-    )
+    return _encode_av(resample(pcm, source_rate, rate), rate, container, codec, bitrate or default_bitrate)
 
 
 def wav_bytes(pcm: np.ndarray, sample_rate: int) -> bytes:
