@@ -190,7 +190,7 @@ def runtime_cmd(social_url, keystore, password_file, dev_account, rpc_url, state
 
     from fame.config import worker_settings
 
-    from .runtime.app import build_runtime, check, runtime_account, serve
+    from .runtime.app import build_live_host, build_runtime, check, runtime_account, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s runtime %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
@@ -201,7 +201,10 @@ def runtime_cmd(social_url, keystore, password_file, dev_account, rpc_url, state
     account = runtime_account(cfg, keystore, password_file, dev_account)
     rt = build_runtime(cfg, account=account, social_url=social_url, state_dir=state_dir, rpc_url=rpc_url)
     click.echo(f"persona runtime on {rt.client.base_url}, writer {rt.writer.info.name}, manifests by {account.address}")
-    serve(rt, once=once)
+    live = build_live_host(rt, rpc_url=rpc_url)
+    if live is not None:
+        click.echo(f"persona host of live events on {live.live_url}")
+    serve(rt, once=once, live=live)
 
 
 @click.group("content")

@@ -14,7 +14,7 @@ from fame.errors import FameError
 
 from .client import SocialClient
 from .service import PersonaRuntime, default_social_url
-from .writer import Writer, writer_from_settings
+from .writer import SerialWriter, Writer, writer_from_settings
 
 log = logging.getLogger("ai_worker.runtime")
 
@@ -78,7 +78,7 @@ def build_runtime(
     )
     return PersonaRuntime(
         client,
-        writer or writer_from_settings(cfg, cache_dir=folder / "models"),
+        SerialWriter(writer or writer_from_settings(cfg, cache_dir=folder / "models")),
         backend if backend is not None else get_backend(),
         account,
         cfg,
@@ -93,15 +93,52 @@ def build_runtime(
     )
 
 
-def serve(rt: PersonaRuntime, once: bool = False) -> None:
-    """Runs the loop until SIGTERM / SIGINT (the current reply is finished first)."""
+def build_live_host(rt: PersonaRuntime, *, rpc_url: str | None = None, live_url: str | None = None) -> Any:
+    """The persona host of the runtime's personas' live events (ai_worker.runtime.live), or None
+    where the deployment has no PersonaEvents contract (said in the log)."""
+    from fame.config import live_settings
+
+    from .live import EventsOnChain, LiveHost
+    from .live_answer import Answerer
+
+    events = EventsOnChain(rpc_url)
+    try:
+        events._events()
+    except FameError as err:
+        log.info("no live events on this deployment (%s): the persona host is off", err)
+        return None
+    except Exception as err:  # noqa: BLE001 - no node yet: the host retries each poll
+        log.info("live events not readable yet (%s); the persona host will retry", type(err).__name__)
+    live = live_settings()
+    url = live_url or f"http://{settings().host}:{live.port}"
+    return LiveHost(
+        url,
+        live.host_token.get_secret_value(),
+        events,
+        rt.known_profiles,
+        lambda profile: Answerer(rt.writer, profile),
+        rt.backend,
+        rt.signer,
+        rt.client,
+        rt.state_dir / "live",
+        mimicry=rt.mimicry,
+    )
+
+
+def serve(rt: PersonaRuntime, once: bool = False, live: Any = None) -> None:
+    """Runs the loop until SIGTERM / SIGINT (the current reply is finished first); `live`: a
+    LiveHost to run beside it."""
 
     def _stop(signum: int, frame: object) -> None:
         log.info("persona runtime stopping (signal %d)", signum)
         rt.stop.set()
+        if live is not None:
+            live.stop.set()
 
     old_term = signal.signal(signal.SIGTERM, _stop)
     old_int = signal.signal(signal.SIGINT, _stop)
+    if live is not None and not once:
+        live.start()
     try:
         rt.run(once=once)
     finally:

@@ -234,6 +234,7 @@ class PersonaRuntime:
         self.reply_interval_s = float(reply_interval_s)
         self.clock = clock
         self.mimicry = Mimicry(rate=cfg.runtime_mimicry, half_life_s=cfg.runtime_mood_half_life_s)
+        self.state_dir = state_dir
         self.store = StateStore(state_dir / "personas")
         self.personas: dict[int, dict[str, Any]] = {}
         self.personas_at = -1e18
@@ -282,6 +283,10 @@ class PersonaRuntime:
         profile = PersonaProfile.from_spec(spec)
         self.profiles[(pid, cid)] = profile
         return profile
+
+    def known_profiles(self) -> dict[int, PersonaProfile]:
+        """The profile of every persona the last refresh listed (what the live host speaks for)."""
+        return {pid: self.profile(p) for pid, p in list(self.personas.items())}
 
     def state(self, persona_id: int) -> tuple[PersonaState, PersonaProfile]:
         persona = self.personas.get(persona_id) or {"id": persona_id, "name": f"persona {persona_id}"}

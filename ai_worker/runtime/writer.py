@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,24 @@ class ModelWriter:
         messages = reply_messages(profile, emotion, post_body, comment)
         out = self._write(profile, messages, seed, REPLY_LIMIT, self.reply_max_new_tokens)
         return out or self.fallback.reply(profile, emotion, post_body, comment, seed)
+
+
+class SerialWriter:
+    """One writer shared by the posting loop and the live host, one text at a time: a language
+    model on the CPU writes no faster two at once, and its state is not made for threads."""
+
+    def __init__(self, inner: Writer) -> None:
+        self.inner = inner
+        self.info = inner.info
+        self._lock = threading.Lock()
+
+    def post(self, profile: PersonaProfile, emotion: str, seed: int) -> Written:
+        with self._lock:
+            return self.inner.post(profile, emotion, seed)
+
+    def reply(self, profile: PersonaProfile, emotion: str, post_body: str, comment: str, seed: int) -> Written:
+        with self._lock:
+            return self.inner.reply(profile, emotion, post_body, comment, seed)
 
 
 def writer_from_settings(cfg: WorkerSettings, cache_dir: Path | None = None) -> Writer:
