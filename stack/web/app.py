@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Body, FastAPI, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.staticfiles import StaticFiles
@@ -29,6 +30,8 @@ from .indexer import EventIndex, Follower
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
+# The event index stores ids as SQLite integers: a larger one names nothing and is refused (422).
+MAX_ID = 2**63 - 1
 # The OpenAPI example of a persona spec: the one the docs ship.
 EXAMPLE_SPEC = PROJECT_ROOT / "docs" / "examples" / "persona-nova.json"
 SpecBody = Annotated[dict[str, Any], Body(examples=[json.loads(EXAMPLE_SPEC.read_text())])]
@@ -158,8 +161,8 @@ def create_app(
     def index_events(
         contract: str | None = None,
         event: str | None = None,
-        persona_id: int | None = None,
-        proposal_id: str | None = None,
+        persona_id: int | None = Query(default=None, ge=1, le=MAX_ID),
+        proposal_id: str | None = Query(default=None, pattern="^[0-9]{1,78}$"),
         account: str | None = None,
         limit: int = Query(default=100, ge=1, le=1000),
         order: str = Query(default="desc", pattern="^(asc|desc)$"),
@@ -176,7 +179,9 @@ def create_app(
         return JSONResponse({**index.status(), "events": rows}, headers={"Cache-Control": "no-store"})
 
     @app.get("/api/index/holders/{persona_id}", tags=["index"], summary="A persona's share holders")
-    def index_holders(persona_id: int, limit: int = Query(default=50, ge=1, le=500)) -> JSONResponse:
+    def index_holders(
+        persona_id: Annotated[int, FastApiPath(ge=1, le=MAX_ID)], limit: int = Query(default=50, ge=1, le=500)
+    ) -> JSONResponse:
         return JSONResponse(
             {**index.status(), "holders": index.holders(persona_id, limit)}, headers={"Cache-Control": "no-store"}
         )

@@ -125,3 +125,28 @@ def test_spread_shift_of_a_proposed_persona(web_stack):
 
     bad = httpx.post(url, json={"spec_version": "1.0", "name": "x"}, timeout=30)
     assert bad.status_code == 422 and bad.json()["problems"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/index/holders/99999999999999999999999999999",
+        "/api/index/holders/-1",
+        "/api/index/holders/0",
+        "/api/index/events?persona_id=99999999999999999999999999999",
+        "/api/index/events?proposal_id=12ab",
+    ],
+)
+def test_out_of_range_ids_are_refused_with_422(web_stack, path):
+    import httpx
+
+    reply = httpx.get(web_stack.web_url + path, timeout=10)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["detail"]
+
+
+def test_ids_in_range_are_answered(web_stack):
+    import httpx
+
+    assert httpx.get(web_stack.web_url + "/api/index/holders/1", timeout=10).status_code == 200
+    assert httpx.get(web_stack.web_url + f"/api/index/events?persona_id={2**63 - 1}", timeout=10).status_code == 200
