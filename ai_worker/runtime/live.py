@@ -75,6 +75,7 @@ class EventsOnChain:
     def __init__(self, rpc_url: str | None = None) -> None:
         self.rpc_url = rpc_url
         self._contract: Any = None
+        self._offset = 0.0
         self.known: dict[int, LiveEvent] = {}
 
     def _events(self) -> Any:
@@ -88,6 +89,23 @@ class EventsOnChain:
             w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 5.0}))
             self._contract = Chain(w3).contract("PersonaEvents")
         return self._contract
+
+    def chain_time(self) -> float:
+        """Now by the chain's clock, which events are scheduled on (a local chain's clock runs
+        ahead of the wall after time travel): the pending block's timestamp where the node
+        gives one, else the latest block's, carried forward by the wall clock since read."""
+        w3 = self._events().w3
+        stamps = [int(w3.eth.get_block("latest")["timestamp"])]
+        try:
+            stamps.append(int(w3.eth.get_block("pending")["timestamp"]))
+        except Exception:  # noqa: BLE001 - not every node serves the pending block
+            pass
+        self._offset = max(stamps) - time.time()
+        return time.time() + self._offset
+
+    def now(self) -> float:
+        """chain_time() without asking the node again (the last offset read)."""
+        return time.time() + self._offset
 
     def read(self, event_id: int) -> LiveEvent:
         e = self._events().functions.events(event_id).call()
@@ -180,6 +198,7 @@ class LiveHost:
         mimicry: Mimicry | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """clock: the wall clock the mood decays on (event times are the chain's: events.now())."""
         self.live_url = live_url.rstrip("/")
         self.host_token = host_token
         self.events = events
@@ -215,7 +234,7 @@ class LiveHost:
 
     async def pass_once(self) -> None:
         profiles = self.profiles()
-        now = self.clock()
+        now = await asyncio.to_thread(self.events.chain_time)
         on = await asyncio.to_thread(self.events.on_now, set(profiles), now)
         for event in on:
             task = self.sessions.get(event.event_id)
@@ -250,7 +269,7 @@ class LiveHost:
         mood = Mood.at_baseline(profile.baseline, self.clock())
         context = f"A live event hosted by {profile.name}."
         delay = 1.0
-        while not self.stop.is_set() and self.clock() < event.ends_at:
+        while not self.stop.is_set() and self.events.now() < event.ends_at:
             try:
                 async with websockets.connect(
                     self.ws_url(event.event_id),
