@@ -8,6 +8,8 @@ export interface AppConfig {
   indexUrl: string;
   /** The social service, through the web service's proxy (same origin: the SIWE domain and cookie are the app's). */
   socialUrl: string;
+  /** The live-event server, through the same proxy (its WebSocket handshake carries the social session's cookie). */
+  liveUrl: string;
   chainId: number;
 }
 
@@ -26,6 +28,7 @@ export async function loadConfig(): Promise<AppConfig> {
     indexUrl: served.indexUrl ?? `${base}/api/index`,
     // Resolved against the page: whichever host name the fan typed, the service stays same-origin.
     socialUrl: new URL(served.socialUrl ?? "social", `${base}/`).href.replace(/\/$/, ""),
+    liveUrl: new URL(served.liveUrl ?? "live", `${base}/`).href.replace(/\/$/, ""),
     chainId,
   };
 }

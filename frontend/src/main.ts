@@ -35,6 +35,7 @@ async function boot(): Promise<void> {
   const screens: Record<string, Screen> = {
     personas: personasScreen,
     persona: async (root, c) => (await import("./screens/persona")).personaScreen(root, c),
+    live: async (root, c) => (await import("./screens/live")).liveScreen(root, c),
     governance: async (root, c) => (await import("./screens/governance")).governanceScreen(root, c),
     ownership: async (root, c) => (await import("./screens/ownership")).ownershipScreen(root, c),
     staking: async (root, c) => (await import("./screens/staking")).stakingScreen(root, c),
@@ -47,8 +48,8 @@ async function boot(): Promise<void> {
   async function route(): Promise<void> {
     const name = location.hash.replace(/^#\/?/, "").split("/")[0] || "personas";
     const screen = screens[name] ?? personasScreen;
-    // A persona's own page sits under the gallery in the navigation.
-    const section = name === "persona" ? "personas" : name;
+    // A persona's own page and its events' rooms sit under the gallery in the navigation.
+    const section = name === "persona" || name === "live" ? "personas" : name;
     for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
       if (a.getAttribute("href") === `#/${section}`) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");

@@ -3,8 +3,9 @@
 // disclosure manifest, comments with holder badges and the persona's replies; follower count,
 // rating, emotional state and the engagement chart; its on-chain reputation and the engagement
 // oracle's latest report, read again every few seconds (the fans' reactions reach them with the
-// next oracle round); Sign-In with Ethereum, then like, share, comment, follow and rate, each
-// request's state shown where it was made.
+// next oracle round); its live events, tickets and attendance badges (persona-events.ts);
+// Sign-In with Ethereum, then like, share, comment, follow and rate, each request's state shown
+// where it was made.
 import type { AppContext } from "../app-context";
 import { avatarUrl } from "../avatar";
 import { lineChart } from "../chart";
@@ -25,6 +26,7 @@ import {
   type RequestState,
 } from "../social-model";
 import { SocialSession, signInText, type SignInState } from "../social-session";
+import { eventsSection } from "./persona-events";
 import { clear, field, h } from "../ui/dom";
 
 const PAGE_SIZE = 10;
@@ -87,7 +89,8 @@ export async function personaScreen(root: HTMLElement, ctx: AppContext): Promise
       h("p", { class: "small" }, h("a", { href: "#/personas" }, "← Personas")),
       headCard(page),
       signIn.box,
-      route.postId && detail ? [postDetail(page, detail), engagement] : [engagement, feedSection(page, pager)]));
+      route.postId && detail ? [postDetail(page, detail), engagement]
+        : [eventsSection(ctx, social, persona), engagement, feedSection(page, pager)]));
   // A new page of the persona (feed, another post) opens at its top; a refresh keeps the place.
   if (location.hash !== lastShown) {
     lastShown = location.hash;
