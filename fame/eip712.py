@@ -128,3 +128,31 @@ def sign_typed(private_key: Any, message: dict[str, Any]) -> tuple[int, bytes, b
 def sign_permit(private_key: Any, **fields: Any) -> tuple[int, bytes, bytes]:
     """(v, r, s) of a permit: `fields` are those of `permit_typed_data`."""
     return sign_typed(private_key, permit_typed_data(**fields))
+
+
+ATTENDANCE_TYPE = [
+    {"name": "eventId", "type": "uint256"},
+    {"name": "attendee", "type": "address"},
+    {"name": "attended", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+#: The EIP-712 domain name of PersonaEvents' attendance vouchers (docs/live.md).
+EVENTS_DOMAIN_NAME = "FameEngine PersonaEvents"
+
+
+def attendance_typed_data(
+    chain_id: int, events: Any, event_id: int, attendee: Any, attended: int, deadline: int
+) -> dict[str, Any]:
+    """The live server's voucher that `attendee` stayed `attended` seconds in event `event_id`'s
+    room, usable with PersonaEvents.claim_badge until `deadline`."""
+    return {
+        "types": {"EIP712Domain": DOMAIN_TYPE, "Attendance": ATTENDANCE_TYPE},
+        "primaryType": "Attendance",
+        "domain": domain(EVENTS_DOMAIN_NAME, chain_id, events),
+        "message": {
+            "eventId": int(event_id),
+            "attendee": _address(attendee),
+            "attended": int(attended),
+            "deadline": int(deadline),
+        },
+    }

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fame.chain import connect
-from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, settings, social_settings
+from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, Settings, live_settings, settings, social_settings
 from fame.errors import FameError
 from fame.manifest import Manifest, load_manifest, manifest_path
 from fame.procs import Supervisor, port_in_use, wait_until
@@ -147,6 +147,22 @@ def start_social(sup: Supervisor, cfg: Settings, rpc_url: str, logs: Path) -> st
     url = f"http://{cfg.host}:{port}"
     argv = [sys.executable, "-m", "social", "--host", cfg.host, "--port", str(port), "--rpc-url", rpc_url]
     start_service(sup, "social service", [*argv, "--sync-interval", "5"], f"{url}/health", logs / "social.log")
+    return url
+
+
+def start_live(sup: Supervisor, cfg: Settings, rpc_url: str, social_url: str, logs: Path) -> str:
+    """The live server (live/): the events' rooms over WebSockets, attendance, badge vouchers.
+    Tickets are read on chain, fans are the social service's sign-ins; one process, its rooms in
+    memory (FAME_LIVE_REDIS_URL shares them between processes), SQLite in the state directory
+    unless FAME_LIVE_DATABASE_URL names another database."""
+    port = live_settings().port
+    if port_in_use(cfg.host, port):
+        raise FameError(
+            f"port {port} on {cfg.host} is already in use: stop what runs there or set FAME_LIVE_PORT=<port>"
+        )
+    url = f"http://{cfg.host}:{port}"
+    argv = [sys.executable, "-m", "live", "--host", cfg.host, "--port", str(port), "--rpc-url", rpc_url]
+    start_service(sup, "live server", [*argv, "--social-url", social_url], f"{url}/health", logs / "live.log")
     return url
 
 
@@ -374,6 +390,8 @@ def up(cfg: Settings | None = None) -> None:
             services["frontend"] = gateway_url + "/"
         social_url = start_social(sup, cfg, rpc_url, logs)
         services["social service"] = social_url + " (fans reach it through the web app at /social/)"
+        live_url = start_live(sup, cfg, rpc_url, social_url, logs)
+        services["live server"] = live_url + " (fans reach it through the web app at /live/)"
         if manifest.chain_id == LOCAL_CHAIN_ID:
             services.update(start_oracle_network(sup, cfg, w3, rpc_url, social_url))
         if cfg.uses_own_node:

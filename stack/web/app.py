@@ -1,8 +1,9 @@
-"""The web app: frontend (static files), IPFS gateway, DID resolver, event index and a proxy
-to the social service (/social/...) on one loopback origin. Same origin matters: the gateway's
-/api/v0/add accepts browser uploads only from its own origin, which is how the frontend pins a
-new persona spec; and a fan's Sign-In with Ethereum names this origin as its domain, so the
-social service's session cookie is this origin's too."""
+"""The web app: frontend (static files), IPFS gateway, DID resolver, event index and proxies
+to the social service (/social/...) and the live server (/live/...) on one loopback origin.
+Same origin matters: the gateway's /api/v0/add accepts browser uploads only from its own
+origin, which is how the frontend pins a new persona spec; and a fan's Sign-In with Ethereum
+names this origin as its domain, so the social service's session cookie is this origin's too
+(kept for /social/ and /live/: the live server's rooms take the same session)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,13 @@ from fame.ipfs.gateway import create_app as create_gateway_app
 
 from .diversity import DiversityPreview
 from .indexer import EventIndex, Follower
+from .live_proxy import LIVE_PREFIX, default_live_url, mount_live_proxy
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
+#: The social service's sign-in cookie: the live server takes the same session, so the browser
+#: keeps it for /live/ too (and for no other path of this origin).
+SESSION_COOKIE = "fame_session"
 # The event index stores ids as SQLite integers: a larger one names nothing and is refused (422).
 MAX_ID = 2**63 - 1
 # The OpenAPI example of a persona spec: the one the docs ship.
@@ -74,6 +79,7 @@ def create_app(
     api_token: str | None = None,
     follow: bool = True,
     social_url: str | None = None,
+    live_url: str | None = None,
 ) -> FastAPI:
     from fame.did.resolver import LiveResolver
 
@@ -100,6 +106,7 @@ def create_app(
                 # A path, not a URL: the browser resolves it against the page, so the social
                 # service is same-origin under whichever host name the fan opened the app.
                 "socialUrl": SOCIAL_PREFIX,
+                "liveUrl": LIVE_PREFIX,
             },
             headers={"Cache-Control": "no-store"},
         )
@@ -187,6 +194,7 @@ def create_app(
         )
 
     mount_social_proxy(app, social_url or default_social_url())
+    mount_live_proxy(app, live_url or default_live_url())
 
     @app.get("/", include_in_schema=False)
     def index_html():
@@ -280,9 +288,10 @@ def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) ->
             answer.aiter_raw(), status_code=answer.status_code, background=BackgroundTask(answer.aclose)
         )
         response.raw_headers = [
-            (k.encode("latin-1"), _rewrite(k, v, base).encode("latin-1"))
+            (k.encode("latin-1"), out.encode("latin-1"))
             for k, v in answer.headers.multi_items()
             if k.lower() not in _HOP_BY_HOP
+            for out in _rewritten(k, v, base)
         ]
         return response
 
@@ -291,6 +300,17 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
     async for chunk in request.stream():
         if chunk:
             yield chunk
+
+
+def _rewritten(name: str, value: str, upstream: str) -> list[str]:
+    """The header's value(s) as the browser must see them: the session cookie twice, for the
+    social service's paths and for the live server's."""
+    out = _rewrite(name, value, upstream)
+    if name.lower() == "set-cookie" and value.split("=", 1)[0].strip() == SESSION_COOKIE:
+        live = LIVE_PREFIX + "/"
+        also = _COOKIE_PATH.sub(lambda m: m.group(1) + live, out) if _COOKIE_PATH.search(out) else f"{out}; Path={live}"
+        return [out, also]
+    return [out]
 
 
 def _rewrite(name: str, value: str, upstream: str) -> str:
@@ -317,7 +337,14 @@ def _social_unavailable(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None, social_url: str | None = None) -> None:
+def serve(
+    host: str,
+    port: int,
+    rpc_url: str,
+    dist: str | Path | None = None,
+    social_url: str | None = None,
+    live_url: str | None = None,
+) -> None:
     import uvicorn
 
     from fame.ipfs.backends import open_store
@@ -334,5 +361,6 @@ def serve(host: str, port: int, rpc_url: str, dist: str | Path | None = None, so
         dist=Path(dist) if dist else FRONTEND_DIST,
         api_token=secret(s.ipfs_api_token),
         social_url=social_url,
+        live_url=live_url,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -13,6 +13,12 @@ the chain's next report and the persona's reputation.
     python -m stack.web.devstack /tmp/dir           # the same stack by hand (Ctrl-C stops it)
     python -m stack.web.devstack /tmp/dir --fans    # ... with the social service, runtime and oracle
     python -m stack.web.devstack /tmp/dir --worker  # ... with the social service and the AI worker
+    python -m stack.web.devstack /tmp/dir --live    # ... with the social service, the live server
+                                                    #     and the persona hosting its events
+
+With `live=True` the live server (live/) runs on a free port behind the web app's /live/, and
+the persona runtime hosts the demo persona's events, answering from its templates (the fans'
+loop has the language model; here what is measured is the room, the voice and the badge).
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class DevStack:
     social_url: str | None = None
     #: With fans=True: the oracle operators' base URLs.
     oracle_urls: list[str] = field(default_factory=list)
+    #: With live=True: the live server (fans reach it as web_url + "/live").
+    live_url: str | None = None
 
 
 def stack_env(root: Path, **extra: str) -> dict[str, str]:
@@ -110,12 +118,19 @@ def _healthy(url: str) -> bool:
 
 
 def start(
-    root: Path, sup: Supervisor, dist: Path | None = None, *, fans: bool = False, worker: bool = False
+    root: Path,
+    sup: Supervisor,
+    dist: Path | None = None,
+    *,
+    fans: bool = False,
+    worker: bool = False,
+    live: bool = False,
 ) -> DevStack:
     """Start the stack with every file under `root`; `dist`: the built frontend to serve;
     `fans`: also the social service, the persona runtime and the oracle operators; `worker`:
     also the social service and the AI worker (dev account 7) fulfilling the content market's
-    requests and putting them in the persona's feed."""
+    requests and putting them in the persona's feed; `live`: also the social service, the live
+    server and the persona runtime hosting the persona's events."""
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
     anvil_port, web_port = free_port(), free_port()
@@ -128,8 +143,12 @@ def start(
         FAME_RPC_URL=rpc_url,
         FAME_IPFS_FSYNC="false",
     )
-    social_url = None
-    if fans or worker:
+    social_url = live_url = None
+    if live:
+        live_port = free_port()
+        live_url = f"http://127.0.0.1:{live_port}"
+        env.update(FAME_LIVE_PORT=str(live_port))
+    if fans or worker or live:
         social_port = free_port()
         social_url = f"http://127.0.0.1:{social_port}"
         env.update(
@@ -146,6 +165,8 @@ def start(
             argv += ["--dist", str(dist)]
         if social_url is not None:
             argv += ["--social-url", social_url]
+        if live_url is not None:
+            argv += ["--live-url", live_url]
         proc = sup.start("web", argv, log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
         wait_until(lambda: _healthy(web_url), 60, "web service", proc=proc, log=logs / "web.log")
         ape_run(cfg, rpc_url, "deploy", ["--fresh"], logs / "deploy.log", "deploying contracts")
@@ -170,6 +191,8 @@ def start(
                 oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
         if worker:
             start_worker(sup, cfg, rpc_url, web_url, logs)
+        if live_url is not None and social_url is not None:
+            _start_live(sup, cfg, env, rpc_url, web_url, social_url, live_port, logs)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
     return DevStack(
         rpc_url,
@@ -180,6 +203,7 @@ def start(
         logs,
         social_url,
         oracle_urls,
+        live_url,
     )
 
 
@@ -192,6 +216,28 @@ def _sync_social(social_url: str, logs: Path) -> None:
         return True
 
     wait_until(synced, 30, "the social service's read of the persona registry", log=logs / "social.log")
+
+
+def _start_live(
+    sup: Supervisor,
+    cfg: Settings,
+    env: dict[str, str],
+    rpc_url: str,
+    web_url: str,
+    social_url: str,
+    live_port: int,
+    logs: Path,
+) -> None:
+    """The live server (sessions from the social service, tickets from the chain) and the persona
+    runtime that hosts the persona's events in it."""
+    live_url = f"http://127.0.0.1:{live_port}"
+    argv = [sys.executable, "-m", "live", "--host", "127.0.0.1", "--port", str(live_port), "--rpc-url", rpc_url]
+    proc = sup.start("live server", argv, log=logs / "live.log", env=env, cwd=PROJECT_ROOT)
+    wait_until(lambda: _healthy(live_url), 60, "live server", proc=proc, log=logs / "live.log")
+    runtime_env = {k: v for k, v in env.items() if k != "FAME_RPC_URL"}
+    runtime_env["FAME_WORKER_RUNTIME_WRITER"] = "template"
+    with fame_environ(runtime_env):
+        start_runtime(sup, cfg, social_url, web_url, logs)
 
 
 def _start_fans(
@@ -235,9 +281,18 @@ if __name__ == "__main__":
 
     sup = Supervisor()
     try:
-        s = start(Path(sys.argv[1]), sup, fans="--fans" in sys.argv[2:], worker="--worker" in sys.argv[2:])
+        flags = sys.argv[2:]
+        s = start(Path(sys.argv[1]), sup, fans="--fans" in flags, worker="--worker" in flags, live="--live" in flags)
         print(
-            json.dumps({"rpc": s.rpc_url, "web": s.web_url, "manifest": str(s.manifest), "social": s.social_url}),
+            json.dumps(
+                {
+                    "rpc": s.rpc_url,
+                    "web": s.web_url,
+                    "manifest": str(s.manifest),
+                    "social": s.social_url,
+                    "live": s.live_url,
+                }
+            ),
             flush=True,
         )
         stop = threading.Event()

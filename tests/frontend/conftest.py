@@ -65,3 +65,17 @@ def media_stack(tmp_path_factory):
         yield start(root, sup, dist=root / "dist", worker=True)
     finally:
         sup.stop()
+
+
+@pytest.fixture(scope="module")
+def live_stack(tmp_path_factory):
+    """The stack with the live server behind the web app's /live/, the social service for the
+    fans' sign-in and the persona runtime hosting the persona's events (devstack live=True)."""
+    from stack.web.devstack import start
+
+    root: Path = tmp_path_factory.mktemp("live-stack")
+    sup = Supervisor()
+    try:
+        yield start(root, sup, dist=root / "dist", live=True)
+    finally:
+        sup.stop()
