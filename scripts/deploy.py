@@ -12,6 +12,7 @@ contract is deployed: a failed deploy leaves nothing half-written.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, NamedTuple
 
@@ -19,7 +20,7 @@ import click
 from ape import accounts, chain, networks, project
 from ape.cli import ConnectedProviderCommand
 
-from fame.config import LOCAL_CHAIN_ID, settings
+from fame.config import DEV_EVENT_OPERATOR_ACCOUNT, DEV_VOUCHER_INDEX, LOCAL_CHAIN_ID, settings
 from fame.errors import FameError
 from fame.manifest import DeployedContract, Manifest, find_manifest, git_commit, manifest_path, write_manifest
 
@@ -117,6 +118,13 @@ DID_ROOT_WINDOW = 30
 LOCAL_ORACLE_N = 4
 LOCAL_ORACLE_F = 1
 
+# Live events (contracts/events/PersonaEvents.vy): off the local chain the live server's voucher
+# key is named by its address (the key itself stays with the live server).
+VOUCHER_SIGNER_ENV = "FAME_LIVE_VOUCHER_SIGNER"
+# The local stack's demo persona (the seed creates it first): its event operator is granted at
+# deploy, before the persona exists, so the seed can schedule its demo event.
+DEMO_PERSONA_ID = 1
+
 
 def resolve_deployer():
     """The account that deploys: anvil's dev account 0 locally, an `ape accounts` alias elsewhere."""
@@ -137,6 +145,26 @@ def resolve_deployer():
         ) from None
 
 
+def resolve_voucher_signer(chain_id: int) -> str:
+    """The address whose attendance vouchers mint badges: the dev voucher key (anvil mnemonic index
+    DEV_VOUCHER_INDEX) on the local chain, FAME_LIVE_VOUCHER_SIGNER elsewhere."""
+    from eth_utils import is_address, to_checksum_address
+
+    from fame.chain import dev_account
+
+    if chain_id == LOCAL_CHAIN_ID:
+        return str(dev_account(DEV_VOUCHER_INDEX).address)
+    signer = os.environ.get(VOUCHER_SIGNER_ENV, "").strip()
+    if not signer:
+        raise FameError(
+            f"no voucher signer for chain {chain_id}: set {VOUCHER_SIGNER_ENV} to the address of the live "
+            "server's voucher key (FAME_LIVE_VOUCHER_KEY)"
+        )
+    if not is_address(signer):
+        raise FameError(f"{VOUCHER_SIGNER_ENV}={signer!r} is not an address")
+    return str(to_checksum_address(signer))
+
+
 def _record(name: str, instance) -> DeployedContract:
     ct = instance.contract_type
     receipt = instance.creation_metadata.receipt if instance.creation_metadata else None
@@ -155,11 +183,24 @@ def _calldata(contract, method: str, *args) -> bytes:
 
 
 def deploy_all(
-    deployer, params: DaoParams, oracle_signers: list[str], oracle_transmitters: list[str], oracle_f: int
+    deployer,
+    params: DaoParams,
+    oracle_signers: list[str],
+    oracle_transmitters: list[str],
+    oracle_f: int,
+    voucher_signer: str | None = None,
 ) -> dict[str, DeployedContract]:
     """Deploy every contract in dependency order, hand every privileged role to the timelock,
-    and return the manifest entries. See docs/architecture.md, "Bootstrap"."""
+    and return the manifest entries. See docs/architecture.md, "Bootstrap".
+
+    `voucher_signer` defaults to `resolve_voucher_signer(chain.chain_id)`. On the local chain the
+    bootstrap batch also makes dev account DEV_EVENT_OPERATOR_ACCOUNT the demo persona's event
+    operator."""
+    from fame.chain import dev_account
+
     d = dict(sender=deployer)
+    local = chain.chain_id == LOCAL_CHAIN_ID
+    voucher_signer = voucher_signer or resolve_voucher_signer(chain.chain_id)
     fmc = deployer.deploy(project.FMC, FMC_CAP, deployer.address, FMC_GENESIS_SUPPLY)
     # Deployed with delay 0 and the deployer as admin for the bootstrap batch below.
     timelock = deployer.deploy(project.FameTimelock, 0, [], [], deployer.address)
@@ -222,10 +263,18 @@ def deploy_all(
         project.ContentMarket, timelock.address, fmc.address, registry.address, timelock.address, params.market_params()
     )
 
+    # Live events: tickets in FMC, proceeds paid to the persona's share token at settlement,
+    # attendance badges minted with the live server's vouchers.
+    persona_events = deployer.deploy(
+        project.PersonaEvents, timelock.address, fmc.address, registry.address, voucher_signer
+    )
+
     governor.bootstrap_launchpad(launchpad.address, **d)  # also ends the bootstrapper role
 
-    # One timelock batch wires the contracts that the timelock already owns, accepts FMC's
-    # ownership, and finally raises the timelock's own delay to the real one.
+    # The bootstrap batch wires the contracts that the timelock already owns, accepts FMC's
+    # ownership, and finally raises the timelock's own delay to the real one. The timelock takes
+    # at most MAX_BATCH calls per batch, so the batch goes in as consecutive timelock batches
+    # (each executed at once, while the delay is still 0), the delay raise in the last.
     fmc.transfer_ownership(timelock.address, **d)
     calls: list[tuple[Any, ...]] = [
         (registry, "set_registrar", launchpad.address),
@@ -235,10 +284,11 @@ def deploy_all(
         (reputation, "set_oracle", oracle.address),  # E lives in the oracle's stored words
         (oracle, "set_performance_interval", params.oracle_performance_interval),
         (fmc, "accept_ownership"),
-        (timelock, "update_delay", params.timelock_delay),
     ]
-    targets = [c[0].address for c in calls]
-    payloads = [_calldata(c[0], c[1], *c[2:]) for c in calls]
+    if local:  # the demo persona's events are scheduled by a dev account (scripts/seed_demo.py)
+        operator = dev_account(DEV_EVENT_OPERATOR_ACCOUNT).address
+        calls.append((persona_events, "set_operator", DEMO_PERSONA_ID, operator, True))
+    calls.append((timelock, "update_delay", params.timelock_delay))
     zero = b"\x00" * 32
     proposer, executor, canceller, admin = (
         timelock.PROPOSER_ROLE(),
@@ -248,8 +298,14 @@ def deploy_all(
     )
     timelock.grantRole(proposer, deployer.address, **d)
     timelock.grantRole(executor, deployer.address, **d)
-    timelock.schedule_batch(targets, [0] * len(calls), payloads, zero, zero, 0, **d)
-    timelock.execute_batch(targets, [0] * len(calls), payloads, zero, zero, **d)
+    batch_size = timelock.MAX_BATCH()
+    for start in range(0, len(calls), batch_size):
+        chunk = calls[start : start + batch_size]
+        targets = [c[0].address for c in chunk]
+        payloads = [_calldata(c[0], c[1], *c[2:]) for c in chunk]
+        salt = start.to_bytes(32, "big")  # one operation id per batch
+        timelock.schedule_batch(targets, [0] * len(chunk), payloads, zero, salt, 0, **d)
+        timelock.execute_batch(targets, [0] * len(chunk), payloads, zero, salt, **d)
     for role in (proposer, canceller, executor):
         timelock.grantRole(role, governor.address, **d)
     for role in (proposer, canceller, executor):
@@ -271,6 +327,7 @@ def deploy_all(
         "DIDVerifier": did_verifier,
         "DIDRegistry": did_registry,
         "ContentMarket": market,
+        "PersonaEvents": persona_events,
     }
     deployed = {name: _record(name, c) for name, c in contracts.items()}
     deployed["PersonaShare"] = DeployedContract(
@@ -325,8 +382,9 @@ def run(fresh: bool) -> Manifest:
         f = LOCAL_ORACLE_F
     else:
         signers, transmitters, f = oracle_operators_from_settings()
+    voucher_signer = resolve_voucher_signer(chain_id)
     start_block = chain.blocks.height + 1
-    contracts = deploy_all(deployer, params, signers, transmitters, f)
+    contracts = deploy_all(deployer, params, signers, transmitters, f, voucher_signer)
     manifest = Manifest(
         chain_id=chain_id,
         network=networks.provider.network_choice,
@@ -338,6 +396,7 @@ def run(fresh: bool) -> Manifest:
             "dao_params": params._asdict(),
             "oracle": {"signers": signers, "transmitters": transmitters, "f": f},
             "share_blueprint": contracts["PersonaShare"].address,
+            "events": {"voucher_signer": voucher_signer},
         },
     )
     path = write_manifest(manifest)

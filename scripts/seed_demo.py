@@ -12,7 +12,10 @@ What it does, as real transactions from anvil's dev accounts:
      the persona is launched, shares are claimable, the FMC raised sits in its treasury;
   6. contributors claim their shares, carol pays the persona 1 ETH of revenue (a plain ETH
      transfer to its share token), alice and bob claim their part, bob stakes FMC on it with a
-     30-day lock, and holders rate it.
+     30-day lock, and holders rate it;
+  7. the persona's event operator (dev account 8) pins the demo live event's metadata and
+     schedules it: it starts two minutes after the seed, lasts two hours, 100 tickets at 10 FMC,
+     a badge for a minute in the room (docs/live.md).
 
 Time travel uses anvil's clock, so the demo runs only on the local dev chain.
 """
@@ -27,7 +30,7 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 from eth_utils import keccak
 
-from fame.config import LOCAL_CHAIN_ID, PROJECT_ROOT, settings
+from fame.config import DEV_EVENT_OPERATOR_ACCOUNT, LOCAL_CHAIN_ID, PROJECT_ROOT, settings
 from fame.errors import FameError
 from fame.manifest import load_manifest
 from fame.persona_spec import validate
@@ -139,6 +142,41 @@ def request_content(at, persona_id: int, gateway_api: str | None, requester, wor
     return ids
 
 
+# The demo live event (docs/live.md, "The contract"): scheduled last, so that no time travel of
+# the seed moves the chain's clock past its start.
+DEMO_EVENT = {
+    "title": "Nova Lumen live: comet night",
+    "description": "Nova answers your questions about the comet in her sky, live on stage. "
+    "Stay a minute in the room for your attendance badge.",
+    "scene": {"backdrop": "#1b2a4a", "stage": "round"},
+}
+DEMO_EVENT_STARTS_IN = 120
+DEMO_EVENT_LENGTH = 2 * 3_600
+DEMO_EVENT_CAPACITY = 100
+DEMO_EVENT_PRICE = 10 * FMC
+DEMO_EVENT_MIN_ATTENDANCE = 60
+
+
+def schedule_live_event(at, persona_id: int, gateway_api: str | None) -> int:
+    """Pins the demo event's metadata and schedules it as the persona's event operator (the
+    deploy granted that role to dev account DEV_EVENT_OPERATOR_ACCOUNT); returns its id."""
+    events = at["PersonaEvents"]
+    operator = accounts.test_accounts[DEV_EVENT_OPERATOR_ACCOUNT]
+    cid = pin_bytes(json.dumps(DEMO_EVENT, indent=2).encode(), "event.json", gateway_api)
+    starts_at = chain.pending_timestamp + DEMO_EVENT_STARTS_IN
+    tx = events.schedule(
+        persona_id,
+        starts_at,
+        starts_at + DEMO_EVENT_LENGTH,
+        DEMO_EVENT_CAPACITY,
+        DEMO_EVENT_PRICE,
+        DEMO_EVENT_MIN_ATTENDANCE,
+        cid,
+        sender=operator,
+    )
+    return int(tx.return_value)
+
+
 def travel(seconds: int) -> None:
     chain.pending_timestamp += seconds
     chain.mine()
@@ -210,6 +248,7 @@ def seed(gateway_api: str | None) -> dict:
     reputation.rate(persona_id, 4, sender=bob)
 
     requests = request_content(at, persona_id, gateway_api, requester=carol, worker_funder=deployer)
+    live_event_id = schedule_live_event(at, persona_id, gateway_api)
 
     return {
         "persona_id": persona_id,
@@ -226,6 +265,8 @@ def seed(gateway_api: str | None) -> dict:
         "did": did,
         "content_requests": requests,
         "worker": accounts.test_accounts[WORKER_DEV_ACCOUNT].address,
+        "live_event_id": live_event_id,
+        "event_operator": accounts.test_accounts[DEV_EVENT_OPERATOR_ACCOUNT].address,
     }
 
 

@@ -352,6 +352,14 @@ class LiveHost:
 
     # ------------------------------------------------------------------ after the event
 
+    def event_title(self, event: LiveEvent) -> str:
+        """The title in the event's metadata on IPFS (its number where that is not readable)."""
+        try:
+            title = json.loads(self.backend.read(event.metadata_cid)).get("title")
+        except Exception:  # noqa: BLE001 - a missing or malformed metadata file names no title
+            title = None
+        return str(title) if isinstance(title, str) and title.strip() else f"event {event.event_id}"
+
     def post_recording(self, event: LiveEvent, profile: PersonaProfile, record: EventRecord) -> Any:
         """Pins the event's recording with its manifest and posts it to the persona's feed (once)."""
         from ..voice import encode_pcm
@@ -371,7 +379,7 @@ class LiveHost:
             pcm_parts += [pcm, gap]
             offset += (len(pcm) + len(gap)) / rate
         attendance = int(transcript.get("attendance", {}).get("count", transcript.get("attendance_count", 0)) or 0)
-        title = str(transcript.get("title") or f"event {event.event_id}")
+        title = self.event_title(event)
         body = (
             f"Recording of {title}: {attendance} attended, {len(answers)} "
             f"question{'s' if len(answers) != 1 else ''} answered live."

@@ -1,11 +1,15 @@
 """The deploy script never silently deploys a second set on a chain that has a manifest."""
 
+import importlib.util
 import json
 import subprocess
 
+import pytest
 from web3 import Web3
 
-from fame.config import PROJECT_ROOT
+from fame.chain import dev_account
+from fame.config import DEV_EVENT_OPERATOR_ACCOUNT, DEV_VOUCHER_INDEX, PROJECT_ROOT
+from fame.errors import FameError
 from fame.procs import Supervisor, free_port
 from stack.anvil import start_anvil
 
@@ -24,6 +28,17 @@ def test_deploy_writes_manifest_then_reuses_it(tmp_path, anvil_node):
     assert len(w3.eth.get_code(fmc["address"])) > 0
     assert manifest["deployer"] == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
     assert manifest["deploy_block"] >= 1 and manifest["git_commit"]
+    # Live events: owned by the timelock, the dev voucher key as signer, the demo persona's event
+    # operator granted to its dev account (the bootstrap batch did it, before the persona exists).
+    entry = manifest["contracts"]["PersonaEvents"]
+    assert entry["contract_type"] == "PersonaEvents"
+    assert {"schedule", "buy", "claim_badge", "events"} <= {i.get("name") for i in entry["abi"]}
+    events = w3.eth.contract(address=entry["address"], abi=entry["abi"])
+    assert events.functions.owner().call() == manifest["contracts"]["FameTimelock"]["address"]
+    assert events.functions.voucher_signer().call() == dev_account(DEV_VOUCHER_INDEX).address
+    assert manifest["extra"]["events"]["voucher_signer"] == dev_account(DEV_VOUCHER_INDEX).address
+    assert events.functions.is_operator(1, dev_account(DEV_EVENT_OPERATOR_ACCOUNT).address).call()
+    assert events.functions.FMC().call() == fmc["address"]
     nonce = w3.eth.get_transaction_count(manifest["deployer"])
 
     second = ape_deploy(env, url)
@@ -76,3 +91,26 @@ def test_missing_deployer_on_another_chain_is_one_clear_line(tmp_path):
             assert result.returncode == 2, result.stdout + result.stderr
             assert expected in result.stderr
     assert not (tmp_path / "deployments").exists()
+
+
+def _deploy_script():
+    spec = importlib.util.spec_from_file_location("fame_deploy_script", PROJECT_ROOT / "scripts" / "deploy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_voucher_signer_is_the_dev_key_locally_and_named_elsewhere(monkeypatch):
+    """Locally the dev voucher key signs; another chain needs FAME_LIVE_VOUCHER_SIGNER, a valid address."""
+    deploy = _deploy_script()
+    monkeypatch.setenv("FAME_LIVE_VOUCHER_SIGNER", "0x000000000000000000000000000000000000dEaD")
+    assert deploy.resolve_voucher_signer(31337) == dev_account(DEV_VOUCHER_INDEX).address
+    assert deploy.resolve_voucher_signer(4242) == "0x000000000000000000000000000000000000dEaD"
+    monkeypatch.setenv("FAME_LIVE_VOUCHER_SIGNER", "0x000000000000000000000000000000000000dead")
+    assert deploy.resolve_voucher_signer(4242) == "0x000000000000000000000000000000000000dEaD"
+    monkeypatch.setenv("FAME_LIVE_VOUCHER_SIGNER", "not-an-address")
+    with pytest.raises(FameError, match="is not an address"):
+        deploy.resolve_voucher_signer(4242)
+    monkeypatch.delenv("FAME_LIVE_VOUCHER_SIGNER")
+    with pytest.raises(FameError, match="set FAME_LIVE_VOUCHER_SIGNER"):
+        deploy.resolve_voucher_signer(4242)

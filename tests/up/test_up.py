@@ -176,6 +176,27 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         worker_log = (tmp_path / "state" / "logs" / "worker.log").read_text()[-3000:]
         assert image[14] in in_feed and (caption[14] in in_feed or held), worker_log
         assert in_feed[image[14]]["image_cid"] == image[13]
+        # The demo live event: persona 1's, on sale, starting about two minutes after the seed, its
+        # metadata served by the gateway; the demo fans hold FMC for tickets.
+        events = contract("PersonaEvents")
+        assert events.functions.event_count().call() == 1
+        persona_id, starts_at, ends_at, capacity, sold, price, min_attendance, cancelled, settled, cid = (
+            events.functions.events(1).call()
+        )
+        assert (persona_id, capacity, price, min_attendance, cancelled, settled) == (
+            1,
+            100,
+            10 * 10**18,
+            60,
+            False,
+            False,
+        )
+        assert ends_at - starts_at == 2 * 3_600
+        metadata = httpx.get(f"{gateway}/ipfs/{cid}").json()
+        assert metadata["title"] and metadata["description"] and metadata["scene"]["stage"] in ("round", "square")
+        fmc_token = contract("FMC")
+        for fan in w3.eth.accounts[1:4]:
+            assert fmc_token.functions.balanceOf(fan).call() >= 10 * price
         # The round leaders push performance scores to staking once per interval (60 s locally).
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline and staking.functions.persona_stake(1).call()[2] == 0:
