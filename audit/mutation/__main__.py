@@ -1,0 +1,5 @@
+import sys
+
+from audit.mutation.cli import main
+
+sys.exit(main())
