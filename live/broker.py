@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -38,20 +39,22 @@ def channel(event_id: int) -> str:
     return f"{CHANNEL_PREFIX}{event_id}"
 
 
-class Broker:
+class Broker(ABC):
     """The interface every broker implements."""
 
     name = "broker"
 
+    @abstractmethod
     async def start(self, deliver: Deliver) -> None:
-        raise NotImplementedError
+        """Begin relaying: `deliver` gets every message other hubs publish."""
 
+    @abstractmethod
     def publish(self, event_id: int, message: dict[str, Any]) -> None:
         """Queue `message` for the other hubs (never blocks: the room does not wait on the broker)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def close(self) -> None:
-        raise NotImplementedError
+        """Stop relaying and release the connection."""
 
     @property
     def connected(self) -> bool:
