@@ -29,6 +29,7 @@ from fame.ipfs.gateway import create_app as create_gateway_app
 from .diversity import DiversityPreview
 from .indexer import EventIndex, Follower
 from .live_proxy import LIVE_PREFIX, default_live_url, mount_live_proxy
+from .upstream import upstream_client
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
@@ -216,12 +217,7 @@ def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) ->
     put under /social, so the browser keeps it for this origin), with X-Forwarded-Host/-Proto/-For
     telling the service the origin the fan sees. The service down: 502 with what to do."""
     base = upstream.rstrip("/")
-    client = httpx.AsyncClient(
-        base_url=base,
-        timeout=httpx.Timeout(timeout, connect=5.0),
-        follow_redirects=False,
-        trust_env=False,
-    )
+    client = upstream_client(base, timeout)
     app.state.social_url = base
     outer = app.router.lifespan_context
 

@@ -26,11 +26,14 @@ from starlette.background import BackgroundTask
 
 from fame.config import live_settings, settings
 
+from .upstream import upstream_client
+
 log = logging.getLogger(__name__)
 
 LIVE_PREFIX = "/live"
-#: Handshake headers the live server reads (the fan's session, the host's token and role).
-_WS_FORWARDED = ("cookie", "authorization", "x-fame-role", "user-agent")
+#: Handshake headers the live server reads (the fan's session, the host's token and role, the
+#: page's origin, which the server checks against the web app's).
+_WS_FORWARDED = ("cookie", "authorization", "x-fame-role", "user-agent", "origin")
 #: Close codes that a close frame may not carry (no status, abnormal closure, TLS failure).
 _UNSENDABLE = {1005, 1006, 1015}
 TRY_AGAIN = 1013
@@ -70,9 +73,7 @@ def mount_live_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) -> N
     """Forward /live/{path} (HTTP) and /live/ws/{path} (WebSocket) to the live server at `upstream`."""
     base = upstream.rstrip("/")
     ws_base = "ws" + base.removeprefix("http") if base.startswith("http") else base
-    client = httpx.AsyncClient(
-        base_url=base, timeout=httpx.Timeout(timeout, connect=5.0), follow_redirects=False, trust_env=False
-    )
+    client = upstream_client(base, timeout)
     app.state.live_url = base
     outer = app.router.lifespan_context
 

@@ -194,6 +194,22 @@ def test_cookies_and_set_cookie_pass_through(proxied):
         assert browser.cookies.get("fame_session", path="/live/") is None  # signed out of the rooms too
 
 
+def test_one_fans_session_never_reaches_another_fans_request(proxied):
+    """The proxy forwards each request with its own cookies only: after fan A signed in through
+    it, fan B (another browser, no cookie) is nobody, and B's own session stays B's."""
+    web, _ = proxied
+    a_address, b_address = "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000b2"
+    with httpx.Client(base_url=web, timeout=10) as a, httpx.Client(base_url=web, timeout=10) as b:
+        assert a.post("/social/api/auth/verify", json={"address": a_address}).status_code == 200
+        assert a.get("/social/api/auth/me").json()["address"] == a_address
+        assert b.get("/social/api/auth/me").json()["address"] is None
+        assert b.get("/social/api/echo/x").json()["cookies"] == {}
+        assert b.post("/social/api/posts/1/comments", json={"body": "hi"}).status_code == 401
+        assert b.post("/social/api/auth/verify", json={"address": b_address}).status_code == 200
+        assert b.get("/social/api/auth/me").json()["address"] == b_address
+        assert a.get("/social/api/auth/me").json()["address"] == a_address
+
+
 def test_status_codes_and_headers(proxied):
     web, _ = proxied
     with httpx.Client(base_url=web, timeout=10) as client:
