@@ -439,6 +439,18 @@ class LiveSettings(BaseSettings):
         description="Private key (0x hex) that signs attendance vouchers; PersonaEvents.voucher_signer must be "
         "its address. Unset: the dev key (anvil mnemonic index 300), accepted on the local chain only.",
     )
+    voucher_signer: str | None = Field(
+        default=None,
+        description="Address of the voucher key, named to the deployment off the local chain (the key itself "
+        "stays with the live server). Unset: the dev key's address, on the local chain only.",
+    )
+    allowed_origins: str | None = Field(
+        default=None,
+        description="Comma-separated origins (scheme://host:port) whose pages may open a room's WebSocket "
+        "(a browser always sends its page's Origin; clients that send none are not browsers and carry "
+        "their session or token themselves). Unset: the web app's origin (the social service's), "
+        "by 127.0.0.1 and localhost alike when it is a loopback address.",
+    )
     voucher_ttl_s: int = Field(default=86_400, ge=60, description="How long a signed voucher stays usable.")
     messages_per_s: float = Field(default=20.0, gt=0, description="Messages one connection may send per second.")
     burst: int = Field(default=40, ge=1, description="Messages a connection may send at once before the rate applies.")
@@ -455,6 +467,18 @@ class LiveSettings(BaseSettings):
     @property
     def effective_social_url(self) -> str:
         return (self.social_url or f"http://{settings().host}:{social_settings().port}").rstrip("/")
+
+    @property
+    def origins(self) -> frozenset[str]:
+        """The origins whose pages may open a room (see allowed_origins)."""
+        if self.allowed_origins is not None:
+            return frozenset(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
+        web = social_settings().origin
+        loopback = ("://127.0.0.1", "://localhost")
+        for name in loopback:
+            if name + ":" in web or web.endswith(name):
+                return frozenset(web.replace(name, other) for other in loopback)
+        return frozenset({web})
 
 
 #: anvil-mnemonic index of the local stack's voucher key (no funds needed: it only signs).

@@ -44,6 +44,10 @@ async def _admit(service: LiveService, websocket: WebSocket, event_id: int) -> t
     """(the fan's address or None for the host, the event), or Refused with the close code."""
     if service.closing:
         raise Refused(CLOSE_TRY_AGAIN, "the live server is shutting down: reconnect")
+    origin = websocket.headers.get("origin")
+    if origin is not None and origin.rstrip("/") not in service.cfg.origins:
+        # a page of another origin would ride on the fan's cookie (SameSite spares other ports)
+        raise Refused(CLOSE_POLICY, f"pages of {origin[:80]} may not open this room (FAME_LIVE_ALLOWED_ORIGINS)")
     try:
         host = service.identity.is_host(websocket.headers)
     except BadHostToken as err:

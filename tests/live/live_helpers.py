@@ -214,9 +214,15 @@ def session_cookie(social: ServiceProcess, account: LocalAccount) -> str:
 
 
 async def open_room(
-    ws_base: str, event_id: int, *, cookie: str | None = None, host: bool = False, token: str = HOST_TOKEN
+    ws_base: str,
+    event_id: int,
+    *,
+    cookie: str | None = None,
+    host: bool = False,
+    token: str = HOST_TOKEN,
+    origin: str | None = None,
 ) -> Room:
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = {} if origin is None else {"Origin": origin}  # as a browser's page sends
     if cookie is not None:
         headers["Cookie"] = f"fame_session={cookie}"
     if host:

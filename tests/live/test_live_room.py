@@ -2,7 +2,8 @@
 social service as a real process for the fans' sign-in, events and tickets from the event book.
 
 Invariants: nobody gets in without a session (1008 "sign in first") or a ticket (1008 "no
-ticket for event N"), an unknown event is 4404 and an ended or cancelled one 4409; a bad
+ticket for event N"), nor from a page of another origin than the web app's (1008); an
+unknown event is 4404 and an ended or cancelled one 4409; a bad
 frame gets an `error` frame and the connection keeps working; presence reaches the others at
 most presence_hz times a second with the last position; chat passes moderation; the host's
 answer frames reach every fan and their captions the transcript; a flood is answered
@@ -64,6 +65,17 @@ def test_without_a_session_or_a_ticket_nobody_gets_in(live, book, cookies):
         bad_host = await open_room(live.ws, EVENT, host=True, token="wrong")
         code, reason = await bad_host.closed()
         assert code == 1008 and "host token" in reason
+        # a page of another origin (the same site on another port included) cannot ride on the
+        # fan's cookie, even with a ticket
+        book.give_ticket(EVENT, fan(2).address)
+        for page in ("http://attacker.example", "http://127.0.0.1:9", "null"):
+            foreign = await open_room(live.ws, EVENT, cookie=cookies[2], origin=page)
+            code, reason = await foreign.closed()
+            assert code == 1008 and f"pages of {page} may not open this room" in reason
+        web_app = sorted(live.cfg.origins)[0]
+        welcomed = await open_room(live.ws, EVENT, cookie=cookies[2], origin=web_app)
+        assert (await welcomed.next("welcome"))["you"] == fan(2).address
+        await welcomed.ws.close()
 
     asyncio.run(scenario())
 

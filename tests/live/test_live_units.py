@@ -384,3 +384,25 @@ def test_fame_live_migrate_applies_the_migrations(tmp_path):
         assert result.output.strip().endswith("revision l0001")
     bad = CliRunner().invoke(live, ["migrate", "--database-url", "mysql://nobody"])
     assert bad.exit_code == 2 and "SQLite" in bad.output
+
+
+def test_the_rooms_open_to_the_web_apps_origin_only(monkeypatch):
+    """Unset, the allowed origins are the web app's (the social service's public origin), by
+    127.0.0.1 and localhost alike on loopback; set, exactly the listed ones."""
+    from fame import config
+
+    monkeypatch.setenv("FAME_GATEWAY_PORT", "18088")
+    monkeypatch.delenv("FAME_SOCIAL_PUBLIC_URL", raising=False)
+    config.settings.cache_clear()
+    config.social_settings.cache_clear()
+    try:
+        assert LiveSettings().origins == {"http://127.0.0.1:18088", "http://localhost:18088"}
+        monkeypatch.setenv("FAME_SOCIAL_PUBLIC_URL", "https://fans.example/")
+        config.social_settings.cache_clear()
+        assert LiveSettings().origins == {"https://fans.example"}
+        explicit = LiveSettings(allowed_origins=" https://a.example/, https://b.example:8443 ,")
+        assert explicit.origins == {"https://a.example", "https://b.example:8443"}
+        assert LiveSettings(allowed_origins="").origins == frozenset()  # nobody's pages: scripts only
+    finally:
+        config.settings.cache_clear()
+        config.social_settings.cache_clear()
