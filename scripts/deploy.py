@@ -12,7 +12,6 @@ contract is deployed: a failed deploy leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any, NamedTuple
 
@@ -119,7 +118,7 @@ LOCAL_ORACLE_N = 4
 LOCAL_ORACLE_F = 1
 
 # Live events (contracts/events/PersonaEvents.vy): off the local chain the live server's voucher
-# key is named by its address (the key itself stays with the live server).
+# key is named by its address (LiveSettings.voucher_signer; the key itself stays with the server).
 VOUCHER_SIGNER_ENV = "FAME_LIVE_VOUCHER_SIGNER"
 # The local stack's demo persona (the seed creates it first): its event operator is granted at
 # deploy, before the persona exists, so the seed can schedule its demo event.
@@ -151,10 +150,11 @@ def resolve_voucher_signer(chain_id: int) -> str:
     from eth_utils import is_address, to_checksum_address
 
     from fame.chain import dev_account
+    from fame.config import LiveSettings
 
     if chain_id == LOCAL_CHAIN_ID:
         return str(dev_account(DEV_VOUCHER_INDEX).address)
-    signer = os.environ.get(VOUCHER_SIGNER_ENV, "").strip()
+    signer = (LiveSettings().voucher_signer or "").strip()  # read now, not cached: the deploy's own env
     if not signer:
         raise FameError(
             f"no voucher signer for chain {chain_id}: set {VOUCHER_SIGNER_ENV} to the address of the live "

@@ -50,7 +50,7 @@ def run_stack(env, python, timeout=60):
 
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
-    port, gateway_port, social_port = free_port(), free_port(), free_port()
+    port, gateway_port, social_port, live_port = free_port(), free_port(), free_port(), free_port()
     oracle_base = free_ports_in_a_row(4)
     env = stack_env(
         tmp_path,
@@ -58,6 +58,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         FAME_GATEWAY_PORT=str(gateway_port),
         FAME_ORACLE_BASE_PORT=str(oracle_base),
         FAME_SOCIAL_PORT=str(social_port),
+        FAME_LIVE_PORT=str(live_port),
     )
     proc = subprocess.Popen(
         [python, "-m", "stack"],
@@ -194,6 +195,11 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         assert ends_at - starts_at == 2 * 3_600
         metadata = httpx.get(f"{gateway}/ipfs/{cid}").json()
         assert metadata["title"] and metadata["description"] and metadata["scene"]["stage"] in ("round", "square")
+        # ... and its room answers through the web app's /live/ proxy, as a newcomer's browser
+        # reaches it (the event's times as the chain holds them).
+        room = httpx.get(f"{gateway}/live/api/events/1/room").json()
+        assert isinstance(room["attendees"], list) and room["event"]["starts_at"] == starts_at, room
+        assert httpx.get(f"http://127.0.0.1:{live_port}/health").json()["status"] == "ok"
         fmc_token = contract("FMC")
         for fan in w3.eth.accounts[1:4]:
             assert fmc_token.functions.balanceOf(fan).call() >= 10 * price
@@ -213,6 +219,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
     assert not port_in_use("127.0.0.1", gateway_port)
     assert not any(port_in_use("127.0.0.1", oracle_base + i) for i in range(4))
+    assert not port_in_use("127.0.0.1", live_port) and not port_in_use("127.0.0.1", social_port)
     assert not port_in_use("127.0.0.1", social_port)
 
 
