@@ -82,6 +82,10 @@ async function step(name, fn) {
       await p.screenshot({ path: `${ARTIFACTS}/live-failure-${who}.png`, fullPage: true }).catch(() => {});
       const text = await p.locator("#main").innerText().catch(() => "");
       if (text) console.log(`${who}'s page shows:\n${text.slice(0, 2500)}`);
+      const events = await p.locator('[data-testid="events-section"]').innerText({ timeout: 1000 }).catch(() => "");
+      if (events) console.log(`${who}'s events section shows:\n${events.slice(0, 2500)}`);
+      const txs = await p.locator("#tx-list").innerText({ timeout: 1000 }).catch(() => "");
+      if (txs) console.log(`${who}'s transactions:\n${txs.slice(0, 1500)}`);
     }
     throw err;
   }
@@ -138,11 +142,14 @@ await step("schedule an event for the persona on the dev chain", async () => {
   const pinned = await fetch(`${BASE_URL}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
   check(pinned.ok, `metadata pinned (${pinned.status})`);
   const cid = JSON.parse((await pinned.text()).trim().split("\n").pop()).Hash;
+  // a fresh block first: the latest one may be minutes old, and the schedule's own block is
+  // stamped by the chain's clock now, which must still be before the start
+  await client.request({ method: "evm_mine", params: [] });
   const now = await chainTime();
-  await send(operator, "PersonaEvents", "schedule", [PERSONA, now + 5n, now + 3600n, 10n, PRICE, MIN_ATTENDANCE, cid]);
+  await send(operator, "PersonaEvents", "schedule", [PERSONA, now + 60n, now + 3600n, 10n, PRICE, MIN_ATTENDANCE, cid]);
   eventId = await read("PersonaEvents", "event_count");
   event = await read("PersonaEvents", "events", [eventId]);
-  await advance(10); // the event is live
+  await advance(65); // the event is live
   console.log(`     event ${eventId}: ${event.starts_at}..${event.ends_at}, price ${PRICE}, badge after ${MIN_ATTENDANCE} s, metadata ${cid}`);
 });
 

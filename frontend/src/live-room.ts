@@ -127,7 +127,8 @@ export function mountLiveRoom(root: HTMLElement, room: RoomInput): () => void {
   };
   const logLine = (kind: "chat" | "system", from: string | null, text: string) => {
     chatLog.append(h("li", { class: `room-line room-${kind}`, dataset: { kind } },
-      from ? h("strong", { class: "mono" }, from.toLowerCase() === me ? "you" : shortAddress(from)) : null, from ? ": " : "", text));
+      // the colon inside the name's element: a line never starts with it
+      from ? h("strong", { class: "mono" }, `${from.toLowerCase() === me ? "you" : shortAddress(from)}:`) : null, from ? " " : "", text));
     while (chatLog.childElementCount > CHAT_KEEP) chatLog.firstElementChild?.remove();
     chatLog.scrollTop = chatLog.scrollHeight;
   };

@@ -41,10 +41,17 @@ export function eventsSection(ctx: AppContext, social: SocialSession, persona: {
   const now = () => chainTime.at + BigInt(Math.floor((Date.now() - chainTime.readAt) / 1000));
 
   const status = (li: HTMLElement) => li.querySelector<HTMLElement>('[data-testid="event-status"]')!;
-  const showStatus = (el: HTMLElement, state: "sending" | "done" | "failed", text: string) => {
+  // A write's last outcome per event: the row is redrawn after the write (the chain changed), and
+  // the fan still reads what happened.
+  const outcomes = new Map<string, { state: "sending" | "done" | "failed"; text: string }>();
+  const paint = (el: HTMLElement, state: "idle" | "sending" | "done" | "failed", text: string) => {
     el.textContent = text;
     el.dataset.status = state;
-    el.className = `request small request-${state}`;
+    el.className = state === "idle" ? "request small" : `request small request-${state}`;
+  };
+  const showStatus = (id: string, el: HTMLElement, state: "sending" | "done" | "failed", text: string) => {
+    outcomes.set(id, { state, text });
+    paint(el, state, text);
   };
 
   /** One write from a row's button: the row is left alone by the poll while it runs. */
@@ -55,14 +62,14 @@ export function eventsSection(ctx: AppContext, social: SocialSession, persona: {
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
     const line = status(row.li);
-    showStatus(line, "sending", `${what}…`);
+    showStatus(id, line, "sending", `${what}…`);
     try {
-      showStatus(line, "done", await write());
+      showStatus(id, line, "done", await write());
     } catch (err) {
       const text = err instanceof LiveError
         ? (err.status === 401 ? "Sign in with Ethereum first: the live server knows you by your sign-in." : err.detail)
         : err instanceof Error ? err.message : String(err);
-      showStatus(line, "failed", text);
+      showStatus(id, line, "failed", text);
     } finally {
       button.removeAttribute("aria-busy");
       row.busy = false;
@@ -132,6 +139,8 @@ export function eventsSection(ctx: AppContext, social: SocialSession, persona: {
       ticketLine, attended,
       buttons.length ? h("div", { class: "actions" }, buttons) : null,
       h("p", { class: "request small", role: "status", "aria-live": "polite", dataset: { testid: "event-status", status: "idle" } }));
+    const outcome = outcomes.get(id);
+    if (outcome) paint(status(li), outcome.state, outcome.text);
     return { li, when };
   };
 
