@@ -1,10 +1,11 @@
 """What an operator reads from the chain, with a cache that outlives RPC outages.
 
-Contracts come from the deployment manifest through fame.chain (`EngagementOracle`, and
-the ABI of `PersonaRegistry` at the address the oracle itself checks against). Every
-round the node refreshes one snapshot (committee, epochs, heartbeat, active personas,
-their on-chain values) in a single JSON-RPC batch; while the node is unreachable the
-last snapshot stays in use and every failure is counted.
+Contracts come from the deployment manifest through fame.chain (`EngagementOracle`, the
+ABI of `PersonaRegistry` at the address the oracle itself checks against, and
+`PersonaEvents` when the deployment has it). Every round the node refreshes one snapshot
+(committee, epochs, heartbeat, active personas, their on-chain values and attendance
+badges) in two JSON-RPC batches; while the node is unreachable the last snapshot stays in
+use and every failure is counted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .report import Domain, decode_stored
 
 ORACLE_NAME = "EngagementOracle"
 REGISTRY_NAME = "PersonaRegistry"
+EVENTS_NAME = "PersonaEvents"
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
@@ -47,6 +49,9 @@ class Snapshot:
     latest_epoch: int
     active_personas: tuple[int, ...]
     latest: dict[int, dict[str, int]] = field(default_factory=dict)
+    #: attendance badges minted for each active persona's events (PersonaEvents.persona_badges;
+    #: empty where the deployment has no PersonaEvents)
+    badges: dict[int, int] = field(default_factory=dict)
     block_time: int = 0
     read_at: float = 0.0
 
@@ -72,6 +77,8 @@ class ChainView:
         self.metrics = metrics
         self._chain: Chain | None = None
         self._registry: Contract | None = None
+        self._events: Contract | None = None
+        self._events_known = False
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -96,6 +103,15 @@ class ChainView:
             abi = self._connect().manifest.contract(REGISTRY_NAME).abi
             self._registry = self.w3.eth.contract(address=address, abi=abi)
         return self._registry
+
+    def _events_contract(self) -> Contract | None:
+        """PersonaEvents, or None for a deployment without live events (looked up once)."""
+        if not self._events_known:
+            chain = self._connect()
+            if EVENTS_NAME in chain.manifest.contracts:
+                self._events = chain.contract(EVENTS_NAME)
+            self._events_known = True
+        return self._events
 
     # ------------------------------------------------------------ snapshot
 
@@ -130,6 +146,7 @@ class ChainView:
         oracle = self.oracle
         fn = oracle.functions
         registry = self._registry_contract()
+        events = self._events_contract()
         with self.w3.batch_requests() as batch:
             batch.add(fn.config_version())
             batch.add(fn.f())
@@ -148,6 +165,7 @@ class ChainView:
         count = head[7] if registry is not None else 0
         active: list[int] = []
         latest: dict[int, dict[str, int]] = {}
+        badges: dict[int, int] = {}
         if registry is not None and count:
             ids = list(range(1, count + 1))
             with self.w3.batch_requests() as batch:
@@ -155,9 +173,16 @@ class ChainView:
                     batch.add(registry.functions.is_active(pid))
                 for pid in ids:
                     batch.add(fn.latest_packed(pid))
+                if events is not None:
+                    for pid in ids:
+                        batch.add(events.functions.persona_badges(pid))
                 results: list[Any] = batch.execute()
             active = [pid for pid, ok in zip(ids, results[:count], strict=False) if ok]
-            latest = {pid: decode_stored(word) for pid, word in zip(ids, results[count:], strict=False) if word}
+            words = zip(ids, results[count : 2 * count], strict=False)
+            latest = {pid: decode_stored(word) for pid, word in words if word}
+            if events is not None:
+                minted = zip(ids, results[2 * count : 3 * count], strict=False)
+                badges = {pid: int(n) for pid, n in minted if n and pid in active}
         return Snapshot(
             chain_id=self._connect().chain_id,
             oracle=oracle.address,
@@ -169,6 +194,7 @@ class ChainView:
             latest_epoch=latest_epoch,
             active_personas=tuple(active),
             latest=latest,
+            badges=badges,
             block_time=block["timestamp"],
             read_at=time.time(),
         )

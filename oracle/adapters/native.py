@@ -14,7 +14,9 @@ fixed: views, likes, shares, comments, sentiment):
 
 - views <- `views` (impressions counted by the service), likes <- `likes`, shares <-
   `shares`, comments <- `comments`: lifetime totals, the fediverse's federated ones
-  included (the `federated` breakdown is a part of each total, never added on top);
+  included (the `federated` breakdown is a part of each total, never added on top); the
+  operator then adds the personas' live-event attendance badges, read from the chain, to
+  comments (oracle.attendance), a public count too;
 - sentiment_bps <- `sentiment_bps`, the mean sentiment of the last 7 days' visible
   comments; a persona without such comments is neutral (0);
 - follows, ratings and the rating mean stay off chain (metrics and logs only). Reputation

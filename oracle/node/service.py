@@ -1,8 +1,9 @@
 """The operator's protocol logic behind the HTTP routes (no HTTP in here).
 
 An operator
-- observes every active persona once per epoch through its platform adapter and signs
-  that observation (EIP-712 `Observation`);
+- observes every active persona once per epoch through its platform adapter, adds the
+  attendance badges of its live events from the chain (oracle.attendance), and signs that
+  observation (EIP-712 `Observation`);
 - signs a proposed report (EIP-712 `Report`) only if: it is for a recent epoch above the
   chain's, under the current committee version, signed by that epoch's leader, its values
   are exactly the medians of at least 2f+1 validly signed observations it carries, every
@@ -22,6 +23,7 @@ from eth_account.signers.local import LocalAccount
 
 from ..adapters.base import PlatformAdapter, PlatformUnavailable
 from ..aggregate import Tolerance, aggregate, quorum, tolerance_problems
+from ..attendance import with_attendance
 from ..chainview import ChainUnavailable, ChainView, Snapshot
 from ..metrics import NodeMetrics
 from ..relayer import Relayer
@@ -166,6 +168,7 @@ class OperatorService:
             except PlatformUnavailable as exc:
                 self.metrics.observation_failures.labels(reason="platform unavailable").inc()
                 raise ProtocolError(503, f"the platform cannot be read: {exc}", "platform unavailable") from None
+            seen = with_attendance(seen, snap.badges)  # badges of live events count as participation
             words = pack_all(e.clamped() for e in seen.values())
             digest = observation_digest(snap.domain, snap.config_version, epoch, words)
             signed = SignedObservation(
