@@ -128,9 +128,19 @@ def g2_to_obj(P: G2Affine) -> list[list[str]]:
     return [[str(int(x0)), str(int(x1))], [str(int(y0)), str(int(y1))], ["1", "0"]]
 
 
+def _coordinate(v: Any) -> int:
+    """One base-field coordinate of a JSON point: canonical, 0 <= v < p. A value at or above p
+    names the same residue but is not an encoding (the EVM precompiles refuse it), and reducing it
+    would make the Python side accept what the contract rejects."""
+    value = int(v)
+    if not 0 <= value < Q:
+        raise ValueError(f"coordinate {value} is not a field element (it must be below p = {Q})")
+    return value
+
+
 def g1_from_obj(o: list[Any]) -> G1Affine:
     """A G1 point from snarkjs's projective object [x, y, z]."""
-    x, y, z = (int(v) for v in o)
+    x, y, z = (_coordinate(v) for v in o)
     if z == 0:
         return None
     if z == 1:
@@ -140,7 +150,7 @@ def g1_from_obj(o: list[Any]) -> G1Affine:
 
 
 def g2_from_obj(o: list[Any]) -> G2Affine:
-    x, y, z = (f2((int(a), int(b))) for a, b in o)
+    x, y, z = (f2((_coordinate(a), _coordinate(b))) for a, b in o)
     if z[0] == 0 and z[1] == 0:
         return None
     if z == (1, 0):
