@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 FAME_CONTEXT = "https://fameengine.xyz/ns/did/v1"
@@ -91,7 +92,9 @@ def build_document(
         "service": services,
     }
     if name:
-        doc["alsoKnownAs"] = [f"{ipfs_url(gateway_url, spec_cid)}#{name}"] if spec_cid else []
+        # the name is free text: percent-encoded (UTF-8), the item stays an RFC 3986 URI (DID Core 5.1.3)
+        fragment = quote(name, safe="")
+        doc["alsoKnownAs"] = [f"{ipfs_url(gateway_url, spec_cid)}#{fragment}"] if spec_cid else []
         if not doc["alsoKnownAs"]:
             del doc["alsoKnownAs"]
     return doc

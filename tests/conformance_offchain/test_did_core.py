@@ -246,25 +246,8 @@ def test_did_controller_document_should_contain_verification_relationships(doc):
     "name",
     [
         "Nova",
-        pytest.param(
-            "Nova Vale",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason=(
-                    "DID Core 5.1.3: alsoKnownAs 'MUST be a set where each item in the set is a URI conforming "
-                    "to [RFC3986]'; build_document writes the persona's display name unescaped as the "
-                    "fragment ('<gateway>/ipfs/<cid>#Nova Vale'), and a space (or any character outside "
-                    "pchar / '/' / '?') is not allowed in an RFC 3986 fragment"
-                ),
-            ),
-        ),
-        pytest.param(
-            "Nová#1",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason="DID Core 5.1.3 (as above): 'á' and a second '#'"
-            ),
-        ),
+        "Nova Vale",
+        "Nová#1",
     ],
 )
 def test_also_known_as_items_must_be_rfc3986_uris(name):
