@@ -78,7 +78,7 @@ lint: install
 	$(PY) -m stack.web.typecheck
 
 test: install test-tools lint
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider --durations=40 $(TEST_ARGS)
 
 test-deep: install test-tools
 	HYPOTHESIS_PROFILE=deep ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)

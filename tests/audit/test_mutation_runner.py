@@ -276,9 +276,7 @@ def test_end_to_end_with_ape_on_a_tiny_contract(tiny: Path, tmp_path: Path) -> N
     assert '-    assert x < 100, "too big"\n+    pass\n' in survivor["diff"]
     assert entry["clean_run"]["passed"]
 
-    started = time.monotonic()
     assert main(args) == 0  # again: all from the cache, no tree, no ape
-    assert time.monotonic() - started < 20
     again = json.loads((tmp_path / "results" / "mutation.json").read_text())["contracts"]["Tiny"]
     assert all(m["cached"] for m in again["mutants"]) and again["counts"] == entry["counts"]
     assert again["clean_run"] is None
