@@ -22,7 +22,7 @@ help:
 	@echo "make lint      ruff, the floors checker, mypy and the frontend's tsc"
 	@echo "make test-deep long property-based campaigns (20x+ the default examples)"
 	@echo "make bench     gas and speed side by side with the reference implementations"
-	@echo "make audit     mutation testing: faults put into each contract, its tests must catch them"
+	@echo "make audit     mutation testing, deep API fuzzing, standards conformance: one summary table"
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -86,7 +86,9 @@ test-deep: install test-tools
 bench: install
 	$(PY) -m benchmarks
 
-# The auditor's checks beyond the test suite (docs/auditor.md, Mutation testing). Its mutation
+# The auditor's checks beyond the test suite (docs/auditor.md): mutation testing, the deep fuzzing
+# of every HTTP API, the standards conformance tests, and one summary table (audit/results/
+# summary.md); it fails when a stage fails or a contract scores under 90%. The mutation
 # stage: every contract of audit/mutation/targets.toml (contracts/test/ holds mocks: not
 # mutated), a stable sample of AUDIT_MUTANTS mutants each (0: all), one worker per core; results
 # are cached in .cache/audit-mutation/, so a re-run only tests what changed; reports go to
@@ -95,7 +97,7 @@ AUDIT_MUTANTS ?= 8
 AUDIT_JOBS ?= $(shell nproc)
 .PHONY: audit
 audit: install
-	$(PY) -m audit.mutation --max-mutants $(AUDIT_MUTANTS) --jobs $(AUDIT_JOBS)
+	$(PY) -m audit --max-mutants $(AUDIT_MUTANTS) --jobs $(AUDIT_JOBS)
 
 # Rebuild the AI worker's embedded models and pictures (the weights are committed; this
 # retrains them from the procedural dataset, about 15 minutes on 2 CPU cores).
