@@ -64,15 +64,34 @@ class Settings(BaseSettings):
     gateway_port: int = Field(
         default=8088, ge=1, le=65535, description="Port of the embedded HTTP gateway (on FAME_HOST)."
     )
+    ipfs_rpc_host: str = Field(
+        default="127.0.0.1",
+        description="Address the embedded store's RPC API (/api/v0: add, pin, unpin, import) binds to, "
+        "beside the gateway in the same process. Loopback by default; any other address needs "
+        "FAME_IPFS_API_TOKEN, or the gateway refuses to start.",
+    )
+    ipfs_rpc_port: int = Field(
+        default=5001, ge=1, le=65535, description="Port of the embedded store's RPC API (on FAME_IPFS_RPC_HOST)."
+    )
     ipfs_max_upload_bytes: int = Field(
-        default=512 * 1024 * 1024,
+        default=64 * 1024 * 1024,
         ge=0,
-        description="Largest upload the gateway's /api/v0/add accepts (0: no limit).",
+        description="Largest upload the RPC API's /api/v0/add and /api/v0/dag/import accept, 413 past it "
+        "(0: no limit).",
     )
     ipfs_api_token: SecretStr | None = Field(
         default=None,
-        description="Bearer token the gateway's /api/v0 write API requires. Unset: open "
-        "(the gateway binds to FAME_HOST, loopback by default).",
+        description="Bearer token the RPC API (/api/v0) requires. Unset: open to whoever reaches "
+        "FAME_IPFS_RPC_HOST, which is then loopback only.",
+    )
+    ipfs_pin_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1,
+        le=64 * 1024 * 1024,
+        description="Largest document (JSON or text) a signed-in fan pins through the web app's POST /api/pin.",
+    )
+    ipfs_pins_per_minute: int = Field(
+        default=10, ge=1, le=10_000, description="Pins one signed-in account may make through POST /api/pin a minute."
     )
     ipfs_fsync: bool = Field(default=True, description="fsync every block before it becomes visible.")
     ipfs_timeout: float = Field(default=60.0, gt=0, description="Seconds for one request to a remote backend.")
@@ -93,6 +112,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Processes the prover's MSMs fork into. Unset: one per usable CPU.",
     )
+
+    @property
+    def ipfs_rpc_url(self) -> str:
+        """Where this host's tools reach the embedded store's RPC API (a wildcard bind is reached on loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.ipfs_rpc_host, self.ipfs_rpc_host)
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.ipfs_rpc_port}"
 
     @property
     def local_rpc_url(self) -> str:

@@ -63,7 +63,7 @@ def pass_proposal(at, targets, calldatas, description: str, proposer, voters) ->
 
 
 def register_did(
-    at, m, persona_id: int, spec_cid: str, share_token: str, gateway_api: str | None, proposer, voters
+    at, m, persona_id: int, spec_cid: str, share_token: str, gateway_api: str | None, gateway_url: str, proposer, voters
 ) -> str:
     """Give the persona its DID: a controller secret (kept in the local state dir), its
     commitment as the first leaf of the persona's tree, and a DID document pinned to IPFS;
@@ -84,7 +84,6 @@ def register_did(
     )
     keys.chmod(0o600)
     depth = did_registry.DEPTH()
-    gateway = (gateway_api or "").rstrip("/") or "http://127.0.0.1:8088"
     doc = build_document(
         chain_id=chain.chain_id,
         persona_id=persona_id,
@@ -96,7 +95,7 @@ def register_did(
         document_cid="",
         spec_cid=spec_cid,
         share_token=str(share_token),
-        gateway_url=gateway,
+        gateway_url=gateway_url.rstrip("/"),
         name="Nova Lumen",
     )
     # The pinned snapshot cannot name its own CID: the resolver adds that service live.
@@ -110,9 +109,10 @@ def register_did(
 
 
 def pin_bytes(raw: bytes, name: str, gateway_api: str | None) -> str:
-    from fame.ipfs.backends import KuboBackend, get_backend
+    from fame.ipfs.backends import get_backend, rpc_backend
 
-    backend = KuboBackend(gateway_api) if gateway_api else get_backend()
+    # the store's RPC API (its writer's, with FAME_IPFS_API_TOKEN when set), else the configured backend
+    backend = rpc_backend(url=gateway_api) if gateway_api else get_backend()
     return str(backend.add(raw, name=name))
 
 
@@ -182,7 +182,7 @@ def travel(seconds: int) -> None:
     chain.mine()
 
 
-def seed(gateway_api: str | None) -> dict:
+def seed(gateway_api: str | None, gateway_url: str | None = None) -> dict:
     if chain.chain_id != LOCAL_CHAIN_ID:
         raise FameError("the demo seed time-travels and runs only on the local dev chain (chain id 31337)")
     m = load_manifest(chain.chain_id)
@@ -240,7 +240,10 @@ def seed(gateway_api: str | None) -> dict:
     fmc.approve(staking.address, 50_000 * FMC, sender=bob)
     staking.stake(persona_id, 50_000 * FMC, 1, sender=bob)
 
-    did = register_did(at, m, persona_id, spec_cid, share.address, gateway_api, proposer=alice, voters=(alice, bob))
+    gateway_url = gateway_url or f"http://{settings().host}:{settings().gateway_port}"
+    did = register_did(
+        at, m, persona_id, spec_cid, share.address, gateway_api, gateway_url, proposer=alice, voters=(alice, bob)
+    )
 
     reputation = at["Reputation"]
     travel(8 * 86_400)  # ratings weigh votes at the start of a rating epoch: move into the next one
@@ -271,11 +274,18 @@ def seed(gateway_api: str | None) -> dict:
 
 
 @click.command(cls=ConnectedProviderCommand)
-@click.option("--gateway-api", default=None, help="IPFS RPC API to pin through (default: FAME_IPFS_BACKEND).")
-def cli(gateway_api: str | None):
+@click.option(
+    "--gateway-api", default=None, help="IPFS RPC API to pin through, e.g. the store's (default: FAME_IPFS_BACKEND)."
+)
+@click.option(
+    "--gateway-url",
+    default=None,
+    help="Public IPFS gateway the DID document names (default: http://FAME_HOST:FAME_GATEWAY_PORT).",
+)
+def cli(gateway_api: str | None, gateway_url: str | None):
     """Seed the local chain with the Nova Lumen demo persona."""
     try:
-        summary = seed(gateway_api)
+        summary = seed(gateway_api, gateway_url)
     except FameError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)

@@ -67,14 +67,15 @@ def deploy(cfg: Settings, rpc_url: str, fresh: bool, log: Path) -> None:
 
 
 def seed_demo(cfg: Settings, rpc_url: str, gateway_url: str | None, log: Path) -> dict:
-    """The Nova Lumen demo (scripts/seed_demo.py): a persona created through a passed proposal."""
+    """The Nova Lumen demo (scripts/seed_demo.py): a persona created through a passed proposal;
+    with the web app at `gateway_url`, pinned through its store's RPC API (cfg.ipfs_rpc_url)."""
     import json
 
     out = ape_run(
         cfg,
         rpc_url,
         "seed_demo",
-        ["--gateway-api", gateway_url] if gateway_url else [],
+        ["--gateway-api", cfg.ipfs_rpc_url, "--gateway-url", gateway_url] if gateway_url else [],
         log,
         "seeding the demo persona",
     )
@@ -95,13 +96,23 @@ def start_service(
 
 def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | None = None) -> str:
     """The web service (stack.web): the embedded IPFS store's HTTP gateway (content, specs,
-    manifests), the token holders' frontend, the DID resolver and the event index."""
-    if port_in_use(cfg.host, cfg.gateway_port):
-        raise FameError(
-            f"port {cfg.gateway_port} on {cfg.host} is already in use: stop what runs there or set "
-            "FAME_GATEWAY_PORT=<port>"
-        )
+    manifests), the token holders' frontend, the DID resolver and the event index; and in the
+    same process, the store's one writer, its RPC API on cfg.ipfs_rpc_host:cfg.ipfs_rpc_port
+    (loopback), which the tools pin through (cfg.ipfs_rpc_url). Returns the web app's URL."""
+    import httpx
+
+    from fame.ipfs.gateway import check_rpc_exposure
+    from fame.ipfs.settings import secret
+
+    check_rpc_exposure(cfg.ipfs_rpc_host, secret(cfg.ipfs_api_token))
+    for host, port, variable in (
+        (cfg.host, cfg.gateway_port, "FAME_GATEWAY_PORT"),
+        (cfg.ipfs_rpc_host, cfg.ipfs_rpc_port, "FAME_IPFS_RPC_PORT"),
+    ):
+        if port_in_use(host, port):
+            raise FameError(f"port {port} on {host} is already in use: stop what runs there or set {variable}=<port>")
     url = f"http://{cfg.host}:{cfg.gateway_port}"
+    log = logs / "gateway.log"
     start_service(
         sup,
         "web (frontend, ipfs gateway, index)",
@@ -115,11 +126,29 @@ def start_gateway(sup: Supervisor, cfg: Settings, logs: Path, rpc_url: str | Non
             str(cfg.gateway_port),
             "--rpc-url",
             rpc_url or cfg.effective_rpc_url,
+            "--ipfs-rpc-host",
+            cfg.ipfs_rpc_host,
+            "--ipfs-rpc-port",
+            str(cfg.ipfs_rpc_port),
         ],
         f"{url}/health",
-        logs / "gateway.log",
+        log,
     )
+    rpc_health = cfg.ipfs_rpc_url + "/health"
+    wait_until(lambda: httpx.get(rpc_health, timeout=1).status_code == 200, 30, "the IPFS RPC API", log=log)
     return url
+
+
+def ipfs_rpc_env(cfg: Settings) -> dict[str, str]:
+    """What a child process that pins needs to reach the embedded store through its writer's
+    RPC API (the store has one writer: the web service)."""
+    from fame.ipfs.settings import secret
+
+    env = {"FAME_IPFS_BACKEND": "kubo", "FAME_KUBO_API_URL": cfg.ipfs_rpc_url}
+    token = secret(cfg.ipfs_api_token)
+    if token:
+        env["FAME_KUBO_API_AUTH"] = f"Bearer {token}"
+    return env
 
 
 def did_resolver_line(gateway_url: str, did: str) -> str:
@@ -189,8 +218,8 @@ def start_runtime(sup: Supervisor, cfg: Settings, social_url: str, gateway_url: 
     its fans in character with the language model, its manifests signed by dev account 9."""
     # No FAME_RPC_URL: the runtime sends no transactions, and on the local stack it signs with a dev key.
     env = {"FAME_STATE_DIR": str(cfg.state_dir)}
-    if gateway_url:  # one writer for the embedded store: the gateway
-        env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
+    if gateway_url:  # one writer for the embedded store: the web service, through its RPC API
+        env.update(ipfs_rpc_env(cfg))
     argv = [sys.executable, "-m", "stack.cli", "worker", "runtime", "--social-url", social_url, "--dev-account", "9"]
     sup.start("persona runtime", argv, log=logs / "runtime.log", env=env, cwd=PROJECT_ROOT)
     return f"posts and replies to {social_url} (log: {logs / 'runtime.log'})"
@@ -239,14 +268,14 @@ def start_oracle_network(
 
 def start_worker(sup: Supervisor, cfg: Settings, rpc_url: str, gateway_url: str | None, logs: Path) -> str:
     """The local AI worker (dev account 7, funded by the demo seed): claims the market's requests,
-    generates with the embedded models and pins through the gateway's RPC API."""
+    generates with the embedded models and pins through the store's RPC API."""
     env = {
         "FAME_RPC_URL": rpc_url,
         "FAME_STATE_DIR": str(cfg.state_dir),
         "FAME_DEPLOYMENTS_DIR": str(cfg.deployments_dir),
     }
-    if gateway_url:  # one writer for the embedded store: the gateway
-        env.update(FAME_IPFS_BACKEND="kubo", FAME_KUBO_API_URL=gateway_url)
+    if gateway_url:  # one writer for the embedded store: the web service, through its RPC API
+        env.update(ipfs_rpc_env(cfg))
     sup.start(
         "ai worker",
         [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "7"],
@@ -378,6 +407,7 @@ def up(cfg: Settings | None = None) -> None:
         if cfg.ipfs_backend == "embedded":
             gateway_url = start_gateway(sup, cfg, logs, rpc_url)
             services["ipfs gateway"] = gateway_url + "/ipfs/<cid>"
+            services["ipfs rpc api"] = cfg.ipfs_rpc_url + "/api/v0 (add, pin, unpin: the operator's tools only)"
             services["DID resolver"] = gateway_url + "/1.0/identifiers/<did>"
         # A chain we just started is empty: a manifest left from an earlier run is stale.
         deploy(cfg, rpc_url, fresh=cfg.uses_own_node, log=logs / "deploy.log")

@@ -75,15 +75,20 @@ def _gateway(ctx: Context, tmp: Path) -> Iterator[Row]:
     from fame.procs import Supervisor, free_port
     from stack.up import start_gateway
 
-    cfg = Settings(state_dir=tmp / "gateway-state", gateway_port=free_port(), ipfs_fsync=True)
+    cfg = Settings(
+        state_dir=tmp / "gateway-state", gateway_port=free_port(), ipfs_rpc_port=free_port(), ipfs_fsync=True
+    )
     sup = Supervisor()
     try:
         with ctx.steps.step(f"{COMPONENT}: gateway, {GATEWAY_FILES} x 1 MiB add and get"):
             url = start_gateway(sup, cfg, tmp / "logs")
             files = [os.urandom(1 << 20) for _ in range(GATEWAY_FILES)]
-            with httpx.Client(base_url=url, timeout=60) as client:
+            with (
+                httpx.Client(base_url=url, timeout=60) as client,
+                httpx.Client(base_url=cfg.ipfs_rpc_url, timeout=60) as rpc,
+            ):
                 start = time.perf_counter()
-                cids = [client.post("/api/v0/add", files={"file": ("f.bin", data)}).json()["Hash"] for data in files]
+                cids = [rpc.post("/api/v0/add", files={"file": ("f.bin", data)}).json()["Hash"] for data in files]
                 add_s = time.perf_counter() - start
                 start = time.perf_counter()
                 for cid, data in zip(cids, files, strict=True):

@@ -1,6 +1,6 @@
 """FameEngine's IPFS layer: CIDs computed exactly as `ipfs add` computes them, an on-disk
-block store with pins and gc, CAR export, an HTTP gateway, and backends for Kubo and
-IPFS Pinning Services.
+block store with pins and gc, CAR export, an HTTP gateway (public, read only) with the
+RPC API beside it (the write side, loopback), and backends for Kubo and IPFS Pinning Services.
 
     from fame.ipfs import BlockStore, get_backend
     store = BlockStore(path); cid = store.add(data); data = store.read(cid)
@@ -19,6 +19,7 @@ from .backends import (
     PinningServiceClient,
     get_backend,
     open_store,
+    rpc_backend,
 )
 from .car import CarReader, car_sections, read_car, write_car
 from .cid import CID, DAG_PB, RAW
@@ -70,5 +71,6 @@ __all__ = [
     "ipfs_settings",
     "open_store",
     "read_car",
+    "rpc_backend",
     "write_car",
 ]

@@ -2,7 +2,8 @@
 
 * EmbeddedBackend: the on-disk BlockStore in this process (the local stack's default);
 * KuboBackend: a Kubo node through its RPC API (plain HTTP POST with httpx). The same
-  code talks to FameEngine's own gateway, which serves the same /api/v0 subset;
+  code talks to FameEngine's own RPC listener (the embedded store's write side, beside the
+  gateway, loopback by default), which serves the same /api/v0 subset (`rpc_backend`);
 * PinningServiceBackend: the IPFS Pinning Service API (POST /pins, GET /pins, ...,
   bearer token) for durable remote pins, with a content backend (the embedded store by
   default) that holds and serves the bytes.
@@ -143,7 +144,7 @@ def _multipart_body(filename: str, data: Data, boundary: str) -> tuple[Iterator[
 
 
 class KuboBackend(_Base):
-    """A Kubo node (or FameEngine's gateway) through the RPC API at `api_url`."""
+    """A Kubo node (or FameEngine's own RPC listener) through the RPC API at `api_url`."""
 
     name = "kubo"
 
@@ -446,6 +447,18 @@ def get_backend(s: IpfsSettings | None = None) -> Backend:
             raise IpfsError("FAME_IPFS_BACKEND=pinning needs FAME_PINNING_SERVICE_URL (and _TOKEN)")
         return PinningServiceBackend(PinningServiceClient(url, token or "", timeout), EmbeddedBackend(open_store(s)))
     raise IpfsError(f"unknown FAME_IPFS_BACKEND {kind!r}: use embedded, kubo or pinning")
+
+
+def rpc_backend(s: IpfsSettings | None = None, url: str | None = None) -> KuboBackend:
+    """The embedded store's RPC API as a backend: what a tool beside the store's writer process
+    (the web app, `fame ipfs gateway`) pins through. `url`: that API (default: the settings'
+    ipfs_rpc_url); FAME_IPFS_API_TOKEN goes with each request when set."""
+    if s is None:
+        from .settings import ipfs_settings
+
+        s = ipfs_settings()
+    token = secret(s.ipfs_api_token)
+    return KuboBackend(url or s.ipfs_rpc_url, float(s.ipfs_timeout), f"Bearer {token}" if token else None)
 
 
 def open_store(s: object | None = None) -> BlockStore:

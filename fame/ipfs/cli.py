@@ -175,8 +175,17 @@ def export(cid: str, output: BinaryIO, store_dir: Path | None) -> None:
 
 
 @ipfs.command()
-@click.option("--host", default=None, help="Address to bind (default: FAME_HOST).")
+@click.option("--host", default=None, help="Address of the public gateway (default: FAME_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: FAME_GATEWAY_PORT).")
+@click.option(
+    "--rpc-host",
+    default=None,
+    help="Address of the RPC API, the write side (default: FAME_IPFS_RPC_HOST, 127.0.0.1; any other "
+    "address needs FAME_IPFS_API_TOKEN).",
+)
+@click.option(
+    "--rpc-port", type=click.IntRange(1, 65535), default=None, help="Port of the RPC API (default: FAME_IPFS_RPC_PORT)."
+)
 @click.option(
     "--max-upload-bytes",
     type=click.IntRange(0),
@@ -192,20 +201,32 @@ def export(cid: str, output: BinaryIO, store_dir: Path | None) -> None:
 )
 @dir_option
 def gateway(
-    host: str | None, port: int | None, max_upload_bytes: int | None, did_resolver: bool, store_dir: Path | None
+    host: str | None,
+    port: int | None,
+    rpc_host: str | None,
+    rpc_port: int | None,
+    max_upload_bytes: int | None,
+    did_resolver: bool,
+    store_dir: Path | None,
 ) -> None:
-    """Serve the embedded store over HTTP (/ipfs/{cid}, the /api/v0 subset, DID resolution)."""
+    """Serve the embedded store over HTTP: the public gateway (/ipfs/{cid}, DID resolution) and,
+    beside it in the same process, the RPC API (the /api/v0 subset) on loopback."""
     from ..config import settings as fame_settings
     from ..procs import port_in_use
     from .backends import open_store
-    from .gateway import serve
+    from .gateway import check_rpc_exposure, serve
     from .settings import secret
 
     s = _settings(store_dir)
     host = host or fame_settings().host
     port = port or s.gateway_port
-    if port_in_use(host, port):
-        raise FameError(f"port {port} on {host} is taken; stop what uses it or set FAME_GATEWAY_PORT")
+    rpc_host = rpc_host or s.ipfs_rpc_host
+    rpc_port = rpc_port or s.ipfs_rpc_port
+    token = secret(s.ipfs_api_token)
+    check_rpc_exposure(rpc_host, token)
+    for h, p, variable in ((host, port, "FAME_GATEWAY_PORT"), (rpc_host, rpc_port, "FAME_IPFS_RPC_PORT")):
+        if port_in_use(h, p):
+            raise FameError(f"port {p} on {h} is taken; stop what uses it or set {variable}")
     store = open_store(s)
     limit: int | None = s.ipfs_max_upload_bytes if max_upload_bytes is None else max_upload_bytes
     limit = limit or None  # 0: no limit
@@ -216,15 +237,19 @@ def gateway(
         resolver = LiveResolver(gateway_url=f"http://{host}:{port}")
     click.echo(
         f"IPFS gateway on http://{host}:{port} serving {store.path}"
-        + (f"; DID resolver at http://{host}:{port}/1.0/identifiers/<did>" if resolver else ""),
+        + (f"; DID resolver at http://{host}:{port}/1.0/identifiers/<did>" if resolver else "")
+        + f"; RPC API on http://{rpc_host}:{rpc_port}/api/v0"
+        + ("" if token else " (no token: loopback only)"),
         err=True,
     )
     serve(
         store,
         host,
         port,
+        rpc_host,
+        rpc_port,
         max_upload_bytes=limit,
-        api_token=secret(s.ipfs_api_token),
+        api_token=token,
         log_level="warning",
         did_resolver=resolver,
     )

@@ -1,33 +1,49 @@
-"""FameEngine's IPFS HTTP gateway (FastAPI) over the embedded block store.
+"""FameEngine's IPFS HTTP gateway (FastAPI) over the embedded block store: two apps, one
+process (the store has one writer), two listeners, as an IPFS node has its gateway and its RPC.
 
-Read side, for the web frontend and anyone holding a CID from the chain:
+The gateway (`create_app`, public: FAME_HOST:FAME_GATEWAY_PORT), read only, for the web
+frontend and anyone holding a CID from the chain:
 
 * `GET /ipfs/{cid}`: the file's exact bytes, with ETag = CID, immutable caching,
   Range requests and a sniffed Content-Type (or the one `?filename=` implies);
 * `?format=car` (or `Accept: application/vnd.ipld.car`): the whole DAG as a CAR v1 the
   client verifies itself (trustless-gateway style); `?format=raw`: the single block.
 
-Write side, for FameEngine's own tools: a subset of Kubo's RPC API (POST /api/v0/add,
-/cat, /pin/add, /pin/rm, /pin/ls, /dag/import, /version), answering in Kubo's shapes,
-so the same client code (fame.ipfs.backends.KuboBackend) works against a Kubo node and
-against this gateway. When FAME_IPFS_API_TOKEN is set, /api/v0 requires it as a bearer
-token. Every error a client can cause is a 4xx with a one-line message.
+Anything under /api/v0 there is a 404 that says where the RPC API is.
+
+The RPC API (`create_rpc_app`, the operator's: FAME_IPFS_RPC_HOST:FAME_IPFS_RPC_PORT,
+loopback by default), the write side for FameEngine's own tools: a subset of Kubo's RPC API
+(POST /api/v0/add, /cat, /pin/add, /pin/rm, /pin/ls, /dag/import, /version), answering in
+Kubo's shapes, so the same client code (fame.ipfs.backends.KuboBackend) works against a Kubo
+node and against this one. Uploads stop at FAME_IPFS_MAX_UPLOAD_BYTES (413, checked while the
+body streams in). When FAME_IPFS_API_TOKEN is set, every request needs it as a bearer token;
+bound to anything but loopback, the listener does not start without one (`check_rpc_exposure`).
+No browser request is served (a request with an Origin header is refused). Every error a
+client can cause is a 4xx with a one-line message.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import ipaddress
 import itertools
 import json
 import logging
 import mimetypes
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+import secrets
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
+import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from ..errors import FameError
 from .car import CAR_CONTENT_TYPE, CAR_MEDIA_TYPE, car_sections
 from .cid import CID
 from .errors import BlockNotFound, IpfsError, UploadTooLarge
@@ -49,6 +65,8 @@ MULTIPART_SLACK = 64 * 1024
 # dropped so the client gets the 413 instead of a broken connection.
 DRAIN_LIMIT = 64 * 1024 * 1024
 API_VERSION = "0.1.0-fameengine"
+# Largest byte offset or length a request may name (a file is never larger).
+MAX_OFFSET = 2**63 - 1
 # Content is public and immutable: any web origin (FameEngine's frontend) may read it.
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -193,31 +211,11 @@ def _content_disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-# ---------------------------------------------------------------------------- app
+# ---------------------------------------------------------------------------- apps
 
 
-def create_app(
-    store: BlockStore,
-    *,
-    max_upload_bytes: int | None = None,
-    api_token: str | None = None,
-    did_resolver: Callable[[], SupportsResolve] | None = None,
-) -> FastAPI:
-    """The gateway app over `store`. `max_upload_bytes`: largest /api/v0/add upload
-    (None: no limit); `api_token`: bearer token required by /api/v0 (None: open);
-    `did_resolver`: a callable returning a fame.did Resolver, to also serve the DIF
-    universal-resolver endpoint /1.0/identifiers/{did} (None: not served)."""
-    app = FastAPI(
-        title="FameEngine IPFS gateway",
-        version=API_VERSION,
-        description="Serves content by CID (exact bytes, ranges, CAR, raw blocks) from FameEngine's embedded "
-        "block store, plus the subset of Kubo's RPC API (/api/v0) FameEngine's tools use.",
-    )
-    app.state.store = store
-    if did_resolver is not None:
-        from ..did.api import did_router
-
-        app.include_router(did_router(did_resolver), tags=["did"])
+def _errors(app: FastAPI) -> None:
+    """Every IpfsError as its status with a one-line message: Kubo's shape under /api/v0/."""
 
     @app.exception_handler(IpfsError)
     async def ipfs_error(request: Request, err: IpfsError) -> JSONResponse:
@@ -228,18 +226,31 @@ def create_app(
             return JSONResponse({"Message": str(err), "Code": 0, "Type": "error"}, status_code=err.status)
         return JSONResponse({"detail": str(err)}, status_code=err.status, headers=CORS_HEADERS)
 
-    def require_token(request: Request) -> None:
-        # A web page must not drive the write API from a visitor's browser (a multipart
-        # POST needs no CORS preflight): browsers always send Origin on such requests,
-        # FameEngine's tools never do, so a foreign Origin is refused, as Kubo does.
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
-            raise Forbidden(f"/api/v0 does not accept browser requests from origin {origin[:100]!r}")
-        if api_token is None:
-            return
-        auth = request.headers.get("authorization", "")
-        if auth != f"Bearer {api_token}":
-            raise Unauthorized("this gateway's /api/v0 needs 'Authorization: Bearer <FAME_IPFS_API_TOKEN>'")
+
+def _kubo_error(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"Message": message, "Code": 0, "Type": "error"}, status_code=status, headers=headers)
+
+
+def create_app(
+    store: BlockStore,
+    *,
+    did_resolver: Callable[[], SupportsResolve] | None = None,
+) -> FastAPI:
+    """The public gateway over `store`, read only: content by CID. `did_resolver`: a callable
+    returning a fame.did Resolver, to also serve the DIF universal-resolver endpoint
+    /1.0/identifiers/{did} (None: not served). The write side is `create_rpc_app`'s."""
+    app = FastAPI(
+        title="FameEngine IPFS gateway",
+        version=API_VERSION,
+        description="Serves content by CID (exact bytes, ranges, CAR, raw blocks) from FameEngine's embedded "
+        "block store. Read only: the write API (/api/v0) listens on the node's RPC port, loopback by default.",
+    )
+    app.state.store = store
+    if did_resolver is not None:
+        from ..did.api import did_router
+
+        app.include_router(did_router(did_resolver), tags=["did"])
+    _errors(app)
 
     # ------------------------------------------------------------------ health
     @app.get("/health", summary="Liveness and store summary", tags=["gateway"])
@@ -379,10 +390,61 @@ def create_app(
         body = _guarded(car_sections([c], store.walk(c)), c)
         return StreamingResponse(iterate_in_threadpool(body), headers=headers)
 
+    @app.api_route(
+        "/api/v0/{rest:path}",
+        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def no_rpc_here(rest: str) -> JSONResponse:
+        return _kubo_error(
+            "the IPFS RPC API (/api/v0) is not served on the public gateway: it listens on the node's RPC "
+            "port (FAME_IPFS_RPC_HOST:FAME_IPFS_RPC_PORT, loopback by default), for the operator's tools",
+            404,
+        )
+
+    return app
+
+
+def create_rpc_app(
+    store: BlockStore,
+    *,
+    max_upload_bytes: int | None = None,
+    api_token: str | None = None,
+) -> FastAPI:
+    """The RPC API over `store` (the write side; Kubo's subset). `max_upload_bytes`: largest
+    /api/v0/add or /api/v0/dag/import upload (None: no limit); `api_token`: bearer token every
+    request needs (None: open to whoever reaches the listener, which must then be loopback)."""
+    app = FastAPI(
+        title="FameEngine IPFS RPC API",
+        version=API_VERSION,
+        description="The subset of Kubo's RPC API (/api/v0) FameEngine's tools use, over its embedded block "
+        "store: add, cat, pin, unpin, list pins, import a CAR. The operator's listener, loopback by default.",
+    )
+    app.state.store = store
+    _errors(app)
+
+    def require_token(request: Request) -> None:
+        # A web page must not drive the write API from a visitor's browser (a multipart POST
+        # needs no CORS preflight, and a DNS-rebinding page can even make it same-origin):
+        # browsers always send Origin on such requests, FameEngine's tools never do.
+        origin = request.headers.get("origin")
+        if origin is not None:
+            raise Forbidden(f"the IPFS RPC API does not accept browser requests (origin {origin[:100]!r})")
+        if api_token is None:
+            return
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), api_token.encode()):
+            raise Unauthorized("this IPFS RPC API needs 'Authorization: Bearer <FAME_IPFS_API_TOKEN>'")
+
+    @app.get("/health", summary="Liveness", tags=["rpc"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": API_VERSION}
+
     # ------------------------------------------------------------------ Kubo RPC subset
     rpc_errors: dict[int | str, dict[str, Any]] = {
         400: {"description": "Bad argument"},
         401: {"description": "Missing or wrong API token"},
+        403: {"description": "A browser's request (it carries an Origin header)"},
         404: {"description": "CID not in this store / not pinned"},
         405: {"description": "Kubo's RPC API takes POST only"},
     }
@@ -525,8 +587,8 @@ def create_app(
     )
     async def rpc_cat(
         request: Request,
-        offset: Annotated[int, Query(ge=0, description="First byte")] = 0,
-        length: Annotated[int | None, Query(ge=0, description="At most this many bytes")] = None,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="First byte")] = 0,
+        length: Annotated[int | None, Query(ge=0, le=MAX_OFFSET, description="At most this many bytes")] = None,
     ) -> Response:
         require_token(request)
         c = CID.parse(_args(request)[0])
@@ -590,7 +652,7 @@ def create_app(
         "/api/v0/dag/import",
         tags=["rpc"],
         summary="Import a CAR v1 (Kubo-compatible)",
-        responses=rpc_errors,
+        responses={413: {"description": "CAR beyond FAME_IPFS_MAX_UPLOAD_BYTES"}, **rpc_errors},
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -617,7 +679,9 @@ def create_app(
             and declared.isdigit()
             and int(declared) > max_upload_bytes + MULTIPART_SLACK
         ):
-            raise UploadTooLarge(f"CAR of {declared} bytes is larger than the {max_upload_bytes}-byte limit")
+            raise UploadTooLarge(
+                f"CAR of {declared} bytes is larger than the {max_upload_bytes}-byte limit (FAME_IPFS_MAX_UPLOAD_BYTES)"
+            )
         do_pin = _bool(pin_roots, True, "pin-roots")
         # The CAR is gathered in memory: CAR imports carry small DAGs (manifests, specs).
         car = bytearray()
@@ -626,13 +690,18 @@ def create_app(
         def on_data(d: bytes) -> None:
             car.extend(d)
             if max_upload_bytes is not None and len(car) > max_upload_bytes:
-                raise UploadTooLarge(f"CAR larger than the {max_upload_bytes}-byte limit")
+                raise UploadTooLarge(f"CAR larger than the {max_upload_bytes}-byte limit (FAME_IPFS_MAX_UPLOAD_BYTES)")
 
         parser = MultipartParser(boundary, lambda _p: car.clear(), on_data, lambda: parts.append(bytes(car)))
-        async for chunk in request.stream():
-            if chunk:
-                parser.feed(chunk)
-        parser.finish()
+        stream = request.stream()
+        try:
+            async for chunk in stream:
+                if chunk:
+                    parser.feed(chunk)
+            parser.finish()
+        except IpfsError:
+            await _drain(stream)
+            raise
         if not parts:
             raise BadRequest("no CAR in the request: send it as a multipart part named 'file'")
         lines = []
@@ -648,11 +717,7 @@ def create_app(
 
     @app.api_route("/api/v0/{rest:path}", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     async def rpc_wrong_method(request: Request, rest: str) -> JSONResponse:
-        return JSONResponse(
-            {"Message": f"{request.method} is not allowed on the RPC API: use POST", "Code": 0, "Type": "error"},
-            status_code=405,
-            headers={"Allow": "POST"},
-        )
+        return _kubo_error(f"{request.method} is not allowed on the RPC API: use POST", 405, {"Allow": "POST"})
 
     return app
 
@@ -687,17 +752,82 @@ def _guarded(pieces: Iterator[bytes], cid: CID) -> Iterator[bytes]:
         raise
 
 
+# ---------------------------------------------------------------------------- serving
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine reaches (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def check_rpc_exposure(host: str, api_token: str | None) -> None:
+    """The RPC API writes and unpins: bound to anything but loopback, it needs a token."""
+    if not is_loopback(host) and not api_token:
+        raise FameError(
+            f"the IPFS RPC API would listen on {host}, beyond this machine, with no token: set "
+            "FAME_IPFS_API_TOKEN (clients send it as 'Authorization: Bearer <token>', FAME_KUBO_API_AUTH for "
+            "FameEngine's own), or keep FAME_IPFS_RPC_HOST on 127.0.0.1"
+        )
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server whose signals `run_servers` handles, for every server together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def run_servers(listeners: list[tuple[FastAPI, str, int]], log_level: str = "info") -> None:
+    """Serve each (app, host, port) in this thread's event loop until SIGINT or SIGTERM, or until
+    one of them stops (a port it cannot bind): every one of them stops then."""
+    servers = [
+        _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False))
+        for app, host, port in listeners
+    ]
+
+    def stop() -> None:
+        for server in servers:
+            if server.should_exit:
+                server.force_exit = True  # a second Ctrl-C: do not wait for open connections
+            server.should_exit = True
+
+    async def main() -> None:
+        if threading.current_thread() is threading.main_thread():
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop)
+
+        async def one(server: _Server) -> None:
+            try:
+                await server.serve()
+            finally:
+                stop()
+
+        await asyncio.gather(*(one(server) for server in servers))
+
+    asyncio.run(main())
+
+
 def serve(
     store: BlockStore,
     host: str,
     port: int,
+    rpc_host: str,
+    rpc_port: int,
     max_upload_bytes: int | None = None,
     api_token: str | None = None,
     log_level: str = "info",
     did_resolver: Callable[[], SupportsResolve] | None = None,
 ) -> None:
-    """Run the gateway in the foreground (Ctrl-C/SIGTERM stop it)."""
-    import uvicorn
-
-    app = create_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token, did_resolver=did_resolver)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    """Run the gateway (host:port) and the RPC API (rpc_host:rpc_port) in the foreground, in this
+    process (the store's one writer); Ctrl-C or SIGTERM stops both."""
+    check_rpc_exposure(rpc_host, api_token)
+    gateway = create_app(store, did_resolver=did_resolver)
+    rpc = create_rpc_app(store, max_upload_bytes=max_upload_bytes, api_token=api_token)
+    run_servers([(gateway, host, port), (rpc, rpc_host, rpc_port)], log_level)

@@ -107,7 +107,8 @@ async function fan(who, burnerIndex) {
   let visit = 0;
   page.open = async (route) => {
     await page.goto(`${BASE_URL}/?visit=${++visit}#/${route}`);
-    await page.waitForSelector(`body[data-ready="true"] .screen[data-screen="${route.split("/")[0]}"]`, { timeout: 20_000 });
+    // two browsers drawing software WebGL on a loaded 2-core machine: a page can take a while
+    await page.waitForSelector(`body[data-ready="true"] .screen[data-screen="${route.split("/")[0]}"]`, { timeout: 45_000 });
   };
   return page;
 }
@@ -139,7 +140,7 @@ await step("schedule an event for the persona on the dev chain", async () => {
   const form = new FormData();
   form.append("file", new Blob([JSON.stringify({ title: "Live Q&A (end-to-end)", description: "Ask anything about the night sky.",
                                                  scene: { backdrop: "#3a2f6b", stage: "round" } })], { type: "application/json" }), "event.json");
-  const pinned = await fetch(`${BASE_URL}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
+  const pinned = await fetch(`${process.env.IPFS_RPC_URL ?? "http://127.0.0.1:5001"}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
   check(pinned.ok, `metadata pinned (${pinned.status})`);
   const cid = JSON.parse((await pinned.text()).trim().split("\n").pop()).Hash;
   // a fresh block first: the latest one may be minutes old, and the schedule's own block is

@@ -301,7 +301,7 @@ await step("identity: did:fame and its resolved document", async () => {
 async function pin(text, name) {
   const form = new FormData();
   form.append("file", new Blob([text]), name);
-  const r = await fetch(`${BASE_URL}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
+  const r = await fetch(`${process.env.IPFS_RPC_URL ?? "http://127.0.0.1:5001"}/api/v0/add?pin=true&cid-version=1`, { method: "POST", body: form });
   check(r.ok, `pinned ${name}`);
   return JSON.parse((await r.text()).trim().split("\n").pop()).Hash;
 }

@@ -4,7 +4,7 @@ import type { AppContext } from "./app-context";
 import { briefJson } from "./content-model";
 import { approveIfNeeded } from "./governance-actions";
 import { ContentMarket as market } from "./generated/contracts";
-import { pinBytes } from "./ipfs";
+import { pinBytes, signInToPin } from "./ipfs";
 import { signPermit } from "./permit";
 import { sendWrite } from "./tx/send";
 
@@ -18,7 +18,7 @@ export interface ContentRequestForm {
 }
 
 export async function requestContent(ctx: AppContext, f: ContentRequestForm): Promise<string> {
-  const briefCid = await pinBytes(ctx.config.gatewayUrl, briefJson(f.brief), "brief.json");
+  const briefCid = await pinBytes(briefJson(f.brief), "brief.json", signInToPin(ctx));
   const label = `Request content for persona #${f.personaId}`;
   const permit = await signPermit(ctx, market.address, f.fee);
   if (permit) {

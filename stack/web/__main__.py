@@ -1,6 +1,8 @@
-"""`python -m stack.web [--host H] [--port P] [--rpc-url URL] [--social-url URL] [--live-url URL]`:
-the frontend, IPFS gateway, DID resolver, event index and the proxies of the social service
-(/social/) and the live server (/live/) on one loopback origin (stack.up starts it)."""
+"""`python -m stack.web [--host H] [--port P] [--rpc-url URL] [--social-url URL] [--live-url URL]
+[--ipfs-rpc-host H] [--ipfs-rpc-port P]`: the frontend, IPFS gateway, DID resolver, event index, the
+fans' pin endpoint and the proxies of the social service (/social/) and the live server (/live/)
+on one loopback origin, and the embedded store's RPC API (the write side, the operator's) on a
+loopback port of its own, in the same process (stack.up starts it)."""
 
 import argparse
 
@@ -27,7 +29,30 @@ parser.add_argument(
     default=default_live_url(),
     help="the live server /live/ forwards to (default: http://FAME_HOST:FAME_LIVE_PORT)",
 )
+parser.add_argument(
+    "--ipfs-rpc-host",
+    default=s.ipfs_rpc_host,
+    help="address of the store's RPC API (default: FAME_IPFS_RPC_HOST; beyond loopback it needs FAME_IPFS_API_TOKEN)",
+)
+parser.add_argument("--ipfs-rpc-port", type=int, default=s.ipfs_rpc_port, help="its port (default: FAME_IPFS_RPC_PORT)")
 opts = parser.parse_args()
-if port_in_use(opts.host, opts.port):
-    raise SystemExit(str(FameError(f"port {opts.port} on {opts.host} is taken; set FAME_GATEWAY_PORT")))
-serve(opts.host, opts.port, opts.rpc_url, dist=opts.dist, social_url=opts.social_url, live_url=opts.live_url)
+listeners = [
+    (opts.host, opts.port, "FAME_GATEWAY_PORT"),
+    (opts.ipfs_rpc_host, opts.ipfs_rpc_port, "FAME_IPFS_RPC_PORT"),
+]
+for host, port, variable in listeners:
+    if port_in_use(host, port):
+        raise SystemExit(str(FameError(f"port {port} on {host} is taken; set {variable}")))
+try:
+    serve(
+        opts.host,
+        opts.port,
+        opts.rpc_url,
+        dist=opts.dist,
+        social_url=opts.social_url,
+        live_url=opts.live_url,
+        rpc_host=opts.ipfs_rpc_host,
+        rpc_port=opts.ipfs_rpc_port,
+    )
+except FameError as err:
+    raise SystemExit(str(err)) from None

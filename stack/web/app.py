@@ -1,9 +1,12 @@
-"""The web app: frontend (static files), IPFS gateway, DID resolver, event index and proxies
-to the social service (/social/...) and the live server (/live/...) on one loopback origin.
-Same origin matters: the gateway's /api/v0/add accepts browser uploads only from its own
-origin, which is how the frontend pins a new persona spec; and a fan's Sign-In with Ethereum
-names this origin as its domain, so the social service's session cookie is this origin's too
-(kept for /social/ and /live/: the live server's rooms take the same session)."""
+"""The web app: frontend (static files), IPFS gateway (read only), DID resolver, event index,
+the fans' pin endpoint (POST /api/pin) and proxies to the social service (/social/...) and the
+live server (/live/...) on one loopback origin. Same origin matters: a fan's Sign-In with
+Ethereum names this origin as its domain, so the social service's session cookie is this
+origin's too (kept for /social/, /live/ and /api/pin: the live server's rooms and the pins of
+persona specs and content briefs take the same session).
+
+The embedded store's RPC API (add, pin, unpin, import: the operator's) is not on this origin: it
+is a second listener of the same process (`serve`), on loopback by default."""
 
 from __future__ import annotations
 
@@ -25,16 +28,18 @@ from starlette.staticfiles import StaticFiles
 from fame.config import PROJECT_ROOT, settings, social_settings
 from fame.errors import FameError
 from fame.ipfs.gateway import create_app as create_gateway_app
+from fame.ipfs.gateway import create_rpc_app, run_servers
 
 from .diversity import DiversityPreview
 from .indexer import EventIndex, Follower
 from .live_proxy import LIVE_PREFIX, default_live_url, mount_live_proxy
+from .pin import PIN_PATH, mount_pin
 from .upstream import upstream_client
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
-#: The social service's sign-in cookie: the live server takes the same session, so the browser
-#: keeps it for /live/ too (and for no other path of this origin).
+#: The social service's sign-in cookie: the live server and the pin endpoint take the same
+#: session, so the browser keeps it for /live/ and /api/pin too (and for no other path of this origin).
 SESSION_COOKIE = "fame_session"
 # The event index stores ids as SQLite integers: a larger one names nothing and is refused (422).
 MAX_ID = 2**63 - 1
@@ -76,21 +81,18 @@ def create_app(
     public_url: str,
     index_path: Path,
     dist: Path = FRONTEND_DIST,
-    max_upload_bytes: int | None = None,
-    api_token: str | None = None,
     follow: bool = True,
     social_url: str | None = None,
     live_url: str | None = None,
+    pin_max_bytes: int | None = None,
+    pins_per_minute: int | None = None,
 ) -> FastAPI:
+    """The public web app over `store`. `pin_max_bytes`, `pins_per_minute`: POST /api/pin's
+    limits (default: FAME_IPFS_PIN_MAX_BYTES, FAME_IPFS_PINS_PER_MINUTE)."""
     from fame.did.resolver import LiveResolver
 
-    # The gateway app, with did:fame resolution (/1.0/identifiers/{did}) on the same chain.
-    app = create_gateway_app(
-        store,
-        max_upload_bytes=max_upload_bytes,
-        api_token=api_token,
-        did_resolver=LiveResolver(rpc_url, gateway_url=public_url),
-    )
+    # The (read-only) gateway app, with did:fame resolution (/1.0/identifiers/{did}) on the same chain.
+    app = create_gateway_app(store, did_resolver=LiveResolver(rpc_url, gateway_url=public_url))
     index = EventIndex(index_path)
     follower = Follower(index, rpc_url)
     app.state.index, app.state.follower = index, follower
@@ -194,8 +196,16 @@ def create_app(
             {**index.status(), "holders": index.holders(persona_id, limit)}, headers={"Cache-Control": "no-store"}
         )
 
-    mount_social_proxy(app, social_url or default_social_url())
+    social = social_url or default_social_url()
+    mount_social_proxy(app, social)
     mount_live_proxy(app, live_url or default_live_url())
+    mount_pin(
+        app,
+        store,
+        social,
+        max_bytes=pin_max_bytes or settings().ipfs_pin_max_bytes,
+        per_minute=pins_per_minute or settings().ipfs_pins_per_minute,
+    )
 
     @app.get("/", include_in_schema=False)
     def index_html():
@@ -299,14 +309,20 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
 
 
 def _rewritten(name: str, value: str, upstream: str) -> list[str]:
-    """The header's value(s) as the browser must see them: the session cookie twice, for the
-    social service's paths and for the live server's."""
+    """The header's value(s) as the browser must see them: the session cookie three times, for the
+    social service's paths, the live server's and the pin endpoint's."""
     out = _rewrite(name, value, upstream)
     if name.lower() == "set-cookie" and value.split("=", 1)[0].strip() == SESSION_COOKIE:
-        live = LIVE_PREFIX + "/"
-        also = _COOKIE_PATH.sub(lambda m: m.group(1) + live, out) if _COOKIE_PATH.search(out) else f"{out}; Path={live}"
-        return [out, also]
+        return [out, _with_path(out, LIVE_PREFIX + "/"), _with_path(out, PIN_PATH)]
     return [out]
+
+
+def _with_path(cookie: str, path: str) -> str:
+    return (
+        _COOKIE_PATH.sub(lambda m: m.group(1) + path, cookie)
+        if _COOKIE_PATH.search(cookie)
+        else f"{cookie}; Path={path}"
+    )
 
 
 def _rewrite(name: str, value: str, upstream: str) -> str:
@@ -340,23 +356,29 @@ def serve(
     dist: str | Path | None = None,
     social_url: str | None = None,
     live_url: str | None = None,
+    rpc_host: str | None = None,
+    rpc_port: int | None = None,
 ) -> None:
-    import uvicorn
-
+    """The web app on host:port and, in the same process (the embedded store's one writer), its
+    store's RPC API on rpc_host:rpc_port (default: FAME_IPFS_RPC_HOST, FAME_IPFS_RPC_PORT)."""
     from fame.ipfs.backends import open_store
+    from fame.ipfs.gateway import check_rpc_exposure
     from fame.ipfs.settings import ipfs_settings, secret
 
     s = ipfs_settings()
-    limit = s.ipfs_max_upload_bytes or None
+    rpc_host = rpc_host or s.ipfs_rpc_host
+    rpc_port = rpc_port or s.ipfs_rpc_port
+    token = secret(s.ipfs_api_token)
+    check_rpc_exposure(rpc_host, token)
+    store = open_store(s)
     app = create_app(
-        open_store(s),
+        store,
         rpc_url=rpc_url,
         public_url=f"http://{host}:{port}",
         index_path=settings().state_dir / f"index-{port}.sqlite",
-        max_upload_bytes=limit,
         dist=Path(dist) if dist else FRONTEND_DIST,
-        api_token=secret(s.ipfs_api_token),
         social_url=social_url,
         live_url=live_url,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    rpc = create_rpc_app(store, max_upload_bytes=s.ipfs_max_upload_bytes or None, api_token=token)
+    run_servers([(app, host, port), (rpc, rpc_host, rpc_port)], log_level="warning")

@@ -1,20 +1,23 @@
 """A seeded local chain behind the web service, for the frontend's end-to-end tests and
 benchmarks, built from the pieces `make up` uses: anvil, the web service (frontend, IPFS
 gateway, index), `ape run deploy --fresh` and the Nova Lumen seed, every file under one
-folder and every port free. No oracle operators (the tests drive the chain themselves).
+folder and every port free, and the social service (SQLite in the folder, its SIWE origin the
+web app's, which forwards /social/ to it): fans sign in with it, and what the web app pins for
+them (a persona spec, a content brief) takes that session. The embedded store's RPC API listens
+on a free loopback port of its own, in the web app's process (`DevStack.ipfs_rpc_url`). No
+oracle operators (the tests drive the chain themselves).
 
 With `fans=True` it is the fans' whole loop as well, at the cost of a few more seconds and
-processes: the social service (SQLite in the folder, its SIWE origin the web app's, which
-forwards /social/ to it), the persona runtime answering in character with its language model
-(pinning through the web app's gateway), and the four oracle operators reading the personas'
-measured engagement from the social service (the native source), so that a fan's like reaches
-the chain's next report and the persona's reputation.
+processes: the persona runtime answering in character with its language model (pinning
+through the store's RPC API), and the four oracle operators reading the personas' measured
+engagement from the social service (the native source), so that a fan's like reaches the
+chain's next report and the persona's reputation.
 
     python -m stack.web.devstack /tmp/dir           # the same stack by hand (Ctrl-C stops it)
-    python -m stack.web.devstack /tmp/dir --fans    # ... with the social service, runtime and oracle
-    python -m stack.web.devstack /tmp/dir --worker  # ... with the social service and the AI worker
-    python -m stack.web.devstack /tmp/dir --live    # ... with the social service, the live server
-                                                    #     and the persona hosting its events
+    python -m stack.web.devstack /tmp/dir --fans    # ... with the persona runtime and the oracle
+    python -m stack.web.devstack /tmp/dir --worker  # ... with the AI worker
+    python -m stack.web.devstack /tmp/dir --live    # ... with the live server and the persona
+                                                    #     hosting its events
 
 With `live=True` the live server (live/) runs on a free port behind the web app's /live/, and
 the persona runtime hosts the demo persona's events, answering from its templates (the fans'
@@ -56,12 +59,14 @@ MODEL_CACHE = PROJECT_ROOT / ".cache" / "runtime-models"
 class DevStack:
     rpc_url: str
     web_url: str
+    #: The embedded store's RPC API (/api/v0: add, pin, unpin), on loopback beside the web app.
+    ipfs_rpc_url: str
     manifest: Path
     demo: dict
     env: dict[str, str]
     logs: Path
-    #: With fans=True: the social service (fans reach it as web_url + "/social"), else None.
-    social_url: str | None = None
+    #: The social service (fans reach it as web_url + "/social").
+    social_url: str = ""
     #: With fans=True: the oracle operators' base URLs.
     oracle_urls: list[str] = field(default_factory=list)
     #: With live=True: the live server (fans reach it as web_url + "/live").
@@ -127,76 +132,76 @@ def start(
     live: bool = False,
 ) -> DevStack:
     """Start the stack with every file under `root`; `dist`: the built frontend to serve;
-    `fans`: also the social service, the persona runtime and the oracle operators; `worker`:
-    also the social service and the AI worker (dev account 7) fulfilling the content market's
-    requests and putting them in the persona's feed; `live`: also the social service, the live
-    server and the persona runtime hosting the persona's events."""
+    `fans`: also the persona runtime and the oracle operators; `worker`: also the AI worker (dev
+    account 7) fulfilling the content market's requests and putting them in the persona's feed;
+    `live`: also the live server and the persona runtime hosting the persona's events."""
     root.mkdir(parents=True, exist_ok=True)
     logs = root / "logs"
-    anvil_port, web_port = free_port(), free_port()
+    anvil_port, web_port, ipfs_rpc_port = free_port(), free_port(), free_port()
     rpc_url = start_anvil(sup, "127.0.0.1", anvil_port, log=logs / "anvil.log")
     web_url = f"http://127.0.0.1:{web_port}"
     env = stack_env(
         root,
         FAME_ANVIL_PORT=str(anvil_port),
         FAME_GATEWAY_PORT=str(web_port),
+        FAME_IPFS_RPC_PORT=str(ipfs_rpc_port),
         FAME_RPC_URL=rpc_url,
         FAME_IPFS_FSYNC="false",
     )
-    social_url = live_url = None
+    live_url = None
     if live:
         live_port = free_port()
         live_url = f"http://127.0.0.1:{live_port}"
         env.update(FAME_LIVE_PORT=str(live_port))
-    if fans or worker or live:
-        social_port = free_port()
-        social_url = f"http://127.0.0.1:{social_port}"
-        env.update(
-            FAME_SOCIAL_PORT=str(social_port),
-            # fans sign in on the web app's origin, which forwards /social/ to the service
-            FAME_SOCIAL_PUBLIC_URL=web_url,
-            # the token this process's stack.up.sync_social sends, whatever its environment says
-            FAME_SOCIAL_OPERATOR_TOKEN=social_settings().operator_token.get_secret_value(),
-        )
-    cfg = Settings(deployments_dir=root / "deployments", state_dir=root / "state")
+    # Every stack has the social service: the web app's pins need a fan's session, which it gives.
+    social_port = free_port()
+    social_url = f"http://127.0.0.1:{social_port}"
+    env.update(
+        FAME_SOCIAL_PORT=str(social_port),
+        # fans sign in on the web app's origin, which forwards /social/ to the service
+        FAME_SOCIAL_PUBLIC_URL=web_url,
+        # the token this process's stack.up.sync_social sends, whatever its environment says
+        FAME_SOCIAL_OPERATOR_TOKEN=social_settings().operator_token.get_secret_value(),
+    )
+    cfg = Settings(deployments_dir=root / "deployments", state_dir=root / "state", ipfs_rpc_port=ipfs_rpc_port)
     with fame_environ(env):
-        argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url]
+        argv = [sys.executable, "-m", "stack.web", "--port", str(web_port), "--rpc-url", rpc_url,
+                "--ipfs-rpc-host", "127.0.0.1", "--ipfs-rpc-port", str(ipfs_rpc_port),
+                "--social-url", social_url]  # fmt: skip
         if dist is not None:
             argv += ["--dist", str(dist)]
-        if social_url is not None:
-            argv += ["--social-url", social_url]
         if live_url is not None:
             argv += ["--live-url", live_url]
         proc = sup.start("web", argv, log=logs / "web.log", env=env, cwd=PROJECT_ROOT)
         wait_until(lambda: _healthy(web_url), 60, "web service", proc=proc, log=logs / "web.log")
+        wait_until(lambda: _healthy(cfg.ipfs_rpc_url), 30, "the IPFS RPC API", proc=proc, log=logs / "web.log")
         ape_run(cfg, rpc_url, "deploy", ["--fresh"], logs / "deploy.log", "deploying contracts")
-        social = None
-        if social_url is not None:
-            # After the deploy, so that its first read of the registry finds the manifest (a failed
-            # read makes it wait before the next), and while the seed runs.
-            social = sup.start(
-                "social service",
-                [sys.executable, "-m", "social", "--host", "127.0.0.1", "--port", str(social_port),
-                 "--rpc-url", rpc_url, "--sync-interval", str(SOCIAL_SYNC_S)],
-                log=logs / "social.log",
-                env=env,
-                cwd=PROJECT_ROOT,
-            )  # fmt: skip
-        out = ape_run(cfg, rpc_url, "seed_demo", ["--gateway-api", web_url], logs / "seed.log", "seeding the demo")
+        # After the deploy, so that its first read of the registry finds the manifest (a failed
+        # read makes it wait before the next), and while the seed runs.
+        social = sup.start(
+            "social service",
+            [sys.executable, "-m", "social", "--host", "127.0.0.1", "--port", str(social_port),
+             "--rpc-url", rpc_url, "--sync-interval", str(SOCIAL_SYNC_S)],
+            log=logs / "social.log",
+            env=env,
+            cwd=PROJECT_ROOT,
+        )  # fmt: skip
+        seed_args = ["--gateway-api", cfg.ipfs_rpc_url, "--gateway-url", web_url]
+        out = ape_run(cfg, rpc_url, "seed_demo", seed_args, logs / "seed.log", "seeding the demo")
         oracle_urls = []
-        if social_url is not None:
-            wait_until(lambda: _healthy(social_url), 60, "social service", proc=social, log=logs / "social.log")
-            _sync_social(social_url, logs)
-            if fans:
-                oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
+        wait_until(lambda: _healthy(social_url), 60, "social service", proc=social, log=logs / "social.log")
+        _sync_social(social_url, logs)
+        if fans:
+            oracle_urls = _start_fans(sup, cfg, env, rpc_url, web_url, social_url, logs)
         if worker:
             start_worker(sup, cfg, rpc_url, web_url, logs)
-        if live_url is not None and social_url is not None:
+        if live_url is not None:
             _start_live(sup, cfg, env, rpc_url, web_url, social_url, live_port, logs)
     line = next(ln for ln in out.splitlines() if ln.startswith("demo: "))
     return DevStack(
         rpc_url,
         web_url,
+        cfg.ipfs_rpc_url,
         manifest_path(31337, root / "deployments"),
         json.loads(line.removeprefix("demo: ")),
         env,
@@ -248,7 +253,7 @@ def _start_fans(
     from oracle.launch import fund_dev_transmitters, start_operators  # a service: imported only here
 
     # Like `make up`: no FAME_RPC_URL (it sends no transactions and signs with a dev key on the
-    # local chain), and it pins through the web app's gateway, the embedded store's one writer.
+    # local chain), and it pins through the store's RPC API, in the web app's process (its one writer).
     # The real language model or nothing: a template reply would not be the persona's answer.
     runtime_env = {k: v for k, v in env.items() if k != "FAME_RPC_URL"}
     runtime_env["FAME_WORKER_RUNTIME_WRITER"] = "model"
@@ -288,6 +293,7 @@ if __name__ == "__main__":
                 {
                     "rpc": s.rpc_url,
                     "web": s.web_url,
+                    "ipfs_rpc": s.ipfs_rpc_url,
                     "manifest": str(s.manifest),
                     "social": s.social_url,
                     "live": s.live_url,

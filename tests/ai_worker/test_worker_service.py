@@ -44,13 +44,14 @@ WORKERS = (7, 8, 9)
 class World:
     def __init__(self, cfg: Settings, rpc: str, gateway: str, demo: dict, tmp):
         self.cfg, self.rpc, self.gateway, self.demo, self.tmp = cfg, rpc, gateway, demo, tmp
+        self.ipfs_api = cfg.ipfs_rpc_url  # the store's RPC API, beside the gateway: what the worker pins through
         self.chain = Chain(connect(rpc), cfg.deployments_dir)
         self.market = self.chain.contract("ContentMarket")
         self.fmc = self.chain.contract("FMC")
         self.requester = dev_account(REQUESTER)
 
     def pin(self, data: bytes) -> str:
-        return KuboBackend(self.gateway).add(data, name="brief.json").__str__()
+        return KuboBackend(self.ipfs_api).add(data, name="brief.json").__str__()
 
     def request(self, brief_cid: str, kind: int = 0, emotion: int = 0) -> int:
         c = self.chain
@@ -82,7 +83,7 @@ class World:
         w = Worker(
             Chain(connect(self.rpc), self.cfg.deployments_dir),
             dev_account(index),
-            backend or KuboBackend(self.gateway),
+            backend or KuboBackend(self.ipfs_api),
             store,
             settings,
             pipeline=pipeline,
@@ -95,7 +96,11 @@ class World:
 def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("worker-stack")
     cfg = Settings(
-        state_dir=tmp / "state", deployments_dir=tmp / "deployments", anvil_port=free_port(), gateway_port=free_port()
+        state_dir=tmp / "state",
+        deployments_dir=tmp / "deployments",
+        anvil_port=free_port(),
+        gateway_port=free_port(),
+        ipfs_rpc_port=free_port(),
     )
     logs = cfg.state_dir / "logs"
     sup = Supervisor()
@@ -195,10 +200,9 @@ def test_ipfs_down_then_up(world):
     """The gateway the worker uses is stopped: jobs wait (backing off), then resume."""
     rid = world.request(world.pin(brief_bytes("published while the gateway was down")))
     port = free_port()
-    cfg = Settings(state_dir=world.cfg.state_dir, gateway_port=port)
-    url = f"http://127.0.0.1:{port}"
-    w = world.worker(8, store_name="ipfs-outage", backend=KuboBackend(url, timeout=2))
-    w.step()  # nothing listens on `url`
+    cfg = Settings(state_dir=world.cfg.state_dir, gateway_port=port, ipfs_rpc_port=free_port())
+    w = world.worker(8, store_name="ipfs-outage", backend=KuboBackend(cfg.ipfs_rpc_url, timeout=2))
+    w.step()  # nothing listens on its RPC port yet
     job = w.store.get(rid)
     assert job.stage == "seen" and "IPFS" in job.error and job.attempts == 1
     sup = Supervisor()
@@ -239,7 +243,7 @@ def test_killed_mid_generation_resumes_without_double_fulfilment(world):
         "FAME_DEPLOYMENTS_DIR": str(world.cfg.deployments_dir),
         "FAME_STATE_DIR": str(state),
         "FAME_IPFS_BACKEND": "kubo",
-        "FAME_KUBO_API_URL": world.gateway,
+        "FAME_KUBO_API_URL": world.ipfs_api,
         "FAME_WORKER_CONFIRMATIONS": "0",
     }
     argv = [sys.executable, "-m", "stack.cli", "worker", "run", "--dev-account", "8", "--once"]
@@ -288,7 +292,7 @@ def test_emotion_engine_chooses_open_emotions_and_learns_from_the_oracle(world):
     w = Worker(
         Chain(connect(world.rpc), world.cfg.deployments_dir),
         account,
-        KuboBackend(world.gateway),
+        KuboBackend(world.ipfs_api),
         JobStore(world.tmp / "engine-jobs.sqlite"),
         WorkerSettings(confirmations=0),
         pipeline=pipeline,

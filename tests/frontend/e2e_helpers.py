@@ -39,6 +39,8 @@ def run_e2e(script: str, stack, logs: tuple[str, ...], timeout: int, **env: str)
     full_env = {
         **os.environ,
         "BASE_URL": stack.web_url,
+        # the store's RPC API (loopback, beside the web app): what a script pins through as a tool would
+        "IPFS_RPC_URL": stack.ipfs_rpc_url,
         "RPC_URL": stack.rpc_url,
         "FAME_MANIFEST": str(stack.manifest),
         "E2E_ARTIFACTS": str(ARTIFACTS),

@@ -71,6 +71,7 @@ def test_frontend_end_to_end(web_stack, built, node_tools):
         env={
             "BASE_URL": web_stack.web_url,
             "RPC_URL": web_stack.rpc_url,
+            "IPFS_RPC_URL": web_stack.ipfs_rpc_url,
             "FAME_MANIFEST": str(web_stack.manifest),
             "E2E_ARTIFACTS": str(ARTIFACTS),
             "CHROMIUM": CHROMIUM,

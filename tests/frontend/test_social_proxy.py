@@ -177,18 +177,21 @@ def test_cookies_and_set_cookie_pass_through(proxied):
         signed = browser.post("/social/api/auth/verify", json={"address": address})
         assert signed.status_code == 200
         cookies = signed.headers.get_list("set-cookie")
-        assert len(cookies) == 3, cookies
-        # the session twice: for the social service's paths and for the live server's (its rooms)
-        session, for_live = (c for c in cookies if c.startswith("fame_session="))
+        assert len(cookies) == 4, cookies
+        # the session three times: for the social service's paths, the live server's (its rooms) and
+        # the pin endpoint's (what the web app pins for a fan)
+        session, for_live, for_pin = (c for c in cookies if c.startswith("fame_session="))
         assert "HttpOnly" in session and "SameSite=lax" in session and "Path=/social/" in session
         assert for_live == session.replace("Path=/social/", "Path=/live/")
+        assert for_pin == session.replace("Path=/social/", "Path=/api/pin")
         hint = next(c for c in cookies if c.startswith("fame_hint="))
         assert "Domain" not in hint and "Path=/social/api" in hint
         # The browser's jar sends them back for this origin, and they reach the service.
         assert browser.get("/social/api/auth/me").json() == {"address": address, "hint": "1"}
-        # They are the social (and live) paths' only: the rest of the web app never sees them.
+        # They are the social (live and pin) paths' only: the rest of the web app never sees them.
         assert browser.cookies.get("fame_session", path="/social/") == "token-" + address
         assert browser.cookies.get("fame_session", path="/live/") == "token-" + address
+        assert browser.cookies.get("fame_session", path="/api/pin") == "token-" + address
         browser.post("/social/api/auth/logout")
         assert browser.get("/social/api/auth/me").json()["address"] is None
         assert browser.cookies.get("fame_session", path="/live/") is None  # signed out of the rooms too

@@ -1,4 +1,5 @@
-"""Fixtures for the IPFS layer: stores and a real gateway process (helpers in ipfs_helpers.py)."""
+"""Fixtures for the IPFS layer: stores and a real gateway process, its public gateway and its RPC
+API (helpers in ipfs_helpers.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,22 @@ def store(tmp_path) -> BlockStore:
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory):
-    """(base URL, BlockStore on the same folder) of a real gateway process for the module."""
+    """(gateway URL, BlockStore on the same folder, RPC API URL) of a real gateway process for the module."""
     root = tmp_path_factory.mktemp("gateway")
     with Supervisor() as sup:
-        url = start_gateway(sup, root / "store", root / "gateway.log")
-        yield url, BlockStore(root / "store", fsync=False)
+        url, rpc = start_gateway(sup, root / "store", root / "gateway.log")
+        yield url, BlockStore(root / "store", fsync=False), rpc
 
 
 @pytest.fixture(scope="module")
 def http(gateway):
+    """A client of the public gateway (reads)."""
     with httpx.Client(base_url=gateway[0], timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def api(gateway):
+    """A client of the RPC API (the write side, on its own loopback port)."""
+    with httpx.Client(base_url=gateway[2], timeout=60) as client:
         yield client

@@ -1,5 +1,5 @@
-"""Helpers for the IPFS tests: the reference CID tools, a real gateway process, a
-threaded server for in-test apps.
+"""Helpers for the IPFS tests: the reference CID tools, a real gateway process (its public
+gateway and its RPC API), a threaded server for in-test apps.
 
 References: `/usr/bin/ipfs_cid` (Debian's ipfs-cid, an independent Rust implementation of
 Kubo's default import, printing the CIDv0 and that root's CIDv1) and the `aleph_cid`
@@ -61,9 +61,9 @@ def aleph(data: bytes, raw_leaves_v1: bool) -> str:
     return hasher.finalize()
 
 
-def start_gateway(sup: Supervisor, store_dir: Path, log: Path, **env: str) -> str:
-    """`python -m fame.ipfs gateway` on a free loopback port; its base URL once it answers."""
-    port = free_port()
+def start_gateway(sup: Supervisor, store_dir: Path, log: Path, **env: str) -> tuple[str, str]:
+    """`python -m fame.ipfs gateway` on free loopback ports; (gateway URL, RPC API URL) once both answer."""
+    port, rpc_port = free_port(), free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("FAME_")}
     child_env.update(
         {
@@ -84,6 +84,10 @@ def start_gateway(sup: Supervisor, store_dir: Path, log: Path, **env: str) -> st
             "127.0.0.1",
             "--port",
             str(port),
+            "--rpc-host",
+            "127.0.0.1",
+            "--rpc-port",
+            str(rpc_port),
             "--dir",
             str(store_dir),
         ],
@@ -91,9 +95,10 @@ def start_gateway(sup: Supervisor, store_dir: Path, log: Path, **env: str) -> st
         env=child_env,
         cwd=PROJECT_ROOT,
     )
-    url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: httpx.get(url + "/health", timeout=1).status_code == 200, 30, "IPFS gateway", proc, log)
-    return url
+    url, rpc = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{rpc_port}"
+    both = (url + "/health", rpc + "/health")
+    wait_until(lambda: all(httpx.get(u, timeout=1).status_code == 200 for u in both), 30, "IPFS gateway", proc, log)
+    return url, rpc
 
 
 class ThreadServer:

@@ -1,5 +1,5 @@
-"""The Backend interface over real HTTP: the Kubo RPC client against FameEngine's gateway
-(which speaks that RPC subset), and the Pinning Service client against an in-test service
+"""The Backend interface over real HTTP: the Kubo RPC client against FameEngine's RPC listener
+(which speaks that RPC subset, beside the gateway), and the Pinning Service client against an in-test service
 implementing the spec. Nothing of our own code is mocked."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def backend(request, gateway, tmp_path) -> Backend:
     if request.param == "embedded":
         b = EmbeddedBackend(BlockStore(tmp_path / "store", fsync=False))
     else:
-        b = KuboBackend(gateway[0], timeout=30)
+        b = KuboBackend(gateway[2], timeout=30)
     yield b
     b.close()
 
@@ -67,7 +67,7 @@ def test_streamed_add_of_a_generator(backend):
 
 
 def test_kubo_client_errors(gateway):
-    with KuboBackend(gateway[0]) as kubo:
+    with KuboBackend(gateway[2]) as kubo:
         with pytest.raises(CIDError):
             kubo.read("not-a-cid")  # refused before any request
         with pytest.raises(UploadTooLarge):
@@ -83,7 +83,7 @@ def test_kubo_client_errors(gateway):
 
 def test_api_token(tmp_path):
     with Supervisor() as sup:
-        url = start_gateway(sup, tmp_path / "store", tmp_path / "gw.log", FAME_IPFS_API_TOKEN="s3cret")
+        _, url = start_gateway(sup, tmp_path / "store", tmp_path / "gw.log", FAME_IPFS_API_TOKEN="s3cret")
         with KuboBackend(url) as anonymous:
             with pytest.raises(RemoteError, match="401"):
                 anonymous.add(b"x")
@@ -159,7 +159,7 @@ def test_get_backend_from_settings(tmp_path, gateway, pinning_service):
     s = IpfsSettings(ipfs_dir=tmp_path / "s", ipfs_fsync=False)
     with get_backend(s) as b:
         assert isinstance(b, EmbeddedBackend) and b.store.path == tmp_path / "s"
-    with get_backend(s.model_copy(update={"ipfs_backend": "kubo", "kubo_api_url": gateway[0]})) as b:
+    with get_backend(s.model_copy(update={"ipfs_backend": "kubo", "kubo_api_url": gateway[2]})) as b:
         assert isinstance(b, KuboBackend) and b.read(b.add(b"via settings")) == b"via settings"
     from pydantic import SecretStr
 

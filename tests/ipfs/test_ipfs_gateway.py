@@ -1,5 +1,7 @@
-"""The HTTP gateway, as a real process on a loopback port: exact bytes, ranges, caching
-headers, CAR and raw exports, the Kubo RPC subset, and 4xx (never 5xx) for bad input."""
+"""The HTTP gateway, as a real process on loopback ports: on the public one, exact bytes,
+ranges, caching headers, CAR and raw exports; on the RPC one, the Kubo RPC subset; 4xx (never
+5xx) for bad input on both. (The split itself, the token and the upload limit:
+test_ipfs_rpc.py.)"""
 
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from fame.ipfs.cid import CID
 from fame.ipfs.unixfs import CHUNK_SIZE, iter_file
 
 
-def add(http: httpx.Client, data: bytes, name: str = "file.bin", **params) -> dict:
-    resp = http.post("/api/v0/add", params=params, files={"file": (name, data, "application/octet-stream")})
+def add(api: httpx.Client, data: bytes, name: str = "file.bin", **params) -> dict:
+    resp = api.post("/api/v0/add", params=params, files={"file": (name, data, "application/octet-stream")})
     assert resp.status_code == 200, resp.text
     lines = [json.loads(line) for line in resp.text.splitlines() if line]
     assert len(lines) == 1
@@ -28,26 +30,26 @@ def add(http: httpx.Client, data: bytes, name: str = "file.bin", **params) -> di
 
 
 @pytest.fixture(scope="module")
-def sample(http):
+def sample(api):
     """A three-chunk file added through the gateway: (data, CID)."""
     data = random.Random(1).randbytes(2 * CHUNK_SIZE + 999)
-    return data, add(http, data)["Hash"]
+    return data, add(api, data)["Hash"]
 
 
-def test_add_gives_kubo_cids_and_fields(http, gateway):
+def test_add_gives_kubo_cids_and_fields(api, gateway):
     data = os.urandom(CHUNK_SIZE + 3)
-    entry = add(http, data, name="clip.mp4")
+    entry = add(api, data, name="clip.mp4")
     assert entry["Name"] == "clip.mp4"
     assert entry["Hash"] == ref_cids(data)["CIDv0"]
-    url, store = gateway
+    url, store, _ = gateway
     assert int(entry["Size"]) == sum(len(b) for _, b in store.walk(entry["Hash"]))
-    v1 = add(http, data, **{"cid-version": "1"})
+    v1 = add(api, data, **{"cid-version": "1"})
     assert v1["Hash"] == aleph(data, raw_leaves_v1=True)
-    v1_pb = add(http, data, **{"cid-version": "1", "raw-leaves": "false"})
+    v1_pb = add(api, data, **{"cid-version": "1", "raw-leaves": "false"})
     assert CID.parse(v1_pb["Hash"]).codec_name == "dag-pb" and v1_pb["Hash"] != v1["Hash"]
     assert store.is_pinned(entry["Hash"])
-    assert not store.is_pinned(add(http, b"unpinned", pin="false")["Hash"])
-    hash_only = add(http, b"only hashed", **{"only-hash": "true"})
+    assert not store.is_pinned(add(api, b"unpinned", pin="false")["Hash"])
+    hash_only = add(api, b"only hashed", **{"only-hash": "true"})
     assert not store.has(hash_only["Hash"])
 
 
@@ -112,17 +114,17 @@ def test_head_and_conditional_get(http, sample):
     assert http.get(f"/ipfs/{cid}", headers={"If-None-Match": f'"{cid}"'}).status_code == 304
 
 
-def test_content_type(http):
+def test_content_type(http, api):
     png = b"\x89PNG\r\n\x1a\n" + os.urandom(100)
     manifest = json.dumps({"persona": "ava", "ai_generated": True}).encode()
     for data, want in ((png, "image/png"), (manifest, "application/json"), (b"hi there\n", "text/plain")):
-        cid = add(http, data)["Hash"]
+        cid = add(api, data)["Hash"]
         assert http.get(f"/ipfs/{cid}").headers["content-type"].startswith(want)
-    cid = add(http, b"body{}")["Hash"]
+    cid = add(api, b"body{}")["Hash"]
     resp = http.get(f"/ipfs/{cid}", params={"filename": "style.css", "download": "true"})
     assert resp.headers["content-type"].startswith("text/css")
     assert resp.headers["content-disposition"].startswith('attachment; filename="style.css"')
-    empty = add(http, b"")["Hash"]
+    empty = add(api, b"")["Hash"]
     resp = http.get(f"/ipfs/{empty}")
     assert resp.status_code == 200 and resp.content == b""
 
@@ -142,29 +144,29 @@ def test_car_export(http, sample):
         assert b"".join(iter_file(lambda c, t=table: t[bytes(c)], CID.parse(cid))) == data
 
 
-def test_raw_block(http, sample, gateway):
+def test_raw_block(http, api, sample, gateway):
     data, cid = sample
     resp = http.get(f"/ipfs/{cid}", params={"format": "raw"})
     assert resp.status_code == 200 and resp.headers["content-type"] == "application/vnd.ipld.raw"
     assert CID.parse(cid).matches(resp.content) and resp.content == gateway[1].get(cid)
-    leaf = add(http, b"leaf", **{"cid-version": "1"})["Hash"]
+    leaf = add(api, b"leaf", **{"cid-version": "1"})["Hash"]
     assert http.get(f"/ipfs/{leaf}", headers={"Accept": "application/vnd.ipld.raw"}).content == b"leaf"
 
 
-def test_rpc_cat_pin(http, gateway):
+def test_rpc_cat_pin(api, gateway):
     data = os.urandom(CHUNK_SIZE + 50)
-    cid = add(http, data, pin="false")["Hash"]
-    assert http.post("/api/v0/cat", params={"arg": cid}).content == data
-    assert http.post("/api/v0/cat", params={"arg": f"/ipfs/{cid}", "offset": 7, "length": 9}).content == data[7:16]
-    assert http.post("/api/v0/pin/add", params={"arg": cid}).json() == {"Pins": [cid]}
-    assert cid in http.post("/api/v0/pin/ls").json()["Keys"]
+    cid = add(api, data, pin="false")["Hash"]
+    assert api.post("/api/v0/cat", params={"arg": cid}).content == data
+    assert api.post("/api/v0/cat", params={"arg": f"/ipfs/{cid}", "offset": 7, "length": 9}).content == data[7:16]
+    assert api.post("/api/v0/pin/add", params={"arg": cid}).json() == {"Pins": [cid]}
+    assert cid in api.post("/api/v0/pin/ls").json()["Keys"]
     assert gateway[1].is_pinned(cid)
-    assert http.post("/api/v0/pin/rm", params={"arg": cid}).json() == {"Pins": [cid]}
+    assert api.post("/api/v0/pin/rm", params={"arg": cid}).json() == {"Pins": [cid]}
     assert not gateway[1].is_pinned(cid)
-    assert http.post("/api/v0/pin/rm", params={"arg": cid}).status_code == 404
+    assert api.post("/api/v0/pin/rm", params={"arg": cid}).status_code == 404
 
 
-def test_dag_import(http, gateway, tmp_path):
+def test_dag_import(http, api, gateway, tmp_path):
     from fame.ipfs.car import car_sections
     from fame.ipfs.store import BlockStore
 
@@ -172,21 +174,21 @@ def test_dag_import(http, gateway, tmp_path):
     data = os.urandom(CHUNK_SIZE + 1)
     cid = other.add(data)
     car = b"".join(car_sections([cid], other.walk(cid)))
-    resp = http.post("/api/v0/dag/import", files={"file": ("x.car", car)})
+    resp = api.post("/api/v0/dag/import", files={"file": ("x.car", car)})
     assert resp.status_code == 200, resp.text
     assert json.loads(resp.text.splitlines()[0])["Root"]["Cid"]["/"] == str(cid)
     assert http.get(f"/ipfs/{cid}").content == data
 
 
-def _import_blocks(http, root, blocks) -> None:
+def _import_blocks(api, root, blocks) -> None:
     from fame.ipfs.car import car_sections
 
     car = b"".join(car_sections([root], blocks))
-    resp = http.post("/api/v0/dag/import", params={"pin-roots": "false"}, files={"file": ("x.car", car)})
+    resp = api.post("/api/v0/dag/import", params={"pin-roots": "false"}, files={"file": ("x.car", car)})
     assert resp.status_code == 200, resp.text
 
 
-def test_crafted_dags_get_4xx(http):
+def test_crafted_dags_get_4xx(http, api):
     from fame.ipfs.unixfs import T_FILE, Link, PBNode, UnixFSData
 
     leaf = PBNode([], UnixFSData(T_FILE, b"x", 1).encode()).encode()
@@ -194,7 +196,7 @@ def test_crafted_dags_get_4xx(http):
     # links and blocksizes disagree
     bad = PBNode([Link(leaf_cid, "", len(leaf))], UnixFSData(T_FILE, None, 1, [1, 1]).encode()).encode()
     bad_cid = CID.of(bad, 0x70, 0)
-    _import_blocks(http, bad_cid, [(bad_cid, bad), (leaf_cid, leaf)])
+    _import_blocks(api, bad_cid, [(bad_cid, bad), (leaf_cid, leaf)])
     assert http.get(f"/ipfs/{bad_cid}").status_code == 422
     # a chain of single-link nodes far deeper than any file
     blocks, cid = [(leaf_cid, leaf)], leaf_cid
@@ -202,22 +204,27 @@ def test_crafted_dags_get_4xx(http):
         node = PBNode([Link(cid, "", 1)], UnixFSData(T_FILE, None, 1, [1]).encode()).encode()
         cid = CID.of(node, 0x70, 0)
         blocks.append((cid, node))
-    _import_blocks(http, cid, list(reversed(blocks)))
-    assert http.post("/api/v0/cat", params={"arg": str(cid)}).status_code == 422
+    _import_blocks(api, cid, list(reversed(blocks)))
+    assert api.post("/api/v0/cat", params={"arg": str(cid)}).status_code == 422
     assert http.get(f"/ipfs/{cid}").status_code == 422
     # an undecodable dag-pb block is refused at import
     junk = b"\xff\xff\xff"
     from fame.ipfs.car import car_sections
 
     car = b"".join(car_sections([CID.of(junk, 0x70, 1)], [(CID.of(junk, 0x70, 1), junk)]))
-    assert http.post("/api/v0/dag/import", files={"file": ("x.car", car)}).status_code in (400, 422)
+    assert api.post("/api/v0/dag/import", files={"file": ("x.car", car)}).status_code in (400, 422)
 
 
-def test_health_and_openapi(http):
+def test_health_and_openapi(http, api):
     assert http.get("/health").json()["status"] == "ok"
+    assert api.get("/health").json()["status"] == "ok"
     spec = http.get("/openapi.json").json()
-    for path in ("/ipfs/{cid}", "/api/v0/add", "/api/v0/cat", "/api/v0/pin/add", "/api/v0/pin/rm", "/health"):
+    assert {"/ipfs/{cid}", "/health"} <= set(spec["paths"])
+    assert not [p for p in spec["paths"] if p.startswith("/api/v0")], "the public gateway documents no RPC"
+    spec = api.get("/openapi.json").json()
+    for path in ("/api/v0/add", "/api/v0/cat", "/api/v0/pin/add", "/api/v0/pin/rm", "/api/v0/dag/import", "/health"):
         assert path in spec["paths"]
+    assert not [p for p in spec["paths"] if p.startswith("/ipfs")]
     add_op = spec["paths"]["/api/v0/add"]["post"]
     assert "multipart/form-data" in add_op["requestBody"]["content"]
     assert {p["name"] for p in add_op["parameters"]} >= {"cid-version", "raw-leaves", "pin"}
@@ -256,15 +263,15 @@ MULTIPART_X = {"Content-Type": "multipart/form-data; boundary=x"}
         ("POST", "/api/v0/dag/import", {"files": {"file": ("x.car", b"\x05junk")}}, 400),
     ],
 )
-def test_bad_requests_get_4xx(http, method, path, kw, status):
-    resp = http.request(method, path, **kw)
+def test_bad_requests_get_4xx(http, api, method, path, kw, status):
+    resp = (api if path.startswith("/api/v0/") else http).request(method, path, **kw)
     assert resp.status_code == status, resp.text
     body = resp.json()
     message = body.get("Message") or body.get("detail")
     assert message, body
 
 
-def test_browsers_read_but_never_write(http, sample):
+def test_browsers_read_but_never_write(http, api, sample):
     data, cid = sample
     resp = http.get(f"/ipfs/{cid}", headers={"Origin": "https://fame.example"})
     assert resp.headers["access-control-allow-origin"] == "*"
@@ -272,21 +279,21 @@ def test_browsers_read_but_never_write(http, sample):
     assert http.options(f"/ipfs/{cid}").status_code == 204
     assert http.get(f"/ipfs/{UNKNOWN}").headers["access-control-allow-origin"] == "*"
     # a foreign web page cannot drive the write API from a visitor's browser
-    resp = http.post("/api/v0/pin/rm", params={"arg": cid}, headers={"Origin": "https://evil.example"})
+    resp = api.post("/api/v0/pin/rm", params={"arg": cid}, headers={"Origin": "https://evil.example"})
     assert resp.status_code == 403
-    resp = http.post("/api/v0/add", files={"file": ("x", b"x")}, headers={"Origin": "https://evil.example"})
+    resp = api.post("/api/v0/add", files={"file": ("x", b"x")}, headers={"Origin": "https://evil.example"})
     assert resp.status_code == 403
 
 
-def test_directory_parts_are_refused(http):
-    resp = http.post("/api/v0/add", files={"file": ("dir", b"", "application/x-directory")})
+def test_directory_parts_are_refused(api):
+    resp = api.post("/api/v0/add", files={"file": ("dir", b"", "application/x-directory")})
     assert resp.status_code == 400 and "director" in resp.json()["Message"]
 
 
-def test_oversized_uploads_get_413(http, gateway):
-    url, store = gateway
+def test_oversized_uploads_get_413(api, gateway):
+    url, store, _ = gateway
     big = os.urandom(GATEWAY_UPLOAD_LIMIT + 1)
-    resp = http.post("/api/v0/add", files={"file": ("big", big)})  # Content-Length says it all
+    resp = api.post("/api/v0/add", files={"file": ("big", big)})  # Content-Length says it all
     assert resp.status_code == 413 and "limit" in resp.json()["Message"]
 
     def chunked():  # no Content-Length: refused while streaming
@@ -296,25 +303,25 @@ def test_oversized_uploads_get_413(http, gateway):
             yield big[i : i + 65536]
         yield b"\r\n--" + boundary + b"--\r\n"
 
-    resp = http.post(
+    resp = api.post(
         "/api/v0/add", content=chunked(), headers={"Content-Type": "multipart/form-data; boundary=fameboundary"}
     )
     assert resp.status_code == 413
-    # the refused upload was not pinned; the gateway is still fine
-    assert http.get("/health").status_code == 200
+    # the refused upload was not pinned; the RPC API is still fine
+    assert api.get("/health").status_code == 200
 
 
-def test_multiple_files_in_one_request(http):
+def test_multiple_files_in_one_request(api):
     a, b = os.urandom(1000), os.urandom(CHUNK_SIZE + 1)
-    resp = http.post("/api/v0/add", files=[("file", ("a", a)), ("file", ("b", b))])
+    resp = api.post("/api/v0/add", files=[("file", ("a", a)), ("file", ("b", b))])
     entries = [json.loads(line) for line in resp.text.splitlines()]
     assert [e["Name"] for e in entries] == ["a", "b"]
     assert [e["Hash"] for e in entries] == [ref_cids(a)["CIDv0"], ref_cids(b)["CIDv0"]]
 
 
 @given(st.text(min_size=1, max_size=80).filter(lambda s: s not in (".", "..")))
-def test_arbitrary_paths_never_5xx(http, text):
+def test_arbitrary_paths_never_5xx(http, api, text):
     resp = http.get("/ipfs/" + quote(text, safe=""))
     assert resp.status_code < 500
-    resp = http.post("/api/v0/cat", params={"arg": text})
+    resp = api.post("/api/v0/cat", params={"arg": text})
     assert resp.status_code < 500

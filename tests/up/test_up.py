@@ -51,11 +51,13 @@ def run_stack(env, python, timeout=60):
 
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     port, gateway_port, social_port, live_port = free_port(), free_port(), free_port(), free_port()
+    ipfs_rpc_port = free_port()
     oracle_base = free_ports_in_a_row(4)
     env = stack_env(
         tmp_path,
         FAME_ANVIL_PORT=str(port),
         FAME_GATEWAY_PORT=str(gateway_port),
+        FAME_IPFS_RPC_PORT=str(ipfs_rpc_port),
         FAME_ORACLE_BASE_PORT=str(oracle_base),
         FAME_SOCIAL_PORT=str(social_port),
         FAME_LIVE_PORT=str(live_port),
@@ -85,7 +87,9 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
         assert fmc.functions.symbol().call() == "FMC"
         assert pids_with_port(port), "anvil should be running"
         gateway = f"http://127.0.0.1:{gateway_port}"
-        cid = httpx.post(f"{gateway}/api/v0/add", files={"file": ("hello.txt", b"hello FameEngine")}).json()["Hash"]
+        ipfs_rpc = f"http://127.0.0.1:{ipfs_rpc_port}"  # the store's write side: loopback, beside the web app
+        cid = httpx.post(f"{ipfs_rpc}/api/v0/add", files={"file": ("hello.txt", b"hello FameEngine")}).json()["Hash"]
+        assert httpx.post(f"{gateway}/api/v0/add", files={"file": ("x.txt", b"x")}).status_code == 404
         assert httpx.get(f"{gateway}/ipfs/{cid}").content == b"hello FameEngine"
         # The token holders' web app is served on the same origin, built against this deployment.
         page = httpx.get(f"{gateway}/")
@@ -217,7 +221,7 @@ def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     assert "oracle epoch" in printed and "-> reputation" in printed  # the watch prints each accepted report
     assert not port_in_use("127.0.0.1", port)
     assert pids_with_port(port) == [] and pids_with_port(gateway_port) == []
-    assert not port_in_use("127.0.0.1", gateway_port)
+    assert not port_in_use("127.0.0.1", gateway_port) and not port_in_use("127.0.0.1", ipfs_rpc_port)
     assert not any(port_in_use("127.0.0.1", oracle_base + i) for i in range(4))
     assert not port_in_use("127.0.0.1", live_port) and not port_in_use("127.0.0.1", social_port)
     assert not port_in_use("127.0.0.1", social_port)

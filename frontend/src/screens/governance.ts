@@ -7,7 +7,7 @@ import { daoParams, FameGovernor as governor, PersonaLaunchpad as launchpad } fr
 import { castVote, claimShares, contribute, execute, proposePersona, queue, refund, type ProposalCall } from "../governance-actions";
 import { availableActions, CAMPAIGN_PHASES, countdown, stateName } from "../governance-model";
 import { fetchEvents } from "../index-api";
-import { pinBytes } from "../ipfs";
+import { pinBytes, signInToPin } from "../ipfs";
 import { fetchSpreadShift, spreadPanel } from "../diversity";
 import { buildSpec, validateSpec } from "../persona-spec";
 import { clear, errorBox, field, h } from "../ui/dom";
@@ -137,7 +137,7 @@ function proposeForm(ctx: AppContext): HTMLElement {
       const spec = currentSpec();
       if (schemaProblems(spec, out)) return;
       try {
-        const cid = await pinBytes(ctx.config.gatewayUrl, JSON.stringify(spec, null, 2), "persona.json");
+        const cid = await pinBytes(JSON.stringify(spec, null, 2), "persona.json", signInToPin(ctx));
         clear(out, h("p", { class: "small" }, `Spec pinned: ${cid}`));
         await proposePersona(ctx, { name: name.value.trim(), symbol: symbol.value.trim(), specCid: cid, goal: parseUnits(goal.value),
           creatorBps: BigInt(creatorBps.value || "0"), description: `Create ${name.value.trim()}${tagline.value ? `: ${tagline.value.trim()}` : ""}` });
