@@ -18,6 +18,10 @@ from fame.errors import FameError
 FRONTEND = PROJECT_ROOT / "frontend"
 SOURCES = ("src", "index.html", "vite.config.ts", "package-lock.json", "scripts/gen-contracts.mjs")
 KEY_FILE = ".build-key"
+#: Finished builds by key, shared by every output folder: the test suite's stacks deploy the same
+#: contracts at the same addresses, so their builds are the same bytes (a copy, not a rebuild).
+CACHE = PROJECT_ROOT / ".cache" / "frontend-builds"
+KEEP = 4
 
 
 def build_key(manifest: Path) -> str:
@@ -35,12 +39,45 @@ def build_key(manifest: Path) -> str:
     return h.hexdigest()
 
 
-def build_frontend(manifest: Path, log: Path, out_dir: Path | None = None, check_types: bool = False) -> Path:
+def _built(folder: Path, key: str) -> bool:
+    return (
+        (folder / KEY_FILE).is_file() and (folder / KEY_FILE).read_text() == key and (folder / "index.html").is_file()
+    )
+
+
+def _keep(out: Path, cache: Path, key: str) -> None:
+    """Put a copy of the finished build `out` in the cache (atomically), and forget old ones."""
+    cache.mkdir(parents=True, exist_ok=True)
+    if _built(cache / key, key):
+        return
+    tmp = cache / f".{key}.{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(out, tmp)
+    try:
+        tmp.rename(cache / key)
+    except OSError:  # another process cached the same build meanwhile
+        shutil.rmtree(tmp, ignore_errors=True)
+    old = sorted(
+        (d for d in cache.iterdir() if d.is_dir() and not d.name.startswith(".")), key=lambda d: d.stat().st_mtime
+    )
+    for stale in old[:-KEEP]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def build_frontend(
+    manifest: Path, log: Path, out_dir: Path | None = None, check_types: bool = False, cache: Path | None = CACHE
+) -> Path:
     """Build frontend/ against `manifest` into `out_dir` (default frontend/dist); returns it.
-    `check_types`: run `tsc --noEmit` too (`npm run build` instead of `npm run bundle`)."""
+    `check_types`: run `tsc --noEmit` too (`npm run build` instead of `npm run bundle`).
+    `cache`: where finished builds are kept by key (a build of the same sources and contracts
+    is copied from there; None: always build)."""
     out = out_dir or FRONTEND / "dist"
     key = build_key(manifest)
-    if (out / KEY_FILE).is_file() and (out / KEY_FILE).read_text() == key and (out / "index.html").is_file():
+    if _built(out, key):
+        return out
+    if cache is not None and not check_types and _built(cache / key, key):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(cache / key, out)
         return out
     npm = shutil.which("npm")
     if npm is None:
@@ -61,4 +98,6 @@ def build_frontend(manifest: Path, log: Path, out_dir: Path | None = None, check
             if argv[1] == "ci":
                 (FRONTEND / "node_modules" / ".installed").touch()
     (out / KEY_FILE).write_text(key)
+    if cache is not None:
+        _keep(out, cache, key)
     return out

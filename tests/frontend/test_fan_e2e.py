@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from e2e_helpers import build_for
 
 from fame.config import PROJECT_ROOT
 
@@ -35,14 +36,7 @@ def service_logs(stack) -> str:
 
 @pytest.fixture(scope="module")
 def fan_build(fan_stack, node_tools) -> Path:
-    from fame.errors import FameError
-    from stack.web.build import build_frontend
-
-    log = fan_stack.logs / "frontend.log"
-    try:
-        return build_frontend(fan_stack.manifest, log, out_dir=fan_stack.logs.parent / "dist")
-    except FameError as err:
-        pytest.fail(f"{err}\n{tail(log, 6000)}")
+    return build_for(fan_stack)
 
 
 def test_fan_signs_in_likes_comments_and_moves_the_reputation(fan_stack, fan_build):
