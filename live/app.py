@@ -127,7 +127,10 @@ async def attendance_of(event: Event, fan: Fan, service: Service) -> AttendanceV
     "/api/events/{event_id}/voucher",
     response_model=VoucherView,
     tags=["events"],
-    responses={403: {"model": Problem, "description": "no ticket, or not long enough in the room yet"}},
+    responses={
+        403: {"model": Problem, "description": "no ticket, or not long enough in the room yet"},
+        409: {"model": Problem, "description": "the event was cancelled: it has no badges"},
+    },
 )
 async def voucher(event: Event, fan: Fan, service: Service) -> VoucherView:
     """The fan's signed attendance voucher for PersonaEvents.claim_badge, once it stayed min_attendance."""

@@ -18,7 +18,8 @@ from urllib.parse import quote
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 FAME_CONTEXT = "https://fameengine.xyz/ns/did/v1"
 VM_TYPE = "FameZkControllerSet2025"
-DID_RE = re.compile(r"^did:fame:([1-9][0-9]{0,19}):([1-9][0-9]{0,77})$")
+# \Z, not $: "$" also matches before a final line break, which is no part of a DID.
+DID_RE = re.compile(r"^did:fame:([1-9][0-9]{0,19}):([1-9][0-9]{0,77})\Z")
 
 
 def make_did(chain_id: int, persona_id: int) -> str:
