@@ -14,7 +14,6 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +33,7 @@ from .diversity import DiversityPreview
 from .indexer import EventIndex, Follower
 from .live_proxy import LIVE_PREFIX, default_live_url, mount_live_proxy
 from .pin import PIN_PATH, mount_pin
-from .upstream import upstream_client
+from .upstream import close_with_app, upstream_client
 
 FRONTEND_DIST = PROJECT_ROOT / "frontend" / "dist"
 SOCIAL_PREFIX = "/social"
@@ -229,15 +228,7 @@ def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) ->
     base = upstream.rstrip("/")
     client = upstream_client(base, timeout)
     app.state.social_url = base
-    outer = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
-        async with outer(scope_app) as state:
-            yield state
-        await client.aclose()
-
-    app.router.lifespan_context = lifespan
+    close_with_app(app, client)
 
     @app.api_route(
         SOCIAL_PREFIX + "/{path:path}",

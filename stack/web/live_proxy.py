@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -26,7 +25,7 @@ from starlette.background import BackgroundTask
 
 from fame.config import live_settings, settings
 
-from .upstream import upstream_client
+from .upstream import close_with_app, upstream_client
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +74,7 @@ def mount_live_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) -> N
     ws_base = "ws" + base.removeprefix("http") if base.startswith("http") else base
     client = upstream_client(base, timeout)
     app.state.live_url = base
-    outer = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
-        async with outer(scope_app) as state:
-            yield state
-        await client.aclose()
-
-    app.router.lifespan_context = lifespan
+    close_with_app(app, client)
 
     @app.api_route(
         LIVE_PREFIX + "/{path:path}",

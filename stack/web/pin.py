@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import httpx
@@ -37,7 +35,7 @@ from fame.ipfs.errors import IpfsError
 from fame.ipfs.store import BlockStore
 from social.ratelimit import RateLimiter
 
-from .upstream import upstream_client
+from .upstream import close_with_app, upstream_client
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +45,6 @@ SESSION_COOKIE = "fame_session"
 MAX_TOKEN = 200
 MEDIA_TYPES = ("application/json", "text/plain")
 SIGN_IN_FIRST = "sign in with Ethereum first: pinning takes a signed-in session"
-
-
-def _close_on_shutdown(app: FastAPI, client: httpx.AsyncClient) -> None:
-    outer = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
-        async with outer(scope_app) as state:
-            yield state
-        await client.aclose()
-
-    app.router.lifespan_context = lifespan
 
 
 class _Refused(Exception):
@@ -82,7 +68,7 @@ def mount_pin(
     client = upstream_client(base, timeout) if base else None
     limiter = RateLimiter(per_minute)
     if client is not None:
-        _close_on_shutdown(app, client)
+        close_with_app(app, client)
 
     async def signed_in(request: Request) -> str:
         """The address of the request's session, or a refusal (401, 503)."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 
 def upstream_client(base: str, timeout: float) -> httpx.AsyncClient:
@@ -19,3 +23,16 @@ def upstream_client(base: str, timeout: float) -> httpx.AsyncClient:
         trust_env=False,
         cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # stores nothing, for no domain
     )
+
+
+def close_with_app(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Close `client` when `app` shuts down (after the app's own lifespan)."""
+    outer = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
+        async with outer(scope_app) as state:
+            yield state
+        await client.aclose()
+
+    app.router.lifespan_context = lifespan
