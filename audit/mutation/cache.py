@@ -21,8 +21,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-#: Bump when a cached result may no longer mean what it meant (test command, statuses).
-RUNNER_VERSION = "1"
+#: Bump when a cached result may no longer mean what it meant (test command, statuses,
+#: ape's view of the trees). 3: the runs' TMPDIR is no longer above the trees (runner.py,
+#: Runner.environment, says why): survivors of version 1 may have been run against the
+#: unmutated bytecode.
+RUNNER_VERSION = "3"
 
 DEFAULT_DIR = Path(".cache") / "audit-mutation"
 

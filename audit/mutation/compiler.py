@@ -1,7 +1,7 @@
 """The project's Vyper compiler as ape uses it: the same vyper package, the same search paths
 (site-packages, for `from snekmate...`, then the project root; relative imports resolve from the
 importing file) and the settings of ape-config.yaml (EVM version; optimisation for gas, ape's
-default).
+default, unless the source names its own with an `optimize` pragma, which ape then passes on).
 
 `annotate` gives the operators a parsed module with the compiler's types on its expressions;
 `check` compiles files of a tree to bytecode and says why not. The runner calls `check` as
@@ -10,6 +10,7 @@ default).
 
 from __future__ import annotations
 
+import re
 import site
 import sys
 from pathlib import Path
@@ -21,14 +22,19 @@ from vyper.compiler.input_bundle import FileInput, FilesystemInputBundle  # type
 from vyper.compiler.phases import CompilerData  # type: ignore[import-untyped]
 from vyper.compiler.settings import OptimizationLevel, Settings  # type: ignore[import-untyped]
 
+#: a source's own optimisation (contracts/token/FMC.vy: codesize): the compiler takes it from
+#: the pragma, and a setting beside it would conflict
+OWN_OPTIMIZE = re.compile(r"(?:\n|^)\s*#\s*pragma\s+optimize\s")
 
-def settings_for(root: Path) -> Settings:
+
+def settings_for(root: Path, source: str = "") -> Settings:
     evm_version = None
     config = root / "ape-config.yaml"
     if config.is_file():
         data = yaml.safe_load(config.read_text()) or {}
         evm_version = (data.get("vyper") or {}).get("evm_version")
-    return Settings(evm_version=evm_version, optimize=OptimizationLevel.GAS)
+    optimize = None if OWN_OPTIMIZE.search(source) else OptimizationLevel.GAS
+    return Settings(evm_version=evm_version, optimize=optimize)
 
 
 def search_paths(root: Path) -> list[Path]:
@@ -44,7 +50,7 @@ def _compiler_data(root: Path, path: Path, source: str | None) -> CompilerData:
     assert isinstance(file_input, FileInput)
     if source is not None:
         file_input = FileInput(file_input.source_id, file_input.path, file_input.resolved_path, source)
-    return CompilerData(file_input, bundle, settings=settings_for(root))
+    return CompilerData(file_input, bundle, settings=settings_for(root, file_input.source_code))
 
 
 def annotate(root: Path, path: Path, source: str) -> tuple[vy_ast.Module, bool]:

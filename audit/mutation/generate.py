@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -124,19 +124,27 @@ def generate(
 
 
 def sample(mutants: list[Mutant], max_mutants: int | None) -> list[Mutant]:
-    """At most `max_mutants` of them (None or 0: all), spread over the operators: the operators
-    take turns, and within one operator the mutants go in the order of their id's hash. The
-    same ids give the same sample, so a re-run finds its results in the cache."""
+    """At most `max_mutants` of them (None or 0: all), spread over the operators and over the
+    functions: the operators take turns, and at its turn an operator gives its mutant from the
+    function (`<module>` for constants) that has the fewest in the sample so far; among those,
+    the mutants go in the order of a hash of the contract's path and the mutant's id. The same
+    contract and ids give the same sample, whatever order they come in, so a re-run finds its
+    results in the cache."""
     if not max_mutants or len(mutants) <= max_mutants:
         return list(mutants)
     queues: dict[str, list[Mutant]] = defaultdict(list)
-    for mutant in sorted(mutants, key=lambda m: _digest(m.id)):
+    for mutant in sorted(mutants, key=lambda m: _digest(m.path, m.id)):
         queues[mutant.operator].append(mutant)
     order = [op for op in OPERATORS if op in queues]
     chosen: list[Mutant] = []
+    per_function: Counter[str] = Counter()
     while len(chosen) < max_mutants:
         for op in order:
-            if queues[op] and len(chosen) < max_mutants:
-                chosen.append(queues[op].pop(0))
+            queue = queues[op]
+            if queue and len(chosen) < max_mutants:
+                at = min(range(len(queue)), key=lambda i: (per_function[queue[i].function], i))
+                picked = queue.pop(at)
+                per_function[picked.function] += 1
+                chosen.append(picked)
     position = {m.id: i for i, m in enumerate(mutants)}
     return sorted(chosen, key=lambda m: position[m.id])

@@ -316,6 +316,7 @@ class Runner:
         with self._base_lock:
             if self._base is None:
                 self._workdir = Path(tempfile.mkdtemp(prefix="fame-mutation-"))
+                (self._workdir / "tmp").mkdir()
                 base = self._workdir / "base"
                 populate(self.root, base)
                 outcome = self.execute([*ape_command(), "compile"], base, PROJECT_COMPILE_TIMEOUT_S)
@@ -330,6 +331,19 @@ class Runner:
         assert self._workdir is not None
         return self._workdir / "build"
 
+    def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
+        """What the runs see (test_environment's by default), with TMPDIR set to a folder of
+        this run's work folder, beside the trees and not above them. ape takes a project under
+        the temporary folder for a throwaway copy: once a test compiles a source of its own
+        (`compilers.compile_source`, as tests/did does), it reloads the manifest's sources from
+        the files, the mutated contract looks compiled and its old bytecode is what the tests
+        deploy. (Nor may the trees sit under a `.cache` or `.build` folder: ape leaves the
+        sources there out of the project.)"""
+        env = dict(env or test_environment(self.root))
+        if self._workdir is not None:
+            env["TMPDIR"] = str(self._workdir / "tmp")
+        return env
+
     def execute(self, argv: list[str], cwd: Path, timeout: float | None, env: dict[str, str] | None = None) -> Outcome:
         """Runs a command in its own process group, so that at the timeout it goes with every
         process it started (ape's anvil)."""
@@ -337,7 +351,7 @@ class Runner:
         proc = subprocess.Popen(
             argv,
             cwd=cwd,
-            env=env or test_environment(self.root),
+            env=self.environment(env),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -121,6 +121,9 @@ def test_import_graph_of_the_tree() -> None:
 
 def test_compiler_check_accepts_the_contracts_and_names_an_error(tmp_path: Path) -> None:
     assert check(ROOT, [Path("contracts/persona/RevenueConfig.vy"), Path("contracts/token/votes.vy")]) is None
+    # a source with its own optimisation pragma (FMC: codesize) compiles as ape compiles it, with no
+    # conflicting setting beside the pragma
+    assert check(ROOT, [Path("contracts/token/FMC.vy")]) is None
     (tmp_path / "Broken.vy").write_text(
         "# pragma version ~=0.4.3\nx: public(uint256)\n\n@external\ndef f():\n    self.x = -1\n"
     )

@@ -4,7 +4,7 @@ written here, and on real contracts.
 Invariants: each operator makes exactly the text edits listed for the snippet (so nothing in
 its docstrings, comments, event declaration or type annotations); every mutant of a real
 contract still parses; ids do not change when unrelated lines are added above; the sample is
-stable and spread over the operators.
+stable, spread over the operators and the functions, and independent of the mutants' order.
 
 Plain pytest, no chain: `.venv/bin/python -m pytest tests/audit -q -p no:ape_test -k "not end_to_end"`.
 """
@@ -195,6 +195,22 @@ def test_sample_is_stable_and_spread(snippet: tuple[Path, list[Mutant]]) -> None
     assert Counter(m.operator for m in picked) == Counter(OPERATORS)
     assert sample(list(reversed(mutants)), 5) == list(reversed(sample(mutants, 5)))
     assert [m.start for m in picked] == sorted(m.start for m in picked)
+
+
+def test_sample_spreads_over_functions_and_does_not_depend_on_order() -> None:
+    """RevenueConfig has most of its mutants in its constructor: the sample still takes them
+    from many functions, at most two from one, and the same eight whatever order they come in."""
+    path = "contracts/persona/RevenueConfig.vy"
+    mutants = generate((ROOT / path).read_text(), path).mutants
+    picked = sample(mutants, 8)
+    per_function = Counter(m.function for m in picked)
+    assert len(picked) == 8 and len(per_function) >= 5 and max(per_function.values()) <= 2
+    assert Counter(m.function for m in mutants).most_common(1)[0][1] > 8  # not a spread by luck
+    assert sample(list(reversed(mutants)), 8) == list(reversed(picked))
+    # within an operator, a function already in the sample yields to one that is not
+    for mutant in picked:
+        others = [m for m in mutants if m.operator == mutant.operator and m not in picked]
+        assert not others or per_function[mutant.function] <= 1 + min(per_function[m.function] for m in others)
 
 
 # A contract (the smallest), one that imports interfaces and a module compiled into another.
