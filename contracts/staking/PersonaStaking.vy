@@ -58,7 +58,11 @@
         Reverts start with "staking: " (snekmate's "ownable: ..." strings pass
         through).
 @dev Assumes FMC is a plain ERC-20 (no transfer fee, no callbacks) with total
-     supply far below 2**256 / 1e36, which FameEngine's capped FMC is.
+     supply far below 2**256 / 1e36, which FameEngine's capped FMC is. State is
+     packed into few storage words (the layout is described where each is
+     declared); the packed totals of stake and weight are 96-bit fields whose
+     additions are checked, so a token with more than ~2**93 wei in stakes
+     would make `stake` revert rather than corrupt them (FMC's cap is ~2**89.7).
 """
 
 from ethereum.ercs import IERC20
@@ -93,7 +97,12 @@ MIN_REWARD_DURATION: public(constant(uint256)) = 86400
 MAX_REWARD_DURATION: public(constant(uint256)) = 2 * 365 * 86400
 # @dev Largest performance score of one persona.
 MAX_PERFORMANCE: public(constant(uint256)) = 10**18
+_MASK40: constant(uint256) = 2**40 - 1
+_MASK48: constant(uint256) = 2**48 - 1
+_MASK56: constant(uint256) = 2**56 - 1
 _MASK64: constant(uint256) = 2**64 - 1
+_MASK96: constant(uint256) = 2**96 - 1
+_MASK120: constant(uint256) = 2**120 - 1
 _MASK128: constant(uint256) = 2**128 - 1
 _LOW192: constant(uint256) = 2**192 - 1
 
@@ -140,9 +149,7 @@ struct PersonaPool:
     weight_carry: uint256                 # remainder of the last division by weight
 
 
-struct PoolCore:
-    staked: uint256
-    weight: uint256
+struct PoolAccumulators:
     reward_per_performance_paid: uint256
     reward_per_weight: uint256
 
@@ -231,51 +238,54 @@ updater: public(address)
 
 # @notice Number of lock options (indexes 0 .. lock_option_count - 1).
 lock_option_count: public(uint256)
-_lock_options: HashMap[uint256, LockOption]
+# A lock option is one word: duration (bits 255..64) | multiplier_bps (63..8) | enabled (bit 0).
+# An option that exists is never zero (its multiplier is at least MIN_MULTIPLIER_BPS), so `stake`
+# checks its index by reading the option alone, not lock_option_count as well.
+_lock_words: HashMap[uint256, uint256]
 
-# @notice Id the next position gets (ids start at 1).
-next_position_id: public(uint256)
-# A position is kept in four words instead of ten (opening one writes each new word once, at
-# 22,100 gas apiece): the fields that never change after `stake` are packed.
+# A position is three words (opening one writes each new word once, at 22,100 gas apiece; the
+# third only if its persona's accumulator is non-zero). What never changes after `stake` is packed:
 #   head:  owner (bits 255..96) | persona_id (95..64) | lock_index (63..56)
 #          | multiplier_bps (55..40) | staked_at (39..0)
-#   stake: amount (bits 231..136) | weight (135..40) | unlock_at (39..0)
-# `stake` bounds what it packs (persona id < 2**32, amount < 2**93 so weight < 2**96);
-# `position(id)` returns the unpacked record.
+#   stake: amount (bits 255..160) | index in its owner's list (159..40) | unlock_at (39..0)
+# The weight is not stored: it is amount * multiplier_bps // BPS, both fixed at stake time.
+# `stake` bounds what it packs (persona id < 2**32, amount < 2**93); `position(id)` returns the
+# unpacked record.
 _position_head: HashMap[uint256, uint256]
 _position_stake: HashMap[uint256, uint256]
 _position_rewards: HashMap[uint256, PositionRewards]
-# @dev Per-account enumeration: account -> index -> position id, and back.
+# Each account's open positions, for enumeration: 64-bit lanes, four to a word. Lane 0 of word 0
+# is the count; the list's entry `i` is lane (i + 1) % 4 of word (i + 1) // 4. An account's first
+# position writes one new word (count and id together) and the next three only rewrite it.
+# Position ids stay below 2**64 (one per `stake`).
 _owned: HashMap[address, HashMap[uint256, uint256]]
-_owned_index: HashMap[uint256, uint256]
-# @notice Number of open positions of an account.
-position_count_of: public(HashMap[address, uint256])
 
-# A persona's pool (returned whole by `persona_stake`) is kept in five words: its stake, weight
-# and the two accumulators, and one word packing what a performance update touches besides them:
-#   performance (bits 255..192) | open positions (191..128) | weight_carry (127..0)
-# (performance <= MAX_PERFORMANCE < 2**60; the carry is below the pool's weight, itself below
-# 5x FMC's capped supply < 2**93), so settling a pool reads and writes one word less.
-_pools: HashMap[uint256, PoolCore]
+# A persona's pool (returned whole by `persona_stake`) is kept in four words: the two
+# accumulators, one word with what settling the pool reads besides them, and one with what only
+# stake and withdraw change:
+#   _pool_word:  performance (bits 255..192) | weight (191..96) | weight_carry (95..0)
+#   _pool_stake: staked (bits 255..128) | open positions (127..0)
+# (performance <= MAX_PERFORMANCE < 2**60; the weight is at most the total weight, a checked
+# 96-bit field, and the carry is below the weight.)
+_pool_acc: HashMap[uint256, PoolAccumulators]
 _pool_word: HashMap[uint256, uint256]
+_pool_stake: HashMap[uint256, uint256]
 
-# @notice FMC staked in total / sum of all position weights.
-total_staked: public(uint256)
-total_weight: public(uint256)
-# @notice Sum of all personas' performance scores.
-total_performance: public(uint256)
+# Totals and the position counter, one word that `stake` and `withdraw` rewrite:
+#   next_position_id (bits 255..192) | total_staked (191..96) | total_weight (95..0)
+_totals: uint256
+# The global accumulator's inputs, read together by every settlement:
+#   _stream:      reward_rate (bits 255..96) | period_finish (95..48) | last_update (47..0)
+#   _performance: total_performance (bits 255..128) | division carry (127..0, below the total)
+# (the rate is at most the funded budget, below 2**136; times fit in 48 bits for 8 million years)
+_stream: uint256
+_performance: uint256
 # @notice Number of `set_performance` calls and time of the last one.
 performance_epoch: public(uint256)
 performance_updated_at: public(uint256)
 
-# @notice Reward stream: wei per second until `period_finish`.
-reward_rate: public(uint256)
-period_finish: public(uint256)
-# @notice Last time the global accumulator was brought up to date.
-last_update: public(uint256)
 # @notice Global reward-per-performance accumulator (scaled by PRECISION).
 reward_per_performance: public(uint256)
-_performance_carry: uint256
 
 # @notice Funded FMC that is neither streaming nor earned (re-streamed by `fund`).
 unallocated: public(uint256)
@@ -315,8 +325,8 @@ def __init__(owner_: address, fmc_: address, registry_: address):
     self._set_lock_option(3, 180 * 86400, 20_000, True)
     self._set_lock_option(4, 365 * 86400, 30_000, True)
 
-    self.next_position_id = 1
-    self.last_update = block.timestamp
+    self._totals = 1 << 192  # position ids start at 1
+    self._stream = block.timestamp  # last_update
 
 
 # ---------------------------------------------------------------- owner
@@ -374,7 +384,8 @@ def set_performance(persona_ids: DynArray[uint256, 128], scores: DynArray[uint25
     epoch: uint256 = self.performance_epoch + 1
     self.performance_epoch = epoch
     self.performance_updated_at = block.timestamp
-    total: uint256 = self.total_performance
+    performance: uint256 = self._performance
+    total: uint256 = performance >> 128
     # The registry's active bitmap (one word per 256 ids), re-read only when
     # the id's word changes: one call for a batch of nearby ids.
     active_index: uint256 = max_value(uint256)
@@ -388,12 +399,15 @@ def set_performance(persona_ids: DynArray[uint256, 128], scores: DynArray[uint25
                 active_index = pid >> 8
                 active_word = staticcall REGISTRY.active_bitmap(active_index)
             assert (active_word >> (pid & 255)) & 1 == 1, "staking: persona not active"
-        old: uint256 = self._update_pool(pid)
+        word: uint256 = self._pool_word[pid]
+        old: uint256 = word >> 192
         total = total - old + score
+        # settled at the old score; written here once when the score changes
+        word = self._update_pool(pid, word, score == old)
         if score != old:
-            self._pool_word[pid] = (score << 192) | (self._pool_word[pid] & _LOW192)
+            self._pool_word[pid] = (score << 192) | (word & _LOW192)
         log PerformanceUpdated(persona_id=pid, epoch=epoch, old_score=old, new_score=score, total_performance=total)
-    self.total_performance = total
+    self._performance = (total << 128) | (performance & _MASK128)
 
 
 # ---------------------------------------------------------------- rewards budget
@@ -418,12 +432,12 @@ def fund(amount: uint256, duration: uint256):
     """
     is_owner: bool = msg.sender == ownable.owner
     assert is_owner or amount != 0, "staking: zero amount"
-    self._update_global()
-    finish: uint256 = self.period_finish
+    stream: uint256 = self._update_global()
+    finish: uint256 = (stream >> 48) & _MASK48
     running: bool = block.timestamp < finish
     leftover: uint256 = 0
     if running:
-        leftover = self.reward_rate * (finish - block.timestamp)
+        leftover = (stream >> 96) * (finish - block.timestamp)
     length: uint256 = duration
     if duration == 0:
         assert running, "staking: no running stream"
@@ -439,9 +453,7 @@ def fund(amount: uint256, duration: uint256):
     new_finish: uint256 = block.timestamp + length
 
     # effects
-    self.reward_rate = rate
-    self.period_finish = new_finish
-    self.last_update = block.timestamp
+    self._stream = (rate << 96) | (new_finish << 48) | block.timestamp
     self.unallocated = unallocated
     self.total_funded += amount
     log Funded(funder=msg.sender, amount=amount, duration=length, reward_rate=rate, period_finish=new_finish, unallocated=unallocated)
@@ -461,7 +473,7 @@ def poke(persona_ids: DynArray[uint256, 128]):
     """
     self._update_global()
     for pid: uint256 in persona_ids:
-        self._update_pool(pid)
+        self._update_pool(pid, self._pool_word[pid], True)
 
 
 # ---------------------------------------------------------------- stakers
@@ -473,8 +485,9 @@ def stake(persona_id: uint256, amount: uint256, lock_index: uint256) -> uint256:
     """
     @notice Stakes `amount` FMC (approve first) on active persona
             `persona_id` with lock option `lock_index`, opening a position
-            owned by the caller. The position stores its own unlock time
-            (now + lock duration) and weight (amount * multiplier // 10_000).
+            owned by the caller. The position keeps its own unlock time
+            (now + lock duration) and multiplier, so its weight
+            (amount * multiplier // 10_000) never changes.
     @param persona_id An active persona.
     @param amount FMC to stake (wei), > 0 and at most MAX_POSITION_AMOUNT; the weight must be > 0.
     @param lock_index An enabled lock option.
@@ -483,36 +496,42 @@ def stake(persona_id: uint256, amount: uint256, lock_index: uint256) -> uint256:
     assert amount != 0, "staking: zero amount"
     assert amount <= MAX_POSITION_AMOUNT, "staking: amount too large"
     assert persona_id <= MAX_PERSONA_ID, "staking: persona not active"
-    assert lock_index < self.lock_option_count, "staking: lock index out of range"
-    option: LockOption = self._lock_options[lock_index]
-    assert option.enabled, "staking: lock option disabled"
+    option: uint256 = self._lock_words[lock_index]
+    assert option != 0, "staking: lock index out of range"  # never set: lock_index >= lock_option_count
+    assert option & 1 == 1, "staking: lock option disabled"
     assert staticcall REGISTRY.is_active(persona_id), "staking: persona not active"
-    weight: uint256 = amount * option.multiplier_bps // BPS
+    multiplier_bps: uint256 = (option >> 8) & _MASK56
+    weight: uint256 = amount * multiplier_bps // BPS
 
     self._update_global()
-    self._update_pool(persona_id)
+    pool: uint256 = self._update_pool(persona_id, self._pool_word[persona_id], False)
 
-    position_id: uint256 = self.next_position_id
-    self.next_position_id = position_id + 1
-    unlock_at: uint256 = block.timestamp + option.duration
+    totals: uint256 = self._totals
+    position_id: uint256 = totals >> 192
+    staked: uint96 = convert((totals >> 96) & _MASK96, uint96) + convert(amount, uint96)
+    weighted: uint96 = convert(totals & _MASK96, uint96) + convert(weight, uint96)
+    self._totals = ((position_id + 1) << 192) | (convert(staked, uint256) << 96) | convert(weighted, uint256)
+
+    owned: uint256 = self._owned[msg.sender][0]
+    count: uint256 = owned & _MASK64
+    unlock_at: uint256 = block.timestamp + (option >> 64)
     self._position_head[position_id] = (
         (convert(msg.sender, uint256) << 96) | (persona_id << 64) | (lock_index << 56)
-        | (option.multiplier_bps << 40) | block.timestamp
+        | (multiplier_bps << 40) | block.timestamp
     )
-    self._position_stake[position_id] = (amount << 136) | (weight << 40) | unlock_at
-    paid: uint256 = self._pools[persona_id].reward_per_weight
+    self._position_stake[position_id] = (amount << 160) | (count << 40) | unlock_at
+    paid: uint256 = self._pool_acc[persona_id].reward_per_weight
     if paid != 0:
         self._position_rewards[position_id].reward_per_weight_paid = paid
-    count: uint256 = self.position_count_of[msg.sender]
-    self._owned[msg.sender][count] = position_id
-    self._owned_index[position_id] = count
-    self.position_count_of[msg.sender] = count + 1
+    # append to the owner's list: entry `count` is lane count + 1
+    if count < 3:
+        self._owned[msg.sender][0] = (owned + 1) | (position_id << ((count + 1) << 6))
+    else:
+        self._owned[msg.sender][0] = owned + 1
+        self._set_lane(msg.sender, count + 1, position_id)
 
-    self._pools[persona_id].staked += amount
-    self._pools[persona_id].weight += weight
-    self._pool_word[persona_id] += 1 << 128  # one more open position
-    self.total_staked += amount
-    self.total_weight += weight
+    self._pool_stake[persona_id] += (amount << 128) | 1  # one more open position
+    self._pool_word[persona_id] = pool + (weight << 96)
     log Staked(position_id=position_id, owner=msg.sender, persona_id=persona_id, amount=amount, weight=weight, lock_index=lock_index, unlock_at=unlock_at)
 
     assert extcall FMC.transferFrom(msg.sender, self, amount, default_return_value=True), "staking: transfer failed"
@@ -560,20 +579,21 @@ def withdraw(position_id: uint256) -> uint256:
     assert pos.owner == msg.sender, "staking: not position owner"
     assert block.timestamp >= pos.unlock_at, "staking: position locked"
 
+    pid: uint256 = pos.persona_id
     self._update_global()
-    self._update_pool(pos.persona_id)
-    scaled: uint256 = self._settled_rewards(pos)
+    pool: uint256 = self._update_pool(pid, self._pool_word[pid], False)
+    scaled: uint256 = pos.rewards_scaled + pos.weight * (self._pool_acc[pid].reward_per_weight - pos.reward_per_weight_paid)
     reward: uint256 = scaled // PRECISION
 
     # effects
-    pid: uint256 = pos.persona_id
-    self._pools[pid].staked -= pos.amount
-    self._pools[pid].weight -= pos.weight
-    self._pool_word[pid] -= 1 << 128  # one open position less
-    self.total_staked -= pos.amount
-    self.total_weight -= pos.weight
+    self._pool_stake[pid] -= (pos.amount << 128) | 1  # one open position less
+    self._pool_word[pid] = pool - (pos.weight << 96)
+    totals: uint256 = self._totals
+    staked: uint256 = ((totals >> 96) & _MASK96) - pos.amount
+    weighted: uint256 = (totals & _MASK96) - pos.weight
+    self._totals = (totals & ~_LOW192) | (staked << 96) | weighted
     self.total_paid += reward
-    self._remove_owned(msg.sender, position_id)
+    self._remove_owned(msg.sender, (self._position_stake[position_id] >> 40) & _MASK120)
     self._position_head[position_id] = 0
     self._position_stake[position_id] = 0
     self._position_rewards[position_id] = empty(PositionRewards)
@@ -628,8 +648,89 @@ def position_of_owner_by_index(account: address, index: uint256) -> uint256:
     @param index The index.
     @return The position id.
     """
-    assert index < self.position_count_of[account], "staking: index out of range"
-    return self._owned[account][index]
+    assert index < self._owned[account][0] & _MASK64, "staking: index out of range"
+    return self._lane(account, index + 1)
+
+
+@view
+@external
+def position_count_of(arg0: address) -> uint256:
+    """
+    @notice Number of open positions of an account.
+    @param arg0 The account.
+    @return The count.
+    """
+    return self._owned[arg0][0] & _MASK64
+
+
+@view
+@external
+def next_position_id() -> uint256:
+    """
+    @notice Id the next position gets (ids start at 1).
+    @return The id.
+    """
+    return self._totals >> 192
+
+
+@view
+@external
+def total_staked() -> uint256:
+    """
+    @notice FMC staked in total (wei).
+    @return The total.
+    """
+    return (self._totals >> 96) & _MASK96
+
+
+@view
+@external
+def total_weight() -> uint256:
+    """
+    @notice Sum of all open positions' weights.
+    @return The total.
+    """
+    return self._totals & _MASK96
+
+
+@view
+@external
+def total_performance() -> uint256:
+    """
+    @notice Sum of all personas' performance scores.
+    @return The total.
+    """
+    return self._performance >> 128
+
+
+@view
+@external
+def reward_rate() -> uint256:
+    """
+    @notice Reward stream: FMC wei per second until `period_finish`.
+    @return The rate.
+    """
+    return self._stream >> 96
+
+
+@view
+@external
+def period_finish() -> uint256:
+    """
+    @notice End of the running (or last) reward stream.
+    @return A timestamp.
+    """
+    return (self._stream >> 48) & _MASK48
+
+
+@view
+@external
+def last_update() -> uint256:
+    """
+    @notice Last time the global accumulator was brought up to date.
+    @return A timestamp.
+    """
+    return self._stream & _MASK48
 
 
 @view
@@ -641,16 +742,17 @@ def persona_stake(persona_id: uint256) -> PersonaPool:
     @param persona_id The persona.
     @return The persona's pool.
     """
-    core: PoolCore = self._pools[persona_id]
+    acc: PoolAccumulators = self._pool_acc[persona_id]
     word: uint256 = self._pool_word[persona_id]
+    stake: uint256 = self._pool_stake[persona_id]
     return PersonaPool(
-        staked=core.staked,
-        weight=core.weight,
+        staked=stake >> 128,
+        weight=(word >> 96) & _MASK96,
         performance=word >> 192,
-        positions=(word >> 128) & _MASK64,
-        reward_per_performance_paid=core.reward_per_performance_paid,
-        reward_per_weight=core.reward_per_weight,
-        weight_carry=word & _MASK128,
+        positions=stake & _MASK128,
+        reward_per_performance_paid=acc.reward_per_performance_paid,
+        reward_per_weight=acc.reward_per_weight,
+        weight_carry=word & _MASK96,
     )
 
 
@@ -663,7 +765,7 @@ def multiplier(lock_index: uint256) -> uint256:
     @return The multiplier, 10_000 = 1.0x.
     """
     assert lock_index < self.lock_option_count, "staking: lock index out of range"
-    return self._lock_options[lock_index].multiplier_bps
+    return (self._lock_words[lock_index] >> 8) & _MASK56
 
 
 @view
@@ -675,7 +777,8 @@ def lock_option(lock_index: uint256) -> LockOption:
     @return The option.
     """
     assert lock_index < self.lock_option_count, "staking: lock index out of range"
-    return self._lock_options[lock_index]
+    word: uint256 = self._lock_words[lock_index]
+    return LockOption(duration=word >> 64, multiplier_bps=(word >> 8) & _MASK56, enabled=word & 1 == 1)
 
 
 @view
@@ -685,19 +788,21 @@ def epoch_info() -> EpochInfo:
     @notice Performance epoch, reward stream and totals in one call.
     @return The current figures (accumulator as stored).
     """
+    stream: uint256 = self._stream
+    totals: uint256 = self._totals
     return EpochInfo(
         performance_epoch=self.performance_epoch,
         performance_updated_at=self.performance_updated_at,
-        total_performance=self.total_performance,
-        reward_rate=self.reward_rate,
-        period_finish=self.period_finish,
-        last_update=self.last_update,
+        total_performance=self._performance >> 128,
+        reward_rate=stream >> 96,
+        period_finish=(stream >> 48) & _MASK48,
+        last_update=stream & _MASK48,
         reward_per_performance=self.reward_per_performance,
         unallocated=self.unallocated,
         total_funded=self.total_funded,
         total_paid=self.total_paid,
-        total_staked=self.total_staked,
-        total_weight=self.total_weight,
+        total_staked=(totals >> 96) & _MASK96,
+        total_weight=totals & _MASK96,
     )
 
 
@@ -711,10 +816,11 @@ def persona_reward_rate(persona_id: uint256) -> uint256:
     @param persona_id The persona.
     @return Wei per second.
     """
-    total: uint256 = self.total_performance
-    if total == 0 or block.timestamp >= self.period_finish:
+    total: uint256 = self._performance >> 128
+    stream: uint256 = self._stream
+    if total == 0 or block.timestamp >= (stream >> 48) & _MASK48:
         return 0
-    return self.reward_rate * (self._pool_word[persona_id] >> 192) // total
+    return (stream >> 96) * (self._pool_word[persona_id] >> 192) // total
 
 
 # ---------------------------------------------------------------- internals
@@ -724,7 +830,7 @@ def persona_reward_rate(persona_id: uint256) -> uint256:
 def _set_lock_option(lock_index: uint256, duration: uint256, multiplier_bps: uint256, enabled: bool):
     assert duration <= MAX_LOCK_DURATION, "staking: lock too long"
     assert multiplier_bps >= MIN_MULTIPLIER_BPS and multiplier_bps <= MAX_MULTIPLIER_BPS, "staking: multiplier out of range"
-    self._lock_options[lock_index] = LockOption(duration=duration, multiplier_bps=multiplier_bps, enabled=enabled)
+    self._lock_words[lock_index] = (duration << 64) | (multiplier_bps << 8) | convert(enabled, uint256)
     if lock_index == self.lock_option_count:
         self.lock_option_count = lock_index + 1
     log LockOptionSet(lock_index=lock_index, duration=duration, multiplier_bps=multiplier_bps, enabled=enabled)
@@ -732,56 +838,63 @@ def _set_lock_option(lock_index: uint256, duration: uint256, multiplier_bps: uin
 
 @view
 @internal
-def _emitted_since_update() -> uint256:
-    end: uint256 = min(block.timestamp, self.period_finish)
-    last: uint256 = self.last_update
+def _emitted(stream: uint256) -> uint256:
+    """
+    @dev FMC emitted since `last_update`, from the packed stream word.
+    """
+    end: uint256 = min(block.timestamp, (stream >> 48) & _MASK48)
+    last: uint256 = stream & _MASK48
     if end <= last:
         return 0
-    return self.reward_rate * (end - last)
+    return (stream >> 96) * (end - last)
 
 
 @internal
-def _update_global():
+def _update_global() -> uint256:
     """
     @dev Streams the emission since `last_update` into the global
          accumulator, or back to the unallocated budget when total
-         performance is zero.
+         performance is zero. Returns the stream word as it now is.
     """
-    emitted: uint256 = self._emitted_since_update()
-    self.last_update = block.timestamp
+    stream: uint256 = self._stream
+    emitted: uint256 = self._emitted(stream)
+    stream = (stream & ~_MASK48) | block.timestamp
+    self._stream = stream
     if emitted == 0:
-        return
-    total: uint256 = self.total_performance
+        return stream
+    performance: uint256 = self._performance
+    total: uint256 = performance >> 128
     if total == 0:
         self.unallocated += emitted
         log RewardsReturned(persona_id=0, amount=emitted)
-        return
-    numerator: uint256 = emitted * PRECISION + self._performance_carry
+        return stream
+    numerator: uint256 = emitted * PRECISION + (performance & _MASK128)
     self.reward_per_performance += numerator // total
-    self._performance_carry = numerator % total
+    self._performance = (performance & ~_MASK128) | (numerator % total)
+    return stream
 
 
 @internal
-def _update_pool(persona_id: uint256) -> uint256:
+def _update_pool(persona_id: uint256, word: uint256, store: bool) -> uint256:
     """
-    @dev Settles persona `persona_id` against the (already updated) global
-         accumulator: its earnings go to its reward-per-weight accumulator,
-         or back to the unallocated budget when nothing is staked on it.
-         Reads the pool field by field (not the whole struct): the oracle's
-         batch settles many pools, and each untouched slot is a cold read
-         saved. Returns the persona's performance score.
+    @dev Settles persona `persona_id`, whose pool word is `word`, against the
+         (already updated) global accumulator: its earnings go to its
+         reward-per-weight accumulator, or back to the unallocated budget
+         when nothing is staked on it. Returns the pool word as settled (the
+         carry may change), written back only when `store` is set: stake and
+         withdraw write it once, with their change of weight. Reads only the
+         slots it needs: the oracle's batch settles many pools, and each
+         untouched slot is a cold read saved.
     """
     acc: uint256 = self.reward_per_performance
-    paid: uint256 = self._pools[persona_id].reward_per_performance_paid
-    word: uint256 = self._pool_word[persona_id]
-    performance: uint256 = word >> 192
+    paid: uint256 = self._pool_acc[persona_id].reward_per_performance_paid
     if paid == acc:
-        return performance
-    self._pools[persona_id].reward_per_performance_paid = acc
-    earned: uint256 = performance * (acc - paid)
+        return word
+    self._pool_acc[persona_id].reward_per_performance_paid = acc
+    earned: uint256 = (word >> 192) * (acc - paid)
     if earned == 0:
-        return performance
-    weight: uint256 = self._pools[persona_id].weight
+        return word
+    weight: uint256 = (word >> 96) & _MASK96
     if weight == 0:
         dust: uint256 = self._unallocated_dust + earned
         whole: uint256 = dust // PRECISION
@@ -789,11 +902,13 @@ def _update_pool(persona_id: uint256) -> uint256:
         if whole != 0:
             self.unallocated += whole
             log RewardsReturned(persona_id=persona_id, amount=whole)
-        return performance
-    numerator: uint256 = earned + (word & _MASK128)
-    self._pools[persona_id].reward_per_weight += numerator // weight
-    self._pool_word[persona_id] = (word & ~_MASK128) | (numerator % weight)
-    return performance
+        return word
+    numerator: uint256 = earned + (word & _MASK96)
+    self._pool_acc[persona_id].reward_per_weight += numerator // weight
+    settled: uint256 = (word & ~_MASK96) | (numerator % weight)
+    if store:
+        self._pool_word[persona_id] = settled
+    return settled
 
 
 @view
@@ -803,17 +918,19 @@ def _pool_reward_per_weight_now(persona_id: uint256) -> uint256:
     @dev The persona accumulator as `_update_global` + `_update_pool` would
          leave it now (view).
     """
-    pool: PoolCore = self._pools[persona_id]
-    if pool.weight == 0:
-        return pool.reward_per_weight
+    pool: PoolAccumulators = self._pool_acc[persona_id]
     word: uint256 = self._pool_word[persona_id]
+    weight: uint256 = (word >> 96) & _MASK96
+    if weight == 0:
+        return pool.reward_per_weight
     acc: uint256 = self.reward_per_performance
-    emitted: uint256 = self._emitted_since_update()
-    total: uint256 = self.total_performance
+    emitted: uint256 = self._emitted(self._stream)
+    performance: uint256 = self._performance
+    total: uint256 = performance >> 128
     if emitted != 0 and total != 0:
-        acc += (emitted * PRECISION + self._performance_carry) // total
+        acc += (emitted * PRECISION + (performance & _MASK128)) // total
     earned: uint256 = (word >> 192) * (acc - pool.reward_per_performance_paid)
-    return pool.reward_per_weight + (earned + (word & _MASK128)) // pool.weight
+    return pool.reward_per_weight + (earned + (word & _MASK96)) // weight
 
 
 @view
@@ -825,27 +942,20 @@ def _position(position_id: uint256) -> Position:
     head: uint256 = self._position_head[position_id]
     stake: uint256 = self._position_stake[position_id]
     rewards: PositionRewards = self._position_rewards[position_id]
+    amount: uint256 = stake >> 160
+    multiplier_bps: uint256 = (head >> 40) & 65535
     return Position(
         owner=convert(convert(head >> 96, uint160), address),
         persona_id=(head >> 64) & (2**32 - 1),
-        amount=stake >> 136,
-        weight=(stake >> 40) & (2**96 - 1),
+        amount=amount,
+        weight=amount * multiplier_bps // BPS,
         lock_index=(head >> 56) & 255,
-        multiplier_bps=(head >> 40) & 65535,
-        staked_at=head & (2**40 - 1),
-        unlock_at=stake & (2**40 - 1),
+        multiplier_bps=multiplier_bps,
+        staked_at=head & _MASK40,
+        unlock_at=stake & _MASK40,
         reward_per_weight_paid=rewards.reward_per_weight_paid,
         rewards_scaled=rewards.rewards_scaled,
     )
-
-
-@internal
-def _settled_rewards(pos: Position) -> uint256:
-    """
-    @dev Scaled rewards of `pos` against its (already settled) persona.
-    """
-    acc: uint256 = self._pools[pos.persona_id].reward_per_weight
-    return pos.rewards_scaled + pos.weight * (acc - pos.reward_per_weight_paid)
 
 
 @internal
@@ -853,13 +963,13 @@ def _claim(position_id: uint256) -> uint256:
     pos: Position = self._position(position_id)
     assert pos.owner == msg.sender, "staking: not position owner"
     self._update_global()
-    self._update_pool(pos.persona_id)
-    scaled: uint256 = self._settled_rewards(pos)
+    self._update_pool(pos.persona_id, self._pool_word[pos.persona_id], True)
+    acc: uint256 = self._pool_acc[pos.persona_id].reward_per_weight
+    scaled: uint256 = pos.rewards_scaled + pos.weight * (acc - pos.reward_per_weight_paid)
     reward: uint256 = scaled // PRECISION
 
     # effects
-    self._position_rewards[position_id] = PositionRewards(
-        reward_per_weight_paid=self._pools[pos.persona_id].reward_per_weight, rewards_scaled=scaled % PRECISION)
+    self._position_rewards[position_id] = PositionRewards(reward_per_weight_paid=acc, rewards_scaled=scaled % PRECISION)
     if reward == 0:
         return 0
     self.total_paid += reward
@@ -870,14 +980,36 @@ def _claim(position_id: uint256) -> uint256:
     return reward
 
 
+@view
 @internal
-def _remove_owned(account: address, position_id: uint256):
-    last: uint256 = self.position_count_of[account] - 1
-    index: uint256 = self._owned_index[position_id]
+def _lane(account: address, lane: uint256) -> uint256:
+    """
+    @dev Lane `lane` of `account`'s list (lane 0 is the count, lane i + 1 entry i).
+    """
+    return (self._owned[account][lane >> 2] >> ((lane & 3) << 6)) & _MASK64
+
+
+@internal
+def _set_lane(account: address, lane: uint256, position_id: uint256):
+    """
+    @dev Writes `position_id` (0 to clear) into lane `lane` of `account`'s list.
+    """
+    offset: uint256 = (lane & 3) << 6
+    word: uint256 = self._owned[account][lane >> 2]
+    self._owned[account][lane >> 2] = (word & ~(_MASK64 << offset)) | (position_id << offset)
+
+
+@internal
+def _remove_owned(account: address, index: uint256):
+    """
+    @dev Removes entry `index` from `account`'s list: the last entry takes its
+         place (and learns its new index), the count drops by one.
+    """
+    last: uint256 = (self._owned[account][0] & _MASK64) - 1
     if index != last:
-        moved: uint256 = self._owned[account][last]
-        self._owned[account][index] = moved
-        self._owned_index[moved] = index
-    self._owned[account][last] = 0
-    self._owned_index[position_id] = 0
-    self.position_count_of[account] = last
+        moved: uint256 = self._lane(account, last + 1)
+        self._set_lane(account, index + 1, moved)
+        stake: uint256 = self._position_stake[moved]
+        self._position_stake[moved] = (stake & ~(_MASK120 << 40)) | (index << 40)
+    self._set_lane(account, last + 1, 0)
+    self._owned[account][0] -= 1
