@@ -32,6 +32,9 @@ TOXIC_COMPOUND = -0.75
 # Look-alike characters people use to get words past a filter.
 _SWAPS = str.maketrans({"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i", "!": "i", "3": "e", "7": "t"})
 _WORD = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"\S+")
+#: a number on its own ("bus 455", "7:30", "-1.5%"): its digits are not letters in disguise
+_NUMBER = re.compile(r"[\d.,:;+\-/%]+")
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,13 @@ class Verdict:
         return self.reason is not None
 
 
+def _unmasked(token: str) -> str:
+    return token if _NUMBER.fullmatch(token) else token.translate(_SWAPS)
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().translate(_SWAPS))
+    # look-alikes inside a word count (sh1t, @$$); a number of its own is a number
+    return _WORD.findall(_TOKEN.sub(lambda m: _unmasked(m.group()), text.lower()))
 
 
 @lru_cache(maxsize=1)
