@@ -77,11 +77,13 @@ lint: install
 	ape compile
 	$(PY) -m stack.web.typecheck
 
+# Two lanes at once, one per core (tests/lanes.py; which files need ape's chain: pyproject.toml
+# [tool.fame.test-lanes]); TEST_ARGS go to pytest in both, e.g. TEST_ARGS="-k siwe".
 test: install test-tools lint
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} ape test --network $(NETWORK) -p no:cacheprovider --durations=40 $(TEST_ARGS)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-default} NETWORK=$(NETWORK) $(PY) tests/lanes.py -- $(TEST_ARGS)
 
 test-deep: install test-tools
-	HYPOTHESIS_PROFILE=deep ape test --network $(NETWORK) -p no:cacheprovider $(TEST_ARGS)
+	HYPOTHESIS_PROFILE=deep NETWORK=$(NETWORK) $(PY) tests/lanes.py -- $(TEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks

@@ -8,6 +8,7 @@ it spawned; the supervisor stops children in reverse start order, first politely
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -27,12 +28,53 @@ def port_in_use(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def _client_port_floor() -> int:
+    """The lowest port the OS hands to outgoing connections (Linux: ip_local_port_range)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+# Ports this process has handed out already: two picks in a row never name the same port.
+_handed_out: set[int] = set()
+
+
+def free_port_block(count: int, host: str = "127.0.0.1", tries: int = 200) -> int:
+    """The first of `count` consecutive ports that are free right now (tests, benchmarks, the
+    dev stack's oracle committee: operator i listens on base + i).
+
+    Chosen below the range the OS takes client ports from: a port from bind(0) comes from that
+    range, so between choosing it and a server binding it, one of the stack's own outgoing
+    connections can take it (a server that then fails to start for a reason no log explains).
+    """
+    floor = _client_port_floor()
+    low = 10_000 if floor > 12_000 else 1024
+    rng = random.SystemRandom()
+    for _ in range(tries):
+        base = rng.randrange(low, max(low + 1, floor - count))
+        ports = range(base, base + count)
+        if any(port in _handed_out for port in ports) or base + count > 65536:
+            continue
+        socks: list[socket.socket] = []
+        try:
+            for port in ports:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(sock)
+                sock.bind((host, port))
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+        _handed_out.update(ports)
+        return base
+    raise FameError(f"no {count} consecutive free ports on {host} below {floor}")
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port the OS reports free right now (tests and benchmarks use it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A port that is free right now, outside the OS's client-port range (see free_port_block)."""
+    return free_port_block(1, host)
 
 
 def wait_until(
@@ -46,7 +88,7 @@ def wait_until(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            hint = f"; see {log}" if log else ""
+            hint = f"; see {log}{_last_lines(log)}" if log else ""
             raise FameError(f"{what} exited with status {proc.returncode} while starting{hint}")
         try:
             if check():
@@ -56,6 +98,15 @@ def wait_until(
         time.sleep(0.1)
     hint = f"; see {log}" if log else ""
     raise FameError(f"{what} did not become ready within {timeout:.0f}s{hint}")
+
+
+def _last_lines(log: Path, count: int = 3) -> str:
+    """The end of a child's log, so a failed start says why without opening the file."""
+    try:
+        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    return f" (it ends: {' | '.join(lines[-count:])[-600:]})" if lines else ""
 
 
 @dataclass

@@ -19,6 +19,28 @@ settings.register_profile("default", max_examples=10, stateful_step_count=20, **
 settings.register_profile("deep", max_examples=250, stateful_step_count=60, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# `@pytest.mark.deep`: a test too long for `make test` (a campaign, a full-size circuit, a whole
+# tool's run end to end); `make test-deep` runs it, and so does FAME_DEEP=1 (FAME_ZK_DEEP=1 too,
+# for the ZK library's).
+DEEP = (
+    os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+    or os.environ.get("FAME_DEEP") == "1"
+    or os.environ.get("FAME_ZK_DEEP") == "1"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "deep: a long test; make test-deep (or FAME_DEEP=1) runs it, make test skips it")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if DEEP:
+        return
+    skip = pytest.mark.skip(reason="deep test: make test-deep runs it (or set FAME_DEEP=1)")
+    for item in items:
+        if item.get_closest_marker("deep") is not None:
+            item.add_marker(skip)
+
 
 @pytest.fixture(scope="session")
 def deployer(accounts):

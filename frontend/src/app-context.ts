@@ -12,6 +12,9 @@ export interface AppContext extends TxContext {
   tracker: TxTracker;
   /** Re-render the current screen (after a transaction or an account change). */
   refresh(): void;
+  /** The screen's lifetime: aborted when a newer route takes its place, whether it was shown
+   * or was still loading (what it opened, a room's socket say, closes then). */
+  signal?: AbortSignal;
 }
 
 export type Screen = (root: HTMLElement, ctx: AppContext) => Promise<void>;

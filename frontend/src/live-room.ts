@@ -35,18 +35,18 @@ export interface RoomInput {
   backHref: string;
   /** Force the 2D view (tests, or a fan's choice). */
   flat?: boolean;
+  /** The screen's lifetime (AppContext.signal): the room leaves when it ends. */
+  signal?: AbortSignal;
 }
 
 const WALK_SPEED = 3; // metres per second
 const CHAT_KEEP = 200;
 const ATTENDANCE_POLL_MS = 10_000;
 
-let mounted: (() => void) | null = null;
-
-/** Builds the room in `root` and joins it; returns the function that leaves it. One room at a
- * time: mounting another (or the screen again) leaves the previous one. */
+/** Builds the room in `root` and joins it; returns the function that leaves it. The room
+ * leaves when `room.signal` ends (the router shows another screen, or a newer route replaced
+ * this one before it was shown), or once it was shown and is no longer on the page. */
 export function mountLiveRoom(root: HTMLElement, room: RoomInput): () => void {
-  mounted?.();
   const { event, metadata, personaName, live } = room;
   const look = lookFromSpec(room.spec ?? { name: personaName }, event.personaId);
 
@@ -375,10 +375,10 @@ export function mountLiveRoom(root: HTMLElement, room: RoomInput): () => void {
   let shown = false;
   const loop = (nowMs: number) => {
     if (disposed) return;
-    // The screen is built before the router shows it: the room leaves once it has been shown
-    // and is gone (another screen), or when it was never shown (a newer screen took its place).
+    // The screen is built before the router shows it: a room shown once and gone from the
+    // page (a caller without a lifetime) leaves too.
     shown ||= section.isConnected;
-    if (shown ? !section.isConnected : nowMs - started > 30_000) { dispose(); return; }
+    if (shown && !section.isConnected) { dispose(); return; }
     const dt = Math.min(0.1, Math.max(0, (nowMs - last) / 1000));
     last = nowMs;
     // the move limit counts in the time frames leave, not the frame's start time
@@ -438,9 +438,12 @@ export function mountLiveRoom(root: HTMLElement, room: RoomInput): () => void {
     client.close();
     player.stop();
     view?.dispose();
-    if (mounted === dispose) mounted = null;
   }
-  mounted = dispose;
+  if (room.signal?.aborted) {
+    dispose();
+    return dispose;
+  }
+  room.signal?.addEventListener("abort", dispose, { once: true });
   client.connect();
   return dispose;
 }

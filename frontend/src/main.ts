@@ -45,6 +45,12 @@ async function boot(): Promise<void> {
   };
 
   let routeSeq = 0;
+  // Routes overlap (a wallet reconnecting at boot starts one while the first is loading): each
+  // screen gets a lifetime that ends when a newer one is shown, or at once when a newer route
+  // starts before it was shown, so a discarded screen never keeps a room's socket open nor
+  // closes the room of the screen that replaced it.
+  let shownLife: AbortController | null = null;
+  let loadingLife: AbortController | null = null;
   async function route(): Promise<void> {
     const name = location.hash.replace(/^#\/?/, "").split("/")[0] || "personas";
     const screen = screens[name] ?? personasScreen;
@@ -55,16 +61,23 @@ async function boot(): Promise<void> {
       else a.removeAttribute("aria-current");
     }
     const seq = ++routeSeq;
+    loadingLife?.abort();
+    const life = (loadingLife = new AbortController());
     const next = h("div", { class: "screen", dataset: { screen: name } });
     if (!main.firstElementChild || main.firstElementChild.getAttribute("data-screen") !== name) clear(main, loading(name));
     try {
-      await screen(next, ctx);
+      await screen(next, { ...ctx, signal: life.signal });
     } catch (err) {
       next.append(errorBox(err));
     }
     if (seq === routeSeq) {
+      shownLife?.abort();
+      shownLife = life;
+      loadingLife = null;
       clear(main, next);
       main.setAttribute("aria-busy", "false");
+    } else {
+      life.abort();
     }
   }
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,9 +38,8 @@ import httpx
 
 from fame.chain import connect
 from fame.config import PROJECT_ROOT, Settings, social_settings
-from fame.errors import FameError
 from fame.manifest import manifest_path
-from fame.procs import Supervisor, free_port, wait_until
+from fame.procs import Supervisor, free_port, free_port_block, wait_until
 from stack.anvil import start_anvil
 from stack.up import ape_run, start_runtime, start_worker, sync_social
 
@@ -95,27 +93,6 @@ def fame_environ(env: dict[str, str]) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def free_port_block(n: int, host: str = "127.0.0.1", tries: int = 50) -> int:
-    """The first of n consecutive ports that are free right now (operator i listens on base + i)."""
-    for _ in range(tries):
-        base = free_port(host)
-        if base + n > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + n):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                socks.append(sock)
-                sock.bind((host, port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise FameError(f"no {n} consecutive free ports on {host}")
 
 
 def _healthy(url: str) -> bool:

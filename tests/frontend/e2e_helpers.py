@@ -65,6 +65,8 @@ def run_e2e(script: str, stack, logs: tuple[str, ...], timeout: int, **env: str)
     except subprocess.TimeoutExpired as err:
         out = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else (err.stdout or "")
         pytest.fail(f"{script} did not finish in {err.timeout}s:\n{out[-6000:]}\n{service_logs()}")
-    assert proc.returncode == 0, f"{script} failed:\n{proc.stdout[-8000:]}\n{service_logs()}"
+    # the failed step first: a summary that shows one line of the message still says which
+    failed = next((ln for ln in proc.stdout.splitlines() if ln.startswith("FAIL ")), "no step reported")
+    assert proc.returncode == 0, f"{script} failed: {failed[:400]}\n{proc.stdout[-8000:]}\n{service_logs()}"
     print(proc.stdout)
     return proc.stdout

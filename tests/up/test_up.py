@@ -14,7 +14,7 @@ import pytest
 from web3 import Web3
 
 from fame.errors import FameError
-from fame.procs import free_port, port_in_use
+from fame.procs import free_port, free_port_block, port_in_use
 
 from .conftest import stack_env
 
@@ -34,15 +34,6 @@ def pids_with_port(port: int) -> list[int]:
     return found
 
 
-def free_ports_in_a_row(count: int) -> int:
-    """A base port such that base .. base+count-1 are all free right now."""
-    for _ in range(50):
-        base = free_port()
-        if base + count < 65536 and not any(port_in_use("127.0.0.1", base + i) for i in range(count)):
-            return base
-    raise RuntimeError("no run of free ports")
-
-
 def run_stack(env, python, timeout=60):
     return subprocess.run(
         [python, "-m", "stack"], env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
@@ -52,7 +43,7 @@ def run_stack(env, python, timeout=60):
 def test_up_deploys_and_ctrl_c_leaves_nothing_behind(tmp_path, python):
     port, gateway_port, social_port, live_port = free_port(), free_port(), free_port(), free_port()
     ipfs_rpc_port = free_port()
-    oracle_base = free_ports_in_a_row(4)
+    oracle_base = free_port_block(4)
     env = stack_env(
         tmp_path,
         FAME_ANVIL_PORT=str(port),

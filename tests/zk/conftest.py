@@ -4,13 +4,11 @@ Expensive objects are built once per session: the depth-2 DID circuit, an insecu
 key for it (fixed seed), a witness and one proof. snarkjs / circomlibjs (npm, test-time
 references only) run as subprocesses; tests needing them skip if node_modules is missing.
 
-Markers: `deep` tests (Merkle depth 20, the CLI ceremony of a real DID circuit) run only with
-HYPOTHESIS_PROFILE=deep (`make test-deep`) or FAME_ZK_DEEP=1.
+`deep` tests (Merkle depth 20, the CLI ceremony of a real DID circuit) run only with
+HYPOTHESIS_PROFILE=deep (`make test-deep`) or FAME_ZK_DEEP=1 (the marker: tests/conftest.py).
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -21,21 +19,6 @@ from zk.groth16 import prove, setup_dev
 from zk.r1cs import ConstraintSystem
 
 DEPTH = 2
-
-DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep" or os.environ.get("FAME_ZK_DEEP") == "1"
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "deep: slow ZK tests (depth 20, full CLI ceremony); run by make test-deep")
-
-
-def pytest_collection_modifyitems(config, items):
-    if DEEP:
-        return
-    skip = pytest.mark.skip(reason="deep ZK test: set HYPOTHESIS_PROFILE=deep or FAME_ZK_DEEP=1")
-    for item in items:
-        if "deep" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ export async function liveScreen(root: HTMLElement, ctx: AppContext): Promise<vo
   const box = h("div", { dataset: { testid: "live-screen", eventId: String(eventId), eventState: state ?? "" } });
   clear(root, box);
   mountLiveRoom(box, { event, metadata, personaName, spec, emotion: socialPersona?.emotion ?? null, live: new LiveApi(ctx.config.liveUrl),
-                       backHref: back, flat });
+                       backHref: back, flat, signal: ctx.signal });
   if (state && state !== "live") {
     box.prepend(h("p", { class: "warning", role: "note", dataset: { testid: "room-not-live" } },
       `This event is ${STATE_LABELS[state]}: the room is open while the event is live. `,

@@ -97,8 +97,17 @@ export async function personaScreen(root: HTMLElement, ctx: AppContext): Promise
     setTimeout(() => { if (root.isConnected) window.scrollTo({ top: 0 }); }, 0);
   }
 
+  // The sign-in box follows the session while this screen lives; a screen discarded by a newer
+  // route stops following it (without a lifetime: until the next persona screen is built).
   unsubscribe?.();
-  unsubscribe = social.subscribe((state) => { signIn.render(state); gate(root, state); });
+  const stop = social.subscribe((state) => { signIn.render(state); gate(root, state); });
+  if (ctx.signal) {
+    unsubscribe = null;
+    if (ctx.signal.aborted) stop();
+    else ctx.signal.addEventListener("abort", stop, { once: true });
+  } else {
+    unsubscribe = stop;
+  }
   gate(root, social.state);
 }
 
