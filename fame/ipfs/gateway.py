@@ -266,8 +266,15 @@ def create_app(
         response_class=Response,
         responses={
             200: {
-                "description": "The file's bytes (or a CAR / raw block with ?format=)",
-                "content": {"application/octet-stream": {}, CAR_MEDIA_TYPE: {}, RAW_MEDIA_TYPE: {}},
+                "description": "The file's bytes, typed from ?filename= or else sniffed from its first bytes "
+                "(image/png, application/json, video/mp4, text/plain...; application/octet-stream when "
+                "neither tells), or a CAR / raw block with ?format=",
+                "content": {
+                    "application/octet-stream": {},
+                    CAR_MEDIA_TYPE: {},
+                    RAW_MEDIA_TYPE: {},
+                    "*/*": {},
+                },
             },
             206: {"description": "The requested byte range"},
             304: {"description": "Not modified (If-None-Match matched the CID)"},

@@ -122,6 +122,7 @@ def create_app(
         description="C2PA signature and certificate chain, AI disclosure, the worker, the anchor (the file's bytes "
         "against the CID asked for, which is what a fulfilment posts on chain) and the invisible watermark. "
         "`worker`: the address that fulfilled the request on chain (its key must vouch for the signing root).",
+        responses={404: {"description": "No such content on this gateway, or not a CID"}},
     )
     def credentials(cid: str, worker: str | None = Query(default=None, pattern="^0x[0-9a-fA-F]{40}$")) -> JSONResponse:
         from ai_worker.credentials.verify import verify
@@ -216,8 +217,19 @@ def create_app(
             )
         return FileResponse(page, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/", StaticFiles(directory=dist, check_dir=False), name="frontend")
+    app.mount("/", FrontendFiles(directory=dist, check_dir=False), name="frontend")
     return app
+
+
+class FrontendFiles(StaticFiles):
+    """The built frontend. Before it is built (the folder is missing), a path no route takes
+    is a 404 (a method other than GET/HEAD a 405), not the 500 of a missing folder; once it is
+    built, its files are served without a restart."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and not Path(self.directory).is_dir():
+            return
+        await super().check_config()
 
 
 def mount_social_proxy(app: FastAPI, upstream: str, *, timeout: float = 60.0) -> None:

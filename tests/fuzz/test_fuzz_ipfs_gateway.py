@@ -12,7 +12,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 import schemathesis
 from fuzz_helpers import FUZZ_SETTINGS, call_and_validate
 from hypothesis import given
@@ -43,14 +42,12 @@ schema = (
     # one include: its conditions all hold (separate ones would add up)
     .include(path_regex=r"^/(health|ipfs/)", method=["GET", "HEAD"])
 )
-# GET /ipfs/{cid} answers a file with its sniffed type (test_known_gap_... below).
-SNIFFED_TYPES = (schemathesis.checks.content_type_conformance,)
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_fuzz_gateway_read_side(case):
-    call_and_validate(case, known_gaps=SNIFFED_TYPES if case.operation.path == "/ipfs/{cid}" else ())
+    call_and_validate(case)
 
 
 def _mangled(cid: str) -> st.SearchStrategy[str]:
@@ -93,14 +90,10 @@ def test_fuzz_gateway_with_cids_and_headers(cid, method, fmt, filename, download
         query["download"] = "true"
     headers = {k: v for k, v in (("Range", rng), ("If-None-Match", if_none_match), ("Accept", accept)) if v}
     case = schema["/ipfs/{cid}"][method].Case(path_parameters={"cid": cid}, query=query, headers=headers)
-    call_and_validate(case, known_gaps=SNIFFED_TYPES)
+    call_and_validate(case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fame/ipfs/gateway.py documents the 200 of GET /ipfs/{cid} as application/octet-stream, a CAR or a raw "
-    "block, and serves a file with the type sniffed from its bytes or ?filename= (application/json, image/png, "
-    "text/plain...): undocumented types. Once the document allows them, drop SNIFFED_TYPES and this test.",
-)
-def test_known_gap_a_file_is_served_with_a_documented_content_type():
-    call_and_validate(schema["/ipfs/{cid}"]["GET"].Case(path_parameters={"cid": CIDS[0]}))
+def test_a_file_is_served_with_its_sniffed_type_which_the_document_allows():
+    response = call_and_validate(schema["/ipfs/{cid}"]["GET"].Case(path_parameters={"cid": CIDS[0]}))
+    (content_type,) = response.headers["content-type"]  # schemathesis keeps each header's values
+    assert content_type.startswith("application/json")

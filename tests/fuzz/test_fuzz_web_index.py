@@ -70,15 +70,12 @@ schema = (
     # one include: its conditions all hold (separate ones would add up)
     .include(path_regex=r"^/(config\.json|api/index/|api/credentials/)", method="GET")
 )
-# GET /api/credentials/{cid} answers 404 for a CID it does not hold (test_known_gap_... below).
-UNDOCUMENTED_404 = (schemathesis.checks.status_code_conformance,)
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_fuzz_web_read_endpoints(case):
-    credentials = case.operation.path == "/api/credentials/{cid}"
-    call_and_validate(case, known_gaps=UNDOCUMENTED_404 if credentials else ())
+    call_and_validate(case)
 
 
 _id = st.one_of(st.integers(-2, 6), st.sampled_from([2**63 - 1, 2**63, 2**64, 10**30, -(2**63) - 1]))
@@ -115,26 +112,16 @@ def test_fuzz_index_queries(persona_id, proposal_id, account, contract, limit, o
 def test_fuzz_credentials_of_stored_files(cid, worker):
     case = schema["/api/credentials/{cid}"]["GET"].Case(path_parameters={"cid": cid})
     case.query = {"worker": worker} if worker is not None else {}
-    call_and_validate(case, known_gaps=UNDOCUMENTED_404)
+    call_and_validate(case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stack/web/app.py: GET /api/credentials/{cid} answers 404 (no such content, or not a CID) and its "
-    "OpenAPI document lists 200 and 422 only. Once `responses=` documents it, drop UNDOCUMENTED_404 and this test.",
-)
-def test_known_gap_credentials_of_an_unknown_cid_is_a_documented_404():
-    call_and_validate(schema["/api/credentials/{cid}"]["GET"].Case(path_parameters={"cid": "0"}))
+def test_credentials_of_an_unknown_cid_is_a_documented_404():
+    response = call_and_validate(schema["/api/credentials/{cid}"]["GET"].Case(path_parameters={"cid": "0"}))
+    assert response.status_code == 404 and "no content 0" in response.json()["detail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stack/web/app.py mounts the frontend's folder at / with check_dir=False: while it is not built, any "
-    "path or method no route takes (GET /nowhere, TRACE /config.json) reaches StaticFiles, which raises "
-    "RuntimeError (a 500) instead of answering 404/405",
-)
 @pytest.mark.parametrize(("method", "path"), [("GET", "/nowhere"), ("TRACE", "/config.json")])
-def test_known_gap_no_500_before_the_frontend_is_built(method, path):
+def test_no_500_before_the_frontend_is_built(method, path):
     app, _ = _web_app(built=False)
     with TestClient(app, raise_server_exceptions=False) as client:
-        assert client.request(method, path).status_code < 500
+        assert client.request(method, path).status_code == (404 if method == "GET" else 405)
