@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,21 +86,37 @@ def lanes(extra: list[str]) -> dict[str, list[str]]:
     return {name: [*argv, *paths] for name, (argv, paths) in commands.items() if paths}
 
 
-def run(name: str, argv: list[str], width: int, out: dict[str, object]) -> None:
-    started = time.monotonic()
-    # a temporary-folder root of its own: two pytest sessions never tidy each other's folders
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    argv = [*argv, f"--basetemp={tempfile.mkdtemp(prefix=f'fame-{name}-')}"]
-    proc = subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL
-    )
-    out[f"{name}.proc"] = proc
-    lines: list[str] = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line.rstrip("\n"))
-        print(f"{name:<{width}} | {lines[-1]}", flush=True)
-    out[name] = (proc.wait(), time.monotonic() - started, lines)
+@dataclass
+class Lane:
+    """One lane's run: its process while it runs, then its exit status, time and lines."""
+
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen[str] | None = None
+    returncode: int | None = None
+    seconds: float = 0.0
+    lines: list[str] = field(default_factory=list)
+
+    def run(self, width: int) -> None:
+        started = time.monotonic()
+        # a temporary-folder root of its own: two pytest sessions never tidy each other's folders
+        argv = [*self.argv, f"--basetemp={tempfile.mkdtemp(prefix=f'fame-{self.name}-')}"]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            print(f"{self.name:<{width}} | {self.lines[-1]}", flush=True)
+        self.returncode = self.proc.wait()
+        self.seconds = time.monotonic() - started
 
 
 def summary(lines: list[str]) -> str:
@@ -122,30 +139,30 @@ def main() -> int:
         print(f"no test file under tests/ matches {' '.join(args.extra)}: name a path under tests/", file=sys.stderr)
         return 4
     width = max(map(len, chosen))
-    results: dict[str, object] = {}
-    threads = [threading.Thread(target=run, args=(n, a, width, results), daemon=True) for n, a in chosen.items()]
+    runs = [Lane(name, argv) for name, argv in chosen.items()]
+    threads = [threading.Thread(target=lane.run, args=(width,), daemon=True) for lane in runs]
     for t in threads:
         t.start()
     try:
         for t in threads:
             t.join()
     except KeyboardInterrupt:
-        for n in chosen:
-            proc = results.get(f"{n}.proc")
-            if isinstance(proc, subprocess.Popen):
-                proc.terminate()
+        for lane in runs:
+            if lane.proc is not None:
+                lane.proc.terminate()
         return 130
     worst = 0
     print("\nlanes:")
-    for n in chosen:
-        rc, seconds, lines = results[n]  # type: ignore[misc]
+    for lane in runs:
+        rc = lane.returncode
         # "no tests collected" is no failure when extra arguments narrowed the run to the other lane
         ok = rc == 0 or (rc == 5 and bool(args.extra))
         worst = worst if ok else max(worst, rc or 1)
-        failed = [ln for ln in lines if ln.startswith(("FAILED ", "ERROR "))]
-        print(f"  {n:<{width}}  {'ok  ' if ok else 'FAIL'}  {seconds / 60:5.1f} min  {summary(lines)}")
-        for ln in failed:
-            print(f"  {'':<{width}}        {ln}")
+        verdict = "ok  " if ok else "FAIL"
+        print(f"  {lane.name:<{width}}  {verdict}  {lane.seconds / 60:5.1f} min  {summary(lane.lines)}")
+        for ln in lane.lines:
+            if ln.startswith(("FAILED ", "ERROR ")):
+                print(f"  {'':<{width}}        {ln}")
     return worst
 
 

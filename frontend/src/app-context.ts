@@ -12,9 +12,13 @@ export interface AppContext extends TxContext {
   tracker: TxTracker;
   /** Re-render the current screen (after a transaction or an account change). */
   refresh(): void;
-  /** The screen's lifetime: aborted when a newer route takes its place, whether it was shown
-   * or was still loading (what it opened, a room's socket say, closes then). */
-  signal?: AbortSignal;
 }
 
-export type Screen = (root: HTMLElement, ctx: AppContext) => Promise<void>;
+/** What the router gives one screen: the app's context and the screen's lifetime, aborted when
+ * a newer route takes its place, whether it was shown or still loading (what it opened, a
+ * room's socket say, closes then). */
+export interface ScreenContext extends AppContext {
+  signal: AbortSignal;
+}
+
+export type Screen = (root: HTMLElement, ctx: ScreenContext) => Promise<void>;

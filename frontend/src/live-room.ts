@@ -35,7 +35,7 @@ export interface RoomInput {
   backHref: string;
   /** Force the 2D view (tests, or a fan's choice). */
   flat?: boolean;
-  /** The screen's lifetime (AppContext.signal): the room leaves when it ends. */
+  /** The screen's lifetime (ScreenContext.signal): the room leaves when it ends. */
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,6 @@
 // A live event's room (#/live/<event id>, from "Join room" on the persona's page): the event
 // from the chain, its metadata and the persona's spec from IPFS, then the room (live-room.ts).
-import type { AppContext } from "../app-context";
+import type { ScreenContext } from "../app-context";
 import { eventState, parseLiveRoute, STATE_LABELS } from "../events-model";
 import { fetchIpfsJson } from "../ipfs";
 import { LiveApi } from "../live-api";
@@ -12,7 +12,7 @@ import { personaHref } from "../social-model";
 import { SocialApi } from "../social-api";
 import { clear, h } from "../ui/dom";
 
-export async function liveScreen(root: HTMLElement, ctx: AppContext): Promise<void> {
+export async function liveScreen(root: HTMLElement, ctx: ScreenContext): Promise<void> {
   const route = parseLiveRoute(location.hash);
   if (!route) {
     clear(root, h("h2", null, "Live room"), h("p", { class: "error", role: "alert" }, "There is no such room. "),

@@ -6,7 +6,7 @@
 // next oracle round); its live events, tickets and attendance badges (persona-events.ts);
 // Sign-In with Ethereum, then like, share, comment, follow and rate, each request's state shown
 // where it was made.
-import type { AppContext } from "../app-context";
+import type { AppContext, ScreenContext } from "../app-context";
 import { avatarUrl } from "../avatar";
 import { lineChart } from "../chart";
 import { feelingText } from "../emotion";
@@ -35,7 +35,6 @@ const REPLY_POLL_FOR_MS = 3 * 60_000;
 const CHAIN_POLL_MS = 4000;
 
 const sessions = new Map<string, SocialSession>();
-let unsubscribe: (() => void) | null = null;
 let lastShown = "";
 
 /** One session per social service (the cookie's), kept across screens. */
@@ -53,7 +52,7 @@ interface Page {
   root: HTMLElement;
 }
 
-export async function personaScreen(root: HTMLElement, ctx: AppContext): Promise<void> {
+export async function personaScreen(root: HTMLElement, ctx: ScreenContext): Promise<void> {
   const route = parsePersonaRoute(location.hash);
   if (!route) {
     clear(root, h("h2", null, "Persona"), h("p", { class: "error", role: "alert" }, "There is no such page. "),
@@ -97,17 +96,10 @@ export async function personaScreen(root: HTMLElement, ctx: AppContext): Promise
     setTimeout(() => { if (root.isConnected) window.scrollTo({ top: 0 }); }, 0);
   }
 
-  // The sign-in box follows the session while this screen lives; a screen discarded by a newer
-  // route stops following it (without a lifetime: until the next persona screen is built).
-  unsubscribe?.();
+  // The sign-in box follows the session while this screen lives.
   const stop = social.subscribe((state) => { signIn.render(state); gate(root, state); });
-  if (ctx.signal) {
-    unsubscribe = null;
-    if (ctx.signal.aborted) stop();
-    else ctx.signal.addEventListener("abort", stop, { once: true });
-  } else {
-    unsubscribe = stop;
-  }
+  if (ctx.signal.aborted) stop();
+  else ctx.signal.addEventListener("abort", stop, { once: true });
   gate(root, social.state);
 }
 
